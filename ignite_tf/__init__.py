@@ -1,0 +1,62 @@
+"""ignite_tf: Apache Ignite as a data source for TensorFlow and NumPy.
+
+>>> import ignite_tf
+>>> ds = ignite_tf.IgniteDataset(cache_name="SQL_PUBLIC_KITTEN_CACHE")   # a tf.data.Dataset
+>>> with ignite_tf.Client() as client:                                    # NumPy, no TensorFlow
+...     for batch in client.scan("SQL_PUBLIC_KITTEN_CACHE"):
+...         print(batch["val.NAME"])
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ignite_tf.binary import BinaryObject
+from ignite_tf.client import Client, RaggedColumn, Scan, SqlResult
+from ignite_tf.errors import (
+    CacheNotFoundError,
+    IgniteAuthenticationError,
+    IgniteConnectionError,
+    IgniteError,
+    IgniteProtocolError,
+    IgniteSchemaError,
+    IgniteServerError,
+    IgniteTimeoutError,
+    IgniteTLSError,
+    IgniteUnsupportedTypeError,
+    IgniteValueError,
+)
+
+if TYPE_CHECKING:
+    from ignite_tf.dataset import IgniteDataset
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BinaryObject",
+    "CacheNotFoundError",
+    "Client",
+    "IgniteAuthenticationError",
+    "IgniteConnectionError",
+    "IgniteDataset",
+    "IgniteError",
+    "IgniteProtocolError",
+    "IgniteSchemaError",
+    "IgniteServerError",
+    "IgniteTLSError",
+    "IgniteTimeoutError",
+    "IgniteUnsupportedTypeError",
+    "IgniteValueError",
+    "RaggedColumn",
+    "Scan",
+    "SqlResult",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # TensorFlow is optional and slow to import: load the dataset module on first use.
+    if name == "IgniteDataset":
+        from ignite_tf.dataset import IgniteDataset
+
+        return IgniteDataset
+    raise AttributeError(f"module 'ignite_tf' has no attribute {name!r}")

@@ -1,0 +1,279 @@
+"""The NumPy-level API: a thin client whose scans yield batches of column arrays.
+
+Works without TensorFlow::
+
+    from ignite_tf import Client
+    with Client("localhost", 10800) as client:
+        for batch in client.scan("SQL_PUBLIC_KITTEN_CACHE", page_size=1024):
+            print(batch["key"], batch["val.NAME"])   # NumPy arrays, one entry per row
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Union
+
+import numpy as np
+
+from ignite_tf import _core
+
+__all__ = ["Client", "RaggedColumn", "Scan", "SqlResult", "Column", "Schema"]
+
+
+class RaggedColumn:
+    """A column of variable-length arrays (Ignite arrays such as ``byte[]``).
+
+    ``values`` holds every row's elements back to back; row ``i`` is
+    ``values[row_offsets[i]:row_offsets[i + 1]]``.
+
+    >>> col = batch["val.pixels"]
+    >>> col[0]            # the first row's array
+    >>> col.row_lengths   # int64 length of each row
+    """
+
+    __slots__ = ("values", "row_offsets")
+
+    def __init__(self, values: np.ndarray, row_offsets: np.ndarray) -> None:
+        self.values = values
+        self.row_offsets = row_offsets
+
+    def __len__(self) -> int:
+        return len(self.row_offsets) - 1
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"row {i} out of range for a column of {n} rows")
+        return self.values[self.row_offsets[i] : self.row_offsets[i + 1]]
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        for i in range(len(self)):
+            yield self[i]
+
+    @property
+    def row_lengths(self) -> np.ndarray:
+        return np.diff(self.row_offsets)
+
+    def to_list(self) -> list[np.ndarray]:
+        return list(self)
+
+    def __repr__(self) -> str:
+        return f"RaggedColumn(rows={len(self)}, dtype={self.values.dtype})"
+
+
+Column = Union[np.ndarray, RaggedColumn]
+# A schema tree: a dict {field: tree} for objects, or a leaf (dtype_name, is_list, column_path).
+Schema = Any
+
+
+class Scan(Iterator[dict[str, Column]]):
+    """Iterator over the batches of a scan; each batch maps column paths to columns.
+
+    Column paths are ``"key"``, ``"val"`` for plain values, and ``"val.FIELD"`` /
+    ``"val.metadata.label"`` for object fields. Fixed-width columns are NumPy arrays that share
+    memory with the native buffers (64-byte aligned), strings are object arrays of ``bytes``, and
+    arrays are :class:`RaggedColumn`. A background thread fetches the next pages while you work.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Scan:
+        return self
+
+    def __next__(self) -> dict[str, Column]:
+        if self._stream is None:
+            raise StopIteration
+        batch = self._stream.next()
+        if batch is None:
+            self.close()
+            raise StopIteration
+        return {
+            path: RaggedColumn(*column) if isinstance(column, tuple) else column
+            for path, column in batch.items()
+        }
+
+    @property
+    def schema(self) -> tuple[Schema, Schema] | None:
+        """(key_tree, val_tree), learned from the first row; None when the scan is empty."""
+        if self._stream is None:
+            return None
+        return self._stream.schema()
+
+    def close(self) -> None:
+        """Stops the prefetch thread and releases the server-side cursor."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def __enter__(self) -> Scan:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+@dataclass
+class SqlResult:
+    """Rows of a SQL fields query, with the column names the server reported."""
+
+    columns: list[str]
+    rows: list[tuple]
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class Client:
+    """A connection to one Apache Ignite node over the thin-client protocol.
+
+    >>> with Client("localhost", 10800) as client:
+    ...     client.sql("CREATE TABLE T (ID LONG PRIMARY KEY, V DOUBLE)")
+    ...     client.put_all("SQL_PUBLIC_T", ...)
+
+    Args:
+        host: node address.
+        port: the node's thin-client port (10800 by default).
+        username, password: credentials when the cluster has authentication on.
+        timeout: seconds to wait for any reply byte before failing (0 = forever).
+        connect_timeout: seconds to wait for the TCP connection.
+    """
+
+    def __init__(
+        self,
+        host: str = "localhost",
+        port: int = 10800,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+    ) -> None:
+        self._native = _core.Client(
+            host, int(port), username or "", password or "", connect_timeout, timeout
+        )
+        self.host = host
+        self.port = int(port)
+
+    def __repr__(self) -> str:
+        return f"Client({self.host!r}, {self.port})"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._native.close()
+
+    @property
+    def protocol_version(self) -> tuple[int, int, int]:
+        """The thin-client protocol version agreed in the handshake."""
+        return tuple(self._native.protocol_version)
+
+    # Caches ---------------------------------------------------------------------------------
+
+    def cache_names(self) -> list[str]:
+        return list(self._native.cache_names())
+
+    def create_cache(self, name: str) -> None:
+        self._native.create_cache(name)
+
+    def get_or_create_cache(self, name: str) -> None:
+        self._native.get_or_create_cache(name)
+
+    def destroy_cache(self, name: str) -> None:
+        self._native.destroy_cache(name)
+
+    def size(self, cache_name: str) -> int:
+        return int(self._native.size(cache_name))
+
+    def clear(self, cache_name: str) -> None:
+        self._native.clear(cache_name)
+
+    def partitions(self, cache_name: str) -> list[int]:
+        """Indices of the cache's partitions (to read them one by one with ``partition=``)."""
+        return list(self._native.partitions(cache_name))
+
+    # Key-value ------------------------------------------------------------------------------
+
+    def put(self, cache_name: str, key: Any, value: Any) -> None:
+        self._native.put(cache_name, key, value)
+
+    def put_all(self, cache_name: str, entries: Iterable[tuple[Any, Any]] | dict) -> None:
+        if isinstance(entries, dict):
+            entries = entries.items()
+        self._native.put_all(cache_name, list(entries))
+
+    def get(self, cache_name: str, key: Any) -> Any:
+        return self._native.get(cache_name, key)
+
+    # Queries --------------------------------------------------------------------------------
+
+    def sql(
+        self,
+        query: str,
+        args: Iterable[Any] = (),
+        *,
+        schema: str = "PUBLIC",
+        page_size: int = 1024,
+        max_rows: int = 0,
+        distributed_joins: bool = False,
+        local: bool = False,
+        timeout_ms: int = 0,
+    ) -> SqlResult:
+        """Runs a SQL fields query (DDL, DML or SELECT) and returns all its rows."""
+        columns, rows = self._native.sql(
+            query,
+            tuple(args),
+            schema,
+            page_size,
+            max_rows,
+            distributed_joins,
+            local,
+            timeout_ms,
+        )
+        return SqlResult(list(columns), list(rows))
+
+    def scan(
+        self,
+        cache_name: str,
+        *,
+        page_size: int = 1024,
+        partition: int = -1,
+        local: bool = False,
+        batch_size: int = 1024,
+        prefetch: int = 2,
+    ) -> Scan:
+        """Scans a cache; yields batches of at least ``batch_size`` rows (the last may be smaller).
+
+        Args:
+            page_size: rows per network page.
+            partition: read only this partition index (-1 = the whole cache).
+            local: read only entries held by the node this client is connected to.
+            batch_size: merge pages until a batch has this many rows.
+            prefetch: decoded batches kept ready ahead of the consumer.
+        """
+        return Scan(
+            self._native.scan(
+                cache_name,
+                page_size=int(page_size),
+                partition=int(partition),
+                local=bool(local),
+                min_batch_rows=int(batch_size),
+                prefetch=int(prefetch),
+            )
+        )

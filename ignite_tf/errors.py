@@ -1,0 +1,69 @@
+"""Exceptions raised by ignite_tf.
+
+Every error derives from :class:`IgniteError`; catch a subclass to handle one cause::
+
+    try:
+        ds = ignite_tf.IgniteDataset("IMAGES", port=10801)
+    except ignite_tf.IgniteConnectionError as e:
+        print("node down:", e)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CacheNotFoundError",
+    "IgniteAuthenticationError",
+    "IgniteConnectionError",
+    "IgniteError",
+    "IgniteProtocolError",
+    "IgniteSchemaError",
+    "IgniteServerError",
+    "IgniteTLSError",
+    "IgniteTimeoutError",
+    "IgniteUnsupportedTypeError",
+    "IgniteValueError",
+]
+
+
+class IgniteError(Exception):
+    """Base class of every ignite_tf error."""
+
+
+class IgniteConnectionError(IgniteError, ConnectionError):
+    """The server cannot be reached, or the connection broke."""
+
+
+class IgniteTimeoutError(IgniteConnectionError, TimeoutError):
+    """The server did not answer within the timeout."""
+
+
+class IgniteTLSError(IgniteConnectionError):
+    """TLS setup or the TLS handshake failed."""
+
+
+class IgniteAuthenticationError(IgniteError):
+    """The server refused the username or password."""
+
+
+class IgniteProtocolError(IgniteError):
+    """The server sent bytes that are not valid Ignite thin-client protocol."""
+
+
+class CacheNotFoundError(IgniteError, LookupError):
+    """The named cache does not exist."""
+
+
+class IgniteSchemaError(IgniteError, ValueError):
+    """The data does not fit the schema (e.g. rows of different structure)."""
+
+
+class IgniteUnsupportedTypeError(IgniteSchemaError):
+    """A valid Ignite value whose type ignite_tf cannot read yet."""
+
+
+class IgniteServerError(IgniteError):
+    """The server ran the request and reported a failure (e.g. a SQL error)."""
+
+
+class IgniteValueError(IgniteError, ValueError):
+    """An argument is invalid (e.g. a value that cannot be written to Ignite)."""

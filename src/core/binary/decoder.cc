@@ -1,0 +1,313 @@
+#include "core/binary/decoder.h"
+
+#include "absl/strings/str_cat.h"
+#include "core/binary/type_codes.h"
+#include "core/common/error.h"
+#include "core/wire/reader.h"
+
+namespace ignite_tf {
+namespace {
+
+std::string At(absl::string_view path, size_t pos) {
+  return absl::StrCat(path.empty() ? "value" : path, " (offset ", pos, ")");
+}
+
+absl::Status WrapPath(const absl::Status& s, absl::string_view path, size_t pos) {
+  return Annotate(s, absl::StrCat("decoding ", At(path, pos)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<int32_t>> FooterFieldIds(absl::Span<const uint8_t> buffer,
+                                                    const ObjectLayout& layout,
+                                                    const BinaryType* type) {
+  std::vector<int32_t> ids;
+  ids.reserve(layout.field_count);
+  if (!layout.compact()) {
+    for (size_t i = 0; i < layout.field_count; ++i) ids.push_back(layout.FieldId(buffer.data(), i));
+    return ids;
+  }
+  const std::vector<int32_t>* schema = type == nullptr ? nullptr : type->Schema(layout.schema_id);
+  if (schema == nullptr) {
+    return ProtocolError(absl::StrCat("the server has no schema ", layout.schema_id,
+                                      " for binary type ", layout.type_id,
+                                      ", so the object's compact footer cannot be read"));
+  }
+  if (schema->size() != layout.field_count) {
+    return ProtocolError(absl::StrCat("schema ", layout.schema_id, " of binary type ",
+                                      layout.type_id, " lists ", schema->size(),
+                                      " fields but the object's footer has ", layout.field_count));
+  }
+  return *schema;
+}
+
+absl::StatusOr<Value> ValueDecoder::Decode(absl::Span<const uint8_t> buffer, size_t* pos,
+                                           absl::string_view path) {
+  return DecodeAt(buffer, pos, path, 0);
+}
+
+absl::StatusOr<Value> ValueDecoder::DecodeAt(absl::Span<const uint8_t> buffer, size_t* pos,
+                                             absl::string_view path, int depth) {
+  if (depth > kMaxNestingDepth) {
+    return ProtocolError(absl::StrCat(At(path, *pos), " nests deeper than ", kMaxNestingDepth,
+                                      " levels (or its handles form a cycle)"));
+  }
+  Reader r(buffer, *pos);
+  auto fail = [&](const absl::Status& s) { return WrapPath(s, path, *pos); };
+  absl::StatusOr<uint8_t> code_or = r.ReadUInt8();
+  if (!code_or.ok()) return fail(code_or.status());
+  const uint8_t code = *code_or;
+  Value v;
+  v.code = static_cast<TypeCode>(code);
+  switch (code) {
+    case kNull:
+      break;
+    case kByte: {
+      auto x = r.ReadInt8();
+      if (!x.ok()) return fail(x.status());
+      v.integer = *x;
+      break;
+    }
+    case kShort: {
+      auto x = r.ReadInt16();
+      if (!x.ok()) return fail(x.status());
+      v.integer = *x;
+      break;
+    }
+    case kInt: {
+      auto x = r.ReadInt32();
+      if (!x.ok()) return fail(x.status());
+      v.integer = *x;
+      break;
+    }
+    case kLong:
+    case kDate: {
+      auto x = r.ReadInt64();
+      if (!x.ok()) return fail(x.status());
+      v.integer = *x;
+      break;
+    }
+    case kFloat: {
+      auto x = r.ReadFloat();
+      if (!x.ok()) return fail(x.status());
+      v.real = *x;
+      break;
+    }
+    case kDouble: {
+      auto x = r.ReadDouble();
+      if (!x.ok()) return fail(x.status());
+      v.real = *x;
+      break;
+    }
+    case kChar: {
+      auto x = r.ReadUInt16();
+      if (!x.ok()) return fail(x.status());
+      v.integer = *x;
+      break;
+    }
+    case kBool: {
+      auto x = r.ReadBool();
+      if (!x.ok()) return fail(x.status());
+      v.integer = *x ? 1 : 0;
+      break;
+    }
+    case kString: {
+      auto n = r.ReadLength(1, "string");
+      if (!n.ok()) return fail(n.status());
+      auto bytes = r.ReadBytes(*n);
+      v.text.assign(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+      break;
+    }
+    case kByteArray:
+    case kShortArray:
+    case kIntArray:
+    case kLongArray:
+    case kFloatArray:
+    case kDoubleArray:
+    case kCharArray:
+    case kBoolArray: {
+      size_t size = PrimitiveSize(code);
+      auto n = r.ReadLength(size, TypeCodeName(code));
+      if (!n.ok()) return fail(n.status());
+      auto bytes = r.ReadBytes(static_cast<size_t>(*n) * size);
+      v.elements.assign(bytes->begin(), bytes->end());
+      break;
+    }
+    case kStringArray: {
+      auto n = r.ReadLength(1, "string[]");
+      if (!n.ok()) return fail(n.status());
+      v.strings.reserve(*n);
+      for (int32_t i = 0; i < *n; ++i) {
+        size_t at = r.position();
+        std::string item_path = absl::StrCat(path, "[", i, "]");
+        auto item = DecodeAt(buffer, &at, item_path, depth + 1);
+        if (!item.ok()) return item.status();
+        if (item->code == kNull) {
+          v.strings.emplace_back(std::nullopt);
+        } else if (item->code == kString) {
+          v.strings.emplace_back(std::move(item->text));
+        } else {
+          return ProtocolError(absl::StrCat(At(item_path, r.position()), " is ",
+                                            TypeCodeName(item->code), " inside a string[]"));
+        }
+        if (auto s = r.Seek(at); !s.ok()) return fail(s);
+      }
+      break;
+    }
+    case kWrappedObject: {
+      auto n = r.ReadLength(1, "wrapped object");
+      if (!n.ok()) return fail(n.status());
+      size_t inner_begin = r.position();
+      if (auto s = r.Skip(*n); !s.ok()) return fail(s);
+      auto start = r.ReadInt32();
+      if (!start.ok()) return fail(start.status());
+      if (*start < 0 || *start >= *n) {
+        return ProtocolError(absl::StrCat(At(path, *pos), ": wrapped object start ", *start,
+                                          " lies outside its ", *n, "-byte payload"));
+      }
+      absl::Span<const uint8_t> inner = buffer.subspan(inner_begin, *n);
+      size_t inner_pos = static_cast<size_t>(*start);
+      auto inner_value = DecodeAt(inner, &inner_pos, path, depth + 1);
+      if (!inner_value.ok()) return inner_value.status();
+      *pos = r.position();
+      return inner_value;
+    }
+    case kHandle: {
+      auto offset = r.ReadInt32();
+      if (!offset.ok()) return fail(offset.status());
+      if (*offset <= 0 || static_cast<size_t>(*offset) > *pos) {
+        return ProtocolError(absl::StrCat(At(path, *pos), ": handle offset ", *offset,
+                                          " points outside the enclosing object"));
+      }
+      size_t target = *pos - static_cast<size_t>(*offset);
+      auto referenced = DecodeAt(buffer, &target, path, depth + 1);
+      if (!referenced.ok()) return referenced.status();
+      *pos = r.position();
+      return referenced;
+    }
+    case kComplexObject: {
+      auto object = DecodeObject(buffer, *pos, path, depth);
+      if (!object.ok()) return object.status();
+      return object;
+    }
+    default:
+      return UnsupportedError(absl::StrCat(path.empty() ? "value" : path, " has type ",
+                                           TypeCodeName(code),
+                                           ", which this version of ignite_tf cannot read yet"));
+  }
+  *pos = r.position();
+  return v;
+}
+
+absl::StatusOr<Value> ValueDecoder::DecodeObject(absl::Span<const uint8_t> buffer, size_t start,
+                                                 absl::string_view path, int depth) {
+  IGNITE_ASSIGN_OR_RETURN(ObjectLayout layout, ParseObjectLayout(buffer, start));
+  std::shared_ptr<const BinaryType> type;
+  if (layout.field_count > 0) {
+    if (types_ == nullptr) {
+      return ProtocolError(absl::StrCat(At(path, start), ": no type metadata source"));
+    }
+    IGNITE_ASSIGN_OR_RETURN(type, types_->Resolve(layout.type_id, layout.schema_id));
+  }
+  IGNITE_ASSIGN_OR_RETURN(std::vector<int32_t> ids, FooterFieldIds(buffer, layout, type.get()));
+  auto object = std::make_shared<ObjectValue>();
+  object->type_id = layout.type_id;
+  object->schema_id = layout.schema_id;
+  if (type != nullptr) object->type_name = type->type_name;
+  object->fields.reserve(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const BinaryField* field = type == nullptr ? nullptr : type->FieldById(ids[i]);
+    std::string name = field != nullptr ? field->name : absl::StrCat("field_", ids[i]);
+    std::string field_path = path.empty() ? name : absl::StrCat(path, ".", name);
+    size_t field_pos = layout.FieldPosition(buffer.data(), i);
+    // A field may not read past the data area of its own object.
+    absl::Span<const uint8_t> bounded = buffer.subspan(0, layout.data_end);
+    IGNITE_ASSIGN_OR_RETURN(Value value, DecodeAt(bounded, &field_pos, field_path, depth + 1));
+    object->fields.emplace_back(std::move(name), std::move(value));
+  }
+  Value v;
+  v.code = kComplexObject;
+  v.object = std::move(object);
+  return v;
+}
+
+absl::StatusOr<size_t> SkipValue(absl::Span<const uint8_t> buffer, size_t pos,
+                                 absl::string_view path) {
+  Reader r(buffer, pos);
+  auto fail = [&](const absl::Status& s) { return WrapPath(s, path, pos); };
+  auto code = r.ReadUInt8();
+  if (!code.ok()) return fail(code.status());
+  absl::Status s;
+  switch (*code) {
+    case kNull:
+      break;
+    case kByte:
+    case kShort:
+    case kInt:
+    case kLong:
+    case kFloat:
+    case kDouble:
+    case kChar:
+    case kBool:
+    case kDate:
+      s = r.Skip(*code == kDate ? 8 : PrimitiveSize(*code));
+      break;
+    case kUuid:
+      s = r.Skip(16);
+      break;
+    case kTimestamp:
+      s = r.Skip(12);
+      break;
+    case kTime:
+      s = r.Skip(8);
+      break;
+    case kString: {
+      auto n = r.ReadLength(1, "string");
+      s = n.ok() ? r.Skip(*n) : n.status();
+      break;
+    }
+    case kByteArray:
+    case kShortArray:
+    case kIntArray:
+    case kLongArray:
+    case kFloatArray:
+    case kDoubleArray:
+    case kCharArray:
+    case kBoolArray: {
+      size_t size = PrimitiveSize(*code);
+      auto n = r.ReadLength(size, TypeCodeName(*code));
+      s = n.ok() ? r.Skip(static_cast<size_t>(*n) * size) : n.status();
+      break;
+    }
+    case kStringArray: {
+      auto n = r.ReadLength(1, "string[]");
+      if (!n.ok()) return fail(n.status());
+      size_t at = r.position();
+      for (int32_t i = 0; i < *n; ++i) {
+        IGNITE_ASSIGN_OR_RETURN(at, SkipValue(buffer, at, path));
+      }
+      return at;
+    }
+    case kWrappedObject: {
+      auto n = r.ReadLength(1, "wrapped object");
+      s = n.ok() ? r.Skip(static_cast<size_t>(*n) + 4) : n.status();
+      break;
+    }
+    case kHandle:
+      s = r.Skip(4);
+      break;
+    case kComplexObject: {
+      auto layout = ParseObjectLayout(buffer, pos);
+      if (!layout.ok()) return layout.status();
+      return layout->end();
+    }
+    default:
+      return UnsupportedError(absl::StrCat(path.empty() ? "value" : path, " has type ",
+                                           TypeCodeName(*code),
+                                           ", which this version of ignite_tf cannot read yet"));
+  }
+  if (!s.ok()) return fail(s);
+  return r.position();
+}
+
+}  // namespace ignite_tf

@@ -1,0 +1,52 @@
+// binary/decoder.h: decodes one typed Ignite value into a Value tree, checking every length and
+// offset. Objects are read through their own footer and schema, never by metadata order.
+#ifndef IGNITE_TF_CORE_BINARY_DECODER_H_
+#define IGNITE_TF_CORE_BINARY_DECODER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "core/binary/binary_type.h"
+#include "core/binary/object_layout.h"
+#include "core/binary/value.h"
+
+namespace ignite_tf {
+
+// Nesting deeper than this (objects in objects, handles to handles) is refused as malformed.
+inline constexpr int kMaxNestingDepth = 64;
+
+// The field ids of `layout`'s footer entries, in footer order: from the footer itself when it is
+// full, from the type's schema when it is compact.
+absl::StatusOr<std::vector<int32_t>> FooterFieldIds(absl::Span<const uint8_t> buffer,
+                                                    const ObjectLayout& layout,
+                                                    const BinaryType* type);
+
+class ValueDecoder {
+ public:
+  explicit ValueDecoder(TypeResolver* types) : types_(types) {}
+
+  // Decodes the value starting at `*pos` in `buffer` and advances `*pos` past it. `path` names the
+  // value in errors ("val.metadata.label").
+  absl::StatusOr<Value> Decode(absl::Span<const uint8_t> buffer, size_t* pos,
+                               absl::string_view path);
+
+ private:
+  absl::StatusOr<Value> DecodeAt(absl::Span<const uint8_t> buffer, size_t* pos,
+                                 absl::string_view path, int depth);
+  absl::StatusOr<Value> DecodeObject(absl::Span<const uint8_t> buffer, size_t start,
+                                     absl::string_view path, int depth);
+
+  TypeResolver* types_;
+};
+
+// Finds where the value at `pos` ends without decoding it into a Value (used to step over keys or
+// fields nobody asked for). Handles and nested objects are skipped by their length.
+absl::StatusOr<size_t> SkipValue(absl::Span<const uint8_t> buffer, size_t pos,
+                                 absl::string_view path);
+
+}  // namespace ignite_tf
+
+#endif  // IGNITE_TF_CORE_BINARY_DECODER_H_

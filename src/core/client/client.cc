@@ -1,0 +1,243 @@
+#include "core/client/client.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "core/binary/decoder.h"
+#include "core/binary/encoder.h"
+#include "core/binary/ids.h"
+#include "core/binary/type_codes.h"
+#include "core/common/error.h"
+
+namespace ignite_tf {
+namespace {
+
+void WriteCachePrefix(Writer& w, const std::string& cache) {
+  w.WriteInt32(JavaStringHash(cache));
+  w.WriteUInt8(0x01);  // keep binary
+}
+
+std::string Quoted(const std::string& cache) { return absl::StrCat("'", cache, "'"); }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Client>> Client::Connect(const ConnectionOptions& options) {
+  IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, Connection::Open(options));
+  return std::unique_ptr<Client>(new Client(options, std::move(connection)));
+}
+
+absl::StatusOr<std::vector<std::string>> Client::CacheNames() {
+  IGNITE_ASSIGN_OR_RETURN(Response response,
+                          connection_->Call(
+                              OpCode::kCacheGetNames, [](Writer&) {}, "listing cache names"));
+  Reader r = response.body();
+  IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "cache name count"));
+  std::vector<std::string> names;
+  ValueDecoder decoder(nullptr);
+  size_t pos = r.position();
+  for (int32_t i = 0; i < n; ++i) {
+    IGNITE_ASSIGN_OR_RETURN(Value v, decoder.Decode(response.frame, &pos, "cache name"));
+    names.push_back(std::move(v.text));
+  }
+  return names;
+}
+
+absl::Status Client::CreateCache(const std::string& name) {
+  return connection_
+      ->Call(
+          OpCode::kCacheCreateWithName, [&](Writer& w) { w.WriteString(name); },
+          absl::StrCat("creating cache ", Quoted(name)))
+      .status();
+}
+
+absl::Status Client::GetOrCreateCache(const std::string& name) {
+  return connection_
+      ->Call(
+          OpCode::kCacheGetOrCreateWithName, [&](Writer& w) { w.WriteString(name); },
+          absl::StrCat("creating cache ", Quoted(name)))
+      .status();
+}
+
+absl::Status Client::DestroyCache(const std::string& name) {
+  return connection_
+      ->Call(
+          OpCode::kCacheDestroy, [&](Writer& w) { w.WriteInt32(JavaStringHash(name)); },
+          absl::StrCat("destroying cache ", Quoted(name)))
+      .status();
+}
+
+absl::StatusOr<std::vector<uint8_t>> Client::EncodeValues(absl::Span<const Value* const> values) {
+  Writer w;
+  ValueEncoder encoder;
+  for (const Value* v : values) IGNITE_RETURN_IF_ERROR(encoder.Encode(*v, w));
+  for (const BinaryType& type : encoder.types()) IGNITE_RETURN_IF_ERROR(types_->Register(type));
+  return w.Release();
+}
+
+absl::Status Client::Put(const std::string& cache, const Value& key, const Value& value) {
+  const Value* values[] = {&key, &value};
+  IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values));
+  return connection_
+      ->Call(
+          OpCode::kCachePut,
+          [&](Writer& w) {
+            WriteCachePrefix(w, cache);
+            w.WriteBytes(body);
+          },
+          absl::StrCat("put into cache ", Quoted(cache)))
+      .status();
+}
+
+absl::Status Client::PutAll(const std::string& cache,
+                            const std::vector<std::pair<Value, Value>>& entries) {
+  std::vector<const Value*> values;
+  values.reserve(entries.size() * 2);
+  for (const auto& [k, v] : entries) {
+    values.push_back(&k);
+    values.push_back(&v);
+  }
+  IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values));
+  return connection_
+      ->Call(
+          OpCode::kCachePutAll,
+          [&](Writer& w) {
+            WriteCachePrefix(w, cache);
+            w.WriteInt32(static_cast<int32_t>(entries.size()));
+            w.WriteBytes(body);
+          },
+          absl::StrCat("put_all into cache ", Quoted(cache)))
+      .status();
+}
+
+absl::StatusOr<Value> Client::Get(const std::string& cache, const Value& key) {
+  const Value* values[] = {&key};
+  IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values));
+  IGNITE_ASSIGN_OR_RETURN(Response response, connection_->Call(
+                                                 OpCode::kCacheGet,
+                                                 [&](Writer& w) {
+                                                   WriteCachePrefix(w, cache);
+                                                   w.WriteBytes(body);
+                                                 },
+                                                 absl::StrCat("get from cache ", Quoted(cache))));
+  ValueDecoder decoder(types_.get());
+  size_t pos = response.body_offset;
+  return decoder.Decode(response.frame, &pos, "value");
+}
+
+absl::StatusOr<int64_t> Client::Size(const std::string& cache) {
+  IGNITE_ASSIGN_OR_RETURN(Response response, connection_->Call(
+                                                 OpCode::kCacheGetSize,
+                                                 [&](Writer& w) {
+                                                   WriteCachePrefix(w, cache);
+                                                   w.WriteInt32(1);
+                                                   w.WriteUInt8(0);  // peek mode ALL
+                                                 },
+                                                 absl::StrCat("size of cache ", Quoted(cache))));
+  Reader r = response.body();
+  return r.ReadInt64();
+}
+
+absl::Status Client::Clear(const std::string& cache) {
+  return connection_
+      ->Call(
+          OpCode::kCacheRemoveAll, [&](Writer& w) { WriteCachePrefix(w, cache); },
+          absl::StrCat("clearing cache ", Quoted(cache)))
+      .status();
+}
+
+absl::StatusOr<std::vector<int32_t>> Client::Partitions(const std::string& cache) {
+  if (!connection_->version().AtLeast(1, 4, 0)) {
+    return UnsupportedError(absl::StrCat("the server at ", connection_->peer(), " speaks protocol ",
+                                         connection_->version().ToString(),
+                                         ", which has no partition map (needs 1.4.0)"));
+  }
+  const int32_t cache_id = JavaStringHash(cache);
+  IGNITE_ASSIGN_OR_RETURN(Response response,
+                          connection_->Call(
+                              OpCode::kCachePartitions,
+                              [&](Writer& w) {
+                                w.WriteInt32(1);
+                                w.WriteInt32(cache_id);
+                              },
+                              absl::StrCat("partition map of cache ", Quoted(cache))));
+  Reader r = response.body();
+  IGNITE_RETURN_IF_ERROR(r.Skip(12));  // topology version
+  IGNITE_ASSIGN_OR_RETURN(int32_t groups, r.ReadLength(5, "partition group count"));
+  std::vector<int32_t> partitions;
+  bool found = false, applicable_for_cache = false;
+  for (int32_t g = 0; g < groups; ++g) {
+    IGNITE_ASSIGN_OR_RETURN(bool applicable, r.ReadBool());
+    IGNITE_ASSIGN_OR_RETURN(int32_t caches, r.ReadLength(4, "cache count"));
+    bool ours = false;
+    for (int32_t c = 0; c < caches; ++c) {
+      IGNITE_ASSIGN_OR_RETURN(int32_t id, r.ReadInt32());
+      if (id == cache_id) ours = true;
+      if (applicable) {
+        IGNITE_ASSIGN_OR_RETURN(int32_t key_configs, r.ReadLength(8, "key config count"));
+        IGNITE_RETURN_IF_ERROR(r.Skip(static_cast<size_t>(key_configs) * 8));
+      }
+    }
+    found = found || ours;
+    if (!applicable) continue;
+    if (ours) applicable_for_cache = true;
+    IGNITE_ASSIGN_OR_RETURN(int32_t nodes, r.ReadLength(5, "node count"));
+    for (int32_t n = 0; n < nodes; ++n) {
+      IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
+      if (code == kUuid) {
+        IGNITE_RETURN_IF_ERROR(r.Skip(16));
+      } else if (code != kNull) {
+        return ProtocolError("partition map: node id is not a UUID");
+      }
+      IGNITE_ASSIGN_OR_RETURN(int32_t count, r.ReadLength(4, "partition count"));
+      for (int32_t p = 0; p < count; ++p) {
+        IGNITE_ASSIGN_OR_RETURN(int32_t part, r.ReadInt32());
+        if (ours) partitions.push_back(part);
+      }
+    }
+  }
+  if (!found) {
+    IGNITE_RETURN_IF_ERROR(CheckCacheExists(cache));
+  }
+  if (!applicable_for_cache) {
+    return UnsupportedError(absl::StrCat(
+        "cache ", Quoted(cache),
+        " has no partition map the client can use (it is replicated, or uses a custom affinity)"));
+  }
+  std::sort(partitions.begin(), partitions.end());
+  return partitions;
+}
+
+absl::Status Client::CheckCacheExists(const std::string& cache) {
+  IGNITE_ASSIGN_OR_RETURN(std::vector<std::string> names, CacheNames());
+  if (std::find(names.begin(), names.end(), cache) != names.end()) return absl::OkStatus();
+  std::string hint;
+  for (const std::string& name : names) {
+    if (name.size() == cache.size() &&
+        std::equal(name.begin(), name.end(), cache.begin(),
+                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      hint = absl::StrCat(" (did you mean ", Quoted(name), "? cache names are case-sensitive)");
+    }
+  }
+  if (hint.empty() && cache.rfind("SQL_", 0) != 0) {
+    hint = " (a table made by CREATE TABLE lives in the cache SQL_<SCHEMA>_<TABLE>)";
+  }
+  return MakeError(
+      absl::StatusCode::kNotFound, ErrorKind::kCacheNotFound,
+      absl::StrCat("cache ", Quoted(cache), " does not exist on ", connection_->peer(), hint));
+}
+
+absl::StatusOr<std::unique_ptr<ScanCursor>> Client::Scan(const std::string& cache,
+                                                         const ScanOptions& options) {
+  absl::StatusOr<std::unique_ptr<ScanCursor>> cursor =
+      ScanCursor::Open(connection_, cache, options);
+  if (!cursor.ok() && GetErrorKind(cursor.status()) == ErrorKind::kCacheNotFound) {
+    IGNITE_RETURN_IF_ERROR(CheckCacheExists(cache));
+  }
+  return cursor;
+}
+
+absl::StatusOr<std::unique_ptr<SqlCursor>> Client::Sql(const SqlQuery& query) {
+  return SqlCursor::Open(connection_, types_, query);
+}
+
+}  // namespace ignite_tf

@@ -1,0 +1,195 @@
+#include "core/client/connection.h"
+
+#include "absl/strings/str_cat.h"
+#include "core/binary/type_codes.h"
+#include "core/common/error.h"
+#include "core/net/tcp_transport.h"
+#include "core/wire/framing.h"
+
+namespace ignite_tf {
+namespace {
+
+constexpr uint8_t kHandshakeCode = 1;
+constexpr uint8_t kThinClientCode = 2;
+
+// Reads a typed string that may be null; error strings and handshake messages use it.
+absl::StatusOr<std::string> ReadNullableString(Reader& r) {
+  IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
+  if (code == kNull) return std::string();
+  if (code != kString) {
+    return ProtocolError(absl::StrCat("expected a string, got ", TypeCodeName(code)));
+  }
+  IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "string"));
+  IGNITE_ASSIGN_OR_RETURN(auto bytes, r.ReadBytes(n));
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& options) {
+  TcpOptions tcp;
+  tcp.connect_timeout = options.connect_timeout;
+  tcp.io_timeout = options.io_timeout;
+  ProtocolVersion version = options.version;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<TcpTransport> transport,
+                            TcpTransport::Connect(options.host, options.port, tcp));
+    std::unique_ptr<Connection> connection(new Connection(std::move(transport)));
+    ProtocolVersion offer{0, 0, 0};
+    absl::Status status = connection->Handshake(options, version, &offer);
+    if (status.ok()) return connection;
+    if (offer.major == 0 ||
+        !offer.AtLeast(kOldestVersion.major, kOldestVersion.minor, kOldestVersion.patch) ||
+        offer.AtLeast(version.major, version.minor, version.patch)) {
+      return status;
+    }
+    version = offer;  // the server prefers an older version we also speak
+  }
+  return ProtocolError(
+      absl::StrCat("cannot agree on a protocol version with ", options.host, ":", options.port));
+}
+
+absl::Status Connection::Handshake(const ConnectionOptions& options, const ProtocolVersion& version,
+                                   ProtocolVersion* offer) {
+  FrameBuilder frame;
+  Writer& w = frame.writer();
+  w.WriteUInt8(kHandshakeCode);
+  w.WriteInt16(version.major);
+  w.WriteInt16(version.minor);
+  w.WriteInt16(version.patch);
+  w.WriteUInt8(kThinClientCode);
+  if (version.AtLeast(1, 7, 0)) {
+    // Feature bitmask as a byte-array object: empty, so every layout stays the plain one.
+    w.WriteUInt8(kByteArray);
+    w.WriteInt32(0);
+  }
+  if (!options.username.empty()) {
+    w.WriteString(options.username);
+    w.WriteString(options.password);
+  }
+  // One write: the server rejects a fragmented handshake.
+  IGNITE_RETURN_IF_ERROR(transport_->WriteAll(frame.Finish()));
+  absl::StatusOr<std::vector<uint8_t>> reply = ReadFrame(*transport_, 1 << 20);
+  if (!reply.ok()) {
+    return Annotate(reply.status(), absl::StrCat("handshake with ", peer()));
+  }
+  Reader r(*reply);
+  IGNITE_ASSIGN_OR_RETURN(uint8_t success, r.ReadUInt8());
+  if (success == 1) {
+    version_ = version;
+    if (version.AtLeast(1, 7, 0)) {
+      IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
+      if (code == kByteArray) {
+        IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "feature bitmask"));
+        IGNITE_RETURN_IF_ERROR(r.Skip(n));
+      } else if (code != kNull) {
+        return ProtocolError(
+            absl::StrCat("handshake reply from ", peer(), " has a malformed feature bitmask"));
+      }
+    }
+    if (version.AtLeast(1, 4, 0) && r.remaining() > 0) {
+      IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
+      if (code == kUuid) {
+        IGNITE_ASSIGN_OR_RETURN(auto id, r.ReadBytes(16));
+        node_id_.assign(id.begin(), id.end());
+      }
+    }
+    return absl::OkStatus();
+  }
+  if (success != 0) {
+    return ProtocolError(absl::StrCat("the server at ", peer(),
+                                      " answered the handshake with byte ", int{success},
+                                      " (is this an Apache Ignite 2.x thin-client port?)"));
+  }
+  IGNITE_ASSIGN_OR_RETURN(offer->major, r.ReadInt16());
+  IGNITE_ASSIGN_OR_RETURN(offer->minor, r.ReadInt16());
+  IGNITE_ASSIGN_OR_RETURN(offer->patch, r.ReadInt16());
+  IGNITE_ASSIGN_OR_RETURN(std::string message, ReadNullableString(r));
+  int32_t status = kStatusFailed;
+  if (r.remaining() >= 4) {
+    IGNITE_ASSIGN_OR_RETURN(status, r.ReadInt32());
+  }
+  transport_->Close();
+  if (status == kStatusAuthFailed) {
+    offer->major = 0;
+    return MakeError(
+        absl::StatusCode::kUnauthenticated, ErrorKind::kAuthentication,
+        absl::StrCat("authentication failed at ", peer(), ": ", message,
+                     options.username.empty() ? " (the cluster requires a username and password)"
+                                              : absl::StrCat(" (user '", options.username, "')")));
+  }
+  return ProtocolError(absl::StrCat("handshake with ", peer(), " refused protocol ",
+                                    version.ToString(), " (server offers ", offer->ToString(),
+                                    "): ", message));
+}
+
+absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writer&)> write_body,
+                                          absl::string_view operation) {
+  absl::MutexLock lock(&mu_);
+  if (broken_) {
+    return ConnectionError(absl::StrCat(operation, ": the connection to ", peer(),
+                                        " was lost earlier; open a new client"));
+  }
+  const int64_t request_id = next_request_id_++;
+  FrameBuilder frame;
+  Writer& w = frame.writer();
+  w.WriteInt16(static_cast<int16_t>(op));
+  w.WriteInt64(request_id);
+  write_body(w);
+  auto fail = [&](const absl::Status& s) {
+    broken_ = true;
+    transport_->Close();
+    return Annotate(s, operation);
+  };
+  if (absl::Status s = transport_->WriteAll(frame.Finish()); !s.ok()) return fail(s);
+  absl::StatusOr<std::vector<uint8_t>> reply = ReadFrame(*transport_);
+  if (!reply.ok()) return fail(reply.status());
+
+  Response response;
+  response.frame = std::move(*reply);
+  Reader r(response.frame);
+  absl::StatusOr<int64_t> id = r.ReadInt64();
+  if (!id.ok()) return fail(id.status());
+  if (*id != request_id) {
+    return fail(
+        ProtocolError(absl::StrCat("reply carries request id ", *id, ", expected ", request_id)));
+  }
+  int32_t status = kStatusSuccess;
+  if (version_.AtLeast(1, 4, 0)) {
+    absl::StatusOr<int16_t> flags = r.ReadInt16();
+    if (!flags.ok()) return fail(flags.status());
+    if (*flags & 0x02) {  // affinity topology changed: its version follows
+      if (absl::Status s = r.Skip(12); !s.ok()) return fail(s);
+    }
+    if (*flags & 0x01) {
+      absl::StatusOr<int32_t> st = r.ReadInt32();
+      if (!st.ok()) return fail(st.status());
+      status = *st;
+      if (status == kStatusSuccess) status = kStatusFailed;
+    }
+  } else {
+    absl::StatusOr<int32_t> st = r.ReadInt32();
+    if (!st.ok()) return fail(st.status());
+    status = *st;
+  }
+  if (status != kStatusSuccess) {
+    absl::StatusOr<std::string> message = ReadNullableString(r);
+    if (!message.ok()) return fail(message.status());
+    return ServerError(status, *message, peer(), operation);
+  }
+  response.body_offset = r.position();
+  return response;
+}
+
+bool Connection::broken() const {
+  absl::MutexLock lock(&mu_);
+  return broken_;
+}
+
+void Connection::Close() {
+  absl::MutexLock lock(&mu_);
+  broken_ = true;
+  transport_->Close();
+}
+
+}  // namespace ignite_tf

@@ -1,0 +1,75 @@
+// client/connection.h: one thin-client connection: TCP, the handshake with version negotiation,
+// and strict request/response calls with request ids.
+#ifndef IGNITE_TF_CORE_CLIENT_CONNECTION_H_
+#define IGNITE_TF_CORE_CLIENT_CONNECTION_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "core/client/protocol.h"
+#include "core/net/transport.h"
+#include "core/wire/reader.h"
+#include "core/wire/writer.h"
+
+namespace ignite_tf {
+
+struct ConnectionOptions {
+  std::string host = "localhost";
+  int port = 10800;
+  std::string username;  // empty: no credentials sent
+  std::string password;
+  absl::Duration connect_timeout = absl::Seconds(10);
+  absl::Duration io_timeout = absl::Seconds(30);
+  ProtocolVersion version = kNewestVersion;  // the first version offered
+};
+
+// A reply whose body starts at `body_offset` of `frame`.
+struct Response {
+  std::vector<uint8_t> frame;
+  size_t body_offset = 0;
+  Reader body() const { return Reader(frame, body_offset); }
+};
+
+class Connection {
+ public:
+  // Connects and completes the handshake, retrying once with the server's counter-offer.
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const ConnectionOptions& options);
+
+  // Sends one request and waits for its reply. Thread-safe; requests are serialized.
+  // `operation` names the call in errors ("scan of cache 'X'").
+  absl::StatusOr<Response> Call(OpCode op, absl::FunctionRef<void(Writer&)> write_body,
+                                absl::string_view operation);
+
+  const ProtocolVersion& version() const { return version_; }
+  const std::string& peer() const { return transport_->peer(); }
+  // Node id from the handshake (protocol 1.4+); empty before that.
+  const std::vector<uint8_t>& node_id() const { return node_id_; }
+  bool broken() const;
+
+  void Close();
+
+ private:
+  Connection(std::unique_ptr<Transport> transport) : transport_(std::move(transport)) {}
+  // Returns the server's counter-offer in `*offer` when it proposes another version.
+  absl::Status Handshake(const ConnectionOptions& options, const ProtocolVersion& version,
+                         ProtocolVersion* offer);
+
+  mutable absl::Mutex mu_;
+  std::unique_ptr<Transport> transport_;
+  ProtocolVersion version_;
+  std::vector<uint8_t> node_id_;
+  int64_t next_request_id_ = 1;
+  bool broken_ = false;  // a failed exchange leaves the stream out of sync: no further calls
+};
+
+}  // namespace ignite_tf
+
+#endif  // IGNITE_TF_CORE_CLIENT_CONNECTION_H_

@@ -1,0 +1,94 @@
+#include "core/client/scan_cursor.h"
+
+#include "absl/strings/str_cat.h"
+#include "core/binary/ids.h"
+#include "core/binary/type_codes.h"
+#include "core/common/error.h"
+
+namespace ignite_tf {
+
+absl::StatusOr<Page> ParsePage(std::vector<uint8_t> frame, size_t offset, int32_t max_rows) {
+  Reader r(frame, offset);
+  IGNITE_ASSIGN_OR_RETURN(int32_t rows, r.ReadInt32());
+  // Each row is at least two one-byte values; the trailing `more` flag takes one more byte.
+  if (rows < 0 || (max_rows > 0 && rows > max_rows) ||
+      static_cast<uint64_t>(rows) * 2 + 1 > r.remaining()) {
+    return ProtocolError(
+        absl::StrCat("page claims ", rows, " rows in ", r.remaining(), " bytes",
+                     max_rows > 0 ? absl::StrCat(" (page size ", max_rows, ")") : std::string()));
+  }
+  Page page;
+  page.rows_begin = r.position();
+  page.rows_end = frame.size() - 1;
+  page.row_count = rows;
+  page.more = frame.back() != 0;
+  page.frame = std::move(frame);
+  return page;
+}
+
+absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Open(std::shared_ptr<Connection> connection,
+                                                             const std::string& cache_name,
+                                                             const ScanOptions& options) {
+  if (options.page_size <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size must be positive, got ", options.page_size));
+  }
+  std::unique_ptr<ScanCursor> cursor(new ScanCursor(connection, cache_name, options.page_size));
+  IGNITE_ASSIGN_OR_RETURN(Response response, connection->Call(
+                                                 OpCode::kQueryScan,
+                                                 [&](Writer& w) {
+                                                   w.WriteInt32(JavaStringHash(cache_name));
+                                                   w.WriteUInt8(0x01);  // keep binary
+                                                   w.WriteNull();       // no filter
+                                                   w.WriteInt32(options.page_size);
+                                                   w.WriteInt32(options.partition);
+                                                   w.WriteBool(options.local);
+                                                 },
+                                                 absl::StrCat("scan of cache '", cache_name, "'")));
+  Reader r = response.body();
+  IGNITE_ASSIGN_OR_RETURN(cursor->cursor_id_, r.ReadInt64());
+  IGNITE_ASSIGN_OR_RETURN(Page page,
+                          ParsePage(std::move(response.frame), r.position(), options.page_size));
+  cursor->more_ = page.more;
+  cursor->first_page_ = std::move(page);
+  return cursor;
+}
+
+absl::StatusOr<std::optional<Page>> ScanCursor::NextPage() {
+  if (first_page_.has_value()) {
+    std::optional<Page> page = std::move(first_page_);
+    first_page_.reset();
+    return page;
+  }
+  if (done_ || !more_) {
+    done_ = true;
+    return std::optional<Page>();
+  }
+  absl::StatusOr<Response> response = connection_->Call(
+      OpCode::kQueryScanCursorGetPage, [&](Writer& w) { w.WriteInt64(cursor_id_); },
+      absl::StrCat("reading the next page of the scan of cache '", cache_name_, "'"));
+  if (!response.ok()) {
+    done_ = true;
+    more_ = false;
+    return response.status();
+  }
+  absl::StatusOr<Page> page =
+      ParsePage(std::move(response->frame), response->body_offset, page_size_);
+  if (!page.ok()) {
+    done_ = true;
+    more_ = false;
+    return page.status();
+  }
+  more_ = page->more;
+  return std::optional<Page>(std::move(*page));
+}
+
+ScanCursor::~ScanCursor() {
+  if (more_ && !connection_->broken()) {
+    // Abandoned early: free the server-side cursor so it does not count against the limit.
+    (void)connection_->Call(
+        OpCode::kResourceClose, [&](Writer& w) { w.WriteInt64(cursor_id_); }, "closing a cursor");
+  }
+}
+
+}  // namespace ignite_tf

@@ -1,0 +1,65 @@
+// client/scan_cursor.h: a scan query (OP_QUERY_SCAN) and its pages (OP_QUERY_SCAN_CURSOR_GET_PAGE).
+// A cursor abandoned before its last page releases the server resource on destruction.
+#ifndef IGNITE_TF_CORE_CLIENT_SCAN_CURSOR_H_
+#define IGNITE_TF_CORE_CLIENT_SCAN_CURSOR_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/client/connection.h"
+
+namespace ignite_tf {
+
+struct ScanOptions {
+  int32_t page_size = 1024;  // rows per page, > 0
+  int32_t partition = -1;    // partition index; negative = whole cache
+  bool local = false;        // only the entries of the node the connection reaches
+};
+
+// One page of rows as received: `row_count` (key, value) pairs in frame[rows_begin, rows_end).
+struct Page {
+  std::vector<uint8_t> frame;
+  size_t rows_begin = 0;
+  size_t rows_end = 0;
+  int32_t row_count = 0;
+  bool more = false;
+  absl::Span<const uint8_t> bytes() const { return frame; }
+};
+
+// Parses `int32 rowCount | rows | bool more` starting at `offset` of a reply frame.
+absl::StatusOr<Page> ParsePage(std::vector<uint8_t> frame, size_t offset, int32_t max_rows);
+
+class ScanCursor {
+ public:
+  static absl::StatusOr<std::unique_ptr<ScanCursor>> Open(std::shared_ptr<Connection> connection,
+                                                          const std::string& cache_name,
+                                                          const ScanOptions& options);
+  ~ScanCursor();
+
+  // The next page, or nullopt after the last one.
+  absl::StatusOr<std::optional<Page>> NextPage();
+
+  const std::string& cache_name() const { return cache_name_; }
+
+ private:
+  ScanCursor(std::shared_ptr<Connection> connection, std::string cache_name, int32_t page_size)
+      : connection_(std::move(connection)),
+        cache_name_(std::move(cache_name)),
+        page_size_(page_size) {}
+
+  std::shared_ptr<Connection> connection_;
+  std::string cache_name_;
+  int32_t page_size_;
+  int64_t cursor_id_ = 0;
+  std::optional<Page> first_page_;
+  bool more_ = false;  // the server holds a cursor with pages left
+  bool done_ = false;
+};
+
+}  // namespace ignite_tf
+
+#endif  // IGNITE_TF_CORE_CLIENT_SCAN_CURSOR_H_

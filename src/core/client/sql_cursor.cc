@@ -1,0 +1,141 @@
+#include "core/client/sql_cursor.h"
+
+#include "absl/strings/str_cat.h"
+#include "core/binary/decoder.h"
+#include "core/binary/encoder.h"
+#include "core/binary/ids.h"
+#include "core/binary/type_codes.h"
+#include "core/common/error.h"
+
+namespace ignite_tf {
+namespace {
+
+std::string Describe(const std::string& sql) {
+  constexpr size_t kMax = 120;
+  return absl::StrCat("SQL query \"", sql.size() > kMax ? sql.substr(0, kMax) + "..." : sql, "\"");
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Connection> connection,
+                                                           std::shared_ptr<TypeResolver> types,
+                                                           const SqlQuery& query) {
+  if (query.page_size <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size must be positive, got ", query.page_size));
+  }
+  // Encode the arguments first so a bad argument fails before anything is sent.
+  Writer args;
+  ValueEncoder encoder;
+  for (size_t i = 0; i < query.args.size(); ++i) {
+    IGNITE_RETURN_IF_ERROR(
+        Annotate(encoder.Encode(query.args[i], args), absl::StrCat("SQL argument #", i + 1)));
+  }
+  if (!encoder.types().empty()) {
+    return absl::InvalidArgumentError("SQL arguments must be scalars, strings or arrays");
+  }
+  std::unique_ptr<SqlCursor> cursor(new SqlCursor(connection, types));
+  cursor->sql_ = query.sql;
+  IGNITE_ASSIGN_OR_RETURN(
+      Response response,
+      connection->Call(
+          OpCode::kQuerySqlFields,
+          [&](Writer& w) {
+            w.WriteInt32(query.cache_name.empty() ? 0 : JavaStringHash(query.cache_name));
+            w.WriteUInt8(0);  // flags
+            if (query.schema.empty()) {
+              w.WriteNull();
+            } else {
+              w.WriteString(query.schema);
+            }
+            w.WriteInt32(query.page_size);
+            w.WriteInt32(query.max_rows);
+            w.WriteString(query.sql);
+            w.WriteInt32(static_cast<int32_t>(query.args.size()));
+            w.WriteBytes(args.buffer());
+            w.WriteUInt8(0);  // statement type: any
+            w.WriteBool(query.distributed_joins);
+            w.WriteBool(query.local);
+            w.WriteBool(false);  // replicated only
+            w.WriteBool(query.enforce_join_order);
+            w.WriteBool(query.collocated);
+            w.WriteBool(false);  // lazy
+            w.WriteInt64(query.timeout_ms);
+            w.WriteBool(true);  // include field names
+          },
+          Describe(query.sql)));
+  Reader r = response.body();
+  IGNITE_ASSIGN_OR_RETURN(cursor->cursor_id_, r.ReadInt64());
+  IGNITE_ASSIGN_OR_RETURN(int32_t column_count, r.ReadLength(1, "column count"));
+  for (int32_t i = 0; i < column_count; ++i) {
+    IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
+    if (code != kString) return ProtocolError("SQL column name is not a string");
+    IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "column name"));
+    IGNITE_ASSIGN_OR_RETURN(auto bytes, r.ReadBytes(n));
+    cursor->columns_.emplace_back(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
+  IGNITE_ASSIGN_OR_RETURN(auto rows, cursor->ParseRows(response, r));
+  cursor->first_rows_ = std::move(rows);
+  return cursor;
+}
+
+absl::StatusOr<std::vector<std::vector<Value>>> SqlCursor::ParseRows(const Response& response,
+                                                                     Reader& r) {
+  IGNITE_ASSIGN_OR_RETURN(int32_t row_count, r.ReadLength(columns_.empty() ? 0 : 1, "row count"));
+  std::vector<std::vector<Value>> rows;
+  rows.reserve(row_count);
+  ValueDecoder decoder(types_.get());
+  size_t pos = r.position();
+  absl::Span<const uint8_t> bytes(response.frame);
+  for (int32_t i = 0; i < row_count; ++i) {
+    std::vector<Value> row;
+    row.reserve(columns_.size());
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      IGNITE_ASSIGN_OR_RETURN(
+          Value v, decoder.Decode(bytes, &pos, absl::StrCat("row ", i, " ", columns_[c])));
+      row.push_back(std::move(v));
+    }
+    rows.push_back(std::move(row));
+  }
+  IGNITE_RETURN_IF_ERROR(r.Seek(pos));
+  IGNITE_ASSIGN_OR_RETURN(more_, r.ReadBool());
+  return rows;
+}
+
+absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> SqlCursor::NextRows() {
+  using Rows = std::vector<std::vector<Value>>;
+  if (first_rows_.has_value()) {
+    std::optional<Rows> rows = std::move(first_rows_);
+    first_rows_.reset();
+    return rows;
+  }
+  if (done_ || !more_) {
+    done_ = true;
+    return std::optional<Rows>();
+  }
+  absl::StatusOr<Response> response = connection_->Call(
+      OpCode::kQuerySqlFieldsCursorGetPage, [&](Writer& w) { w.WriteInt64(cursor_id_); },
+      absl::StrCat("reading the next page of ", Describe(sql_)));
+  if (!response.ok()) {
+    done_ = true;
+    more_ = false;
+    return response.status();
+  }
+  Reader r = response->body();
+  absl::StatusOr<Rows> rows = ParseRows(*response, r);
+  if (!rows.ok()) {
+    done_ = true;
+    more_ = false;
+    return rows.status();
+  }
+  return std::optional<Rows>(std::move(*rows));
+}
+
+SqlCursor::~SqlCursor() {
+  if (more_ && !connection_->broken()) {
+    (void)connection_->Call(
+        OpCode::kResourceClose, [&](Writer& w) { w.WriteInt64(cursor_id_); }, "closing a cursor");
+  }
+}
+
+}  // namespace ignite_tf

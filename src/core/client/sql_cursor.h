@@ -1,0 +1,60 @@
+// client/sql_cursor.h: SQL fields queries (OP_QUERY_SQL_FIELDS and its next-page op). Used for
+// DDL/DML and small result sets; rows arrive as Value trees.
+#ifndef IGNITE_TF_CORE_CLIENT_SQL_CURSOR_H_
+#define IGNITE_TF_CORE_CLIENT_SQL_CURSOR_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/binary/binary_type.h"
+#include "core/binary/value.h"
+#include "core/client/connection.h"
+
+namespace ignite_tf {
+
+struct SqlQuery {
+  std::string sql;
+  std::vector<Value> args;
+  std::string schema = "PUBLIC";
+  std::string cache_name;  // optional context cache; the schema is used when empty
+  int32_t page_size = 1024;
+  int32_t max_rows = 0;  // 0 = unlimited
+  bool distributed_joins = false;
+  bool local = false;
+  bool enforce_join_order = false;
+  bool collocated = false;
+  int64_t timeout_ms = 0;
+};
+
+class SqlCursor {
+ public:
+  static absl::StatusOr<std::unique_ptr<SqlCursor>> Open(std::shared_ptr<Connection> connection,
+                                                         std::shared_ptr<TypeResolver> types,
+                                                         const SqlQuery& query);
+  ~SqlCursor();
+
+  const std::vector<std::string>& columns() const { return columns_; }
+  // The next page of rows, or nullopt after the last one.
+  absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> NextRows();
+
+ private:
+  SqlCursor(std::shared_ptr<Connection> connection, std::shared_ptr<TypeResolver> types)
+      : connection_(std::move(connection)), types_(std::move(types)) {}
+  absl::StatusOr<std::vector<std::vector<Value>>> ParseRows(const Response& response, Reader& r);
+
+  std::shared_ptr<Connection> connection_;
+  std::shared_ptr<TypeResolver> types_;
+  std::string sql_;
+  int64_t cursor_id_ = 0;
+  std::vector<std::string> columns_;
+  std::optional<std::vector<std::vector<Value>>> first_rows_;
+  bool more_ = false;
+  bool done_ = false;
+};
+
+}  // namespace ignite_tf
+
+#endif  // IGNITE_TF_CORE_CLIENT_SQL_CURSOR_H_

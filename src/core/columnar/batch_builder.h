@@ -1,0 +1,65 @@
+// columnar/batch_builder.h: decodes pages of (key, value) rows straight from the received bytes
+// into the columns of a RowSchema; no per-row objects. Fields are found through each object's
+// footer with a per-(type, schema) plan computed once.
+#ifndef IGNITE_TF_CORE_COLUMNAR_BATCH_BUILDER_H_
+#define IGNITE_TF_CORE_COLUMNAR_BATCH_BUILDER_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "core/binary/binary_type.h"
+#include "core/binary/object_layout.h"
+#include "core/columnar/column.h"
+#include "core/columnar/schema.h"
+
+namespace ignite_tf {
+
+class BatchBuilder {
+ public:
+  BatchBuilder(RowSchema schema, std::shared_ptr<TypeResolver> types);
+
+  // Appends `rows` (key, value) pairs that start at `begin` in `buffer`, stopping at `end`.
+  // `first_row` numbers rows in errors. On error the batch is left unusable.
+  absl::Status AppendRows(absl::Span<const uint8_t> buffer, size_t begin, size_t end, int32_t rows,
+                          int64_t first_row);
+
+  int64_t num_rows() const { return num_rows_; }
+  // Hands out the columns built so far and starts a new batch.
+  Batch Finish();
+  const RowSchema& schema() const { return schema_; }
+
+ private:
+  struct Plan {
+    std::vector<int> footer_index;  // per child of the struct node: footer entry, or -1
+  };
+
+  absl::Status DecodeNode(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
+                          int depth);
+  absl::Status DecodeStruct(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
+                            int depth);
+  absl::Status DecodeLeaf(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
+                          uint8_t code);
+  void AppendDefault(const SchemaNode& node);
+  absl::StatusOr<const Plan*> PlanFor(const SchemaNode& node, absl::Span<const uint8_t> buffer,
+                                      const ObjectLayout& layout, Plan* scratch);
+  absl::Status Mismatch(const SchemaNode& node, absl::string_view what) const;
+  void ResetColumns();
+
+  RowSchema schema_;
+  std::shared_ptr<TypeResolver> types_;
+  std::vector<Column> columns_;
+  int64_t num_rows_ = 0;
+  int64_t current_row_ = 0;
+  // (struct node, type id, schema id) -> plan, for compact footers.
+  absl::flat_hash_map<std::tuple<const SchemaNode*, int32_t, int32_t>, Plan> plans_;
+};
+
+}  // namespace ignite_tf
+
+#endif  // IGNITE_TF_CORE_COLUMNAR_BATCH_BUILDER_H_

@@ -1,0 +1,123 @@
+#include "core/columnar/batch_stream.h"
+
+#include "core/binary/decoder.h"
+#include "core/common/error.h"
+
+namespace ignite_tf {
+
+absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
+                                                               const std::string& cache,
+                                                               const StreamOptions& options,
+                                                               std::optional<RowSchema> schema) {
+  std::unique_ptr<BatchStream> stream(new BatchStream());
+  stream->types_ = client.types();
+  stream->options_ = options;
+  IGNITE_ASSIGN_OR_RETURN(stream->cursor_, client.Scan(cache, options.scan));
+  if (schema.has_value()) {
+    stream->builder_ = std::make_unique<BatchBuilder>(*schema, stream->types_);
+    absl::MutexLock lock(&stream->mu_);
+    stream->schema_ = std::move(schema);
+    stream->schema_known_ = true;
+  }
+  stream->worker_ = std::thread([s = stream.get()] { s->Run(); });
+  return stream;
+}
+
+BatchStream::~BatchStream() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  if (worker_.joinable()) worker_.join();
+  // The cursor closes its server resource here if pages were left.
+}
+
+bool BatchStream::Push(absl::StatusOr<std::optional<Batch>> item) {
+  absl::MutexLock lock(&mu_);
+  const size_t limit = options_.prefetch_batches < 1 ? 1 : options_.prefetch_batches;
+  auto has_room = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stop_ || queue_.size() < limit; };
+  mu_.Await(absl::Condition(&has_room));
+  if (stop_) return false;
+  queue_.push_back(std::move(item));
+  return true;
+}
+
+void BatchStream::Run() {
+  absl::Status status = Produce();
+  absl::MutexLock lock(&mu_);
+  if (!schema_known_) {
+    schema_known_ = true;
+    schema_error_ = status;
+  }
+  if (!stop_) {
+    if (status.ok()) {
+      queue_.push_back(std::optional<Batch>());
+    } else {
+      queue_.push_back(status);
+    }
+  }
+  finished_ = true;
+}
+
+absl::Status BatchStream::Produce() {
+  int64_t rows_seen = 0;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stop_) return absl::OkStatus();
+    }
+    IGNITE_ASSIGN_OR_RETURN(std::optional<Page> page, cursor_->NextPage());
+    if (!page.has_value()) break;
+    if (page->row_count == 0) {
+      if (!page->more) break;
+      continue;
+    }
+    if (builder_ == nullptr) {
+      // Learn the schema from the first row, as the original integration did.
+      ValueDecoder decoder(types_.get());
+      size_t pos = page->rows_begin;
+      IGNITE_ASSIGN_OR_RETURN(Value key, decoder.Decode(page->bytes(), &pos, "key"));
+      IGNITE_ASSIGN_OR_RETURN(Value value, decoder.Decode(page->bytes(), &pos, "val"));
+      IGNITE_ASSIGN_OR_RETURN(RowSchema schema, InferSchema(key, value, types_.get()));
+      builder_ = std::make_unique<BatchBuilder>(schema, types_);
+      absl::MutexLock lock(&mu_);
+      schema_ = std::move(schema);
+      schema_known_ = true;
+    }
+    IGNITE_RETURN_IF_ERROR(builder_->AppendRows(page->bytes(), page->rows_begin, page->rows_end,
+                                                page->row_count, rows_seen));
+    rows_seen += page->row_count;
+    if (builder_->num_rows() >= options_.min_batch_rows || !page->more) {
+      if (!Push(std::optional<Batch>(builder_->Finish()))) return absl::OkStatus();
+    }
+  }
+  if (builder_ != nullptr && builder_->num_rows() > 0) {
+    Push(std::optional<Batch>(builder_->Finish()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Batch>> BatchStream::Next() {
+  absl::MutexLock lock(&mu_);
+  auto ready = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !queue_.empty(); };
+  mu_.Await(absl::Condition(&ready));
+  absl::StatusOr<std::optional<Batch>> item = std::move(queue_.front());
+  // Keep the terminal item (end or error) so later calls see it again.
+  bool terminal = !item.ok() || !item->has_value();
+  if (terminal) {
+    if (!item.ok()) return item.status();
+    return std::optional<Batch>();
+  }
+  queue_.pop_front();
+  return item;
+}
+
+absl::StatusOr<std::optional<RowSchema>> BatchStream::Schema() {
+  absl::MutexLock lock(&mu_);
+  auto known = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return schema_known_; };
+  mu_.Await(absl::Condition(&known));
+  if (!schema_error_.ok()) return schema_error_;
+  return schema_;
+}
+
+}  // namespace ignite_tf

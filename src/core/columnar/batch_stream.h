@@ -1,0 +1,67 @@
+// columnar/batch_stream.h: a scan turned into a stream of column batches. A background thread
+// fetches and decodes the next pages while the caller consumes the current batch, so the network
+// never waits for Python; the queue is bounded, so memory stays flat however large the cache.
+#ifndef IGNITE_TF_CORE_COLUMNAR_BATCH_STREAM_H_
+#define IGNITE_TF_CORE_COLUMNAR_BATCH_STREAM_H_
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "core/client/client.h"
+#include "core/columnar/batch_builder.h"
+#include "core/columnar/column.h"
+#include "core/columnar/schema.h"
+
+namespace ignite_tf {
+
+struct StreamOptions {
+  ScanOptions scan;
+  // Batches hold at least this many rows (pages are merged), except the last one.
+  int64_t min_batch_rows = 1024;
+  // Decoded batches waiting for the consumer.
+  int prefetch_batches = 2;
+};
+
+class BatchStream {
+ public:
+  // Opens the scan now (so a missing cache fails here) and starts the worker. Without a
+  // `schema`, it is inferred from the first row.
+  static absl::StatusOr<std::unique_ptr<BatchStream>> Open(Client& client, const std::string& cache,
+                                                           const StreamOptions& options,
+                                                           std::optional<RowSchema> schema);
+  ~BatchStream();
+
+  // The next batch, nullopt at the end, or the error that stopped the scan.
+  absl::StatusOr<std::optional<Batch>> Next();
+
+  // The schema, once known (after the first row arrived or when given). Blocks until then.
+  absl::StatusOr<std::optional<RowSchema>> Schema();
+
+ private:
+  BatchStream() = default;
+  void Run();
+  absl::Status Produce();
+  bool Push(absl::StatusOr<std::optional<Batch>> item);  // false when stopping
+
+  std::shared_ptr<TypeResolver> types_;
+  std::unique_ptr<ScanCursor> cursor_;
+  StreamOptions options_;
+  std::unique_ptr<BatchBuilder> builder_;
+
+  absl::Mutex mu_;
+  std::deque<absl::StatusOr<std::optional<Batch>>> queue_ ABSL_GUARDED_BY(mu_);
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;  // the end or an error was queued
+  bool schema_known_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<RowSchema> schema_ ABSL_GUARDED_BY(mu_);
+  absl::Status schema_error_ ABSL_GUARDED_BY(mu_);
+  std::thread worker_;
+};
+
+}  // namespace ignite_tf
+
+#endif  // IGNITE_TF_CORE_COLUMNAR_BATCH_STREAM_H_

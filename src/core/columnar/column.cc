@@ -1,0 +1,21 @@
+#include "core/columnar/column.h"
+
+namespace ignite_tf {
+
+Column Column::ForLeaf(const SchemaNode& leaf, const std::string& path) {
+  Column c;
+  c.path = path;
+  c.element = leaf.element;
+  c.is_list = leaf.is_list;
+  if (c.has_offsets()) {
+    c.offsets = std::make_shared<AlignedBuffer>();
+    c.offsets->Push<int64_t>(0);
+  }
+  if (c.is_list && c.element == ElementType::kString) {
+    c.string_offsets = std::make_shared<AlignedBuffer>();
+    c.string_offsets->Push<int64_t>(0);
+  }
+  return c;
+}
+
+}  // namespace ignite_tf

@@ -1,0 +1,39 @@
+#include "core/wire/framing.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "core/common/error.h"
+#include "core/wire/reader.h"
+
+namespace ignite_tf {
+
+absl::StatusOr<std::vector<uint8_t>> ReadFrame(Transport& transport, int64_t max_bytes) {
+  uint8_t prefix[4];
+  IGNITE_RETURN_IF_ERROR(transport.ReadExact(absl::MakeSpan(prefix, 4)));
+  int32_t length = LoadUnaligned<int32_t>(prefix);
+  if (length <= 0 || length > max_bytes) {
+    return ProtocolError(absl::StrCat("the server at ", transport.peer(),
+                                      " sent a message with invalid length ", length,
+                                      " (is this an Apache Ignite 2.x thin-client port?)"));
+  }
+  constexpr size_t kChunk = size_t{64} << 20;
+  std::vector<uint8_t> payload;
+  size_t total = static_cast<size_t>(length);
+  size_t done = 0;
+  while (done < total) {
+    size_t target = std::min(total, done + kChunk);
+    payload.resize(target);
+    IGNITE_RETURN_IF_ERROR(
+        transport.ReadExact(absl::MakeSpan(payload.data() + done, target - done)));
+    done = target;
+  }
+  return payload;
+}
+
+std::vector<uint8_t> FrameBuilder::Finish() {
+  writer_.PatchAt<int32_t>(0, static_cast<int32_t>(writer_.size() - 4));
+  return writer_.Release();
+}
+
+}  // namespace ignite_tf

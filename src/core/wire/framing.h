@@ -1,0 +1,36 @@
+// wire/framing.h: length-prefixed messages (int32 length, then payload) over a Transport.
+#ifndef IGNITE_TF_CORE_WIRE_FRAMING_H_
+#define IGNITE_TF_CORE_WIRE_FRAMING_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/net/transport.h"
+#include "core/wire/writer.h"
+
+namespace ignite_tf {
+
+// Largest message we accept unless told otherwise: a page of Ignite rows can be large, but a
+// length beyond this is far more likely garbage than data.
+inline constexpr int64_t kDefaultMaxFrameBytes = int64_t{1} << 31;
+
+// Reads one message payload (without its length prefix). The buffer grows only as bytes arrive,
+// so a corrupt length cannot make us allocate gigabytes up front.
+absl::StatusOr<std::vector<uint8_t>> ReadFrame(Transport& transport,
+                                               int64_t max_bytes = kDefaultMaxFrameBytes);
+
+// Builds an outgoing message: reserves the length prefix, and fills it in Finish().
+class FrameBuilder {
+ public:
+  FrameBuilder() { writer_.WriteInt32(0); }
+  Writer& writer() { return writer_; }
+  std::vector<uint8_t> Finish();
+
+ private:
+  Writer writer_;
+};
+
+}  // namespace ignite_tf
+
+#endif  // IGNITE_TF_CORE_WIRE_FRAMING_H_

@@ -1,0 +1,81 @@
+#include "python/columns.h"
+
+#include <pybind11/numpy.h>
+
+namespace py = pybind11;
+
+namespace ignite_tf::python {
+namespace {
+
+py::dtype DtypeOf(ElementType type) {
+  return py::dtype(type == ElementType::kString ? "object" : ElementTypeName(type));
+}
+
+// A 1-D array over `count` elements of `buffer`, kept alive by a capsule holding the buffer.
+py::array AdoptBuffer(const std::shared_ptr<AlignedBuffer>& buffer, const py::dtype& dtype,
+                      size_t count) {
+  auto* holder = new std::shared_ptr<AlignedBuffer>(buffer);
+  py::capsule owner(holder,
+                    [](void* p) { delete static_cast<std::shared_ptr<AlignedBuffer>*>(p); });
+  static const uint8_t kEmpty[kBufferAlignment] = {};
+  const void* data = buffer->data() != nullptr ? buffer->data() : kEmpty;
+  return py::array(dtype, {static_cast<py::ssize_t>(count)},
+                   {static_cast<py::ssize_t>(dtype.itemsize())}, data, owner);
+}
+
+// Object array of bytes from a values buffer and int64 offsets (count + 1 entries).
+py::array BytesArray(const AlignedBuffer& values, const AlignedBuffer& offsets, size_t count) {
+  py::array out(py::dtype("object"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(count)});
+  auto** slots = static_cast<PyObject**>(out.mutable_data());
+  const auto* off = reinterpret_cast<const int64_t*>(offsets.data());
+  const char* base = reinterpret_cast<const char*>(values.data());
+  for (size_t i = 0; i < count; ++i) {
+    PyObject* item = PyBytes_FromStringAndSize(base + off[i], off[i + 1] - off[i]);
+    if (item == nullptr) throw py::error_already_set();
+    Py_XDECREF(slots[i]);
+    slots[i] = item;
+  }
+  return out;
+}
+
+py::object TreeToPython(const SchemaNode& node) {
+  if (!node.is_struct) {
+    return py::make_tuple(ElementTypeName(node.element), node.is_list, node.path);
+  }
+  py::dict children;
+  for (const SchemaNode& child : node.children) children[py::str(child.name)] = TreeToPython(child);
+  return children;
+}
+
+}  // namespace
+
+py::dict BatchToPython(Batch batch) {
+  py::dict out;
+  const size_t rows = static_cast<size_t>(batch.num_rows);
+  for (Column& c : batch.columns) {
+    py::str path(c.path);
+    if (!c.is_list) {
+      if (c.element == ElementType::kString) {
+        out[path] = BytesArray(*c.data, *c.offsets, rows);
+      } else {
+        out[path] = AdoptBuffer(c.data, DtypeOf(c.element), rows);
+      }
+      continue;
+    }
+    py::array row_offsets = AdoptBuffer(c.offsets, py::dtype("int64"), rows + 1);
+    if (c.element == ElementType::kString) {
+      size_t elements = c.string_offsets->size() / sizeof(int64_t) - 1;
+      out[path] = py::make_tuple(BytesArray(*c.data, *c.string_offsets, elements), row_offsets);
+    } else {
+      size_t elements = c.data->size() / ElementSize(c.element);
+      out[path] = py::make_tuple(AdoptBuffer(c.data, DtypeOf(c.element), elements), row_offsets);
+    }
+  }
+  return out;
+}
+
+py::tuple SchemaToPython(const RowSchema& schema) {
+  return py::make_tuple(TreeToPython(schema.key), TreeToPython(schema.value));
+}
+
+}  // namespace ignite_tf::python

@@ -1,0 +1,23 @@
+// python/columns.h: hands a core Batch to Python as NumPy arrays that own the C++ buffers through
+// capsules (no copy for fixed-width and list columns), and describes schemas as Python data.
+#ifndef IGNITE_TF_PYTHON_COLUMNS_H_
+#define IGNITE_TF_PYTHON_COLUMNS_H_
+
+#include <pybind11/pybind11.h>
+
+#include "core/columnar/column.h"
+#include "core/columnar/schema.h"
+
+namespace ignite_tf::python {
+
+// {path: array} for fixed-width and string columns; {path: (values, row_offsets)} for lists.
+// Strings become object arrays of bytes.
+pybind11::dict BatchToPython(Batch batch);
+
+// (key_tree, val_tree); a tree is a dict {field: tree} for objects, or a leaf tuple
+// (dtype_name, is_list, column_path).
+pybind11::tuple SchemaToPython(const RowSchema& schema);
+
+}  // namespace ignite_tf::python
+
+#endif  // IGNITE_TF_PYTHON_COLUMNS_H_

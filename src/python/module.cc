@@ -1,0 +1,256 @@
+// python/module.cc: the ignite_tf._core extension. It only converts: arguments to core options,
+// results to Python objects, statuses to exceptions (errors.h). Every blocking call releases the
+// GIL.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/client/client.h"
+#include "core/columnar/batch_stream.h"
+#include "python/columns.h"
+#include "python/errors.h"
+#include "python/values.h"
+
+namespace py = pybind11;
+
+namespace ignite_tf::python {
+namespace {
+
+absl::Duration Seconds(double s) { return s <= 0 ? absl::InfiniteDuration() : absl::Seconds(s); }
+
+class PyClient {
+ public:
+  PyClient(std::string host, int port, std::string username, std::string password,
+           double connect_timeout, double timeout) {
+    ConnectionOptions options;
+    options.host = std::move(host);
+    options.port = port;
+    options.username = std::move(username);
+    options.password = std::move(password);
+    options.connect_timeout = Seconds(connect_timeout);
+    options.io_timeout = Seconds(timeout);
+    py::gil_scoped_release release;
+    client_ = ValueOrThrow(Client::Connect(options));
+  }
+
+  Client& client() {
+    if (client_ == nullptr) {
+      throw StatusException(absl::FailedPreconditionError("the client is closed"));
+    }
+    return *client_;
+  }
+
+  void Close() {
+    if (client_ == nullptr) return;
+    py::gil_scoped_release release;
+    client_->connection()->Close();
+  }
+
+  std::unique_ptr<Client> client_;
+};
+
+class PyBatchStream {
+ public:
+  explicit PyBatchStream(std::unique_ptr<BatchStream> stream) : stream_(std::move(stream)) {}
+  ~PyBatchStream() { Close(); }
+
+  py::object Next() {
+    if (stream_ == nullptr) return py::none();
+    absl::StatusOr<std::optional<Batch>> batch;
+    {
+      py::gil_scoped_release release;
+      batch = stream_->Next();
+    }
+    std::optional<Batch> value = ValueOrThrow(std::move(batch));
+    if (!value.has_value()) return py::none();
+    return BatchToPython(std::move(*value));
+  }
+
+  py::object Schema() {
+    if (stream_ == nullptr) return py::none();
+    absl::StatusOr<std::optional<RowSchema>> schema;
+    {
+      py::gil_scoped_release release;
+      schema = stream_->Schema();
+    }
+    std::optional<RowSchema> value = ValueOrThrow(std::move(schema));
+    if (!value.has_value()) return py::none();
+    return SchemaToPython(*value);
+  }
+
+  void Close() {
+    if (stream_ == nullptr) return;
+    // Joining the worker may wait for one page; never hold the GIL meanwhile.
+    if (PyGILState_Check()) {
+      py::gil_scoped_release release;
+      stream_.reset();
+    } else {
+      stream_.reset();
+    }
+  }
+
+ private:
+  std::unique_ptr<BatchStream> stream_;
+};
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "ignite_tf native core: thin client, decoder and column builders";
+  RegisterErrorTranslator(m);
+
+  py::class_<PyBatchStream>(m, "BatchStream")
+      .def("next", &PyBatchStream::Next,
+           "The next batch as {column_path: array or (values, row_offsets)}, or None at the end.")
+      .def("schema", &PyBatchStream::Schema,
+           "(key_tree, val_tree) once the first row arrived; None for an empty scan.")
+      .def("close", &PyBatchStream::Close);
+
+  py::class_<PyClient>(m, "Client")
+      .def(py::init<std::string, int, std::string, std::string, double, double>(), py::arg("host"),
+           py::arg("port"), py::arg("username") = "", py::arg("password") = "",
+           py::arg("connect_timeout") = 10.0, py::arg("timeout") = 30.0)
+      .def("close", &PyClient::Close)
+      .def_property_readonly("protocol_version",
+                             [](PyClient& self) {
+                               const ProtocolVersion& v = self.client().connection()->version();
+                               return py::make_tuple(v.major, v.minor, v.patch);
+                             })
+      .def_property_readonly("peer",
+                             [](PyClient& self) { return self.client().connection()->peer(); })
+      .def_property_readonly("metadata_fetch_count",
+                             [](PyClient& self) { return self.client().types()->fetch_count(); })
+      .def("cache_names",
+           [](PyClient& self) {
+             py::gil_scoped_release release;
+             return ValueOrThrow(self.client().CacheNames());
+           })
+      .def("create_cache",
+           [](PyClient& self, const std::string& name) {
+             py::gil_scoped_release release;
+             ThrowIfError(self.client().CreateCache(name));
+           })
+      .def("get_or_create_cache",
+           [](PyClient& self, const std::string& name) {
+             py::gil_scoped_release release;
+             ThrowIfError(self.client().GetOrCreateCache(name));
+           })
+      .def("destroy_cache",
+           [](PyClient& self, const std::string& name) {
+             py::gil_scoped_release release;
+             ThrowIfError(self.client().DestroyCache(name));
+           })
+      .def("put",
+           [](PyClient& self, const std::string& cache, py::handle key, py::handle value) {
+             Value k = ToValue(key, "key");
+             Value v = ToValue(value, "value");
+             py::gil_scoped_release release;
+             ThrowIfError(self.client().Put(cache, k, v));
+           })
+      .def("put_all",
+           [](PyClient& self, const std::string& cache, py::iterable entries) {
+             std::vector<std::pair<Value, Value>> converted;
+             for (py::handle entry : entries) {
+               py::tuple pair = py::reinterpret_borrow<py::object>(entry).cast<py::tuple>();
+               if (pair.size() != 2) {
+                 throw StatusException(
+                     absl::InvalidArgumentError("put_all takes (key, value) pairs"));
+               }
+               converted.emplace_back(ToValue(pair[0], "key"), ToValue(pair[1], "value"));
+             }
+             py::gil_scoped_release release;
+             ThrowIfError(self.client().PutAll(cache, converted));
+           })
+      .def("get",
+           [](PyClient& self, const std::string& cache, py::handle key) {
+             Value k = ToValue(key, "key");
+             absl::StatusOr<Value> value;
+             {
+               py::gil_scoped_release release;
+               value = self.client().Get(cache, k);
+             }
+             return FromValue(ValueOrThrow(std::move(value)));
+           })
+      .def("size",
+           [](PyClient& self, const std::string& cache) {
+             py::gil_scoped_release release;
+             return ValueOrThrow(self.client().Size(cache));
+           })
+      .def("clear",
+           [](PyClient& self, const std::string& cache) {
+             py::gil_scoped_release release;
+             ThrowIfError(self.client().Clear(cache));
+           })
+      .def("partitions",
+           [](PyClient& self, const std::string& cache) {
+             py::gil_scoped_release release;
+             return ValueOrThrow(self.client().Partitions(cache));
+           })
+      .def("check_cache_exists",
+           [](PyClient& self, const std::string& cache) {
+             py::gil_scoped_release release;
+             ThrowIfError(self.client().CheckCacheExists(cache));
+           })
+      .def(
+          "sql",
+          [](PyClient& self, const std::string& sql, py::iterable args, const std::string& schema,
+             int page_size, int max_rows, bool distributed_joins, bool local, int64_t timeout_ms) {
+            SqlQuery query;
+            query.sql = sql;
+            for (py::handle a : args) query.args.push_back(ToValue(a, "SQL argument"));
+            query.schema = schema;
+            query.page_size = page_size;
+            query.max_rows = max_rows;
+            query.distributed_joins = distributed_joins;
+            query.local = local;
+            query.timeout_ms = timeout_ms;
+            std::vector<std::vector<Value>> rows;
+            std::vector<std::string> columns;
+            {
+              py::gil_scoped_release release;
+              std::unique_ptr<SqlCursor> cursor = ValueOrThrow(self.client().Sql(query));
+              columns = cursor->columns();
+              while (true) {
+                auto page = ValueOrThrow(cursor->NextRows());
+                if (!page.has_value()) break;
+                for (auto& row : *page) rows.push_back(std::move(row));
+              }
+            }
+            py::list out_rows;
+            for (const auto& row : rows) {
+              py::list r;
+              for (const Value& v : row) r.append(FromValue(v));
+              out_rows.append(py::tuple(r));
+            }
+            return py::make_tuple(columns, out_rows);
+          },
+          py::arg("sql"), py::arg("args") = py::tuple(), py::arg("schema") = "PUBLIC",
+          py::arg("page_size") = 1024, py::arg("max_rows") = 0,
+          py::arg("distributed_joins") = false, py::arg("local") = false, py::arg("timeout_ms") = 0)
+      .def(
+          "scan",
+          [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,
+             int64_t min_batch_rows, int prefetch) {
+            StreamOptions options;
+            options.scan.page_size = page_size;
+            options.scan.partition = partition;
+            options.scan.local = local;
+            options.min_batch_rows = min_batch_rows;
+            options.prefetch_batches = prefetch;
+            std::unique_ptr<BatchStream> stream;
+            {
+              py::gil_scoped_release release;
+              stream = ValueOrThrow(BatchStream::Open(self.client(), cache, options, std::nullopt));
+            }
+            return std::make_unique<PyBatchStream>(std::move(stream));
+          },
+          py::arg("cache"), py::arg("page_size") = 1024, py::arg("partition") = -1,
+          py::arg("local") = false, py::arg("min_batch_rows") = 1024, py::arg("prefetch") = 2);
+}
+
+}  // namespace ignite_tf::python
