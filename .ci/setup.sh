@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for ignite-tf: system packages, a Python venv with the package
+# built from this checkout (TensorFlow and test extras included), and the Apache Ignite jars.
+#   bash .ci/setup.sh            -> venv in .venv (override with IGNITE_TF_VENV)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${IGNITE_TF_VENV:-$ROOT/.venv}"
+PYTHON="${PYTHON:-python3}"
+
+DEBIAN_PACKAGES=(build-essential cmake ninja-build pkg-config libabsl-dev libssl-dev
+                 libgtest-dev libgmock-dev clang-format openjdk-17-jdk-headless maven)
+
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "== installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "== creating venv $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+echo "== installing Python build and test dependencies"
+"$VENV/bin/pip" install -q --upgrade pip
+"$VENV/bin/pip" install -q "scikit-build-core>=0.10" "pybind11>=2.12" "numpy>=1.26" ruff
+echo "== building and installing ignite-tf (C++ core + pybind11 module)"
+"$VENV/bin/pip" install -q --no-build-isolation "$ROOT[tensorflow,test]"
+
+echo "== resolving Apache Ignite jars with Maven (cached in ~/.cache/ignite-tf)"
+"$VENV/bin/python" -c "from ignite_tf.testing import resolve_ignite_classpath as r; print(len(r()), 'jars')"
+echo "== setup done: $VENV"

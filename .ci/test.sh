@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite: C++ unit tests (GoogleTest via ctest), then pytest against real Apache
+# Ignite nodes that the tests start (or an external node: IGNITE_TF_TEST_ADDRESS=host:port).
+#   bash .ci/test.sh [pytest args...]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${IGNITE_TF_VENV:-$ROOT/.venv}"
+cd "$ROOT"
+
+if [ "${IGNITE_TF_SKIP_SETUP:-0}" != "1" ]; then
+  bash "$ROOT/.ci/setup.sh"
+fi
+
+echo "== C++ unit tests"
+cmake -S "$ROOT" -B "$ROOT/build/cpp-tests" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  -DIGNITE_TF_BUILD_PYTHON=OFF -DIGNITE_TF_BUILD_TESTS=ON >/dev/null
+cmake --build "$ROOT/build/cpp-tests"
+(cd "$ROOT/build/cpp-tests" && ctest --output-on-failure)
+
+echo "== Python tests against real Ignite nodes"
+# Run from a neutral directory so the installed package (with its compiled module) is tested.
+status=0
+(cd "$ROOT/tests" && "$VENV/bin/python" -m pytest -ra "$@" .) || status=$?
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests: that is a failure here" >&2
+fi
+exit "$status"

@@ -1,0 +1,217 @@
+"""``IgniteDataset``: an Ignite cache as a ``tf.data.Dataset``, as in TensorFlow's original
+``tf.contrib.ignite``, on top of the columnar NumPy API.
+
+Elements are ``{'key': K, 'val': V}``. Objects become nested dicts keyed by field name (sorted);
+scalars are scalar tensors and Ignite arrays 1-D tensors. Pages are decoded in C++ into column
+batches; TensorFlow receives whole batches and splits them into elements in its own C++ code.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from ignite_tf.client import Client, RaggedColumn
+from ignite_tf.errors import IgniteError, IgniteSchemaError, IgniteValueError
+
+__all__ = ["IgniteDataset", "element_spec_for"]
+
+# Column dtype names (as the core reports them) to TensorFlow dtypes, as the original mapped
+# them: byte->uint8, short->int16, int->int32, long->int64, float->float32, double->float64,
+# char->uint16, bool->bool, string->tf.string; dates are int64 milliseconds since the epoch.
+_TF_DTYPES = {
+    "uint8": "uint8",
+    "int16": "int16",
+    "int32": "int32",
+    "int64": "int64",
+    "float32": "float32",
+    "float64": "float64",
+    "uint16": "uint16",
+    "bool": "bool",
+    "string": "string",
+}
+
+_LENGTHS_SUFFIX = "#row_lengths"
+
+
+def _env(name: str, default: Any) -> Any:
+    return os.environ.get(f"IGNITE_DATASET_{name}", default)
+
+
+def _import_tf() -> Any:
+    try:
+        import tensorflow as tf
+    except ImportError as e:  # pragma: no cover - exercised only without TensorFlow
+        raise ImportError(
+            "IgniteDataset needs TensorFlow: pip install 'ignite-tf[tensorflow]'. "
+            "Without TensorFlow, use ignite_tf.Client(...).scan(...) for NumPy batches."
+        ) from e
+    return tf
+
+
+def _leaves(tree: Any) -> list[tuple[str, str, bool]]:
+    """(column_path, dtype, is_list) for each leaf of a schema tree, in tree order."""
+    if isinstance(tree, dict):
+        out = []
+        for child in tree.values():
+            out.extend(_leaves(child))
+        return out
+    dtype, is_list, path = tree
+    return [(path, dtype, is_list)]
+
+
+def element_spec_for(schema: tuple[Any, Any]) -> dict[str, Any]:
+    """The ``element_spec`` of an IgniteDataset whose rows have ``schema`` (from Scan.schema)."""
+    tf = _import_tf()
+
+    def spec(tree: Any) -> Any:
+        if isinstance(tree, dict):
+            return {name: spec(child) for name, child in tree.items()}
+        dtype, is_list, _ = tree
+        return tf.TensorSpec([None] if is_list else [], getattr(tf, _TF_DTYPES[dtype]))
+
+    key_tree, val_tree = schema
+    return {"key": spec(key_tree), "val": spec(val_tree)}
+
+
+def _probe_schema(
+    cache_name: str, host: str, port: int, part: int, local: bool, client_args: dict
+) -> tuple[Any, Any]:
+    with Client(host, port, **client_args) as client:
+        scan = client.scan(cache_name, page_size=1, partition=part, local=local, batch_size=1)
+        try:
+            schema = scan.schema
+        finally:
+            scan.close()
+    if schema is None:
+        where = f" partition {part}" if part >= 0 else ""
+        raise IgniteSchemaError(
+            f"cache '{cache_name}'{where} on {host}:{port} is empty: IgniteDataset learns the "
+            "element structure from the first row, so put at least one row in it first"
+        )
+    return schema
+
+
+def IgniteDataset(
+    cache_name: str,
+    host: str = "localhost",
+    port: int = 10800,
+    local: bool = False,
+    part: int = -1,
+    page_size: int = 100,
+    username: str | None = None,
+    password: str | None = None,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    cert_password: str | None = None,
+    *,
+    schema_host: str | None = None,
+    schema_port: int | None = None,
+    batch_size: int = 1024,
+    timeout: float = 30.0,
+) -> Any:
+    """Reads an Ignite cache as a ``tf.data.Dataset`` of ``{'key': ..., 'val': ...}`` elements.
+
+    >>> ds = IgniteDataset(cache_name="SQL_PUBLIC_KITTEN_CACHE")
+    >>> for element in ds:
+    ...     print(element)          # {'key': 1, 'val': {'NAME': b'WARM KITTY'}} (as tensors)
+
+    Args:
+        cache_name: the cache; a table made by ``CREATE TABLE T`` lives in ``SQL_PUBLIC_T``.
+        host, port: a node's thin-client endpoint.
+        local: read only the entries of that node.
+        part: read only this partition index (-1 = all), e.g. one per worker.
+        page_size: rows per network page.
+        username, password: credentials when the cluster has authentication on.
+        certfile, keyfile, cert_password: TLS client certificate (not supported yet).
+        schema_host, schema_port: where to learn the element structure, if not host/port.
+        batch_size: rows decoded per batch before TensorFlow splits them into elements.
+        timeout: seconds to wait for any reply before failing.
+
+    Environment variables ``IGNITE_DATASET_CACHE_NAME``, ``_HOST``, ``_PORT``, ``_LOCAL``,
+    ``_PART``, ``_PAGE_SIZE``, ``_USERNAME`` and ``_PASSWORD`` override the arguments, as in the
+    original integration (e.g. each distributed-training worker sets its own ``_PART``).
+    """
+    tf = _import_tf()
+    cache_name = _env("CACHE_NAME", cache_name)
+    host = _env("HOST", host)
+    port = int(_env("PORT", port))
+    local = True if "IGNITE_DATASET_LOCAL" in os.environ else bool(local)
+    part = int(_env("PART", part))
+    page_size = int(_env("PAGE_SIZE", page_size))
+    username = _env("USERNAME", username)
+    password = _env("PASSWORD", password)
+    certfile = _env("CERTFILE", certfile)
+    keyfile = _env("KEYFILE", keyfile)
+    cert_password = _env("CERT_PASSWORD", cert_password)
+    if certfile or keyfile or cert_password:
+        raise IgniteError(
+            "TLS connections (certfile/keyfile/cert_password) are not supported by this version "
+            "of ignite_tf yet; connect to a plain thin-client port"
+        )
+    if page_size <= 0 or batch_size <= 0:
+        raise IgniteValueError("page_size and batch_size must be positive")
+    client_args = {"username": username, "password": password, "timeout": timeout}
+
+    schema = _probe_schema(
+        cache_name,
+        schema_host or host,
+        int(schema_port or port),
+        part,
+        local,
+        client_args,
+    )
+    leaves = [leaf for tree in schema for leaf in _leaves(tree)]
+
+    signature = {}
+    for path, dtype, is_list in leaves:
+        signature[path] = tf.TensorSpec([None], getattr(tf, _TF_DTYPES[dtype]))
+        if is_list:
+            signature[path + _LENGTHS_SUFFIX] = tf.TensorSpec([None], tf.int64)
+
+    def batches():
+        # Runs on each iteration: its own connection and cursor, closed when iteration stops.
+        with Client(host, port, **client_args) as client:
+            scan = client.scan(
+                cache_name, page_size=page_size, partition=part, local=local, batch_size=batch_size
+            )
+            try:
+                for batch in scan:
+                    flat = {}
+                    for path, column in batch.items():
+                        if isinstance(column, RaggedColumn):
+                            flat[path] = column.values
+                            flat[path + _LENGTHS_SUFFIX] = np.diff(column.row_offsets)
+                        else:
+                            flat[path] = column
+                    yield flat
+            finally:
+                scan.close()
+
+    def restructure(flat: dict) -> dict:
+        def build(tree: Any) -> Any:
+            if isinstance(tree, dict):
+                return {name: build(child) for name, child in tree.items()}
+            _, is_list, path = tree
+            if is_list:
+                return tf.RaggedTensor.from_row_lengths(
+                    flat[path], flat[path + _LENGTHS_SUFFIX], validate=False
+                )
+            return flat[path]
+
+        key_tree, val_tree = schema
+        return {"key": build(key_tree), "val": build(val_tree)}
+
+    def densify(element: Any) -> Any:
+        # After unbatch, a row of a ragged column is an ordinary 1-D tensor; say so in the spec.
+        return tf.nest.map_structure(
+            lambda t: t.flat_values if isinstance(t, tf.RaggedTensor) else t, element
+        )
+
+    dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
+    dataset = dataset.map(restructure).unbatch()
+    if any(is_list for _, _, is_list in leaves):
+        dataset = dataset.map(densify)
+    return dataset

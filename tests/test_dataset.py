@@ -1,0 +1,256 @@
+"""IgniteDataset (tf.data) against a real Ignite node: the article's examples, partitions,
+page sizes, environment overrides and errors."""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+
+import ignite_tf  # noqa: E402
+from ignite_tf import BinaryObject, Client, IgniteDataset  # noqa: E402
+
+
+@pytest.fixture()
+def tf_client(ignite_node):
+    with Client(ignite_node.host, ignite_node.port) as client:
+        yield client
+
+
+@pytest.fixture()
+def cache(tf_client):
+    name = f"tfds_{uuid.uuid4().hex[:10]}"
+    tf_client.create_cache(name)
+    yield name
+    tf_client.destroy_cache(name)
+
+
+def _values(element):
+    return tf.nest.map_structure(lambda t: t.numpy(), element)
+
+
+def test_article_sql_example(ignite_node, tf_client):
+    tf_client.sql("DROP TABLE IF EXISTS KITTEN_CACHE")
+    tf_client.sql("CREATE TABLE KITTEN_CACHE (ID LONG PRIMARY KEY, NAME VARCHAR)")
+    tf_client.sql("INSERT INTO KITTEN_CACHE (ID, NAME) VALUES (1, 'WARM KITTY')")
+    tf_client.sql("INSERT INTO KITTEN_CACHE (ID, NAME) VALUES (2, 'SOFT KITTY')")
+    tf_client.sql("INSERT INTO KITTEN_CACHE (ID, NAME) VALUES (3, 'LITTLE BALL OF FUR')")
+    try:
+        dataset = IgniteDataset(
+            cache_name="SQL_PUBLIC_KITTEN_CACHE", host=ignite_node.host, port=ignite_node.port
+        )
+        elements = sorted((_values(e) for e in dataset), key=lambda e: e["key"])
+        assert elements == [
+            {"key": 1, "val": {"NAME": b"WARM KITTY"}},
+            {"key": 2, "val": {"NAME": b"SOFT KITTY"}},
+            {"key": 3, "val": {"NAME": b"LITTLE BALL OF FUR"}},
+        ]
+        assert dataset.element_spec == {
+            "key": tf.TensorSpec([], tf.int64),
+            "val": {"NAME": tf.TensorSpec([], tf.string)},
+        }
+    finally:
+        tf_client.sql("DROP TABLE KITTEN_CACHE")
+
+
+def _image(i: int, rng: np.random.Generator) -> BinaryObject:
+    width, height = 4 + i % 3, 5
+    return BinaryObject(
+        "Image",
+        {
+            "metadata": BinaryObject(
+                "ImageMetadata",
+                {
+                    "file_name": f"img_{i}.png",
+                    "label": np.int32(i % 10),
+                    "width": np.int32(width),
+                    "height": np.int32(height),
+                },
+            ),
+            "pixels": rng.integers(0, 256, width * height, dtype=np.uint8),
+        },
+    )
+
+
+def test_article_structured_objects(ignite_node, tf_client, cache):
+    rng = np.random.default_rng(0)
+    images = {i: _image(i, rng) for i in range(50)}
+    tf_client.put_all(cache, images.items())
+    dataset = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port)
+
+    assert dataset.element_spec["val"] == {
+        "metadata": {
+            "file_name": tf.TensorSpec([], tf.string),
+            "height": tf.TensorSpec([], tf.int32),
+            "label": tf.TensorSpec([], tf.int32),
+            "width": tf.TensorSpec([], tf.int32),
+        },
+        "pixels": tf.TensorSpec([None], tf.uint8),
+    }
+    (first,) = list(dataset.take(1))
+    first = _values(first)
+    expected = images[int(first["key"])]
+    assert first["val"]["metadata"] == {
+        "file_name": expected["metadata"]["file_name"].encode(),
+        "height": expected["metadata"]["height"],
+        "label": expected["metadata"]["label"],
+        "width": expected["metadata"]["width"],
+    }
+    np.testing.assert_array_equal(first["val"]["pixels"], expected["pixels"])
+
+    keys = [int(e["key"]) for e in dataset]
+    pixels = list(dataset.map(lambda obj: obj["val"]["pixels"]))
+    assert sorted(keys) == list(range(50))
+    for key, array in zip(keys, pixels):
+        np.testing.assert_array_equal(array.numpy(), images[key]["pixels"])
+
+
+def _numeric_rows(n: int) -> dict[int, BinaryObject]:
+    return {
+        i: BinaryObject(
+            "NumericRow",
+            {
+                "a_long": i * 3,
+                "b_int": np.int32(-i),
+                "c_double": i / 7.0,
+                "d_float": np.float32(i * 0.5),
+                "e_short": np.int16(i % 30000),
+                "f_flag": bool(i % 2),
+            },
+        )
+        for i in range(n)
+    }
+
+
+@pytest.fixture(scope="module")
+def numeric_cache(ignite_node):
+    name = f"numeric_{uuid.uuid4().hex[:8]}"
+    with Client(ignite_node.host, ignite_node.port) as client:
+        client.create_cache(name)
+        rows = _numeric_rows(100_000)
+        items = list(rows.items())
+        for start in range(0, len(items), 5000):
+            client.put_all(name, items[start : start + 5000])
+        yield name, rows
+        client.destroy_cache(name)
+
+
+@pytest.mark.parametrize("page_size", [1, 7, 1024])
+def test_numeric_cache_reads_completely(ignite_node, numeric_cache, page_size):
+    name, rows = numeric_cache
+    dataset = IgniteDataset(name, host=ignite_node.host, port=ignite_node.port, page_size=page_size)
+    batched = dataset.batch(4096)
+    seen = {}
+    for batch in batched:
+        keys = batch["key"].numpy()
+        val = {k: v.numpy() for k, v in batch["val"].items()}
+        for j, key in enumerate(keys):
+            seen[int(key)] = {k: v[j] for k, v in val.items()}
+    assert len(seen) == len(rows)
+    for key, row in rows.items():
+        got = seen[key]
+        assert got["a_long"] == row["a_long"]
+        assert got["b_int"] == row["b_int"]
+        assert got["c_double"] == row["c_double"]
+        assert got["d_float"] == row["d_float"]
+        assert got["e_short"] == row["e_short"]
+        assert bool(got["f_flag"]) == row["f_flag"]
+
+
+def test_partitions_cover_the_cache_exactly(ignite_node, tf_client, cache):
+    tf_client.put_all(cache, [(i, f"value {i}") for i in range(3000)])
+    partitions = tf_client.partitions(cache)
+    assert len(partitions) == 1024
+    collected = []
+    # One dataset per (non-empty) partition, as one distributed worker per partition would read.
+    for p in partitions:
+        if _partition_nonempty(tf_client, cache, p):
+            ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, part=p)
+            collected.extend((int(e["key"]), e["val"].numpy()) for e in ds)
+    full = [(int(e["key"]), e["val"].numpy()) for e in IgniteDataset(
+        cache, host=ignite_node.host, port=ignite_node.port)]
+    assert sorted(collected) == sorted(full)
+    assert len(full) == 3000
+
+
+def _partition_nonempty(client, cache, p):
+    with client.scan(cache, partition=p, page_size=1, batch_size=1) as scan:
+        return scan.schema is not None
+
+
+def test_local_reads_everything_on_a_single_node(ignite_node, tf_client, cache):
+    tf_client.put_all(cache, [(i, float(i)) for i in range(500)])
+    ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, local=True)
+    assert sorted(int(e["key"]) for e in ds) == list(range(500))
+
+
+def test_environment_overrides(ignite_node, tf_client, cache, monkeypatch):
+    tf_client.put_all(cache, [(i, i * 10) for i in range(100)])
+    monkeypatch.setenv("IGNITE_DATASET_HOST", ignite_node.host)
+    monkeypatch.setenv("IGNITE_DATASET_PORT", str(ignite_node.port))
+    # The arguments name a closed port; the environment wins, as in the original.
+    ds = IgniteDataset(cache, host="127.0.0.1", port=1)
+    assert sorted(int(e["key"]) for e in ds) == list(range(100))
+
+    part = next(p for p in tf_client.partitions(cache) if _partition_nonempty(tf_client, cache, p))
+    monkeypatch.setenv("IGNITE_DATASET_PART", str(part))
+    keys = [int(e["key"]) for e in IgniteDataset(cache, host="127.0.0.1", port=1)]
+    with tf_client.scan(cache, partition=part) as scan:
+        expected = sorted(int(k) for batch in scan for k in batch["key"])
+    assert sorted(keys) == expected
+    assert 0 < len(keys) < 100
+
+
+def test_dataset_is_reiterable_and_works_in_keras(ignite_node, tf_client, cache):
+    rng = np.random.default_rng(3)
+    x = rng.random((2000, 2))
+    label = (x[:, 0] > x[:, 1]).astype(np.int32)
+    tf_client.put_all(
+        cache,
+        [
+            (i, BinaryObject("Pt", {"x": float(x[i, 0]), "y": float(x[i, 1]), "label": label[i]}))
+            for i in range(2000)
+        ],
+    )
+    ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, page_size=256)
+    train = ds.map(
+        lambda e: (tf.stack([e["val"]["x"], e["val"]["y"]]), e["val"]["label"])
+    ).batch(64)
+    assert sum(int(b[1].shape[0]) for b in train) == 2000
+    assert sum(int(b[1].shape[0]) for b in train) == 2000  # second pass reads again
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential(
+        [tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1, activation="sigmoid")]
+    )
+    model.compile(optimizer=tf.keras.optimizers.Adam(0.05), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(train, epochs=8, verbose=0)
+    assert history.history["accuracy"][-1] > 0.9
+
+
+def test_empty_cache_is_a_clear_error(ignite_node, cache):
+    with pytest.raises(ignite_tf.IgniteSchemaError, match=cache):
+        IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port)
+
+
+def test_missing_cache_is_a_clear_error(ignite_node):
+    with pytest.raises(ignite_tf.CacheNotFoundError, match="NO_SUCH_CACHE"):
+        IgniteDataset("NO_SUCH_CACHE", host=ignite_node.host, port=ignite_node.port)
+
+
+def test_no_server_is_a_clear_error():
+    with pytest.raises(ignite_tf.IgniteConnectionError, match="127.0.0.1:1"):
+        IgniteDataset("ANY", host="127.0.0.1", port=1)
+
+
+def test_mixed_structures_are_a_schema_error(ignite_node, tf_client, cache):
+    tf_client.put(cache, 1, BinaryObject("A", {"x": 1}))
+    tf_client.put(cache, 2, "a string, not an object")
+    ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port)
+    # tf.data reports errors raised inside its input pipeline as its own error types; the
+    # message keeps ours.
+    with pytest.raises(tf.errors.InvalidArgumentError, match="IgniteSchemaError: row 1: val holds"):
+        list(ds)

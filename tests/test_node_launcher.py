@@ -1,0 +1,356 @@
+"""Tests of the node launcher (ignite_tf.testing) and its pytest fixtures.
+
+They run real Apache Ignite nodes (Java and, on first use, Maven needed).
+Without the installed ``pytest11`` entry point, run them with::
+
+    PYTHONPATH=. pytest -p ignite_tf.pytest_plugin tests/test_node_launcher.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from ignite_tf import testing
+from ignite_tf.testing import (
+    ExternalNode,
+    IgniteNode,
+    IgniteNodeError,
+    external_endpoint,
+    ignite_version,
+    resolve_ignite_classpath,
+)
+
+# The directory ignite_tf was imported from (for the inner pytest runs).
+IMPORT_ROOT = Path(testing.__file__).parents[1]
+
+
+def raw_handshake(host: str, port: int) -> bytes:
+    """Send a thin-client handshake (protocol 1.1.0) by hand; return the reply."""
+    payload = bytes([1, 1, 0, 1, 0, 0, 0, 2, 0x65, 0x65])
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(struct.pack("<i", len(payload)) + payload)
+        header = sock.recv(4, socket.MSG_WAITALL)
+        (length,) = struct.unpack("<i", header)
+        return sock.recv(length, socket.MSG_WAITALL)
+
+
+def accepts_connections(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
+def can_bind(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def pid_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_for_log(node: IgniteNode, text: str, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if node.log_path is not None and text in node.log_path.read_text():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def run_sql(client, query: str, args: list | None = None) -> list[list]:
+    with client.sql(query, query_args=args) as cursor:
+        return [list(row) for row in cursor]
+
+
+# ---------------------------------------------------------------------------
+# Without a node
+
+
+def test_version_is_read_from_the_pom() -> None:
+    pom = testing.POM_PATH.read_text()
+    pinned = re.search(r"<ignite\.version>([^<]+)</ignite\.version>", pom)
+    assert pinned is not None
+    assert ignite_version() == pinned.group(1)
+    assert re.fullmatch(r"\d+\.\d+\.\d+", ignite_version())
+
+
+def test_classpath_has_core_sql_and_spring_modules() -> None:
+    names = {jar.name for jar in resolve_ignite_classpath(quiet=True)}
+    version = ignite_version()
+    for module in ("ignite-core", "ignite-indexing", "ignite-spring"):
+        assert f"{module}-{version}.jar" in names
+    assert any(name.startswith("h2-") for name in names)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("127.0.0.1:10800", ("127.0.0.1", 10800)),
+        (" ignite.example:10801 ", ("ignite.example", 10801)),
+        ("[::1]:10800", ("::1", 10800)),
+        ("", None),
+    ],
+)
+def test_external_endpoint_parsing(value: str, expected: tuple[str, int] | None) -> None:
+    assert external_endpoint(value) == expected
+
+
+@pytest.mark.parametrize("value", ["10800", "host:", ":10800", "host:port", "host:70000"])
+def test_external_endpoint_rejects_garbage(value: str) -> None:
+    with pytest.raises(ValueError, match="host:port"):
+        external_endpoint(value)
+
+
+def test_external_endpoint_reads_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(testing.ENV_TEST_ADDRESS, "10.1.2.3:10900")
+    assert external_endpoint() == ("10.1.2.3", 10900)
+    monkeypatch.delenv(testing.ENV_TEST_ADDRESS)
+    assert external_endpoint() is None
+
+
+def test_unfilled_placeholder_is_reported_before_launch(tmp_path: Path) -> None:
+    template = testing.DEFAULT_CONFIG_TEMPLATE.read_text().replace(
+        "@REGION_MAX_SIZE@", "@NO_SUCH_THING@"
+    )
+    (tmp_path / "t.xml").write_text(template)
+    node = IgniteNode(config_template=tmp_path / "t.xml", work_dir=tmp_path / "w")
+    with pytest.raises(IgniteNodeError, match="@NO_SUCH_THING@"):
+        node.start()
+    assert node.pid is None
+    node.stop()
+
+
+# ---------------------------------------------------------------------------
+# The session node (local or external)
+
+
+def test_fixture_node_accepts_raw_handshake(ignite_node) -> None:
+    assert ignite_node.address == f"{ignite_node.host}:{ignite_node.port}"
+    reply = raw_handshake(ignite_node.host, ignite_node.port)
+    assert reply[:1] == b"\x01", reply
+
+
+def test_sql_create_insert_select(ignite_node) -> None:
+    """CREATE TABLE needs ignite-indexing (H2) on the node's classpath."""
+    from pyignite import Client
+
+    client = Client(timeout=30)
+    client.connect(ignite_node.host, ignite_node.port)
+    table = f"launcher_{uuid.uuid4().hex[:10]}"
+    try:
+        run_sql(
+            client,
+            f"CREATE TABLE {table} (id INT PRIMARY KEY, name VARCHAR, score DOUBLE)",
+        )
+        for i in range(5):
+            run_sql(
+                client,
+                f"INSERT INTO {table} (id, name, score) VALUES (?, ?, ?)",
+                [i, f"row{i}", i * 1.5],
+            )
+        rows = run_sql(
+            client,
+            f"SELECT id, name, score FROM {table} WHERE id >= ? ORDER BY id",
+            [2],
+        )
+        assert rows == [[2, "row2", 3.0], [3, "row3", 4.5], [4, "row4", 6.0]]
+        assert run_sql(client, f"SELECT COUNT(*) FROM {table}") == [[5]]
+    finally:
+        run_sql(client, f"DROP TABLE IF EXISTS {table}")
+        client.close()
+
+
+# ---------------------------------------------------------------------------
+# Nodes of their own
+
+
+def test_factory_node_has_its_own_port_and_stop_frees_it(ignite_node, ignite_node_factory) -> None:
+    node = ignite_node_factory()
+    assert node.port != ignite_node.port
+    assert node.host == "127.0.0.1"
+    assert node.address == f"127.0.0.1:{node.port}"
+    assert node.log_path is not None and node.log_path.is_file()
+    assert "Ignite node started OK" in node.log_path.read_text()
+    assert raw_handshake(node.host, node.port)[:1] == b"\x01"
+    pid = node.pid
+    assert pid is not None and pid_exists(pid)
+
+    node.stop()
+    assert node.pid is None
+    assert not pid_exists(pid)
+    assert not accepts_connections(node.host, node.port)
+    assert can_bind(node.port)
+    node.stop()  # a second stop is harmless
+    # The session node is untouched.
+    assert raw_handshake(ignite_node.host, ignite_node.port)[:1] == b"\x01"
+
+
+def test_kill_simulates_a_crash(ignite_node_factory) -> None:
+    node = ignite_node_factory()
+    pid = node.pid
+    assert pid is not None
+    node.kill()
+    assert node.pid is None and not node.is_running()
+    assert not pid_exists(pid)
+    assert not accepts_connections(node.host, node.port)
+    node.stop()
+    node.stop()
+
+
+def test_context_manager_removes_temporary_work_dir() -> None:
+    with IgniteNode(startup_timeout=120) as node:
+        work_dir = node.work_dir
+        assert work_dir is not None and work_dir.is_dir()
+        assert testing.probe_thin_client(node.host, node.port)
+        port = node.port
+    assert not work_dir.exists()
+    assert not accepts_connections("127.0.0.1", port)
+
+
+def test_bad_config_fails_fast_with_the_node_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text('<?xml version="1.0"?>\n<beans><bean class="oops">\n')
+    node = IgniteNode(config_template=bad, work_dir=tmp_path / "work", startup_timeout=60)
+    started = time.monotonic()
+    with pytest.raises(IgniteNodeError) as info:
+        node.start()
+    elapsed = time.monotonic() - started
+    assert elapsed < 45, f"took {elapsed:.1f} s to notice a dead node"
+    message = str(info.value)
+    assert "exited with code" in message
+    assert "Failed to start grid" in message  # text from the node log
+    assert "Spring XML" in message
+    assert "last lines of the node log" in capsys.readouterr().err
+    assert node.pid is None
+    node.stop()
+
+
+def test_cluster_nodes_share_data_and_stay_apart_from_others(
+    ignite_node, ignite_node_factory
+) -> None:
+    from pyignite import Client
+    from pyignite.datatypes.cache_config import CacheMode
+    from pyignite.datatypes.prop_codes import PROP_CACHE_MODE, PROP_NAME
+
+    cluster = ignite_node_factory.cluster(2)
+    assert len(cluster) == 2
+    assert len({n.port for n in cluster}) == 2
+    assert all(n.discovery_ports == cluster.discovery_ports for n in cluster)
+    # Ignite logs the topology right after "Ignite node started OK".
+    assert wait_for_log(cluster[1], "servers=2")
+
+    name = f"shared_{uuid.uuid4().hex[:8]}"
+    clients = [Client(timeout=30, partition_aware=False) for _ in range(3)]
+    try:
+        clients[0].connect(cluster[0].host, cluster[0].port)
+        clients[1].connect(cluster[1].host, cluster[1].port)
+        clients[2].connect(ignite_node.host, ignite_node.port)
+        cache = clients[0].get_or_create_cache(
+            {PROP_NAME: name, PROP_CACHE_MODE: CacheMode.REPLICATED}
+        )
+        cache.put(1, "one")
+        assert clients[1].get_cache(name).get(1) == "one"
+        assert name in clients[1].get_cache_names()
+        assert name not in clients[2].get_cache_names()
+    finally:
+        for client in clients:
+            client.close()
+
+
+# ---------------------------------------------------------------------------
+# The --ignite-address option and the environment variable
+
+
+def _run_inner_pytest(
+    tmp_path: Path, args: list[str], env_extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "test_inner.py").write_text(
+        textwrap.dedent(
+            """
+            from ignite_tf.testing import ExternalNode
+
+            def test_inner(ignite_node):
+                assert isinstance(ignite_node, ExternalNode)
+                print("INNER-ADDRESS", ignite_node.address)
+            """
+        )
+    )
+    env = dict(os.environ)
+    env.pop(testing.ENV_TEST_ADDRESS, None)
+    env.update(env_extra or {})
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(IMPORT_ROOT), env.get("PYTHONPATH")]))
+    # Load the plugin explicitly and only once, whether or not the package's
+    # entry point is installed.
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "ignite_tf.pytest_plugin",
+            "-s",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *args,
+            str(tmp_path / "test_inner.py"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_address_option_selects_an_external_node(ignite_node, tmp_path: Path) -> None:
+    result = _run_inner_pytest(tmp_path, ["--ignite-address", ignite_node.address])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"INNER-ADDRESS {ignite_node.address}" in result.stdout
+
+
+def test_address_env_var_selects_an_external_node(ignite_node, tmp_path: Path) -> None:
+    result = _run_inner_pytest(tmp_path, [], {testing.ENV_TEST_ADDRESS: ignite_node.address})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"INNER-ADDRESS {ignite_node.address}" in result.stdout
+
+
+def test_bad_address_option_is_a_usage_error(tmp_path: Path) -> None:
+    result = _run_inner_pytest(tmp_path, ["--ignite-address", "no-port-here"])
+    assert result.returncode != 0
+    assert "--ignite-address" in result.stdout + result.stderr
+    assert "host:port" in result.stdout + result.stderr
+
+
+def test_external_stand_in_has_the_node_interface() -> None:
+    node = ExternalNode("10.0.0.1", 10800)
+    assert (node.host, node.port, node.address) == ("10.0.0.1", 10800, "10.0.0.1:10800")
+    assert node.log_path is None and node.log_tail() == ""
