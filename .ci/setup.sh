@@ -33,5 +33,6 @@ echo "== building and installing ignite-tf (C++ core + pybind11 module)"
 "$VENV/bin/pip" install -q --no-build-isolation "$ROOT[tensorflow,test]"
 
 echo "== resolving Apache Ignite jars with Maven (cached in ~/.cache/ignite-tf)"
-"$VENV/bin/python" -c "from ignite_tf.testing import resolve_ignite_classpath as r; print(len(r()), 'jars')"
+# From a neutral directory, so the installed package (with its compiled core) is imported.
+(cd / && "$VENV/bin/python" -c "from ignite_tf.testing import resolve_ignite_classpath as r; print(len(r()), 'jars')")
 echo "== setup done: $VENV"

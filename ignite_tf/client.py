@@ -16,7 +16,13 @@ from typing import Any, Union
 
 import numpy as np
 
-from ignite_tf import _core
+try:
+    from ignite_tf import _core
+except ImportError as e:  # pragma: no cover - depends on how the package was installed
+    raise ImportError(
+        "ignite_tf's compiled core (ignite_tf._core) is missing. Install the package "
+        "(pip install . or pip install ignite-tf) and import it from outside the source tree."
+    ) from e
 
 __all__ = ["Client", "RaggedColumn", "Scan", "SqlResult", "Column", "Schema"]
 
