@@ -41,7 +41,12 @@ def load(client: Client, rows: int) -> None:
         client.put_all(
             CACHE,
             [
-                (i, BinaryObject("MnistRow", {"label": np.int32(i % 10), "pixels": pixels[i - start]}))
+                (
+                    i,
+                    BinaryObject(
+                        "MnistRow", {"label": np.int32(i % 10), "pixels": pixels[i - start]}
+                    ),
+                )
                 for i in range(start, end)
             ],
         )
@@ -97,8 +102,9 @@ def main(argv: list[str] | None = None) -> int:
 
             from ignite_tf import IgniteDataset
 
-            ds = IgniteDataset(CACHE, host=host, port=port, page_size=args.page_size,
-                               batch_size=4096)
+            ds = IgniteDataset(
+                CACHE, host=host, port=port, page_size=args.page_size, batch_size=4096
+            )
 
             def tf_batched() -> int:
                 return sum(int(b["key"].shape[0]) for b in ds.batch(4096))
@@ -128,8 +134,9 @@ def main(argv: list[str] | None = None) -> int:
                             n += 1
                     return n
 
-            results.append(timed(f"pyignite scan (page {args.page_size})", pyignite_scan,
-                                 args.rows))
+            results.append(
+                timed(f"pyignite scan (page {args.page_size})", pyignite_scan, args.rows)
+            )
         except ImportError:
             print("  (pyignite absent: skipped)")
     finally:

@@ -1,7 +1,7 @@
 """``ignite-tf`` command line: run a local Ignite node, or the demo.
 
-    ignite-tf node --port 10800     # a real Ignite node in the foreground, Ctrl-C stops it
-    ignite-tf demo                  # the main job (see ignite_tf.demo)
+ignite-tf node --port 10800     # a real Ignite node in the foreground, Ctrl-C stops it
+ignite-tf demo                  # the main job (see ignite_tf.demo)
 """
 
 from __future__ import annotations

@@ -86,6 +86,7 @@ class Scan(Iterator[dict[str, Column]]):
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
+        self._schema: tuple[Schema, Schema] | None = None
 
     def __iter__(self) -> Scan:
         return self
@@ -95,6 +96,7 @@ class Scan(Iterator[dict[str, Column]]):
             raise StopIteration
         batch = self._stream.next()
         if batch is None:
+            self._schema = self._stream.schema()
             self.close()
             raise StopIteration
         return {
@@ -105,9 +107,9 @@ class Scan(Iterator[dict[str, Column]]):
     @property
     def schema(self) -> tuple[Schema, Schema] | None:
         """(key_tree, val_tree), learned from the first row; None when the scan is empty."""
-        if self._stream is None:
-            return None
-        return self._stream.schema()
+        if self._stream is not None and self._schema is None:
+            self._schema = self._stream.schema()
+        return self._schema
 
     def close(self) -> None:
         """Stops the prefetch thread and releases the server-side cursor."""

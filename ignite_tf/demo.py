@@ -26,8 +26,9 @@ def _progress(done: int, total: int, started: float) -> None:
     width = 30
     filled = int(width * done / total)
     rate = done / max(time.monotonic() - started, 1e-9)
-    sys.stdout.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows "
-                     f"({rate:,.0f} rows/s)")
+    sys.stdout.write(
+        f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows ({rate:,.0f} rows/s)"
+    )
     sys.stdout.flush()
     if done == total:
         sys.stdout.write("\n")
@@ -78,8 +79,9 @@ def run(host: str, port: int, rows: int, epochs: int) -> float:
         print("1. The article's SQL example: CREATE TABLE KITTEN_CACHE + 3 INSERTs")
         load_kittens(client)
         for element in IgniteDataset(cache_name="SQL_PUBLIC_KITTEN_CACHE", host=host, port=port):
-            print("  ", {"key": int(element["key"]),
-                         "val": {"NAME": element["val"]["NAME"].numpy()}})
+            print(
+                "  ", {"key": int(element["key"]), "val": {"NAME": element["val"]["NAME"].numpy()}}
+            )
         print(f"2. Loading {rows} labelled points into cache {POINTS_CACHE}")
         load_points(client, rows)
 
@@ -100,8 +102,9 @@ def run(host: str, port: int, rows: int, epochs: int) -> float:
             tf.keras.layers.Dense(1, activation="sigmoid"),
         ]
     )
-    model.compile(optimizer=tf.keras.optimizers.Adam(0.01), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     history = model.fit(train, epochs=epochs, verbose=2)
     accuracy = float(history.history["accuracy"][-1])
     print(f"Done: training accuracy {accuracy:.3f} after {epochs} epochs over {rows} rows")

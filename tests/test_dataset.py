@@ -170,8 +170,10 @@ def test_partitions_cover_the_cache_exactly(ignite_node, tf_client, cache):
         if _partition_nonempty(tf_client, cache, p):
             ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, part=p)
             collected.extend((int(e["key"]), e["val"].numpy()) for e in ds)
-    full = [(int(e["key"]), e["val"].numpy()) for e in IgniteDataset(
-        cache, host=ignite_node.host, port=ignite_node.port)]
+    full = [
+        (int(e["key"]), e["val"].numpy())
+        for e in IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port)
+    ]
     assert sorted(collected) == sorted(full)
     assert len(full) == 3000
 
@@ -216,17 +218,18 @@ def test_dataset_is_reiterable_and_works_in_keras(ignite_node, tf_client, cache)
         ],
     )
     ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, page_size=256)
-    train = ds.map(
-        lambda e: (tf.stack([e["val"]["x"], e["val"]["y"]]), e["val"]["label"])
-    ).batch(64)
+    train = ds.map(lambda e: (tf.stack([e["val"]["x"], e["val"]["y"]]), e["val"]["label"])).batch(
+        64
+    )
     assert sum(int(b[1].shape[0]) for b in train) == 2000
     assert sum(int(b[1].shape[0]) for b in train) == 2000  # second pass reads again
     tf.keras.utils.set_random_seed(0)
     model = tf.keras.Sequential(
         [tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1, activation="sigmoid")]
     )
-    model.compile(optimizer=tf.keras.optimizers.Adam(0.05), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(0.05), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     history = model.fit(train, epochs=8, verbose=0)
     assert history.history["accuracy"][-1] > 0.9
 

@@ -108,7 +108,6 @@ absl::Status ValueEncoder::EncodeObject(const ObjectValue& object, Writer& w) {
   std::vector<int32_t> field_ids;
   std::vector<uint32_t> offsets;
   for (const auto& [name, value] : object.fields) {
-    if (value.is_null()) continue;
     int32_t id = BinaryNameId(name);
     for (int32_t seen : field_ids) {
       if (seen == id) {
@@ -119,7 +118,9 @@ absl::Status ValueEncoder::EncodeObject(const ObjectValue& object, Writer& w) {
     }
     offsets.push_back(static_cast<uint32_t>(w.size() - start));
     field_ids.push_back(id);
-    type.fields.push_back(BinaryField{name, value.code, id});
+    // A null's type is unknown: it is registered as Java's generic Object, as Ignite does for
+    // untyped fields.
+    type.fields.push_back(BinaryField{name, value.is_null() ? kComplexObject : value.code, id});
     IGNITE_RETURN_IF_ERROR(
         Annotate(Encode(value, w), absl::StrCat("field '", name, "' of ", object.type_name)));
   }

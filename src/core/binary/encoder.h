@@ -15,8 +15,8 @@ namespace ignite_tf {
 
 class ValueEncoder {
  public:
-  // Appends `value` to `writer`. Null fields of objects are left out of the object (a row without
-  // them), since their type is unknown.
+  // Appends `value` to `writer`. Null fields of objects are written as nulls; their metadata type
+  // is Object, since nothing else is known.
   absl::Status Encode(const Value& value, Writer& writer);
 
   // Metadata of every object type written so far, one entry per (type, schema).

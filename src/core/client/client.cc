@@ -30,16 +30,20 @@ absl::StatusOr<std::vector<std::string>> Client::CacheNames() {
   IGNITE_ASSIGN_OR_RETURN(Response response,
                           connection_->Call(
                               OpCode::kCacheGetNames, [](Writer&) {}, "listing cache names"));
-  Reader r = response.body();
-  IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "cache name count"));
-  std::vector<std::string> names;
-  ValueDecoder decoder(nullptr);
-  size_t pos = r.position();
-  for (int32_t i = 0; i < n; ++i) {
-    IGNITE_ASSIGN_OR_RETURN(Value v, decoder.Decode(response.frame, &pos, "cache name"));
-    names.push_back(std::move(v.text));
-  }
-  return names;
+  auto parse = [&]() -> absl::StatusOr<std::vector<std::string>> {
+    Reader r = response.body();
+    IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "cache name count"));
+    std::vector<std::string> names;
+    ValueDecoder decoder(nullptr);
+    size_t pos = r.position();
+    for (int32_t i = 0; i < n; ++i) {
+      IGNITE_ASSIGN_OR_RETURN(Value v, decoder.Decode(response.frame, &pos, "cache name"));
+      if (v.code != kString) return ProtocolError("a cache name is not a string");
+      names.push_back(std::move(v.text));
+    }
+    return names;
+  };
+  return connection_->InContext(parse(), "listing cache names");
 }
 
 absl::Status Client::CreateCache(const std::string& name) {
@@ -75,6 +79,11 @@ absl::StatusOr<std::vector<uint8_t>> Client::EncodeValues(absl::Span<const Value
 }
 
 absl::Status Client::Put(const std::string& cache, const Value& key, const Value& value) {
+  if (key.is_null() || value.is_null()) {
+    return absl::InvalidArgumentError(absl::StrCat("put into cache ", Quoted(cache),
+                                                   ": Ignite keys and values cannot be null (",
+                                                   key.is_null() ? "key" : "value", " is None)"));
+  }
   const Value* values[] = {&key, &value};
   IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values));
   return connection_
@@ -92,6 +101,13 @@ absl::Status Client::PutAll(const std::string& cache,
                             const std::vector<std::pair<Value, Value>>& entries) {
   std::vector<const Value*> values;
   values.reserve(entries.size() * 2);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].first.is_null() || entries[i].second.is_null()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("put_all into cache ", Quoted(cache), ": entry #", i,
+                       " has a null key or value, which Ignite does not store"));
+    }
+  }
   for (const auto& [k, v] : entries) {
     values.push_back(&k);
     values.push_back(&v);
@@ -110,6 +126,10 @@ absl::Status Client::PutAll(const std::string& cache,
 }
 
 absl::StatusOr<Value> Client::Get(const std::string& cache, const Value& key) {
+  if (key.is_null()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("get from cache ", Quoted(cache), ": the key cannot be null"));
+  }
   const Value* values[] = {&key};
   IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values));
   IGNITE_ASSIGN_OR_RETURN(Response response, connection_->Call(
@@ -121,7 +141,8 @@ absl::StatusOr<Value> Client::Get(const std::string& cache, const Value& key) {
                                                  absl::StrCat("get from cache ", Quoted(cache))));
   ValueDecoder decoder(types_.get());
   size_t pos = response.body_offset;
-  return decoder.Decode(response.frame, &pos, "value");
+  return connection_->InContext(decoder.Decode(response.frame, &pos, "value"),
+                                absl::StrCat("get from cache ", Quoted(cache)));
 }
 
 absl::StatusOr<int64_t> Client::Size(const std::string& cache) {
@@ -134,7 +155,7 @@ absl::StatusOr<int64_t> Client::Size(const std::string& cache) {
                                                  },
                                                  absl::StrCat("size of cache ", Quoted(cache))));
   Reader r = response.body();
-  return r.ReadInt64();
+  return connection_->InContext(r.ReadInt64(), absl::StrCat("size of cache ", Quoted(cache)));
 }
 
 absl::Status Client::Clear(const std::string& cache) {
@@ -147,9 +168,9 @@ absl::Status Client::Clear(const std::string& cache) {
 
 absl::StatusOr<std::vector<int32_t>> Client::Partitions(const std::string& cache) {
   if (!connection_->version().AtLeast(1, 4, 0)) {
-    return UnsupportedError(absl::StrCat("the server at ", connection_->peer(), " speaks protocol ",
-                                         connection_->version().ToString(),
-                                         ", which has no partition map (needs 1.4.0)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the server at ", connection_->peer(), " speaks protocol ",
+        connection_->version().ToString(), ", which has no partition map (needs 1.4.0)"));
   }
   const int32_t cache_id = JavaStringHash(cache);
   IGNITE_ASSIGN_OR_RETURN(Response response,
@@ -160,46 +181,51 @@ absl::StatusOr<std::vector<int32_t>> Client::Partitions(const std::string& cache
                                 w.WriteInt32(cache_id);
                               },
                               absl::StrCat("partition map of cache ", Quoted(cache))));
-  Reader r = response.body();
-  IGNITE_RETURN_IF_ERROR(r.Skip(12));  // topology version
-  IGNITE_ASSIGN_OR_RETURN(int32_t groups, r.ReadLength(5, "partition group count"));
   std::vector<int32_t> partitions;
   bool found = false, applicable_for_cache = false;
-  for (int32_t g = 0; g < groups; ++g) {
-    IGNITE_ASSIGN_OR_RETURN(bool applicable, r.ReadBool());
-    IGNITE_ASSIGN_OR_RETURN(int32_t caches, r.ReadLength(4, "cache count"));
-    bool ours = false;
-    for (int32_t c = 0; c < caches; ++c) {
-      IGNITE_ASSIGN_OR_RETURN(int32_t id, r.ReadInt32());
-      if (id == cache_id) ours = true;
-      if (applicable) {
-        IGNITE_ASSIGN_OR_RETURN(int32_t key_configs, r.ReadLength(8, "key config count"));
-        IGNITE_RETURN_IF_ERROR(r.Skip(static_cast<size_t>(key_configs) * 8));
+  auto parse = [&]() -> absl::Status {
+    Reader r = response.body();
+    IGNITE_RETURN_IF_ERROR(r.Skip(12));  // topology version
+    IGNITE_ASSIGN_OR_RETURN(int32_t groups, r.ReadLength(5, "partition group count"));
+    for (int32_t g = 0; g < groups; ++g) {
+      IGNITE_ASSIGN_OR_RETURN(bool applicable, r.ReadBool());
+      IGNITE_ASSIGN_OR_RETURN(int32_t caches, r.ReadLength(4, "cache count"));
+      bool ours = false;
+      for (int32_t c = 0; c < caches; ++c) {
+        IGNITE_ASSIGN_OR_RETURN(int32_t id, r.ReadInt32());
+        if (id == cache_id) ours = true;
+        if (applicable) {
+          IGNITE_ASSIGN_OR_RETURN(int32_t key_configs, r.ReadLength(8, "key config count"));
+          IGNITE_RETURN_IF_ERROR(r.Skip(static_cast<size_t>(key_configs) * 8));
+        }
+      }
+      found = found || ours;
+      if (!applicable) continue;
+      if (ours) applicable_for_cache = true;
+      IGNITE_ASSIGN_OR_RETURN(int32_t nodes, r.ReadLength(5, "node count"));
+      for (int32_t n = 0; n < nodes; ++n) {
+        IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
+        if (code == kUuid) {
+          IGNITE_RETURN_IF_ERROR(r.Skip(16));
+        } else if (code != kNull) {
+          return ProtocolError("partition map: node id is not a UUID");
+        }
+        IGNITE_ASSIGN_OR_RETURN(int32_t count, r.ReadLength(4, "partition count"));
+        for (int32_t p = 0; p < count; ++p) {
+          IGNITE_ASSIGN_OR_RETURN(int32_t part, r.ReadInt32());
+          if (ours) partitions.push_back(part);
+        }
       }
     }
-    found = found || ours;
-    if (!applicable) continue;
-    if (ours) applicable_for_cache = true;
-    IGNITE_ASSIGN_OR_RETURN(int32_t nodes, r.ReadLength(5, "node count"));
-    for (int32_t n = 0; n < nodes; ++n) {
-      IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
-      if (code == kUuid) {
-        IGNITE_RETURN_IF_ERROR(r.Skip(16));
-      } else if (code != kNull) {
-        return ProtocolError("partition map: node id is not a UUID");
-      }
-      IGNITE_ASSIGN_OR_RETURN(int32_t count, r.ReadLength(4, "partition count"));
-      for (int32_t p = 0; p < count; ++p) {
-        IGNITE_ASSIGN_OR_RETURN(int32_t part, r.ReadInt32());
-        if (ours) partitions.push_back(part);
-      }
-    }
-  }
+    return absl::OkStatus();
+  };
+  IGNITE_RETURN_IF_ERROR(
+      connection_->ReplyError(parse(), absl::StrCat("partition map of cache ", Quoted(cache))));
   if (!found) {
     IGNITE_RETURN_IF_ERROR(CheckCacheExists(cache));
   }
   if (!applicable_for_cache) {
-    return UnsupportedError(absl::StrCat(
+    return absl::FailedPreconditionError(absl::StrCat(
         "cache ", Quoted(cache),
         " has no partition map the client can use (it is replicated, or uses a custom affinity)"));
   }

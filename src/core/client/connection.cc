@@ -1,5 +1,6 @@
 #include "core/client/connection.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/binary/type_codes.h"
 #include "core/common/error.h"
@@ -38,6 +39,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOpt
     ProtocolVersion offer{0, 0, 0};
     absl::Status status = connection->Handshake(options, version, &offer);
     if (status.ok()) return connection;
+    status = connection->ReplyError(status, "handshake");
     if (offer.major == 0 ||
         !offer.AtLeast(kOldestVersion.major, kOldestVersion.minor, kOldestVersion.patch) ||
         offer.AtLeast(version.major, version.minor, version.patch)) {
@@ -179,6 +181,11 @@ absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writ
   }
   response.body_offset = r.position();
   return response;
+}
+
+absl::Status Connection::ReplyError(const absl::Status& status, absl::string_view operation) const {
+  if (status.ok() || absl::StrContains(status.message(), peer())) return status;
+  return Annotate(status, absl::StrCat(operation, " (reply from ", peer(), ")"));
 }
 
 bool Connection::broken() const {

@@ -54,6 +54,15 @@ class Connection {
   const std::vector<uint8_t>& node_id() const { return node_id_; }
   bool broken() const;
 
+  // Names the server and the operation in an error found while reading a reply, unless the
+  // message already names the server.
+  absl::Status ReplyError(const absl::Status& status, absl::string_view operation) const;
+  template <typename T>
+  absl::StatusOr<T> InContext(absl::StatusOr<T> result, absl::string_view operation) const {
+    if (!result.ok()) return ReplyError(result.status(), operation);
+    return result;
+  }
+
   void Close();
 
  private:

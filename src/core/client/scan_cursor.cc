@@ -46,9 +46,12 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Open(std::shared_ptr<Con
                                                  },
                                                  absl::StrCat("scan of cache '", cache_name, "'")));
   Reader r = response.body();
-  IGNITE_ASSIGN_OR_RETURN(cursor->cursor_id_, r.ReadInt64());
-  IGNITE_ASSIGN_OR_RETURN(Page page,
-                          ParsePage(std::move(response.frame), r.position(), options.page_size));
+  const std::string operation = absl::StrCat("scan of cache '", cache_name, "'");
+  IGNITE_ASSIGN_OR_RETURN(cursor->cursor_id_, connection->InContext(r.ReadInt64(), operation));
+  IGNITE_ASSIGN_OR_RETURN(
+      Page page,
+      connection->InContext(ParsePage(std::move(response.frame), r.position(), options.page_size),
+                            operation));
   cursor->more_ = page.more;
   cursor->first_page_ = std::move(page);
   return cursor;
@@ -72,8 +75,9 @@ absl::StatusOr<std::optional<Page>> ScanCursor::NextPage() {
     more_ = false;
     return response.status();
   }
-  absl::StatusOr<Page> page =
-      ParsePage(std::move(response->frame), response->body_offset, page_size_);
+  absl::StatusOr<Page> page = connection_->InContext(
+      ParsePage(std::move(response->frame), response->body_offset, page_size_),
+      absl::StrCat("next page of the scan of cache '", cache_name_, "'"));
   if (!page.ok()) {
     done_ = true;
     more_ = false;

@@ -74,7 +74,8 @@ absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Conne
     IGNITE_ASSIGN_OR_RETURN(auto bytes, r.ReadBytes(n));
     cursor->columns_.emplace_back(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   }
-  IGNITE_ASSIGN_OR_RETURN(auto rows, cursor->ParseRows(response, r));
+  IGNITE_ASSIGN_OR_RETURN(
+      auto rows, connection->InContext(cursor->ParseRows(response, r), Describe(query.sql)));
   cursor->first_rows_ = std::move(rows);
   return cursor;
 }
@@ -122,7 +123,7 @@ absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> SqlCursor::NextRo
     return response.status();
   }
   Reader r = response->body();
-  absl::StatusOr<Rows> rows = ParseRows(*response, r);
+  absl::StatusOr<Rows> rows = connection_->InContext(ParseRows(*response, r), Describe(sql_));
   if (!rows.ok()) {
     done_ = true;
     more_ = false;

@@ -28,15 +28,14 @@ absl::StatusOr<std::shared_ptr<const BinaryType>> TypeRegistry::Fetch(int32_t ty
                               OpCode::kGetBinaryType, [&](Writer& w) { w.WriteInt32(type_id); },
                               absl::StrCat("fetching binary type metadata for type id ", type_id)));
   Reader r = response.body();
-  IGNITE_ASSIGN_OR_RETURN(bool exists, r.ReadBool());
+  IGNITE_ASSIGN_OR_RETURN(bool exists, connection_->InContext(r.ReadBool(), "binary type reply"));
   if (!exists) {
     return ProtocolError(absl::StrCat("the server at ", connection_->peer(),
                                       " has no metadata for binary type id ", type_id));
   }
-  absl::StatusOr<BinaryType> parsed = ParseBinaryType(r);
-  if (!parsed.ok()) {
-    return Annotate(parsed.status(), absl::StrCat("metadata of binary type id ", type_id));
-  }
+  absl::StatusOr<BinaryType> parsed = connection_->InContext(
+      ParseBinaryType(r), absl::StrCat("reading metadata of binary type id ", type_id));
+  if (!parsed.ok()) return parsed.status();
   if (parsed->type_id != type_id) {
     return ProtocolError(
         absl::StrCat("asked for metadata of type id ", type_id, ", got ", parsed->type_id));

@@ -66,11 +66,10 @@ absl::Status BatchBuilder::AppendRows(absl::Span<const uint8_t> buffer, size_t b
 }
 
 absl::Status BatchBuilder::Mismatch(const SchemaNode& node, absl::string_view what) const {
-  return SchemaError(
-      absl::StrCat(node.path, " holds ", what, " in row ", current_row_, " but ",
-                   node.is_struct ? std::string("an object")
-                                  : absl::StrCat(TypeCodeName(node.type_code), " in the first row"),
-                   "; every row of the cache must share one structure"));
+  return SchemaError(absl::StrCat(
+      node.path, " holds ", what, " but held ",
+      node.is_struct ? std::string("an object") : absl::StrCat("a ", TypeCodeName(node.type_code)),
+      " in the first row; every row of the cache must share one structure"));
 }
 
 absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const uint8_t> buffer,

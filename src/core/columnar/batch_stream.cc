@@ -101,13 +101,11 @@ absl::StatusOr<std::optional<Batch>> BatchStream::Next() {
   absl::MutexLock lock(&mu_);
   auto ready = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !queue_.empty(); };
   mu_.Await(absl::Condition(&ready));
+  // The terminal item (end or error) stays queued, so later calls see it again.
+  const absl::StatusOr<std::optional<Batch>>& front = queue_.front();
+  if (!front.ok()) return front.status();
+  if (!front->has_value()) return std::optional<Batch>();
   absl::StatusOr<std::optional<Batch>> item = std::move(queue_.front());
-  // Keep the terminal item (end or error) so later calls see it again.
-  bool terminal = !item.ok() || !item->has_value();
-  if (terminal) {
-    if (!item.ok()) return item.status();
-    return std::optional<Batch>();
-  }
   queue_.pop_front();
   return item;
 }

@@ -1,0 +1,294 @@
+"""Shared fixtures for the tests of the NumPy client API (ignite_tf.Client).
+
+The Ignite nodes come from the ``ignite_tf`` pytest plugin (``ignite_node``: one node for the
+session; ``ignite_node_factory``: extra nodes for one test). Everything here talks to real nodes,
+except :class:`FakeServer`, a tiny socket server on 127.0.0.1 that plays a broken or hostile
+"Ignite" endpoint for the error-handling tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import socket
+import struct
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from ignite_tf import CacheNotFoundError, Client
+
+# A test of these modules that runs longer than this is hung: dump every thread's stack and end
+# the run (the launcher's watchdog then stops the nodes) instead of blocking CI forever.
+HANG_LIMIT_SECONDS = 240
+
+
+@pytest.fixture
+def hang_guard() -> Iterator[None]:
+    """Ends the whole run with a traceback of every thread if the test hangs."""
+    faulthandler.dump_traceback_later(HANG_LIMIT_SECONDS, exit=True, file=sys.stderr)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+def unique_name(prefix: str) -> str:
+    """An upper-case name no other test uses (also valid as an unquoted SQL identifier)."""
+    return f"{prefix}_{uuid.uuid4().hex[:12].upper()}"
+
+
+@pytest.fixture
+def unique() -> Callable[[str], str]:
+    """The :func:`unique_name` helper (binary type names must differ between tests too: a node
+    keeps every type's field types for its lifetime)."""
+    return unique_name
+
+
+@pytest.fixture
+def connect(ignite_node: Any) -> Iterator[Callable[..., Client]]:
+    """``connect(**options)`` opens a Client to the session node; all are closed afterwards."""
+    clients: list[Client] = []
+
+    def _connect(**options: Any) -> Client:
+        options.setdefault("timeout", 30.0)
+        c = Client(ignite_node.host, ignite_node.port, **options)
+        clients.append(c)
+        return c
+
+    yield _connect
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture
+def client(connect: Callable[..., Client]) -> Client:
+    """A Client connected to the session node, closed after the test."""
+    return connect()
+
+
+def _destroy_quietly(ignite_node: Any, cache: str) -> None:
+    # A fresh connection: the test's own client may be closed or broken on purpose.
+    with Client(ignite_node.host, ignite_node.port, timeout=30) as c:
+        with contextlib.suppress(CacheNotFoundError):
+            c.destroy_cache(cache)
+
+
+@pytest.fixture
+def cache_name(ignite_node: Any) -> Iterator[str]:
+    """A cache name unique to this test; the cache (if the test made it) is destroyed after."""
+    name = unique_name("TEST_CACHE")
+    yield name
+    _destroy_quietly(ignite_node, name)
+
+
+@pytest.fixture
+def table_name(ignite_node: Any) -> Iterator[str]:
+    """A SQL table name unique to this test (its cache is SQL_PUBLIC_<name>); dropped after."""
+    name = unique_name("T")
+    yield name
+    with Client(ignite_node.host, ignite_node.port, timeout=30) as c:
+        c.sql(f"DROP TABLE IF EXISTS {name}")
+
+
+@pytest.fixture
+def make_cache(connect: Callable[..., Client], ignite_node: Any) -> Iterator[Callable[..., str]]:
+    """``make_cache(entries=())`` creates a uniquely named cache, optionally filled; destroyed
+    after the test."""
+    made: list[str] = []
+    writer = connect()
+
+    def _make(entries: Any = ()) -> str:
+        name = unique_name("TEST_CACHE")
+        writer.create_cache(name)
+        made.append(name)
+        entries = list(entries)
+        for start in range(0, len(entries), 5000):
+            writer.put_all(name, entries[start : start + 5000])
+        return name
+
+    yield _make
+    for name in made:
+        _destroy_quietly(ignite_node, name)
+
+
+# --------------------------------------------------------------------------------------------
+# Bounded calls: a hang fails the test instead of blocking the run.
+
+
+class Outcome:
+    """What a call run by :func:`run_bounded` did: its value or exception, and how long it took."""
+
+    def __init__(self) -> None:
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.elapsed: float = 0.0
+
+
+def run_bounded(fn: Callable[[], Any], limit: float) -> Outcome:
+    """Runs ``fn`` in a daemon thread; fails the test if it has not returned after ``limit`` s.
+
+    Every blocking call of the native client releases the GIL, so a native hang cannot stop this
+    thread from noticing it.
+    """
+    outcome = Outcome()
+
+    def target() -> None:
+        started = time.monotonic()
+        try:
+            outcome.value = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome.error = exc
+        outcome.elapsed = time.monotonic() - started
+
+    thread = threading.Thread(target=target, name="bounded-call", daemon=True)
+    thread.start()
+    thread.join(limit)
+    if thread.is_alive():
+        pytest.fail(f"the call was still running after {limit} s (it hangs)")
+    return outcome
+
+
+def raises_within(
+    expected: type[BaseException] | tuple[type[BaseException], ...],
+    fn: Callable[[], Any],
+    limit: float,
+) -> BaseException:
+    """Asserts ``fn`` raises ``expected`` within ``limit`` seconds; returns the exception."""
+    outcome = run_bounded(fn, limit)
+    if outcome.error is None:
+        pytest.fail(f"expected {expected}, but the call returned {outcome.value!r}")
+    if not isinstance(outcome.error, expected):
+        raise AssertionError(
+            f"expected {expected}, got {type(outcome.error).__name__}: {outcome.error}"
+        ) from outcome.error
+    assert outcome.elapsed < limit
+    return outcome.error
+
+
+@pytest.fixture
+def bounded() -> Callable[[Callable[[], Any], float], Outcome]:
+    """The :func:`run_bounded` helper."""
+    return run_bounded
+
+
+@pytest.fixture
+def expect_error() -> Callable[..., BaseException]:
+    """The :func:`raises_within` helper: ``expect_error(ExcType, fn, limit)``."""
+    return raises_within
+
+
+# --------------------------------------------------------------------------------------------
+# Fake endpoints for the error tests.
+
+
+def recv_exact(conn: socket.socket, n: int) -> bytes | None:
+    """``n`` bytes from ``conn``, or None if the peer closed first."""
+    chunks = bytearray()
+    while len(chunks) < n:
+        try:
+            chunk = conn.recv(n - len(chunks))
+        except OSError:
+            return None
+        if not chunk:
+            return None
+        chunks += chunk
+    return bytes(chunks)
+
+
+def recv_frame(conn: socket.socket) -> bytes | None:
+    """One length-prefixed thin-client message (without its prefix), or None at EOF."""
+    prefix = recv_exact(conn, 4)
+    if prefix is None:
+        return None
+    (length,) = struct.unpack("<i", prefix)
+    return recv_exact(conn, length)
+
+
+def send_frame(conn: socket.socket, payload: bytes) -> None:
+    conn.sendall(struct.pack("<i", len(payload)) + payload)
+
+
+class FakeServer:
+    """A listening socket on 127.0.0.1; each accepted connection is passed to ``handler`` in its
+    own thread. ``close()`` closes the listener and every accepted connection."""
+
+    def __init__(self, handler: Callable[[socket.socket], None]) -> None:
+        self._handler = handler
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.host = "127.0.0.1"
+        self.port: int = self._listener.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        threading.Thread(target=self._accept_loop, name="fake-ignite", daemon=True).start()
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def _accept_loop(self) -> None:
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            with self._lock:
+                if self._closed:
+                    conn.close()
+                    return
+                self.connections.append(conn)
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            self._handler(conn)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            conns = list(self.connections)
+        # shutdown() wakes a thread blocked in accept() or recv() on these sockets.
+        for sock in [self._listener, *conns]:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+
+@pytest.fixture
+def fake_server() -> Iterator[Callable[[Callable[[socket.socket], None]], FakeServer]]:
+    """``fake_server(handler)`` starts a :class:`FakeServer`; all are closed after the test."""
+    servers: list[FakeServer] = []
+
+    def _start(handler: Callable[[socket.socket], None]) -> FakeServer:
+        server = FakeServer(handler)
+        servers.append(server)
+        return server
+
+    yield _start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A 127.0.0.1 port that refuses connections: bound by us (so nobody else takes it) but not
+    listening."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        sock.close()
+
+
+@pytest.fixture
+def wire() -> SimpleNamespace:
+    """Helpers for fake endpoints: ``recv_exact``, ``recv_frame`` and ``send_frame``."""
+    return SimpleNamespace(recv_exact=recv_exact, recv_frame=recv_frame, send_frame=send_frame)

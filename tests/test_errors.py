@@ -1,0 +1,576 @@
+"""Failures surface as ignite_tf.errors exceptions within a bounded time: never a crash, a hang or
+a silently short result.
+
+Unreachable and hostile endpoints are small socket servers on 127.0.0.1 (``fake_server``);
+everything else runs against real Apache Ignite nodes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import struct
+import threading
+
+import numpy as np
+import pytest
+
+import ignite_tf
+from ignite_tf import (
+    BinaryObject,
+    CacheNotFoundError,
+    Client,
+    IgniteAuthenticationError,
+    IgniteConnectionError,
+    IgniteError,
+    IgniteProtocolError,
+    IgniteSchemaError,
+    IgniteServerError,
+    IgniteTimeoutError,
+    IgniteValueError,
+)
+
+pytestmark = pytest.mark.usefixtures("hang_guard")
+
+# Seconds within which a failure against a local endpoint must be reported.
+FAST = 10.0
+
+# Thin-client constants used by the fake servers.
+HANDSHAKE_OK_1_7 = b"\x01\x65"  # success, null feature bitmask (no node id)
+OP_CACHE_GET_NAMES = 1050
+
+
+def hierarchy_names(exc: BaseException) -> list[str]:
+    return [cls.__name__ for cls in type(exc).__mro__]
+
+
+# --------------------------------------------------------------------------------------------
+# The exception family
+
+
+def test_every_error_is_an_ignite_error_with_the_builtin_it_refines() -> None:
+    assert issubclass(IgniteTimeoutError, IgniteConnectionError)
+    assert issubclass(IgniteTimeoutError, TimeoutError)
+    assert issubclass(IgniteConnectionError, ConnectionError)
+    assert issubclass(CacheNotFoundError, LookupError)
+    assert issubclass(IgniteValueError, ValueError)
+    for name in ignite_tf.errors.__all__:
+        assert issubclass(getattr(ignite_tf.errors, name), IgniteError), name
+
+
+# --------------------------------------------------------------------------------------------
+# Nothing (useful) at the address
+
+
+def test_no_server_at_the_port(closed_port: int, expect_error) -> None:
+    err = expect_error(
+        IgniteConnectionError,
+        lambda: Client("127.0.0.1", closed_port, connect_timeout=5, timeout=5),
+        FAST,
+    )
+    assert not isinstance(err, IgniteTimeoutError)  # refused, not slow
+    assert f"127.0.0.1:{closed_port}" in str(err)
+
+
+def test_unresolvable_host_name(expect_error) -> None:
+    host = "no-such-host.ignite-tf.invalid"  # .invalid never resolves (RFC 2606)
+    err = expect_error(
+        IgniteConnectionError, lambda: Client(host, 10800, connect_timeout=5, timeout=5), 30
+    )
+    assert host in str(err)
+    assert "10800" in str(err)
+
+
+@pytest.mark.parametrize("port", [0, 70000, -1])
+def test_port_out_of_range(port: int, expect_error) -> None:
+    err = expect_error(IgniteError, lambda: Client("127.0.0.1", port), FAST)
+    assert str(port) in str(err)
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile endpoints during the handshake
+
+
+def test_server_that_accepts_and_never_answers(fake_server, expect_error) -> None:
+    def silent(conn: socket.socket) -> None:
+        while conn.recv(4096):
+            pass
+
+    server = fake_server(silent)
+    err = expect_error(
+        IgniteTimeoutError, lambda: Client(server.host, server.port, timeout=1), FAST
+    )
+    assert isinstance(err, IgniteConnectionError)  # an `except IgniteConnectionError` catches it
+    assert server.address in str(err)
+
+
+def test_timeout_is_honoured_not_just_bounded(fake_server, bounded) -> None:
+    def silent(conn: socket.socket) -> None:
+        while conn.recv(4096):
+            pass
+
+    server = fake_server(silent)
+    outcome = bounded(lambda: Client(server.host, server.port, timeout=2), FAST)
+    assert isinstance(outcome.error, IgniteTimeoutError)
+    assert 1.5 <= outcome.elapsed < 6, outcome.elapsed
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        pytest.param(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", id="http"),
+        pytest.param(struct.pack("<i", 5) + b"\x07abcd", id="bad-success-byte"),
+        pytest.param(struct.pack("<i", -12) + b"\x00" * 12, id="negative-length"),
+    ],
+)
+def test_server_that_answers_the_handshake_with_garbage(
+    fake_server, expect_error, wire, reply: bytes
+) -> None:
+    def garbage(conn: socket.socket) -> None:
+        wire.recv_frame(conn)
+        conn.sendall(reply)
+        while conn.recv(4096):
+            pass
+
+    server = fake_server(garbage)
+    err = expect_error(
+        IgniteProtocolError, lambda: Client(server.host, server.port, timeout=5), FAST
+    )
+    assert server.address in str(err)
+
+
+def test_truncated_handshake_reply(fake_server, expect_error, wire) -> None:
+    def truncated(conn: socket.socket) -> None:
+        wire.recv_frame(conn)
+        wire.send_frame(conn, b"\x01")  # success, but 1.7.0 needs the feature bitmask too
+        while conn.recv(4096):
+            pass
+
+    server = fake_server(truncated)
+    expect_error(IgniteProtocolError, lambda: Client(server.host, server.port, timeout=5), FAST)
+
+
+def test_server_that_closes_mid_handshake_reply(fake_server, expect_error, wire) -> None:
+    def half_reply(conn: socket.socket) -> None:
+        wire.recv_frame(conn)
+        conn.sendall(struct.pack("<i", 100) + b"\x01\x00")  # promises 100 bytes, sends 2
+        conn.close()
+
+    server = fake_server(half_reply)
+    err = expect_error(
+        IgniteConnectionError, lambda: Client(server.host, server.port, timeout=5), FAST
+    )
+    assert not isinstance(err, IgniteTimeoutError)
+    assert server.address in str(err)
+
+
+def test_server_that_closes_right_after_accepting(fake_server, expect_error) -> None:
+    server = fake_server(lambda conn: conn.close())
+    expect_error(IgniteConnectionError, lambda: Client(server.host, server.port, timeout=5), FAST)
+
+
+def _rejection(major: int, minor: int, patch: int, message: str, status: int) -> bytes:
+    text = message.encode()
+    return (
+        b"\x00"
+        + struct.pack("<hhh", major, minor, patch)
+        + b"\x09"
+        + struct.pack("<i", len(text))
+        + text
+        + struct.pack("<i", status)
+    )
+
+
+def test_server_that_refuses_the_credentials(fake_server, expect_error, wire) -> None:
+    def refuse(conn: socket.socket) -> None:
+        wire.recv_frame(conn)
+        wire.send_frame(conn, _rejection(1, 7, 0, "The user name or password is incorrect", 2000))
+
+    server = fake_server(refuse)
+    err = expect_error(
+        IgniteAuthenticationError,
+        lambda: Client(server.host, server.port, username="ann", password="x", timeout=5),
+        FAST,
+    )
+    assert "incorrect" in str(err)
+    assert "ann" in str(err)
+
+
+def test_server_that_offers_only_an_unsupported_version(fake_server, expect_error, wire) -> None:
+    def too_old(conn: socket.socket) -> None:
+        wire.recv_frame(conn)
+        wire.send_frame(conn, _rejection(1, 0, 0, "Unsupported version", 1))
+
+    server = fake_server(too_old)
+    err = expect_error(IgniteProtocolError, lambda: Client(server.host, server.port), FAST)
+    assert "1.0.0" in str(err)
+    assert "Unsupported version" in str(err)
+
+
+def test_older_server_version_is_negotiated(fake_server, wire) -> None:
+    """Not an error: a server that offers 1.6.0 instead of 1.7.0 gets a second handshake."""
+    offered: list[tuple[int, int, int]] = []
+
+    def speaks_1_6(conn: socket.socket) -> None:
+        frame = wire.recv_frame(conn)
+        version = struct.unpack_from("<hhh", frame, 1)
+        offered.append(version)
+        if version == (1, 7, 0):
+            wire.send_frame(conn, _rejection(1, 6, 0, "try 1.6.0", 1))
+            return
+        wire.send_frame(conn, b"\x01")
+        while conn.recv(4096):
+            pass
+
+    server = fake_server(speaks_1_6)
+    with Client(server.host, server.port, timeout=5) as c:
+        assert c.protocol_version == (1, 6, 0)
+    assert offered == [(1, 7, 0), (1, 6, 0)]
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile endpoints after a good handshake
+
+
+def _after_handshake(wire, on_request):
+    """A handler that completes a 1.7.0 handshake, then gives each request to ``on_request``."""
+
+    def handler(conn: socket.socket) -> None:
+        wire.recv_frame(conn)
+        wire.send_frame(conn, HANDSHAKE_OK_1_7)
+        while True:
+            frame = wire.recv_frame(conn)
+            if frame is None:
+                return
+            op, request_id = struct.unpack_from("<hq", frame)
+            if on_request(conn, op, request_id) is False:
+                return
+
+    return handler
+
+
+def test_server_that_stops_answering_requests(fake_server, expect_error, wire, bounded) -> None:
+    def silent(conn, op, request_id):
+        while conn.recv(4096):
+            pass
+        return False
+
+    server = fake_server(_after_handshake(wire, silent))
+    c = Client(server.host, server.port, timeout=1)
+    err = expect_error(IgniteTimeoutError, c.cache_names, FAST)
+    assert server.address in str(err)
+    # The connection is now unusable; the next call says so at once instead of waiting again.
+    outcome = bounded(lambda: c.size("X"), FAST)
+    assert isinstance(outcome.error, IgniteConnectionError)
+    assert outcome.elapsed < 0.5
+    c.close()
+
+
+def test_server_that_closes_mid_reply(fake_server, expect_error, wire) -> None:
+    def half_reply(conn, op, request_id):
+        conn.sendall(struct.pack("<iq", 200, request_id))  # 200 bytes promised, 8 sent
+        conn.close()
+        return False
+
+    server = fake_server(_after_handshake(wire, half_reply))
+    c = Client(server.host, server.port, timeout=5)
+    err = expect_error(IgniteConnectionError, c.cache_names, FAST)
+    assert not isinstance(err, IgniteTimeoutError)
+    assert server.address in str(err)
+    c.close()
+
+
+def test_reply_to_another_request(fake_server, expect_error, wire) -> None:
+    def wrong_id(conn, op, request_id):
+        wire.send_frame(conn, struct.pack("<qhi", request_id + 1000, 0, 0))
+
+    server = fake_server(_after_handshake(wire, wrong_id))
+    c = Client(server.host, server.port, timeout=5)
+    err = expect_error(IgniteProtocolError, c.cache_names, FAST)
+    assert "request id" in str(err)
+    c.close()
+
+
+def test_reply_with_a_negative_length(fake_server, expect_error, wire) -> None:
+    def negative(conn, op, request_id):
+        conn.sendall(struct.pack("<i", -5))
+
+    server = fake_server(_after_handshake(wire, negative))
+    c = Client(server.host, server.port, timeout=5)
+    expect_error(IgniteProtocolError, c.cache_names, FAST)
+    c.close()
+
+
+def test_reply_with_a_truncated_body(fake_server, expect_error, wire) -> None:
+    def short_names(conn, op, request_id):
+        assert op == OP_CACHE_GET_NAMES
+        # Claims 3 cache names, then the message ends.
+        wire.send_frame(conn, struct.pack("<qhi", request_id, 0, 3))
+
+    server = fake_server(_after_handshake(wire, short_names))
+    c = Client(server.host, server.port, timeout=5)
+    expect_error(IgniteProtocolError, c.cache_names, FAST)
+    c.close()
+
+
+@pytest.mark.parametrize("call", ["handshake", "cache_names", "size"])
+def test_malformed_replies_name_the_server(fake_server, expect_error, wire, call: str) -> None:
+    def truncated(conn: socket.socket) -> None:
+        wire.recv_frame(conn)
+        if call == "handshake":
+            wire.send_frame(conn, b"\x01")
+        else:
+            wire.send_frame(conn, HANDSHAKE_OK_1_7)
+            frame = wire.recv_frame(conn)
+            _, request_id = struct.unpack_from("<hq", frame)
+            wire.send_frame(conn, struct.pack("<qhi", request_id, 0, 3))  # body cut short
+        while conn.recv(4096):
+            pass
+
+    server = fake_server(truncated)
+
+    def run() -> None:
+        c = Client(server.host, server.port, timeout=5)
+        if call == "cache_names":
+            c.cache_names()
+        elif call == "size":
+            c.size("SOME_CACHE")
+
+    err = expect_error(IgniteProtocolError, run, FAST)
+    assert server.address in str(err)
+    if call == "size":
+        assert "SOME_CACHE" in str(err)
+
+
+# --------------------------------------------------------------------------------------------
+# Caches that do not exist
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda c, name: c.size(name),
+        lambda c, name: c.get(name, 1),
+        lambda c, name: c.put(name, 1, 1),
+        lambda c, name: c.put_all(name, [(1, 1)]),
+        lambda c, name: c.clear(name),
+        lambda c, name: c.destroy_cache(name),
+        lambda c, name: c.partitions(name),
+        lambda c, name: c.scan(name),
+    ],
+    ids=["size", "get", "put", "put_all", "clear", "destroy", "partitions", "scan"],
+)
+def test_missing_cache(client: Client, cache_name: str, expect_error, operation) -> None:
+    err = expect_error(CacheNotFoundError, lambda: operation(client, cache_name), FAST)
+    assert cache_name in str(err)
+    assert client.cache_names() is not None  # still connected
+
+
+def test_missing_cache_hint_for_a_case_mismatch(client: Client, cache_name: str) -> None:
+    client.create_cache(cache_name)
+    wrong = cache_name.lower()
+    with pytest.raises(CacheNotFoundError, match=f"did you mean '{cache_name}'"):
+        client.scan(wrong)
+
+
+def test_missing_cache_hint_for_a_sql_table_name(client: Client, table_name: str) -> None:
+    client.sql(f"CREATE TABLE {table_name} (ID LONG PRIMARY KEY, V INT)")
+    with pytest.raises(CacheNotFoundError, match="SQL_<SCHEMA>_<TABLE>"):
+        client.scan(table_name)
+
+
+# --------------------------------------------------------------------------------------------
+# A node that dies or freezes in the middle of a scan
+
+
+def _fill(node, rows: int = 20_000) -> Client:
+    c = Client(node.host, node.port, timeout=3)
+    c.create_cache("DOOMED")
+    for start in range(0, rows, 5000):
+        c.put_all(
+            "DOOMED",
+            [
+                (k, BinaryObject("Doomed", {"v": k, "s": "x" * 32}))
+                for k in range(start, start + 5000)
+            ],
+        )
+    return c
+
+
+def _drain(scan) -> int:
+    rows = 0
+    for batch in scan:
+        rows += len(batch["key"])
+    return rows
+
+
+def test_node_killed_mid_scan(ignite_node_factory, bounded) -> None:
+    node = ignite_node_factory()
+    c = _fill(node)
+    scan = c.scan("DOOMED", page_size=16, batch_size=16)
+    first = next(scan)
+    assert len(first["key"]) == 16
+
+    node.kill()
+    outcome = bounded(lambda: _drain(scan), 20)
+    assert outcome.error is not None, f"the scan ended silently after {outcome.value} more rows"
+    assert isinstance(outcome.error, IgniteConnectionError), repr(outcome.error)
+    assert outcome.elapsed < 3 + 2  # the client timeout, with a margin
+    assert node.address in str(outcome.error)
+
+    # Later calls fail at once, and closing does not hang.
+    later = bounded(lambda: c.size("DOOMED"), FAST)
+    assert isinstance(later.error, IgniteConnectionError)
+    assert bounded(scan.close, FAST).error is None
+    assert bounded(c.close, FAST).error is None
+
+
+def test_node_frozen_mid_scan_times_out(ignite_node_factory, bounded) -> None:
+    node = ignite_node_factory()
+    c = _fill(node)
+    scan = c.scan("DOOMED", page_size=16, batch_size=16)
+    next(scan)
+    os.kill(node.pid, signal.SIGSTOP)  # the socket stays open; nothing answers
+    try:
+        outcome = bounded(lambda: _drain(scan), 20)
+    finally:
+        node.kill()
+    assert isinstance(outcome.error, IgniteTimeoutError), repr(outcome.error)
+    assert 2 <= outcome.elapsed < 3 + 3, outcome.elapsed
+    assert bounded(scan.close, FAST).error is None
+    c.close()
+
+
+def test_a_failed_scan_keeps_raising_the_same_error(client: Client, make_cache) -> None:
+    cache = make_cache([(1, 1), (2, "two")])  # two structures: the scan must fail
+    scan = client.scan(cache)
+    with pytest.raises(IgniteSchemaError):
+        list(scan)
+    with pytest.raises(IgniteSchemaError):
+        next(scan)
+
+
+def test_rows_of_different_structure_are_a_schema_error(client: Client, make_cache) -> None:
+    cache = make_cache([(1, 1), (2, "two")])
+    with pytest.raises(IgniteSchemaError, match="every row of the cache must share one structure"):
+        list(client.scan(cache))
+    assert client.size(cache) == 2  # still connected
+
+
+def test_scan_of_a_partition_that_does_not_exist(client: Client, make_cache) -> None:
+    cache = make_cache([(1, 1)])
+    n = len(client.partitions(cache))
+    with pytest.raises(IgniteServerError, match=f"Invalid partition number: {n}"):
+        client.scan(cache, partition=n)
+
+
+@pytest.mark.parametrize("page_size", [0, -1])
+def test_scan_page_size_must_be_positive(client: Client, make_cache, page_size: int) -> None:
+    cache = make_cache([(1, 1)])
+    with pytest.raises(IgniteValueError, match="page_size"):
+        client.scan(cache, page_size=page_size)
+
+
+def test_closing_the_client_under_a_running_scan(connect, make_cache, bounded) -> None:
+    cache = make_cache((k, k) for k in range(5000))
+    c = connect()
+    scan = c.scan(cache, page_size=10, batch_size=10)
+    next(scan)
+    closer = threading.Thread(target=c.close)
+    closer.start()
+    closer.join(FAST)
+    assert not closer.is_alive()
+    outcome = bounded(lambda: _drain(scan), FAST)
+    assert isinstance(outcome.error, IgniteConnectionError), repr(outcome.error)
+
+
+# --------------------------------------------------------------------------------------------
+# Values that cannot be written
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({1, 2}, "Python type set"),
+        ({"a": 1}, "Python type dict"),
+        (object(), "Python type object"),
+        (np.zeros((2, 2)), "only 1-D arrays"),
+        (np.zeros(3, np.complex64), "complex64"),
+        (np.complex128(1j), "NumPy scalar"),
+        (2**63, "does not fit in a Java long"),
+        (-(2**63) - 1, "does not fit in a Java long"),
+        ([1, 2], "lists become string[]"),
+        (["a", 1], "lists become string[]"),
+        (np.array([1, "a"], dtype=object), "strings"),
+    ],
+    ids=[
+        "set",
+        "dict",
+        "object",
+        "2-D array",
+        "complex array",
+        "complex scalar",
+        "int too big",
+        "int too small",
+        "list of int",
+        "mixed list",
+        "object array of mixed",
+    ],
+)
+def test_unsupported_value(client: Client, cache_name: str, value: object, message: str) -> None:
+    client.create_cache(cache_name)
+    with pytest.raises(IgniteValueError, match="cannot write value") as info:
+        client.put(cache_name, 1, value)
+    assert message in str(info.value)
+    assert isinstance(info.value, ValueError)
+    assert client.size(cache_name) == 0
+    client.put(cache_name, 1, "fine")  # the connection is unaffected
+    assert client.get(cache_name, 1) == "fine"
+
+
+def test_unsupported_key_names_the_key(client: Client, cache_name: str) -> None:
+    client.create_cache(cache_name)
+    with pytest.raises(IgniteValueError, match="cannot write key: .*set"):
+        client.put(cache_name, {1}, 1)
+    with pytest.raises(IgniteValueError, match="cannot write key"):
+        client.get(cache_name, np.zeros((1, 1)))
+
+
+def test_unsupported_nested_field_names_its_path(client: Client, cache_name: str, unique) -> None:
+    client.create_cache(cache_name)
+    value = BinaryObject(
+        unique("Outer"),
+        {"ok": 1, "meta": BinaryObject(unique("Inner"), {"good": "x", "bad": np.ones((3, 3))})},
+    )
+    with pytest.raises(IgniteValueError, match=r"value\.meta\.bad: only 1-D arrays"):
+        client.put(cache_name, 1, value)
+    with pytest.raises(IgniteValueError, match=r"value\.tags: object arrays must hold strings"):
+        client.put(
+            cache_name, 1, BinaryObject(unique("T"), {"tags": np.array(["a", 1.5], dtype=object)})
+        )
+
+
+def test_put_all_with_one_bad_entry_writes_nothing(client: Client, cache_name: str) -> None:
+    client.create_cache(cache_name)
+    with pytest.raises(IgniteValueError, match="set"):
+        client.put_all(cache_name, [(1, "a"), (2, {3}), (3, "c")])
+    assert client.size(cache_name) == 0
+    with pytest.raises(IgniteValueError, match="pairs"):
+        client.put_all(cache_name, [(1, "a", "extra")])
+
+
+def test_none_as_a_value_is_refused(client: Client, cache_name: str) -> None:
+    client.create_cache(cache_name)
+    with pytest.raises(IgniteError, match="null"):
+        client.put(cache_name, 1, None)
+    assert client.size(cache_name) == 0
+    assert client.get(cache_name, 1) is None
+
+
+def test_unsupported_sql_argument(client: Client) -> None:
+    with pytest.raises(IgniteValueError, match="SQL argument"):
+        client.sql("SELECT ?", [{1}])
+    with pytest.raises(IgniteValueError, match="SQL arguments must be"):
+        client.sql("SELECT ?", [BinaryObject("SqlArg", {"a": 1})])
+    assert client.sql("SELECT ?", [3]).rows == [(3,)]
