@@ -22,6 +22,7 @@ absl::StatusOr<std::vector<int32_t>> FooterFieldIds(absl::Span<const uint8_t> bu
                                                     const ObjectLayout& layout,
                                                     const BinaryType* type) {
   std::vector<int32_t> ids;
+  if (layout.field_count == 0) return ids;  // Java writes field-less objects with no schema
   ids.reserve(layout.field_count);
   if (!layout.compact()) {
     for (size_t i = 0; i < layout.field_count; ++i) ids.push_back(layout.FieldId(buffer.data(), i));
@@ -188,7 +189,8 @@ absl::StatusOr<Value> ValueDecoder::DecodeAt(absl::Span<const uint8_t> buffer, s
     case kComplexObject: {
       auto object = DecodeObject(buffer, *pos, path, depth);
       if (!object.ok()) return object.status();
-      return object;
+      *pos = object->second;
+      return std::move(object->first);
     }
     default:
       return UnsupportedError(absl::StrCat(path.empty() ? "value" : path, " has type ",
@@ -199,8 +201,8 @@ absl::StatusOr<Value> ValueDecoder::DecodeAt(absl::Span<const uint8_t> buffer, s
   return v;
 }
 
-absl::StatusOr<Value> ValueDecoder::DecodeObject(absl::Span<const uint8_t> buffer, size_t start,
-                                                 absl::string_view path, int depth) {
+absl::StatusOr<std::pair<Value, size_t>> ValueDecoder::DecodeObject(
+    absl::Span<const uint8_t> buffer, size_t start, absl::string_view path, int depth) {
   IGNITE_ASSIGN_OR_RETURN(ObjectLayout layout, ParseObjectLayout(buffer, start));
   std::shared_ptr<const BinaryType> type;
   if (layout.field_count > 0) {
@@ -225,10 +227,7 @@ absl::StatusOr<Value> ValueDecoder::DecodeObject(absl::Span<const uint8_t> buffe
     IGNITE_ASSIGN_OR_RETURN(Value value, DecodeAt(bounded, &field_pos, field_path, depth + 1));
     object->fields.emplace_back(std::move(name), std::move(value));
   }
-  Value v;
-  v.code = kComplexObject;
-  v.object = std::move(object);
-  return v;
+  return std::make_pair(Value::Object(std::move(object)), layout.end());
 }
 
 absl::StatusOr<size_t> SkipValue(absl::Span<const uint8_t> buffer, size_t pos,
@@ -282,11 +281,18 @@ absl::StatusOr<size_t> SkipValue(absl::Span<const uint8_t> buffer, size_t pos,
     case kStringArray: {
       auto n = r.ReadLength(1, "string[]");
       if (!n.ok()) return fail(n.status());
-      size_t at = r.position();
-      for (int32_t i = 0; i < *n; ++i) {
-        IGNITE_ASSIGN_OR_RETURN(at, SkipValue(buffer, at, path));
+      for (int32_t i = 0; i < *n && s.ok(); ++i) {
+        auto element = r.ReadUInt8();
+        if (!element.ok()) return fail(element.status());
+        if (*element == kNull) continue;
+        if (*element != kString) {
+          return ProtocolError(absl::StrCat(At(path, r.position() - 1), ": string[] element is ",
+                                            TypeCodeName(*element)));
+        }
+        auto len = r.ReadLength(1, "string");
+        s = len.ok() ? r.Skip(*len) : len.status();
       }
-      return at;
+      break;
     }
     case kWrappedObject: {
       auto n = r.ReadLength(1, "wrapped object");

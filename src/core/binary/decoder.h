@@ -4,6 +4,7 @@
 #define IGNITE_TF_CORE_BINARY_DECODER_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -36,8 +37,10 @@ class ValueDecoder {
  private:
   absl::StatusOr<Value> DecodeAt(absl::Span<const uint8_t> buffer, size_t* pos,
                                  absl::string_view path, int depth);
-  absl::StatusOr<Value> DecodeObject(absl::Span<const uint8_t> buffer, size_t start,
-                                     absl::string_view path, int depth);
+  // The object and the position just past it.
+  absl::StatusOr<std::pair<Value, size_t>> DecodeObject(absl::Span<const uint8_t> buffer,
+                                                        size_t start, absl::string_view path,
+                                                        int depth);
 
   TypeResolver* types_;
 };

@@ -1,40 +1,80 @@
 #include "core/binary/ids.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "core/binary/type_codes.h"
 
 namespace ignite_tf {
 namespace {
 
-// Decodes UTF-8 and calls fn(code unit) for each UTF-16 unit Java would store. Invalid bytes are
-// taken as U+FFFD, which is what Java's decoder produces.
+struct LowerCasePair {
+  uint16_t unit, lower;
+};
+
+constexpr LowerCasePair kJavaLowerCase[] = {
+#include "core/binary/java_lower_case_table.inc"
+};
+
+// Character.toLowerCase on one UTF-16 unit, as Java 17 defines it (generated table).
+uint16_t JavaToLower(uint16_t c) {
+  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+  const LowerCasePair* end = std::end(kJavaLowerCase);
+  const LowerCasePair* it =
+      std::lower_bound(std::begin(kJavaLowerCase), end, c,
+                       [](const LowerCasePair& pair, uint16_t unit) { return pair.unit < unit; });
+  return (it != end && it->unit == c) ? it->lower : c;
+}
+
+// Decodes UTF-8 and calls fn(unit) for each UTF-16 unit Java would hold. A malformed sequence
+// becomes one U+FFFD per maximal valid prefix, as Java's decoder replaces it.
 template <typename Fn>
 void ForEachUtf16Unit(absl::string_view s, Fn fn) {
-  size_t i = 0;
   const size_t n = s.size();
+  auto byte = [&](size_t i) { return static_cast<uint8_t>(s[i]); };
+  size_t i = 0;
   while (i < n) {
-    uint8_t c = static_cast<uint8_t>(s[i]);
-    uint32_t cp;
-    size_t len;
+    const uint8_t c = byte(i);
     if (c < 0x80) {
-      cp = c;
-      len = 1;
-    } else if ((c >> 5) == 0x6 && i + 1 < n) {
-      cp = ((c & 0x1F) << 6) | (static_cast<uint8_t>(s[i + 1]) & 0x3F);
-      len = 2;
-    } else if ((c >> 4) == 0xE && i + 2 < n) {
-      cp = ((c & 0x0F) << 12) | ((static_cast<uint8_t>(s[i + 1]) & 0x3F) << 6) |
-           (static_cast<uint8_t>(s[i + 2]) & 0x3F);
-      len = 3;
-    } else if ((c >> 3) == 0x1E && i + 3 < n) {
-      cp = ((c & 0x07) << 18) | ((static_cast<uint8_t>(s[i + 1]) & 0x3F) << 12) |
-           ((static_cast<uint8_t>(s[i + 2]) & 0x3F) << 6) | (static_cast<uint8_t>(s[i + 3]) & 0x3F);
-      len = 4;
-    } else {
-      cp = 0xFFFD;
-      len = 1;
+      fn(c);
+      ++i;
+      continue;
     }
-    i += len;
-    if (cp >= 0x10000) {
+    int continuation;
+    uint8_t low = 0x80, high = 0xBF;  // allowed range of the first continuation byte
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      continuation = 1;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      continuation = 2;
+      cp = c & 0x0F;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;  // no surrogates in UTF-8
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      continuation = 3;
+      cp = c & 0x07;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    } else {
+      fn(0xFFFD);
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    bool valid = true;
+    for (int k = 0; k < continuation; ++k, ++j) {
+      const uint8_t lo = k == 0 ? low : 0x80, hi = k == 0 ? high : 0xBF;
+      if (j >= n || byte(j) < lo || byte(j) > hi) {
+        valid = false;
+        break;
+      }
+      cp = (cp << 6) | (byte(j) & 0x3F);
+    }
+    i = j;
+    if (!valid) {
+      fn(0xFFFD);
+    } else if (cp >= 0x10000) {
       cp -= 0x10000;
       fn(static_cast<uint16_t>(0xD800 + (cp >> 10)));
       fn(static_cast<uint16_t>(0xDC00 + (cp & 0x3FF)));
@@ -42,24 +82,6 @@ void ForEachUtf16Unit(absl::string_view s, Fn fn) {
       fn(static_cast<uint16_t>(cp));
     }
   }
-}
-
-// Character.toLowerCase for the ranges field and type names realistically use.
-uint16_t JavaToLower(uint16_t c) {
-  if (c >= 'A' && c <= 'Z') return c + 32;
-  if (c < 0x80) return c;
-  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;  // Latin-1
-  if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 &&
-      c != 0x178 && c != 0x17F) {  // Latin Extended-A
-    bool odd_upper = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
-    if (odd_upper) return (c & 1) ? c + 1 : c;
-    return (c & 1) ? c : c + 1;
-  }
-  if (c == 0x178) return 0xFF;
-  if (c >= 0x391 && c <= 0x3AB && c != 0x3A2) return c + 32;  // Greek
-  if (c >= 0x410 && c <= 0x42F) return c + 32;                // Cyrillic
-  if (c >= 0x400 && c <= 0x40F) return c + 80;
-  return c;
 }
 
 }  // namespace

@@ -124,7 +124,14 @@ absl::StatusOr<const BatchBuilder::Plan*> BatchBuilder::PlanFor(const SchemaNode
   const bool cacheable = layout.compact();
   if (cacheable) {
     auto it = plans_.find(std::make_tuple(&node, layout.type_id, layout.schema_id));
-    if (it != plans_.end()) return &it->second;
+    if (it != plans_.end()) {
+      if (it->second.field_count != layout.field_count) {
+        return ProtocolError(absl::StrCat("object of type id ", layout.type_id, " claims schema ",
+                                          layout.schema_id, " (", it->second.field_count,
+                                          " fields) but its footer has ", layout.field_count));
+      }
+      return &it->second;
+    }
   }
   std::shared_ptr<const BinaryType> type;
   if (layout.field_count > 0) {
@@ -132,6 +139,7 @@ absl::StatusOr<const BatchBuilder::Plan*> BatchBuilder::PlanFor(const SchemaNode
   }
   IGNITE_ASSIGN_OR_RETURN(std::vector<int32_t> ids, FooterFieldIds(buffer, layout, type.get()));
   Plan plan;
+  plan.field_count = ids.size();
   plan.footer_index.assign(node.children.size(), -1);
   for (size_t f = 0; f < ids.size(); ++f) {
     const BinaryField* field = type == nullptr ? nullptr : type->FieldById(ids[f]);

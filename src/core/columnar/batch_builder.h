@@ -37,6 +37,7 @@ class BatchBuilder {
  private:
   struct Plan {
     std::vector<int> footer_index;  // per child of the struct node: footer entry, or -1
+    size_t field_count = 0;         // footer entries the schema promises
   };
 
   absl::Status DecodeNode(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,

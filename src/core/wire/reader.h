@@ -13,7 +13,9 @@ namespace ignite_tf {
 
 class Reader {
  public:
-  explicit Reader(absl::Span<const uint8_t> bytes, size_t pos = 0) : bytes_(bytes), pos_(pos) {}
+  // A start position past the end is clamped to the end: every read then fails cleanly.
+  explicit Reader(absl::Span<const uint8_t> bytes, size_t pos = 0)
+      : bytes_(bytes), pos_(pos < bytes.size() ? pos : bytes.size()) {}
 
   absl::StatusOr<int8_t> ReadInt8() { return Read<int8_t>(); }
   absl::StatusOr<uint8_t> ReadUInt8() { return Read<uint8_t>(); }

@@ -1,0 +1,605 @@
+#include "core/columnar/batch_builder.h"
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/binary/decoder.h"
+#include "core/binary/encoder.h"
+#include "core/binary/ids.h"
+#include "core/binary/type_codes.h"
+#include "core/columnar/schema.h"
+#include "core/wire/reader.h"
+#include "core/wire/writer.h"
+#include "test_util.h"
+
+namespace ignite_tf {
+namespace {
+
+using ::ignite_tf::testing::ByteBuilder;
+using ::ignite_tf::testing::Bytes;
+using ::ignite_tf::testing::Concat;
+using ::ignite_tf::testing::ErrorKindIs;
+using ::ignite_tf::testing::FakeTypeResolver;
+using ::ignite_tf::testing::HandObject;
+using ::ignite_tf::testing::IsOk;
+using ::ignite_tf::testing::MakeType;
+using ::ignite_tf::testing::ObjectOf;
+using ::ignite_tf::testing::Packed;
+using ::ignite_tf::testing::StatusIs;
+using ::ignite_tf::testing::TDouble;
+using ::ignite_tf::testing::THandle;
+using ::ignite_tf::testing::TInt;
+using ::ignite_tf::testing::TLong;
+using ::ignite_tf::testing::TNull;
+using ::ignite_tf::testing::TString;
+using ::ignite_tf::testing::TStringArray;
+using ::ignite_tf::testing::TWrapped;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+// ---------------------------------------------------------------------------------------------
+// Reading columns back.
+
+const Column& Col(const Batch& batch, absl::string_view path) {
+  for (const Column& c : batch.columns) {
+    if (c.path == path) return c;
+  }
+  ADD_FAILURE() << "no column " << path;
+  static const Column kNone;
+  return kNone;
+}
+
+template <typename T>
+std::vector<T> Fixed(const Column& c) {
+  std::vector<T> out(c.data->size() / sizeof(T));
+  if (!out.empty()) std::memcpy(out.data(), c.data->data(), out.size() * sizeof(T));
+  return out;
+}
+
+std::vector<int64_t> Offsets(const AlignedBuffer& b) {
+  std::vector<int64_t> out(b.size() / 8);
+  if (!out.empty()) std::memcpy(out.data(), b.data(), b.size());
+  return out;
+}
+
+std::vector<std::string> Strings(const Column& c) {
+  std::vector<int64_t> off = Offsets(*c.offsets);
+  std::vector<std::string> out;
+  for (size_t i = 0; i + 1 < off.size(); ++i) {
+    out.emplace_back(reinterpret_cast<const char*>(c.data->data()) + off[i], off[i + 1] - off[i]);
+  }
+  return out;
+}
+
+std::vector<std::vector<std::string>> StringLists(const Column& c) {
+  std::vector<int64_t> rows = Offsets(*c.offsets);
+  std::vector<int64_t> items = Offsets(*c.string_offsets);
+  std::vector<std::vector<std::string>> out;
+  for (size_t r = 0; r + 1 < rows.size(); ++r) {
+    std::vector<std::string> row;
+    for (int64_t i = rows[r]; i < rows[r + 1]; ++i) {
+      row.emplace_back(reinterpret_cast<const char*>(c.data->data()) + items[i],
+                       items[i + 1] - items[i]);
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+template <typename T>
+std::vector<std::vector<T>> Lists(const Column& c) {
+  std::vector<int64_t> off = Offsets(*c.offsets);
+  std::vector<T> flat = Fixed<T>(c);
+  std::vector<std::vector<T>> out;
+  for (size_t r = 0; r + 1 < off.size(); ++r) {
+    out.emplace_back(flat.begin() + off[r], flat.begin() + off[r + 1]);
+  }
+  return out;
+}
+
+bool IsAligned(const void* p) { return reinterpret_cast<uintptr_t>(p) % kBufferAlignment == 0; }
+
+// ---------------------------------------------------------------------------------------------
+// Building pages.
+
+Value Kitten(const std::string& name, int32_t age, double weight,
+             std::vector<std::optional<std::string>> tags, std::vector<int32_t> scores) {
+  Bytes packed(scores.size() * 4);
+  if (!scores.empty()) std::memcpy(packed.data(), scores.data(), packed.size());
+  return ObjectOf("Kitten", {{"NAME", Value::String(name)},
+                             {"AGE", Value::Integer(kInt, age)},
+                             {"WEIGHT", Value::Real(kDouble, weight)},
+                             {"TAGS", Value::StringArray(std::move(tags))},
+                             {"SCORES", Value::Array(kIntArray, std::move(packed))},
+                             {"ALIVE", Value::Integer(kBool, 1)},
+                             {"B", Value::Integer(kByte, -1)},
+                             {"C", Value::Integer(kChar, 'c')},
+                             {"S", Value::Integer(kShort, -2)},
+                             {"F", Value::Real(kFloat, 0.5)},
+                             {"BORN", Value::Integer(kDate, 1000 + age)}});
+}
+
+// A reply frame as ScanCursor sees it: some header bytes, the rows, then the `more` flag.
+struct PageBytes {
+  Bytes frame;
+  size_t begin = 0;
+  size_t end = 0;
+  int32_t rows = 0;
+};
+
+class BatchBuilderTest : public ::testing::Test {
+ protected:
+  BatchBuilderTest() : types_(std::make_shared<FakeTypeResolver>()) {}
+
+  // Encodes (key, value) pairs; values may also be raw bytes appended as they are.
+  struct Row {
+    std::optional<Value> key;
+    std::optional<Value> value;
+    Bytes key_bytes;
+    Bytes value_bytes;
+  };
+  static Row Encoded(Value key, Value value) {
+    return Row{std::move(key), std::move(value), {}, {}};
+  }
+  static Row RawRow(Bytes key, Bytes value) {
+    return Row{std::nullopt, std::nullopt, std::move(key), std::move(value)};
+  }
+
+  PageBytes Page(const std::vector<Row>& rows) {
+    Writer w;
+    w.WriteInt64(0x1234);  // stands in for the response header / cursor id
+    w.WriteInt32(static_cast<int32_t>(rows.size()));
+    PageBytes page;
+    page.begin = w.size();
+    for (const Row& row : rows) {
+      if (row.key.has_value()) {
+        EXPECT_THAT(encoder_.Encode(*row.key, w), IsOk());
+      } else {
+        w.WriteBytes(row.key_bytes);
+      }
+      if (row.value.has_value()) {
+        EXPECT_THAT(encoder_.Encode(*row.value, w), IsOk());
+      } else {
+        w.WriteBytes(row.value_bytes);
+      }
+    }
+    page.end = w.size();
+    w.WriteBool(false);  // more
+    page.frame = w.Release();
+    page.rows = static_cast<int32_t>(rows.size());
+    for (const BinaryType& t : encoder_.types()) types_->Add(t);
+    return page;
+  }
+
+  // Infers the schema from the first row of `page`, as BatchStream does.
+  absl::StatusOr<RowSchema> Infer(const PageBytes& page) {
+    ValueDecoder decoder(types_.get());
+    size_t pos = page.begin;
+    IGNITE_ASSIGN_OR_RETURN(Value key, decoder.Decode(page.frame, &pos, "key"));
+    IGNITE_ASSIGN_OR_RETURN(size_t value_pos, SkipValue(page.frame, page.begin, "key"));
+    IGNITE_ASSIGN_OR_RETURN(Value value, decoder.Decode(page.frame, &value_pos, "val"));
+    return InferSchema(key, value, types_.get());
+  }
+
+  absl::Status Append(BatchBuilder& builder, const PageBytes& page, int64_t first_row = 0) {
+    return builder.AppendRows(page.frame, page.begin, page.end, page.rows, first_row);
+  }
+
+  ValueEncoder encoder_;
+  std::shared_ptr<FakeTypeResolver> types_;
+};
+
+TEST_F(BatchBuilderTest, BuildsEveryKindOfColumn) {
+  const PageBytes page = Page({
+      Encoded(Value::Integer(kLong, 10), Kitten("Tom", 3, 4.5, {"a", "bb"}, {1, 2, 3})),
+      Encoded(Value::Integer(kLong, 11), Kitten("", 4, -1, {}, {})),
+      Encoded(Value::Integer(kLong, 12), Kitten("Felix", 5, 0.25, {std::nullopt, "c"}, {7})),
+  });
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  EXPECT_THAT(schema.column_paths,
+              ElementsAre("key", "val.AGE", "val.ALIVE", "val.B", "val.BORN", "val.C", "val.F",
+                          "val.NAME", "val.S", "val.SCORES", "val.TAGS", "val.WEIGHT"));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  EXPECT_EQ(builder.num_rows(), 3);
+  Batch batch = builder.Finish();
+  EXPECT_EQ(batch.num_rows, 3);
+  ASSERT_EQ(batch.columns.size(), 12u);
+  for (const Column& c : batch.columns) {
+    EXPECT_EQ(c.length, 3) << c.path;
+    EXPECT_TRUE(IsAligned(c.data->data()) || c.data->size() == 0) << c.path;
+    if (c.offsets != nullptr) {
+      EXPECT_TRUE(IsAligned(c.offsets->data())) << c.path;
+    }
+  }
+
+  EXPECT_EQ(Col(batch, "key").element, ElementType::kInt64);
+  EXPECT_THAT(Fixed<int64_t>(Col(batch, "key")), ElementsAre(10, 11, 12));
+  EXPECT_EQ(Col(batch, "val.AGE").element, ElementType::kInt32);
+  EXPECT_THAT(Fixed<int32_t>(Col(batch, "val.AGE")), ElementsAre(3, 4, 5));
+  EXPECT_THAT(Fixed<double>(Col(batch, "val.WEIGHT")), ElementsAre(4.5, -1, 0.25));
+  EXPECT_THAT(Fixed<uint8_t>(Col(batch, "val.ALIVE")), ElementsAre(1, 1, 1));
+  EXPECT_THAT(Fixed<uint8_t>(Col(batch, "val.B")), ElementsAre(0xFF, 0xFF, 0xFF));
+  EXPECT_THAT(Fixed<uint16_t>(Col(batch, "val.C")), ElementsAre('c', 'c', 'c'));
+  EXPECT_THAT(Fixed<int16_t>(Col(batch, "val.S")), ElementsAre(-2, -2, -2));
+  EXPECT_THAT(Fixed<float>(Col(batch, "val.F")), ElementsAre(0.5f, 0.5f, 0.5f));
+  EXPECT_THAT(Fixed<int64_t>(Col(batch, "val.BORN")), ElementsAre(1003, 1004, 1005));
+
+  const Column& name = Col(batch, "val.NAME");
+  EXPECT_EQ(name.element, ElementType::kString);
+  EXPECT_THAT(Offsets(*name.offsets), ElementsAre(0, 3, 3, 8));
+  EXPECT_THAT(Strings(name), ElementsAre("Tom", "", "Felix"));
+
+  const Column& scores = Col(batch, "val.SCORES");
+  EXPECT_TRUE(scores.is_list);
+  EXPECT_THAT(Offsets(*scores.offsets), ElementsAre(0, 3, 3, 4));  // element offsets
+  EXPECT_THAT(Fixed<int32_t>(scores), ElementsAre(1, 2, 3, 7));
+  EXPECT_EQ(scores.string_offsets, nullptr);
+
+  const Column& tags = Col(batch, "val.TAGS");
+  EXPECT_TRUE(tags.is_list);
+  EXPECT_EQ(tags.element, ElementType::kString);
+  EXPECT_THAT(Offsets(*tags.offsets), ElementsAre(0, 2, 2, 4));            // string index per row
+  EXPECT_THAT(Offsets(*tags.string_offsets), ElementsAre(0, 1, 3, 3, 4));  // null -> ""
+  EXPECT_THAT(StringLists(tags),
+              ElementsAre(ElementsAre("a", "bb"), IsEmpty(), ElementsAre("", "c")));
+}
+
+TEST_F(BatchBuilderTest, FinishStartsAFreshBatch) {
+  const PageBytes page = Page({Encoded(Value::Integer(kLong, 1), Kitten("a", 1, 1, {"t"}, {1})),
+                               Encoded(Value::Integer(kLong, 2), Kitten("b", 2, 2, {"u"}, {2}))});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch first = builder.Finish();
+  EXPECT_EQ(builder.num_rows(), 0);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch second = builder.Finish();
+  EXPECT_EQ(first.num_rows, 2);
+  EXPECT_EQ(second.num_rows, 4);
+  EXPECT_THAT(Fixed<int64_t>(Col(second, "key")), ElementsAre(1, 2, 1, 2));
+  EXPECT_THAT(Offsets(*Col(second, "val.NAME").offsets), ElementsAre(0, 1, 2, 3, 4));
+  // The first batch's buffers were handed out, not reused.
+  EXPECT_THAT(Strings(Col(first, "val.NAME")), ElementsAre("a", "b"));
+  EXPECT_THAT(StringLists(Col(second, "val.TAGS")),
+              ElementsAre(ElementsAre("t"), ElementsAre("u"), ElementsAre("t"), ElementsAre("u")));
+}
+
+TEST_F(BatchBuilderTest, MissingAndNullFieldsGetDefaults) {
+  // Row 1 has every field; row 2 is written without AGE, NAME, TAGS and SCORES (a different
+  // schema); row 3 has explicit null fields (a full-footer object written by hand); row 4's
+  // value is null altogether.
+  const Value full = Kitten("Tom", 3, 4.5, {"a"}, {9});
+  const Value sparse = ObjectOf("Kitten", {{"WEIGHT", Value::Real(kDouble, 2)},
+                                           {"ALIVE", Value::Integer(kBool, 1)},
+                                           {"B", Value::Integer(kByte, 1)},
+                                           {"C", Value::Integer(kChar, 1)},
+                                           {"S", Value::Integer(kShort, 1)},
+                                           {"F", Value::Real(kFloat, 1)},
+                                           {"BORN", Value::Integer(kDate, 1)}});
+  HandObject nulls;
+  nulls.type_id = BinaryNameId("Kitten");
+  nulls.compact = false;
+  nulls.schema_id = 0x77;
+  nulls.Field(BinaryNameId("NAME"), TNull())
+      .Field(BinaryNameId("AGE"), TNull())
+      .Field(BinaryNameId("TAGS"), TNull())
+      .Field(BinaryNameId("SCORES"), TNull())
+      .Field(BinaryNameId("WEIGHT"), TDouble(7));
+  const PageBytes page =
+      Page({Encoded(Value::Integer(kLong, 1), full), Encoded(Value::Integer(kLong, 2), sparse),
+            RawRow(TLong(3), nulls.Build()), RawRow(TLong(4), TNull())});
+  types_->Add(MakeType(BinaryNameId("Kitten"), "Kitten", {}, {{0x77, {}}}));
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch batch = builder.Finish();
+  ASSERT_EQ(batch.num_rows, 4);
+  EXPECT_THAT(Fixed<int32_t>(Col(batch, "val.AGE")), ElementsAre(3, 0, 0, 0));
+  EXPECT_THAT(Fixed<double>(Col(batch, "val.WEIGHT")), ElementsAre(4.5, 2, 7, 0));
+  EXPECT_THAT(Fixed<uint8_t>(Col(batch, "val.ALIVE")), ElementsAre(1, 1, 0, 0));
+  EXPECT_THAT(Fixed<int64_t>(Col(batch, "val.BORN")), ElementsAre(1003, 1, 0, 0));
+  EXPECT_THAT(Strings(Col(batch, "val.NAME")), ElementsAre("Tom", "", "", ""));
+  EXPECT_THAT(Lists<int32_t>(Col(batch, "val.SCORES")),
+              ElementsAre(ElementsAre(9), IsEmpty(), IsEmpty(), IsEmpty()));
+  EXPECT_THAT(StringLists(Col(batch, "val.TAGS")),
+              ElementsAre(ElementsAre("a"), IsEmpty(), IsEmpty(), IsEmpty()));
+  for (const Column& c : batch.columns) {
+    if (c.has_offsets()) {
+      EXPECT_EQ(c.offsets->size(), 5u * 8u) << c.path;
+    } else {
+      EXPECT_EQ(c.data->size(), 4u * ElementSize(c.element)) << c.path;
+    }
+  }
+}
+
+TEST_F(BatchBuilderTest, FieldsAreFoundByNameWhateverTheWriteOrder) {
+  const Value a = ObjectOf("Pair", {{"X", Value::Integer(kInt, 1)}, {"Y", Value::String("one")}});
+  const Value b = ObjectOf("Pair", {{"Y", Value::String("two")}, {"X", Value::Integer(kInt, 2)}});
+  const PageBytes page =
+      Page({Encoded(Value::Integer(kInt, 1), a), Encoded(Value::Integer(kInt, 2), b),
+            Encoded(Value::Integer(kInt, 3), a)});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch batch = builder.Finish();
+  EXPECT_THAT(Fixed<int32_t>(Col(batch, "val.X")), ElementsAre(1, 2, 1));
+  EXPECT_THAT(Strings(Col(batch, "val.Y")), ElementsAre("one", "two", "one"));
+}
+
+TEST_F(BatchBuilderTest, ObjectKeysAndNestedObjects) {
+  const Value key =
+      ObjectOf("KittenKey", {{"ID", Value::Integer(kLong, 5)}, {"CITY", Value::String("Oslo")}});
+  const Value value =
+      ObjectOf("Owner", {{"NAME", Value::String("Ann")},
+                         {"HOME", ObjectOf("Address", {{"ZIP", Value::Integer(kInt, 1234)}})}});
+  const PageBytes page = Page({Encoded(key, value), Encoded(key, value)});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  EXPECT_THAT(schema.column_paths, ElementsAre("key.CITY", "key.ID", "val.HOME.ZIP", "val.NAME"));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch batch = builder.Finish();
+  EXPECT_THAT(Fixed<int64_t>(Col(batch, "key.ID")), ElementsAre(5, 5));
+  EXPECT_THAT(Strings(Col(batch, "key.CITY")), ElementsAre("Oslo", "Oslo"));
+  EXPECT_THAT(Fixed<int32_t>(Col(batch, "val.HOME.ZIP")), ElementsAre(1234, 1234));
+}
+
+TEST_F(BatchBuilderTest, WrappedValuesAndHandles) {
+  // As a scan sends them: values wrapped (27) with a non-zero start; the last row's value is a
+  // handle back to the previous row's value.
+  Writer w;
+  ASSERT_THAT(encoder_.Encode(Kitten("W", 8, 1, {"w"}, {8}), w), IsOk());
+  const Bytes object = w.Release();
+  for (const BinaryType& t : encoder_.types()) types_->Add(t);
+  const Bytes wrapped = TWrapped(Concat({Bytes(5, 0xEE), object}), 5);
+  const size_t value_pos_in_row = 9;  // after the long key
+  const int32_t handle = static_cast<int32_t>(wrapped.size() + value_pos_in_row);
+  const PageBytes page = Page(
+      {RawRow(TLong(1), wrapped), RawRow(TLong(2), wrapped), RawRow(TLong(3), THandle(handle))});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch batch = builder.Finish();
+  EXPECT_THAT(Fixed<int64_t>(Col(batch, "key")), ElementsAre(1, 2, 3));
+  EXPECT_THAT(Fixed<int32_t>(Col(batch, "val.AGE")), ElementsAre(8, 8, 8));
+  EXPECT_THAT(Strings(Col(batch, "val.NAME")), ElementsAre("W", "W", "W"));
+}
+
+TEST_F(BatchBuilderTest, FullFooterObjects) {
+  types_->Add(MakeType(50, "Hand", {{"V", kInt, 0}, {"S", kString, 0}}, {{60, {}}}));
+  auto hand = [](int32_t v, const char* s) {
+    HandObject h;
+    h.type_id = 50;
+    h.schema_id = 60;
+    h.compact = false;
+    h.Field(BinaryNameId("S"), TString(s)).Field(BinaryNameId("V"), TInt(v));
+    return h.Build();
+  };
+  const PageBytes page = Page({RawRow(TInt(1), hand(10, "x")), RawRow(TInt(2), hand(20, "yy"))});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch batch = builder.Finish();
+  EXPECT_THAT(Fixed<int32_t>(Col(batch, "val.V")), ElementsAre(10, 20));
+  EXPECT_THAT(Strings(Col(batch, "val.S")), ElementsAre("x", "yy"));
+}
+
+TEST_F(BatchBuilderTest, TypeMismatchNamesTheFieldAndRow) {
+  const Value good = ObjectOf("T", {{"NAME", Value::String("ok")}});
+  const Value bad = ObjectOf("T", {{"NAME", Value::Integer(kInt, 5)}});
+  const PageBytes page =
+      Page({Encoded(Value::Integer(kLong, 1), good), Encoded(Value::Integer(kLong, 2), good),
+            Encoded(Value::Integer(kLong, 3), bad)});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  absl::Status s = Append(builder, page, /*first_row=*/100);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "row 102"));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "val.NAME holds int (3)"));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "string (9)"));
+  EXPECT_THAT(s, ErrorKindIs(ErrorKind::kSchema));
+}
+
+TEST_F(BatchBuilderTest, KeyTypeMismatchIsReported) {
+  const Value v = ObjectOf("T", {{"X", Value::Integer(kInt, 1)}});
+  const PageBytes page =
+      Page({Encoded(Value::Integer(kLong, 1), v), Encoded(Value::Integer(kInt, 2), v)});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  absl::Status s = Append(builder, page);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "row 1"));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "key holds int (3)"));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "long (4)"));
+}
+
+TEST_F(BatchBuilderTest, ObjectWhereALeafWasExpectedAndViceVersa) {
+  const Value v = ObjectOf("T", {{"X", Value::Integer(kInt, 1)}});
+  const PageBytes page = Page({Encoded(Value::Integer(kLong, 1), v),
+                               Encoded(Value::Integer(kLong, 2), Value::String("flat"))});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  absl::Status s = Append(builder, page);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "row 1"));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "val holds string (9)"));
+
+  const PageBytes swapped = Page({Encoded(Value::Integer(kLong, 1), v), Encoded(v, v)});
+  BatchBuilder builder2(schema, types_);
+  absl::Status s2 = Append(builder2, swapped);
+  EXPECT_THAT(s2, StatusIs(absl::StatusCode::kInvalidArgument, "row 1"));
+  EXPECT_THAT(s2, StatusIs(absl::StatusCode::kInvalidArgument, "key holds an object"));
+}
+
+TEST_F(BatchBuilderTest, UnknownSchemaInALaterRowIsAnError) {
+  const Value v = ObjectOf("T", {{"X", Value::Integer(kInt, 1)}});
+  const PageBytes page = Page({Encoded(Value::Integer(kLong, 1), v)});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  HandObject other;
+  other.type_id = BinaryNameId("T");
+  other.schema_id = 0x0DDBA11;
+  other.Field(BinaryNameId("X"), TInt(2));
+  const PageBytes page2 = Page({RawRow(TLong(2), other.Build())});
+  BatchBuilder builder(schema, types_);
+  EXPECT_THAT(Append(builder, page2), StatusIs(absl::StatusCode::kDataLoss, "14531089"));
+}
+
+TEST_F(BatchBuilderTest, EveryTruncatedPageFails) {
+  const PageBytes page = Page({
+      Encoded(Value::Integer(kLong, 10), Kitten("Tom", 3, 4.5, {"a", std::nullopt}, {1, 2})),
+      Encoded(Value::Integer(kLong, 11), Kitten("Jerry", 4, 1, {}, {})),
+  });
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  {
+    BatchBuilder builder(schema, types_);
+    ASSERT_THAT(Append(builder, page), IsOk());
+  }
+  for (size_t end = page.begin; end < page.end; ++end) {
+    BatchBuilder builder(schema, types_);
+    // Both a short `end` and a buffer that really stops there.
+    EXPECT_THAT(builder.AppendRows(page.frame, page.begin, end, page.rows, 0),
+                StatusIs(absl::StatusCode::kDataLoss))
+        << "end " << end;
+    const Bytes cut(page.frame.begin(), page.frame.begin() + end);
+    BatchBuilder builder2(schema, types_);
+    EXPECT_THAT(builder2.AppendRows(cut, page.begin, end, page.rows, 0), Not(IsOk()))
+        << "end " << end;
+  }
+}
+
+TEST_F(BatchBuilderTest, BytesAfterTheLastRowAreAnError) {
+  const Value v = ObjectOf("T", {{"X", Value::Integer(kInt, 1)}});
+  const PageBytes page =
+      Page({Encoded(Value::Integer(kLong, 1), v), Encoded(Value::Integer(kLong, 2), v)});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  EXPECT_THAT(builder.AppendRows(page.frame, page.begin, page.end, 1, 0),
+              StatusIs(absl::StatusCode::kDataLoss, "unexpected bytes after its 1 rows"));
+  BatchBuilder builder2(schema, types_);
+  EXPECT_THAT(builder2.AppendRows(page.frame, page.begin, page.end + 1, 2, 0),
+              StatusIs(absl::StatusCode::kDataLoss, "1 unexpected bytes"));
+}
+
+TEST_F(BatchBuilderTest, CorruptLengthsInsideLeavesAreErrors) {
+  const Value v = ObjectOf("T", {{"S", Value::String("abc")}, {"L", Value::StringArray({"x"})}});
+  const PageBytes page = Page({Encoded(Value::Integer(kLong, 1), v)});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  // Find the string field's length (after key 9 bytes + header 24 + code 1) and corrupt it.
+  for (int32_t bad : {-1, 1000, std::numeric_limits<int32_t>::max()}) {
+    PageBytes corrupt = page;
+    const size_t at = page.begin + 9 + 24 + 1;
+    for (int i = 0; i < 4; ++i) {
+      corrupt.frame[at + i] = static_cast<uint8_t>(static_cast<uint32_t>(bad) >> (8 * i));
+    }
+    BatchBuilder builder(schema, types_);
+    EXPECT_THAT(Append(builder, corrupt), StatusIs(absl::StatusCode::kDataLoss, "val.S")) << bad;
+  }
+}
+
+TEST_F(BatchBuilderTest, NestedStringArraysAreRejectedBeforeTheyAreSkipped) {
+  // A key column of string[]; the second row's key nests string[] in string[] very deeply. The
+  // leaf decoder must reject it before SkipValue recurses into it.
+  const PageBytes first = Page({Encoded(Value::StringArray({"a"}), Value::Integer(kInt, 1))});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(first));
+  ByteBuilder deep;
+  for (int i = 0; i < 200000; ++i) deep.U8(kStringArray).I32(1);
+  deep.Append(TNull());
+  const PageBytes page = Page({RawRow(deep, TInt(2))});
+  BatchBuilder builder(schema, types_);
+  EXPECT_THAT(Append(builder, page),
+              StatusIs(absl::StatusCode::kDataLoss, "string[] (20) inside a string[]"));
+}
+
+TEST_F(BatchBuilderTest, HandleChainsBeyondTheLimitAreErrors) {
+  const PageBytes first = Page({Encoded(Value::Integer(kLong, 1), Value::Integer(kInt, 1))});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(first));
+  // Row: key long, value = int followed by 100 handles? Values are single; build the value as a
+  // handle into a chain that precedes the rows (inside the page header area).
+  ByteBuilder frame;
+  frame.Append(TInt(5));
+  for (int i = 0; i < kMaxNestingDepth + 5; ++i) frame.Append(THandle(5));
+  const size_t begin = frame.size();
+  frame.Append(TLong(1)).Append(THandle(5 + 9));  // points at the last handle of the chain
+  const size_t end = frame.size();
+  frame.U8(0);
+  BatchBuilder builder(schema, types_);
+  EXPECT_THAT(builder.AppendRows(frame.Build(), begin, end, 1, 0),
+              StatusIs(absl::StatusCode::kDataLoss, "nesting deeper than 64"));
+}
+
+TEST_F(BatchBuilderTest, HandlePointingForwardIsAnError) {
+  const PageBytes first = Page({Encoded(Value::Integer(kLong, 1), Value::Integer(kInt, 1))});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(first));
+  const PageBytes page = Page({RawRow(TLong(1), THandle(-3))});
+  BatchBuilder builder(schema, types_);
+  EXPECT_THAT(Append(builder, page), StatusIs(absl::StatusCode::kDataLoss, "handle offset -3"));
+}
+
+// Every single-byte corruption of a one-row page decodes or fails cleanly (and, under ASan, without
+// reading outside the buffer).
+TEST_F(BatchBuilderTest, SingleByteCorruptionsFailCleanly) {
+  const PageBytes page = Page({
+      Encoded(Value::Integer(kLong, 10), Kitten("Tom", 3, 4.5, {"a", std::nullopt}, {1, 2})),
+  });
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  static constexpr uint8_t kSet[] = {0x00, 0x01, 0x66, 0x67, 0x7F, 0x80, 0xFF};
+  for (size_t i = page.begin; i < page.end; ++i) {
+    for (uint8_t value : kSet) {
+      PageBytes corrupt = page;
+      corrupt.frame[i] = value;
+      BatchBuilder builder(schema, types_);
+      absl::Status s = Append(builder, corrupt);
+      if (!s.ok()) {
+        EXPECT_THAT(s.code(), ::testing::AnyOf(absl::StatusCode::kDataLoss,
+                                               absl::StatusCode::kInvalidArgument,
+                                               absl::StatusCode::kUnimplemented))
+            << s;
+      }
+    }
+  }
+}
+
+// BUG (core/columnar/batch_builder.cc, PlanFor/DecodeStruct): plans for compact footers are
+// cached per (node, type id, schema id), and FooterFieldIds' check that the schema's field count
+// equals the footer's entry count runs only when a plan is first built. A later object with the
+// same ids but a shorter footer gets footer indices >= its field_count: FieldPosition reads past
+// its footer, through the raw buffer pointer (so even past `end` and past the buffer: a
+// heap-buffer-overflow under ASan when the object ends the buffer), and the positions it reads
+// are used without re-validation. Here the bytes after the page make every missing entry point
+// at F0's value, so the row "decodes" with wrong data instead of failing. Proposed fix: keep the
+// expected field count in Plan and return a ProtocolError on a cache hit when
+// `layout.field_count != plan.field_count` (or check `index < layout->field_count` in
+// DecodeStruct before calling FieldPosition).
+TEST_F(BatchBuilderTest, CachedPlanIsNotAppliedToAShorterFooter) {
+  const int32_t type = BinaryNameId("Wide");
+  std::vector<int32_t> ids;
+  std::vector<::ignite_tf::testing::FieldSpec> fields;
+  HandObject wide;
+  wide.type_id = type;
+  wide.schema_id = 0x99;
+  wide.offset_size = 4;
+  for (int i = 0; i < 8; ++i) {
+    std::string name = absl::StrCat("F", i);
+    ids.push_back(BinaryNameId(name));
+    fields.push_back({name, kInt, 0});
+    wide.Field(BinaryNameId(name), TInt(100 + i));
+  }
+  types_->Add(MakeType(type, "Wide", fields, {{0x99, ids}}));
+  const PageBytes first = Page({RawRow(TInt(1), wide.Build())});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(first));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, first), IsOk());
+
+  HandObject narrow = wide;
+  narrow.fields.resize(1);  // same type and schema id, one footer entry
+  ByteBuilder frame;
+  frame.Append(TInt(2)).Append(narrow.Build());
+  const size_t end = frame.size();
+  for (int i = 0; i < 7; ++i) frame.U32(24);  // beyond the page: "offsets" of F1..F7
+  EXPECT_THAT(builder.AppendRows(frame.Build(), 0, end, 1, 1),
+              StatusIs(absl::StatusCode::kDataLoss));
+}
+
+}  // namespace
+}  // namespace ignite_tf

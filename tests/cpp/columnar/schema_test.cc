@@ -1,0 +1,165 @@
+#include "core/columnar/schema.h"
+
+#include <string>
+#include <vector>
+
+#include "core/binary/type_codes.h"
+#include "test_util.h"
+
+namespace ignite_tf {
+namespace {
+
+using ::ignite_tf::testing::ErrorKindIs;
+using ::ignite_tf::testing::FakeTypeResolver;
+using ::ignite_tf::testing::MakeType;
+using ::ignite_tf::testing::ObjectOf;
+using ::ignite_tf::testing::StatusIs;
+using ::testing::ElementsAre;
+
+TEST(LeafForTest, MapsTypeCodesToElementTypes) {
+  struct Case {
+    int32_t code;
+    ElementType element;
+    bool is_list;
+  };
+  for (const Case& c :
+       {Case{kByte, ElementType::kUInt8, false}, Case{kShort, ElementType::kInt16, false},
+        Case{kInt, ElementType::kInt32, false}, Case{kLong, ElementType::kInt64, false},
+        Case{kFloat, ElementType::kFloat32, false}, Case{kDouble, ElementType::kFloat64, false},
+        Case{kChar, ElementType::kUInt16, false}, Case{kBool, ElementType::kBool, false},
+        Case{kString, ElementType::kString, false}, Case{kDate, ElementType::kInt64, false},
+        Case{kByteArray, ElementType::kUInt8, true}, Case{kShortArray, ElementType::kInt16, true},
+        Case{kIntArray, ElementType::kInt32, true}, Case{kLongArray, ElementType::kInt64, true},
+        Case{kFloatArray, ElementType::kFloat32, true},
+        Case{kDoubleArray, ElementType::kFloat64, true},
+        Case{kCharArray, ElementType::kUInt16, true}, Case{kBoolArray, ElementType::kBool, true},
+        Case{kStringArray, ElementType::kString, true}}) {
+    ASSERT_OK_AND_ASSIGN(SchemaNode leaf, LeafFor(c.code, "f", "val.f"));
+    EXPECT_EQ(leaf.element, c.element) << TypeCodeName(c.code);
+    EXPECT_EQ(leaf.is_list, c.is_list) << TypeCodeName(c.code);
+    EXPECT_EQ(leaf.type_code, c.code);
+    EXPECT_FALSE(leaf.is_struct);
+  }
+}
+
+TEST(LeafForTest, UnsupportedCodesNameThePath) {
+  for (int32_t code : {kUuid, kUuidArray, kDateArray, kObjectArray, kMap, kDecimal, kTimestamp,
+                       kComplexObject, kNull}) {
+    absl::StatusOr<SchemaNode> leaf = LeafFor(code, "f", "val.a.f");
+    EXPECT_THAT(leaf, StatusIs(absl::StatusCode::kUnimplemented, "val.a.f has type"));
+    EXPECT_THAT(leaf, ErrorKindIs(ErrorKind::kUnsupported));
+  }
+}
+
+TEST(ElementTypeTest, NamesAndSizes) {
+  EXPECT_STREQ(ElementTypeName(ElementType::kUInt16), "uint16");
+  EXPECT_STREQ(ElementTypeName(ElementType::kString), "string");
+  EXPECT_EQ(ElementSize(ElementType::kBool), 1u);
+  EXPECT_EQ(ElementSize(ElementType::kInt16), 2u);
+  EXPECT_EQ(ElementSize(ElementType::kFloat32), 4u);
+  EXPECT_EQ(ElementSize(ElementType::kFloat64), 8u);
+  EXPECT_EQ(ElementSize(ElementType::kString), 0u);
+}
+
+TEST(InferSchemaTest, PrimitiveKeyAndObjectValueWithSortedFields) {
+  Value key = Value::Integer(kLong, 1);
+  Value value = ObjectOf("Kitten", {{"NAME", Value::String("Tom")},
+                                    {"AGE", Value::Integer(kInt, 3)},
+                                    {"TAGS", Value::StringArray({"a"})}});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSchema(key, value, nullptr));
+  EXPECT_THAT(schema.column_paths, ElementsAre("key", "val.AGE", "val.NAME", "val.TAGS"));
+  EXPECT_FALSE(schema.key.is_struct);
+  EXPECT_EQ(schema.key.element, ElementType::kInt64);
+  EXPECT_TRUE(schema.value.is_struct);
+  ASSERT_EQ(schema.leaves.size(), 4u);
+  for (size_t i = 0; i < schema.leaves.size(); ++i) {
+    EXPECT_EQ(schema.leaves[i]->column, static_cast<int>(i));
+    EXPECT_EQ(schema.leaves[i]->path, schema.column_paths[i]);
+  }
+  ASSERT_NE(schema.value.Child("TAGS"), nullptr);
+  EXPECT_TRUE(schema.value.Child("TAGS")->is_list);
+  EXPECT_EQ(schema.value.Child("missing"), nullptr);
+}
+
+TEST(InferSchemaTest, NestedObjectsBecomeNestedStructs) {
+  Value value = ObjectOf(
+      "P", {{"b", ObjectOf("Q", {{"z", Value::Integer(kInt, 1)}, {"y", Value::Real(kDouble, 2)}})},
+            {"a", Value::String("s")}});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSchema(Value::Integer(kInt, 0), value, nullptr));
+  EXPECT_THAT(schema.column_paths, ElementsAre("key", "val.a", "val.b.y", "val.b.z"));
+  EXPECT_TRUE(schema.value.Child("b")->is_struct);
+}
+
+TEST(InferSchemaTest, CopiesPointIntoTheirOwnTree) {
+  ASSERT_OK_AND_ASSIGN(RowSchema original,
+                       InferSchema(Value::Integer(kInt, 0),
+                                   ObjectOf("T", {{"x", Value::Integer(kInt, 1)}}), nullptr));
+  RowSchema copy = original;
+  ASSERT_EQ(copy.leaves.size(), 2u);
+  EXPECT_EQ(copy.leaves[0], &copy.key);
+  EXPECT_EQ(copy.leaves[1], &copy.value.children[0]);
+  RowSchema assigned;
+  assigned = original;
+  EXPECT_EQ(assigned.leaves[1], &assigned.value.children[0]);
+  EXPECT_EQ(assigned.column_paths, original.column_paths);
+}
+
+TEST(InferSchemaTest, NullKeyOrValueIsASchemaError) {
+  Value value = ObjectOf("T", {{"x", Value::Integer(kInt, 1)}});
+  absl::StatusOr<RowSchema> s = InferSchema(Value::Null(), value, nullptr);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "key is null"));
+  EXPECT_THAT(s, ErrorKindIs(ErrorKind::kSchema));
+  EXPECT_THAT(InferSchema(Value::Integer(kInt, 1), Value::Null(), nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, "val is null"));
+}
+
+TEST(InferSchemaTest, NullFieldTakesItsTypeFromMetadata) {
+  FakeTypeResolver types;
+  types.Add(MakeType(BinaryNameId("Kitten"), "Kitten",
+                     {{"NAME", kString, 0}, {"WEIGHT", kDouble, 0}, {"OWNER", kComplexObject, 0}},
+                     {{0, {}}}));
+  Value value = ObjectOf("Kitten", {{"NAME", Value::Null()}, {"WEIGHT", Value::Real(kDouble, 1)}});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSchema(Value::Integer(kLong, 1), value, &types));
+  ASSERT_NE(schema.value.Child("NAME"), nullptr);
+  EXPECT_EQ(schema.value.Child("NAME")->element, ElementType::kString);
+  // OWNER is absent from the row and an object in the metadata: no column can be made for it.
+  EXPECT_THAT(schema.column_paths, ElementsAre("key", "val.NAME", "val.WEIGHT"));
+}
+
+TEST(InferSchemaTest, FieldsAbsentFromTheRowGetColumnsFromMetadata) {
+  FakeTypeResolver types;
+  types.Add(MakeType(BinaryNameId("Kitten"), "Kitten",
+                     {{"NAME", kString, 0}, {"AGE", kInt, 0}, {"CHIP", kUuid, 0}}, {{0, {}}}));
+  Value value = ObjectOf("Kitten", {{"NAME", Value::String("x")}});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSchema(Value::Integer(kLong, 1), value, &types));
+  // CHIP's type is unsupported, so it is left out rather than failing the whole schema.
+  EXPECT_THAT(schema.column_paths, ElementsAre("key", "val.AGE", "val.NAME"));
+  EXPECT_EQ(schema.value.Child("AGE")->element, ElementType::kInt32);
+}
+
+TEST(InferSchemaTest, NullFieldWithoutMetadataIsASchemaError) {
+  Value value = ObjectOf("Kitten", {{"NAME", Value::Null()}});
+  EXPECT_THAT(InferSchema(Value::Integer(kLong, 1), value, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, "val.NAME is null in the first row"));
+  FakeTypeResolver empty;
+  EXPECT_THAT(InferSchema(Value::Integer(kLong, 1), value, &empty),
+              StatusIs(absl::StatusCode::kInvalidArgument, "val.NAME is null in the first row"));
+}
+
+TEST(InferSchemaTest, UnsupportedFieldTypeNamesThePath) {
+  Value uuid;
+  uuid.code = kUuid;
+  Value value = ObjectOf("T", {{"inner", ObjectOf("U", {{"id", uuid}})}});
+  EXPECT_THAT(InferSchema(Value::Integer(kLong, 1), value, nullptr),
+              StatusIs(absl::StatusCode::kUnimplemented, "val.inner.id has type UUID"));
+}
+
+TEST(InferSchemaTest, RefusesAbsurdNesting) {
+  Value v = Value::Integer(kInt, 1);
+  for (int i = 0; i < 40; ++i) v = ObjectOf("N", {{"n", v}});
+  EXPECT_THAT(InferSchema(Value::Integer(kInt, 1), v, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, "nest too deeply"));
+}
+
+}  // namespace
+}  // namespace ignite_tf
