@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ignite_tf.binary import BinaryObject
-from ignite_tf.client import Client, RaggedColumn, Scan, SqlResult
 from ignite_tf.errors import (
     CacheNotFoundError,
     IgniteAuthenticationError,
@@ -28,6 +27,7 @@ from ignite_tf.errors import (
 )
 
 if TYPE_CHECKING:
+    from ignite_tf.client import Client, RaggedColumn, Scan, SqlResult
     from ignite_tf.dataset import IgniteDataset
 
 __version__ = "0.1.0"
@@ -53,10 +53,23 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # TensorFlow is optional and slow to import: load the dataset module on first use.
-    if name == "IgniteDataset":
-        from ignite_tf.dataset import IgniteDataset
+# Loaded on first use: the client needs the compiled core, the dataset needs TensorFlow (slow to
+# import); ignite_tf.testing and the pytest plugin need neither.
+_LAZY = {
+    "Client": "ignite_tf.client",
+    "RaggedColumn": "ignite_tf.client",
+    "Scan": "ignite_tf.client",
+    "SqlResult": "ignite_tf.client",
+    "IgniteDataset": "ignite_tf.dataset",
+}
 
-        return IgniteDataset
-    raise AttributeError(f"module 'ignite_tf' has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ignite_tf' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -16,6 +16,8 @@ from typing import Any, Union
 
 import numpy as np
 
+from ignite_tf.errors import IgniteValueError
+
 try:
     from ignite_tf import _core
 except ImportError as e:  # pragma: no cover - depends on how the package was installed
@@ -275,6 +277,10 @@ class Client:
             batch_size: merge pages until a batch has this many rows.
             prefetch: decoded batches kept ready ahead of the consumer.
         """
+        if partition < -1:
+            raise IgniteValueError(
+                f"partition must be -1 (all) or a partition index, got {partition}"
+            )
         return Scan(
             self._native.scan(
                 cache_name,

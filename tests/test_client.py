@@ -423,9 +423,9 @@ def test_composite_sql_keys_match_binary_object_keys(
 def test_closed_client_raises_instead_of_crashing(connect) -> None:
     c = connect()
     c.close()
-    with pytest.raises(IgniteConnectionError):
+    with pytest.raises(IgniteConnectionError, match="was closed"):
         c.cache_names()
-    with pytest.raises(IgniteConnectionError):
+    with pytest.raises(IgniteConnectionError, match="was closed"):
         c.scan("anything")
     c.close()  # closing twice is harmless
 
@@ -447,3 +447,17 @@ def test_null_keys_and_values_are_refused_before_sending(client, cache_name):
     with pytest.raises(ignite_tf.IgniteValueError, match="entry #1"):
         client.put_all(cache_name, [(1, 1), (2, None)])
     assert client.size(cache_name) == 0
+
+
+def test_sql_max_rows_limits_the_result(client, table_name) -> None:
+    client.sql(f"CREATE TABLE {table_name} (ID LONG PRIMARY KEY, V INT)")
+    for i in range(10):
+        client.sql(f"INSERT INTO {table_name} (ID, V) VALUES (?, ?)", [i, i])
+    result = client.sql(f"SELECT ID FROM {table_name} ORDER BY ID", max_rows=3, page_size=2)
+    assert result.rows == [(0,), (1,), (2,)]
+
+
+def test_negative_partitions_other_than_minus_one_are_refused(client, cache_name) -> None:
+    client.create_cache(cache_name)
+    with pytest.raises(ignite_tf.IgniteValueError, match="partition"):
+        client.scan(cache_name, partition=-2)

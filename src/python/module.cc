@@ -215,10 +215,15 @@ PYBIND11_MODULE(_core, m) {
               py::gil_scoped_release release;
               std::unique_ptr<SqlCursor> cursor = ValueOrThrow(self.client().Sql(query));
               columns = cursor->columns();
-              while (true) {
+              // Servers ignore maxRows for some queries: enforce it here too.
+              const size_t limit = max_rows > 0 ? static_cast<size_t>(max_rows) : SIZE_MAX;
+              while (rows.size() < limit) {
                 auto page = ValueOrThrow(cursor->NextRows());
                 if (!page.has_value()) break;
-                for (auto& row : *page) rows.push_back(std::move(row));
+                for (auto& row : *page) {
+                  if (rows.size() == limit) break;
+                  rows.push_back(std::move(row));
+                }
               }
             }
             py::list out_rows;

@@ -128,6 +128,10 @@ absl::Status Connection::Handshake(const ConnectionOptions& options, const Proto
 absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writer&)> write_body,
                                           absl::string_view operation) {
   absl::MutexLock lock(&mu_);
+  if (closed_) {
+    return ConnectionError(
+        absl::StrCat(operation, ": the client for ", peer(), " was closed; open a new one"));
+  }
   if (broken_) {
     return ConnectionError(absl::StrCat(operation, ": the connection to ", peer(),
                                         " was lost earlier; open a new client"));
@@ -196,6 +200,7 @@ bool Connection::broken() const {
 void Connection::Close() {
   absl::MutexLock lock(&mu_);
   broken_ = true;
+  closed_ = true;
   transport_->Close();
 }
 

@@ -77,6 +77,7 @@ class Connection {
   std::vector<uint8_t> node_id_;
   int64_t next_request_id_ = 1;
   bool broken_ = false;  // a failed exchange leaves the stream out of sync: no further calls
+  bool closed_ = false;  // Close() was called
 };
 
 }  // namespace ignite_tf
