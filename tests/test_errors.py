@@ -263,7 +263,7 @@ def test_server_that_stops_answering_requests(fake_server, expect_error, wire, b
     # The connection is now unusable; the next call says so at once instead of waiting again.
     outcome = bounded(lambda: c.size("X"), FAST)
     assert isinstance(outcome.error, IgniteConnectionError)
-    assert outcome.elapsed < 0.5
+    assert outcome.elapsed < 0.9  # well under the 1 s timeout: no second wait
     c.close()
 
 

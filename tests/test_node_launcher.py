@@ -255,8 +255,12 @@ def test_cluster_nodes_share_data_and_stay_apart_from_others(
     ignite_node, ignite_node_factory
 ) -> None:
     from pyignite import Client
-    from pyignite.datatypes.cache_config import CacheMode
-    from pyignite.datatypes.prop_codes import PROP_CACHE_MODE, PROP_NAME
+    from pyignite.datatypes.cache_config import CacheMode, WriteSynchronizationMode
+    from pyignite.datatypes.prop_codes import (
+        PROP_CACHE_MODE,
+        PROP_NAME,
+        PROP_WRITE_SYNCHRONIZATION_MODE,
+    )
 
     cluster = ignite_node_factory.cluster(2)
     assert len(cluster) == 2
@@ -271,8 +275,14 @@ def test_cluster_nodes_share_data_and_stay_apart_from_others(
         clients[0].connect(cluster[0].host, cluster[0].port)
         clients[1].connect(cluster[1].host, cluster[1].port)
         clients[2].connect(ignite_node.host, ignite_node.port)
+        # FULL_SYNC: a put returns only once the backup on the other node has it (the default,
+        # PRIMARY_SYNC, lets a read from that backup race the write).
         cache = clients[0].get_or_create_cache(
-            {PROP_NAME: name, PROP_CACHE_MODE: CacheMode.REPLICATED}
+            {
+                PROP_NAME: name,
+                PROP_CACHE_MODE: CacheMode.REPLICATED,
+                PROP_WRITE_SYNCHRONIZATION_MODE: WriteSynchronizationMode.FULL_SYNC,
+            }
         )
         cache.put(1, "one")
         assert clients[1].get_cache(name).get(1) == "one"
