@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ignite_tf.binary import BinaryObject
+from ignite_tf.binary import BinaryEnum, BinaryObject
 from ignite_tf.errors import (
     CacheNotFoundError,
     IgniteAuthenticationError,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "BinaryEnum",
     "BinaryObject",
     "CacheNotFoundError",
     "Client",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["BinaryObject"]
+__all__ = ["BinaryEnum", "BinaryObject"]
 
 
 class BinaryObject:
@@ -45,3 +45,37 @@ class BinaryObject:
 
     def __repr__(self) -> str:
         return f"BinaryObject({self.type_name!r}, {self.fields!r})"
+
+
+class BinaryEnum:
+    """A constant of an Ignite enum type: type name, ordinal and (when known) its name.
+
+    >>> client.put("CARS", 1, BinaryObject("Car", {"color": BinaryEnum("Color", 2, "BLUE")}))
+
+    Writing registers the constant's name with the type. Reading fills ``name`` from the
+    server's metadata (empty when the type has none).
+    """
+
+    __slots__ = ("type_name", "ordinal", "name", "type_id")
+
+    def __init__(self, type_name: str, ordinal: int, name: str = "", type_id: int = 0) -> None:
+        self.type_name = type_name
+        self.ordinal = int(ordinal)
+        self.name = name
+        self.type_id = type_id
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BinaryEnum):
+            return NotImplemented
+        same_type = (
+            self.type_name == other.type_name
+            if self.type_name and other.type_name
+            else self.type_id == other.type_id
+        )
+        return same_type and self.ordinal == other.ordinal
+
+    def __hash__(self) -> int:
+        return hash((self.type_name, self.ordinal))
+
+    def __repr__(self) -> str:
+        return f"BinaryEnum({self.type_name!r}, {self.ordinal}, {self.name!r})"

@@ -169,7 +169,7 @@ ROUND_TRIPS = [
     # lists of str become string[]
     pytest.param(["a", None, "ç"], ["a", None, "ç"], id="list-str-with-none"),
     pytest.param([], [], id="list-empty"),
-    pytest.param(("x", "y"), ["x", "y"], id="tuple-str"),
+    pytest.param(("x", "y"), ("x", "y"), id="tuple-object-array"),
     pytest.param(np.array(["ab", "c"]), ["ab", "c"], id="array-unicode"),
 ]
 

@@ -492,29 +492,21 @@ def test_closing_the_client_under_a_running_scan(connect, make_cache, bounded) -
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ({1, 2}, "Python type set"),
-        ({"a": 1}, "Python type dict"),
         (object(), "Python type object"),
         (np.zeros((2, 2)), "only 1-D arrays"),
         (np.zeros(3, np.complex64), "complex64"),
         (np.complex128(1j), "NumPy scalar"),
         (2**63, "does not fit in a Java long"),
         (-(2**63) - 1, "does not fit in a Java long"),
-        ([1, 2], "lists become string[]"),
-        (["a", 1], "lists become string[]"),
         (np.array([1, "a"], dtype=object), "strings"),
     ],
     ids=[
-        "set",
-        "dict",
         "object",
         "2-D array",
         "complex array",
         "complex scalar",
         "int too big",
         "int too small",
-        "list of int",
-        "mixed list",
         "object array of mixed",
     ],
 )
@@ -531,8 +523,8 @@ def test_unsupported_value(client: Client, cache_name: str, value: object, messa
 
 def test_unsupported_key_names_the_key(client: Client, cache_name: str) -> None:
     client.create_cache(cache_name)
-    with pytest.raises(IgniteValueError, match="cannot write key: .*set"):
-        client.put(cache_name, {1}, 1)
+    with pytest.raises(IgniteValueError, match="cannot write key: .*object"):
+        client.put(cache_name, object(), 1)
     with pytest.raises(IgniteValueError, match="cannot write key"):
         client.get(cache_name, np.zeros((1, 1)))
 
@@ -553,8 +545,8 @@ def test_unsupported_nested_field_names_its_path(client: Client, cache_name: str
 
 def test_put_all_with_one_bad_entry_writes_nothing(client: Client, cache_name: str) -> None:
     client.create_cache(cache_name)
-    with pytest.raises(IgniteValueError, match="set"):
-        client.put_all(cache_name, [(1, "a"), (2, {3}), (3, "c")])
+    with pytest.raises(IgniteValueError, match="object"):
+        client.put_all(cache_name, [(1, "a"), (2, object()), (3, "c")])
     assert client.size(cache_name) == 0
     with pytest.raises(IgniteValueError, match="pairs"):
         client.put_all(cache_name, [(1, "a", "extra")])
@@ -570,7 +562,7 @@ def test_none_as_a_value_is_refused(client: Client, cache_name: str) -> None:
 
 def test_unsupported_sql_argument(client: Client) -> None:
     with pytest.raises(IgniteValueError, match="SQL argument"):
-        client.sql("SELECT ?", [{1}])
+        client.sql("SELECT ?", [object()])
     with pytest.raises(IgniteValueError, match="SQL arguments must be"):
         client.sql("SELECT ?", [BinaryObject("SqlArg", {"a": 1})])
     assert client.sql("SELECT ?", [3]).rows == [(3,)]

@@ -4,9 +4,12 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "core/binary/ids.h"
 #include "python/errors.h"
 
 namespace py = pybind11;
@@ -131,6 +134,57 @@ Value ToValue(py::handle o, const std::string& path) {
                      .cast<int64_t>();
     return Value::Integer(kDate, ms);
   }
+  if (py::isinstance(o, datetime.attr("time"))) {
+    int64_t ms = ((o.attr("hour").cast<int64_t>() * 60 + o.attr("minute").cast<int64_t>()) * 60 +
+                  o.attr("second").cast<int64_t>()) *
+                     1000 +
+                 o.attr("microsecond").cast<int64_t>() / 1000;
+    return Value::Integer(kTime, ms);
+  }
+  py::module_ uuid = py::module_::import("uuid");
+  if (py::isinstance(o, uuid.attr("UUID"))) {
+    py::int_ as_int = o.attr("int");
+    py::int_ mask = py::int_(py::module_::import("builtins").attr("int")("FFFFFFFFFFFFFFFF", 16));
+    uint64_t most = py::int_(as_int.attr("__rshift__")(64)).cast<uint64_t>();
+    uint64_t least = py::int_(as_int.attr("__and__")(mask)).cast<uint64_t>();
+    return Value::Uuid(static_cast<int64_t>(most), static_cast<int64_t>(least));
+  }
+  py::module_ decimal = py::module_::import("decimal");
+  if (py::isinstance(o, decimal.attr("Decimal"))) {
+    if (!o.attr("is_finite")().cast<bool>()) BadValue(path, "decimals must be finite");
+    std::string text = py::str(o.attr("__format__")("f"));
+    return Value::Decimal(text, std::strtod(text.c_str(), nullptr));
+  }
+  py::module_ numpy = py::module_::import("numpy");
+  if (py::isinstance(o, numpy.attr("datetime64"))) {
+    int64_t ns = py::reinterpret_borrow<py::object>(o)
+                     .attr("astype")("datetime64[ns]")
+                     .attr("astype")("int64")
+                     .cast<int64_t>();
+    int64_t ms = ns >= 0 ? ns / 1000000 : -((-ns + 999999) / 1000000);
+    return Value::Timestamp(ms, static_cast<int32_t>(ns - ms * 1000000));
+  }
+  if (py::hasattr(o, "ordinal") && py::hasattr(o, "type_name") && py::hasattr(o, "type_id")) {
+    Value v = Value::Integer(kBinaryEnum, o.attr("ordinal").cast<int64_t>());
+    v.type_name = py::str(o.attr("type_name")).cast<std::string>();
+    v.text = py::str(o.attr("name")).cast<std::string>();
+    int64_t type_id = o.attr("type_id").cast<int64_t>();
+    v.integer2 = type_id != 0 ? type_id : BinaryNameId(v.type_name);
+    return v;
+  }
+  if (py::isinstance<py::dict>(o)) {
+    std::vector<Value> items;
+    for (auto [k, val] : o.cast<py::dict>()) {
+      items.push_back(ToValue(k, path + ".keys[]"));
+      items.push_back(ToValue(val, path + ".values[]"));
+    }
+    return Value::Items(kMap, std::move(items), 1);  // HASH_MAP
+  }
+  if (py::isinstance<py::set>(o) || py::isinstance<py::frozenset>(o)) {
+    std::vector<Value> items;
+    for (py::handle item : o) items.push_back(ToValue(item, path + "[]"));
+    return Value::Items(kCollection, std::move(items), 3);  // HASH_SET
+  }
   if (py::isinstance<py::array>(o)) {
     py::array array = py::reinterpret_borrow<py::array>(o);
     if (array.ndim() != 1) BadValue(path, "only 1-D arrays can be written");
@@ -163,19 +217,27 @@ Value ToValue(py::handle o, const std::string& path) {
     return Value::Array(code, std::move(packed));
   }
   if (py::isinstance<py::list>(o) || py::isinstance<py::tuple>(o)) {
-    std::vector<std::optional<std::string>> items;
+    // A list of str (and None) is a String[]; any other list is an ArrayList collection and a
+    // tuple an Object[], whose elements keep their own types.
+    bool all_strings = py::isinstance<py::list>(o);  // an empty list too
     for (py::handle item : o) {
-      if (item.is_none()) {
-        items.emplace_back(std::nullopt);
-      } else if (py::isinstance<py::str>(item)) {
-        items.emplace_back(item.cast<std::string>());
-      } else {
-        BadValue(path,
-                 "lists become string[] and must hold only str or None; pass a NumPy array for "
-                 "numbers (its dtype picks the Ignite array type)");
-      }
+      if (!item.is_none() && !py::isinstance<py::str>(item)) all_strings = false;
     }
-    return Value::StringArray(std::move(items));
+    if (all_strings) {
+      std::vector<std::optional<std::string>> items;
+      for (py::handle item : o) {
+        if (item.is_none()) {
+          items.emplace_back(std::nullopt);
+        } else {
+          items.emplace_back(item.cast<std::string>());
+        }
+      }
+      return Value::StringArray(std::move(items));
+    }
+    std::vector<Value> items;
+    for (py::handle item : o) items.push_back(ToValue(item, path + "[]"));
+    if (py::isinstance<py::tuple>(o)) return Value::Items(kObjectArray, std::move(items), -1);
+    return Value::Items(kCollection, std::move(items), 1);  // ARR_LIST
   }
   // NumPy scalars (np.int32(5), np.float32(1.5), ...).
   if (py::hasattr(o, "dtype") && py::hasattr(o, "item") && !py::hasattr(o, "__len__")) {
@@ -239,6 +301,54 @@ py::object FromValue(const Value& v) {
         }
       }
       return out;
+    }
+    case kUuid: {
+      char text[40];
+      std::snprintf(text, sizeof(text), "%016llx%016llx",
+                    static_cast<unsigned long long>(v.integer),
+                    static_cast<unsigned long long>(v.integer2));
+      return py::module_::import("uuid").attr("UUID")(py::str(text));
+    }
+    case kTimestamp: {
+      int64_t ns = v.integer * 1000000 + v.integer2;
+      return py::module_::import("numpy").attr("datetime64")(py::int_(ns), "ns");
+    }
+    case kTime: {
+      int64_t ms = v.integer;
+      return py::module_::import("datetime")
+          .attr("time")(ms / 3600000 % 24, ms / 60000 % 60, ms / 1000 % 60, (ms % 1000) * 1000);
+    }
+    case kDecimal:
+      return py::module_::import("decimal").attr("Decimal")(py::str(v.text));
+    case kEnum:
+    case kBinaryEnum: {
+      py::object cls = py::module_::import("ignite_tf.binary").attr("BinaryEnum");
+      return cls(py::str(v.type_name), v.integer, py::str(v.text), v.integer2);
+    }
+    case kMap: {
+      py::dict out;
+      for (size_t i = 0; i + 1 < v.items.size(); i += 2) {
+        out[FromValue(v.items[i])] = FromValue(v.items[i + 1]);
+      }
+      return out;
+    }
+    case kObjectArray: {
+      py::list items;
+      for (const Value& item : v.items) items.append(FromValue(item));
+      return py::tuple(items);
+    }
+    case kCollection:
+    case kUuidArray:
+    case kDateArray:
+    case kTimestampArray:
+    case kTimeArray:
+    case kDecimalArray:
+    case kEnumArray: {
+      const bool is_set = v.code == kCollection && (v.kind == 3 || v.kind == 4 || v.kind == -1);
+      py::list items;
+      for (const Value& item : v.items) items.append(FromValue(item));
+      if (is_set) return py::module_::import("builtins").attr("set")(items);
+      return items;
     }
     case kComplexObject: {
       py::dict fields;

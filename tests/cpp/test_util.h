@@ -295,6 +295,15 @@ inline std::string DiffValues(const Value& a, const Value& b, const std::string&
   if (a.text != b.text) return absl::StrCat(path, ": \"", a.text, "\" vs \"", b.text, "\"");
   if (a.elements != b.elements) return absl::StrCat(path, ": array elements differ");
   if (a.strings != b.strings) return absl::StrCat(path, ": string[] elements differ");
+  if (a.integer2 != b.integer2) return absl::StrCat(path, ": ", a.integer2, " vs ", b.integer2);
+  if (a.kind != b.kind) return absl::StrCat(path, ": kind ", a.kind, " vs ", b.kind);
+  if (a.items.size() != b.items.size()) {
+    return absl::StrCat(path, ": ", a.items.size(), " items vs ", b.items.size());
+  }
+  for (size_t i = 0; i < a.items.size(); ++i) {
+    std::string diff = DiffValues(a.items[i], b.items[i], absl::StrCat(path, "[", i, "]"));
+    if (!diff.empty()) return diff;
+  }
   if ((a.object == nullptr) != (b.object == nullptr))
     return absl::StrCat(path, ": object presence");
   if (a.object != nullptr) {
@@ -393,6 +402,15 @@ class FakeTypeResolver : public TypeResolver {
     if (it->second->Schema(schema_id) == nullptr) {
       return ProtocolError(absl::StrCat("fake resolver: binary type id ", type_id,
                                         " has no schema with id ", schema_id));
+    }
+    return std::shared_ptr<const BinaryType>(it->second);
+  }
+
+  absl::StatusOr<std::shared_ptr<const BinaryType>> ResolveType(int32_t type_id) override {
+    ++calls_;
+    auto it = types_.find(type_id);
+    if (it == types_.end()) {
+      return ProtocolError(absl::StrCat("fake resolver: no binary type id ", type_id));
     }
     return std::shared_ptr<const BinaryType>(it->second);
   }

@@ -71,6 +71,10 @@ absl::StatusOr<BinaryType> ParseBinaryType(Reader& r) {
   return t;
 }
 
+absl::StatusOr<std::shared_ptr<const BinaryType>> TypeResolver::ResolveType(int32_t type_id) {
+  return absl::UnimplementedError(absl::StrCat("no metadata source for type id ", type_id));
+}
+
 void WriteBinaryType(const BinaryType& t, Writer& w) {
   w.WriteInt32(t.type_id);
   w.WriteString(t.type_name);

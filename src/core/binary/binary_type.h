@@ -50,6 +50,8 @@ class TypeResolver {
   // not), or an error naming both ids.
   virtual absl::StatusOr<std::shared_ptr<const BinaryType>> Resolve(int32_t type_id,
                                                                     int32_t schema_id) = 0;
+  // Metadata of `type_id` without requiring a schema (enums have none).
+  virtual absl::StatusOr<std::shared_ptr<const BinaryType>> ResolveType(int32_t type_id);
 };
 
 }  // namespace ignite_tf

@@ -1,6 +1,9 @@
 #include "core/binary/decoder.h"
 
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
+#include "core/binary/decimal.h"
 #include "core/binary/type_codes.h"
 #include "core/common/error.h"
 #include "core/wire/reader.h"
@@ -40,6 +43,30 @@ absl::StatusOr<std::vector<int32_t>> FooterFieldIds(absl::Span<const uint8_t> bu
                                       " fields but the object's footer has ", layout.field_count));
   }
   return *schema;
+}
+
+absl::StatusOr<int32_t> ValueDecoder::ReadTypeIdAndName(Reader& r, absl::Span<const uint8_t> buffer,
+                                                        absl::string_view path, int depth) {
+  IGNITE_ASSIGN_OR_RETURN(int32_t type_id, r.ReadInt32());
+  if (type_id == 0) {  // unregistered type: its class name follows
+    size_t at = r.position();
+    IGNITE_ASSIGN_OR_RETURN(Value name, DecodeAt(buffer, &at, path, depth + 1));
+    if (name.code != kString && name.code != kNull) {
+      return ProtocolError(absl::StrCat(At(path, at), ": class name is not a string"));
+    }
+    IGNITE_RETURN_IF_ERROR(r.Seek(at));
+  }
+  return type_id;
+}
+
+void ValueDecoder::DescribeEnum(int32_t type_id, int32_t ordinal, Value* v) {
+  if (types_ == nullptr || type_id == 0) return;
+  absl::StatusOr<std::shared_ptr<const BinaryType>> type = types_->ResolveType(type_id);
+  if (!type.ok()) return;
+  v->type_name = (*type)->type_name;
+  for (const auto& [name, value] : (*type)->enum_values) {
+    if (value == ordinal) v->text = name;
+  }
 }
 
 absl::StatusOr<Value> ValueDecoder::Decode(absl::Span<const uint8_t> buffer, size_t* pos,
@@ -155,6 +182,89 @@ absl::StatusOr<Value> ValueDecoder::DecodeAt(absl::Span<const uint8_t> buffer, s
       }
       break;
     }
+    case kUuid: {
+      auto most = r.ReadInt64();
+      auto least = most.ok() ? r.ReadInt64() : most;
+      if (!least.ok()) return fail(least.status());
+      v.integer = *most;
+      v.integer2 = *least;
+      break;
+    }
+    case kTimestamp: {
+      auto millis = r.ReadInt64();
+      if (!millis.ok()) return fail(millis.status());
+      auto nanos = r.ReadInt32();
+      if (!nanos.ok()) return fail(nanos.status());
+      v.integer = *millis;
+      v.integer2 = *nanos;
+      break;
+    }
+    case kTime: {
+      auto millis = r.ReadInt64();
+      if (!millis.ok()) return fail(millis.status());
+      v.integer = *millis;
+      break;
+    }
+    case kDecimal: {
+      auto scale = r.ReadInt32();
+      if (!scale.ok()) return fail(scale.status());
+      auto n = r.ReadLength(1, "decimal");
+      if (!n.ok()) return fail(n.status());
+      auto bytes = r.ReadBytes(*n);
+      v.text = DecimalToString(*scale, *bytes);
+      v.real = std::strtod(v.text.c_str(), nullptr);
+      break;
+    }
+    case kEnum:
+    case kBinaryEnum: {
+      auto type_id = ReadTypeIdAndName(r, buffer, path, depth);
+      if (!type_id.ok()) return fail(type_id.status());
+      auto ordinal = r.ReadInt32();
+      if (!ordinal.ok()) return fail(ordinal.status());
+      v.integer = *ordinal;
+      v.integer2 = *type_id;
+      DescribeEnum(*type_id, *ordinal, &v);
+      break;
+    }
+    case kUuidArray:
+    case kDateArray:
+    case kTimestampArray:
+    case kTimeArray:
+    case kDecimalArray:
+    case kEnumArray:
+    case kObjectArray:
+    case kCollection:
+    case kMap: {
+      if (code == kEnumArray || code == kObjectArray) {
+        auto component = ReadTypeIdAndName(r, buffer, path, depth);
+        if (!component.ok()) return fail(component.status());
+        v.kind = *component;
+      }
+      auto n = r.ReadLength(1, TypeCodeName(code));
+      if (!n.ok()) return fail(n.status());
+      if (code == kCollection || code == kMap) {
+        auto kind = r.ReadInt8();
+        if (!kind.ok()) return fail(kind.status());
+        v.kind = *kind;
+      }
+      const int64_t count = code == kMap ? int64_t{*n} * 2 : *n;
+      if (static_cast<uint64_t>(count) > r.remaining()) {
+        return ProtocolError(absl::StrCat(At(path, *pos), ": ", TypeCodeName(code), " of ", *n,
+                                          " elements cannot fit in ", r.remaining(), " bytes"));
+      }
+      v.items.reserve(static_cast<size_t>(count));
+      size_t at = r.position();
+      for (int64_t i = 0; i < count; ++i) {
+        std::string item_path =
+            code == kMap ? absl::StrCat(path, i % 2 == 0 ? ".keys[" : ".values[", i / 2, "]")
+                         : absl::StrCat(path, "[", i, "]");
+        auto item = DecodeAt(buffer, &at, item_path, depth + 1);
+        if (!item.ok()) return item.status();
+        v.items.push_back(std::move(*item));
+      }
+      if (auto st = r.Seek(at); !st.ok()) return fail(st);
+      break;
+    }
     case kWrappedObject: {
       auto n = r.ReadLength(1, "wrapped object");
       if (!n.ok()) return fail(n.status());
@@ -230,8 +340,38 @@ absl::StatusOr<std::pair<Value, size_t>> ValueDecoder::DecodeObject(
   return std::make_pair(Value::Object(std::move(object)), layout.end());
 }
 
-absl::StatusOr<size_t> SkipValue(absl::Span<const uint8_t> buffer, size_t pos,
-                                 absl::string_view path) {
+namespace {
+
+absl::StatusOr<size_t> SkipAt(absl::Span<const uint8_t> buffer, size_t pos, absl::string_view path,
+                              int depth);
+
+// Skips `count` typed values starting at the reader's position.
+absl::Status SkipItems(Reader& r, absl::Span<const uint8_t> buffer, int64_t count,
+                       absl::string_view path, int depth) {
+  if (static_cast<uint64_t>(count) > r.remaining()) {
+    return ProtocolError(absl::StrCat(At(path, r.position()), ": ", count,
+                                      " elements cannot fit in ", r.remaining(), " bytes"));
+  }
+  size_t at = r.position();
+  for (int64_t i = 0; i < count; ++i) {
+    IGNITE_ASSIGN_OR_RETURN(at, SkipAt(buffer, at, path, depth + 1));
+  }
+  return r.Seek(at);
+}
+
+absl::Status SkipTypeIdAndName(Reader& r, absl::Span<const uint8_t> buffer, absl::string_view path,
+                               int depth) {
+  IGNITE_ASSIGN_OR_RETURN(int32_t type_id, r.ReadInt32());
+  if (type_id == 0) return SkipItems(r, buffer, 1, path, depth);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<size_t> SkipAt(absl::Span<const uint8_t> buffer, size_t pos, absl::string_view path,
+                              int depth) {
+  if (depth > kMaxNestingDepth) {
+    return ProtocolError(
+        absl::StrCat(At(path, pos), " nests deeper than ", kMaxNestingDepth, " levels"));
+  }
   Reader r(buffer, pos);
   auto fail = [&](const absl::Status& s) { return WrapPath(s, path, pos); };
   auto code = r.ReadUInt8();
@@ -248,8 +388,11 @@ absl::StatusOr<size_t> SkipValue(absl::Span<const uint8_t> buffer, size_t pos,
     case kDouble:
     case kChar:
     case kBool:
+      s = r.Skip(PrimitiveSize(*code));
+      break;
     case kDate:
-      s = r.Skip(*code == kDate ? 8 : PrimitiveSize(*code));
+    case kTime:
+      s = r.Skip(8);
       break;
     case kUuid:
       s = r.Skip(16);
@@ -257,14 +400,23 @@ absl::StatusOr<size_t> SkipValue(absl::Span<const uint8_t> buffer, size_t pos,
     case kTimestamp:
       s = r.Skip(12);
       break;
-    case kTime:
-      s = r.Skip(8);
-      break;
     case kString: {
       auto n = r.ReadLength(1, "string");
       s = n.ok() ? r.Skip(*n) : n.status();
       break;
     }
+    case kDecimal: {
+      s = r.Skip(4);
+      if (!s.ok()) break;
+      auto n = r.ReadLength(1, "decimal");
+      s = n.ok() ? r.Skip(*n) : n.status();
+      break;
+    }
+    case kEnum:
+    case kBinaryEnum:
+      s = SkipTypeIdAndName(r, buffer, path, depth);
+      if (s.ok()) s = r.Skip(4);
+      break;
     case kByteArray:
     case kShortArray:
     case kIntArray:
@@ -294,6 +446,25 @@ absl::StatusOr<size_t> SkipValue(absl::Span<const uint8_t> buffer, size_t pos,
       }
       break;
     }
+    case kUuidArray:
+    case kDateArray:
+    case kTimestampArray:
+    case kTimeArray:
+    case kDecimalArray:
+    case kEnumArray:
+    case kObjectArray:
+    case kCollection:
+    case kMap: {
+      if (*code == kEnumArray || *code == kObjectArray) {
+        s = SkipTypeIdAndName(r, buffer, path, depth);
+        if (!s.ok()) break;
+      }
+      auto n = r.ReadLength(1, TypeCodeName(*code));
+      if (!n.ok()) return fail(n.status());
+      if (*code == kCollection || *code == kMap) s = r.Skip(1);
+      if (s.ok()) s = SkipItems(r, buffer, *code == kMap ? int64_t{*n} * 2 : *n, path, depth);
+      break;
+    }
     case kWrappedObject: {
       auto n = r.ReadLength(1, "wrapped object");
       s = n.ok() ? r.Skip(static_cast<size_t>(*n) + 4) : n.status();
@@ -314,6 +485,13 @@ absl::StatusOr<size_t> SkipValue(absl::Span<const uint8_t> buffer, size_t pos,
   }
   if (!s.ok()) return fail(s);
   return r.position();
+}
+
+}  // namespace
+
+absl::StatusOr<size_t> SkipValue(absl::Span<const uint8_t> buffer, size_t pos,
+                                 absl::string_view path) {
+  return SkipAt(buffer, pos, path, 0);
 }
 
 }  // namespace ignite_tf

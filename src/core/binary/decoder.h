@@ -13,6 +13,7 @@
 #include "core/binary/binary_type.h"
 #include "core/binary/object_layout.h"
 #include "core/binary/value.h"
+#include "core/wire/reader.h"
 
 namespace ignite_tf {
 
@@ -41,6 +42,11 @@ class ValueDecoder {
   absl::StatusOr<std::pair<Value, size_t>> DecodeObject(absl::Span<const uint8_t> buffer,
                                                         size_t start, absl::string_view path,
                                                         int depth);
+
+  absl::StatusOr<int32_t> ReadTypeIdAndName(Reader& r, absl::Span<const uint8_t> buffer,
+                                            absl::string_view path, int depth);
+  // Fills the enum's type name and constant name from type metadata, when the server has it.
+  void DescribeEnum(int32_t type_id, int32_t ordinal, Value* v);
 
   TypeResolver* types_;
 };

@@ -1,6 +1,7 @@
 #include "core/binary/encoder.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/binary/decimal.h"
 #include "core/binary/ids.h"
 #include "core/binary/object_layout.h"
 #include "core/binary/type_codes.h"
@@ -81,6 +82,77 @@ absl::Status ValueEncoder::Encode(const Value& v, Writer& w) {
     case kComplexObject:
       if (v.object == nullptr) return absl::InvalidArgumentError("object value without fields");
       return EncodeObject(*v.object, w);
+    case kUuid:
+      w.WriteUInt8(kUuid);
+      w.WriteInt64(v.integer);
+      w.WriteInt64(v.integer2);
+      return absl::OkStatus();
+    case kTimestamp:
+      w.WriteUInt8(kTimestamp);
+      w.WriteInt64(v.integer);
+      w.WriteInt32(static_cast<int32_t>(v.integer2));
+      return absl::OkStatus();
+    case kTime:
+      w.WriteUInt8(kTime);
+      w.WriteInt64(v.integer);
+      return absl::OkStatus();
+    case kDecimal: {
+      IGNITE_ASSIGN_OR_RETURN(EncodedDecimal d, EncodeDecimal(v.text));
+      w.WriteUInt8(kDecimal);
+      w.WriteInt32(d.scale);
+      w.WriteInt32(static_cast<int32_t>(d.bytes.size()));
+      w.WriteBytes(d.bytes);
+      return absl::OkStatus();
+    }
+    case kEnum:
+    case kBinaryEnum: {
+      if (v.integer2 == 0) return absl::InvalidArgumentError("an enum to write needs its type");
+      if (!v.type_name.empty() && !v.text.empty()) {
+        BinaryType type;
+        type.type_id = static_cast<int32_t>(v.integer2);
+        type.type_name = v.type_name;
+        type.is_enum = true;
+        type.enum_values.emplace_back(v.text, static_cast<int32_t>(v.integer));
+        types_.push_back(std::move(type));
+      }
+      w.WriteUInt8(kBinaryEnum);
+      w.WriteInt32(static_cast<int32_t>(v.integer2));
+      w.WriteInt32(static_cast<int32_t>(v.integer));
+      return absl::OkStatus();
+    }
+    case kUuidArray:
+    case kDateArray:
+    case kTimestampArray:
+    case kTimeArray:
+    case kDecimalArray:
+    case kObjectArray:
+    case kCollection:
+    case kMap: {
+      if (v.code == kMap && v.items.size() % 2 != 0) {
+        return absl::InvalidArgumentError("a map needs a value for every key");
+      }
+      w.WriteUInt8(v.code);
+      if (v.code == kObjectArray) w.WriteInt32(v.kind == 0 ? -1 : v.kind);
+      w.WriteInt32(static_cast<int32_t>(v.code == kMap ? v.items.size() / 2 : v.items.size()));
+      if (v.code == kCollection || v.code == kMap) {
+        w.WriteInt8(static_cast<int8_t>(v.kind != 0 ? v.kind : 1));
+      }
+      const int32_t element = v.code == kUuidArray        ? kUuid
+                              : v.code == kDateArray      ? kDate
+                              : v.code == kTimestampArray ? kTimestamp
+                              : v.code == kTimeArray      ? kTime
+                              : v.code == kDecimalArray   ? kDecimal
+                                                          : 0;
+      for (size_t i = 0; i < v.items.size(); ++i) {
+        const Value& item = v.items[i];
+        if (element != 0 && !item.is_null() && item.code != element) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(TypeCodeName(v.code), " element #", i, " is ", TypeCodeName(item.code)));
+        }
+        IGNITE_RETURN_IF_ERROR(Encode(item, w));
+      }
+      return absl::OkStatus();
+    }
     default:
       return UnsupportedError(
           absl::StrCat("cannot write values of type ", TypeCodeName(v.code), " yet"));

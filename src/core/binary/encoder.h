@@ -4,6 +4,8 @@
 #ifndef IGNITE_TF_CORE_BINARY_ENCODER_H_
 #define IGNITE_TF_CORE_BINARY_ENCODER_H_
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -19,7 +21,8 @@ class ValueEncoder {
   // is Object, since nothing else is known.
   absl::Status Encode(const Value& value, Writer& writer);
 
-  // Metadata of every object type written so far, one entry per (type, schema).
+  // Metadata of every object type written so far, one entry per (type, schema), and of enum
+  // types whose constants were written with their type and constant names.
   const std::vector<BinaryType>& types() const { return types_; }
 
  private:

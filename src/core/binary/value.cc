@@ -4,6 +4,12 @@ namespace ignite_tf {
 
 size_t Value::ArrayLength() const {
   if (code == kStringArray) return strings.size();
+  if (code == kMap) return items.size() / 2;
+  if (!items.empty() || code == kObjectArray || code == kCollection || code == kUuidArray ||
+      code == kDateArray || code == kTimestampArray || code == kTimeArray ||
+      code == kDecimalArray || code == kEnumArray) {
+    return items.size();
+  }
   int size = PrimitiveSize(code);
   return size == 0 ? 0 : elements.size() / size;
 }
@@ -47,6 +53,38 @@ Value Value::Object(std::shared_ptr<ObjectValue> object) {
   Value out;
   out.code = kComplexObject;
   out.object = std::move(object);
+  return out;
+}
+
+Value Value::Uuid(int64_t most, int64_t least) {
+  Value out;
+  out.code = kUuid;
+  out.integer = most;
+  out.integer2 = least;
+  return out;
+}
+
+Value Value::Timestamp(int64_t millis, int32_t nanos) {
+  Value out;
+  out.code = kTimestamp;
+  out.integer = millis;
+  out.integer2 = nanos;
+  return out;
+}
+
+Value Value::Decimal(std::string canonical, double approximate) {
+  Value out;
+  out.code = kDecimal;
+  out.text = std::move(canonical);
+  out.real = approximate;
+  return out;
+}
+
+Value Value::Items(TypeCode code, std::vector<Value> items, int32_t kind) {
+  Value out;
+  out.code = code;
+  out.items = std::move(items);
+  out.kind = kind;
   return out;
 }
 

@@ -26,6 +26,14 @@ struct Value {
   std::vector<uint8_t> elements;  // primitive arrays (12-19): packed little-endian elements
   std::vector<std::optional<std::string>> strings;  // string[] (20); nullopt = null element
   std::shared_ptr<ObjectValue> object;              // complex object (103)
+  // UUID: least significant bits (`integer` holds the most); timestamp: nanoseconds within the
+  // millisecond; enum: type id (`integer` holds the ordinal, `text` the name when known).
+  int64_t integer2 = 0;
+  // Arrays of UUID/date/timestamp/time/decimal/enum (21, 22, 34, 37, 31, 29), object arrays (23)
+  // and collections (24): the elements. Maps (25): key, value, key, value, ...
+  std::vector<Value> items;
+  int32_t kind = 0;       // collection or map kind byte; object array component type id
+  std::string type_name;  // enum: its type's name, when known (needed to register it)
 
   bool is_null() const { return code == kNull; }
   // Number of elements of an array value.
@@ -38,6 +46,11 @@ struct Value {
   static Value Array(TypeCode code, std::vector<uint8_t> packed);
   static Value StringArray(std::vector<std::optional<std::string>> items);
   static Value Object(std::shared_ptr<ObjectValue> object);
+  static Value Uuid(int64_t most, int64_t least);
+  static Value Timestamp(int64_t millis, int32_t nanos);
+  // `canonical`: the exact value as Java's BigDecimal.toPlainString() writes it ("-123.45").
+  static Value Decimal(std::string canonical, double approximate);
+  static Value Items(TypeCode code, std::vector<Value> items, int32_t kind = 0);
 };
 
 struct ObjectValue {

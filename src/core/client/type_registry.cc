@@ -22,6 +22,15 @@ absl::StatusOr<std::shared_ptr<const BinaryType>> TypeRegistry::Resolve(int32_t 
   return type;
 }
 
+absl::StatusOr<std::shared_ptr<const BinaryType>> TypeRegistry::ResolveType(int32_t type_id) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = types_.find(type_id);
+    if (it != types_.end()) return it->second;
+  }
+  return Fetch(type_id);
+}
+
 absl::StatusOr<std::shared_ptr<const BinaryType>> TypeRegistry::Fetch(int32_t type_id) {
   IGNITE_ASSIGN_OR_RETURN(Response response,
                           connection_->Call(
@@ -54,6 +63,9 @@ absl::Status TypeRegistry::Register(const BinaryType& type) {
     for (const auto& [schema_id, ids] : type.schemas) {
       if (!registered_.contains({type.type_id, schema_id})) all_known = false;
     }
+    for (const auto& [name, ordinal] : type.enum_values) {
+      if (!registered_enum_values_.contains({type.type_id, ordinal})) all_known = false;
+    }
     if (all_known) return absl::OkStatus();
   }
   IGNITE_RETURN_IF_ERROR(connection_
@@ -64,6 +76,10 @@ absl::Status TypeRegistry::Register(const BinaryType& type) {
                              .status());
   absl::MutexLock lock(&mu_);
   for (const auto& [schema_id, ids] : type.schemas) registered_.insert({type.type_id, schema_id});
+  for (const auto& [name, ordinal] : type.enum_values) {
+    registered_enum_values_.insert({type.type_id, ordinal});
+  }
+  types_.erase(type.type_id);  // the server's copy now has more than our cached one
   return absl::OkStatus();
 }
 

@@ -21,6 +21,8 @@ class TypeRegistry final : public TypeResolver {
   absl::StatusOr<std::shared_ptr<const BinaryType>> Resolve(int32_t type_id,
                                                             int32_t schema_id) override;
 
+  absl::StatusOr<std::shared_ptr<const BinaryType>> ResolveType(int32_t type_id) override;
+
   // Sends `type` with OP_PUT_BINARY_TYPE unless this (type, schema) was sent or seen before.
   absl::Status Register(const BinaryType& type);
 
@@ -33,7 +35,8 @@ class TypeRegistry final : public TypeResolver {
   std::shared_ptr<Connection> connection_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<int32_t, std::shared_ptr<const BinaryType>> types_;
-  absl::flat_hash_set<std::pair<int32_t, int32_t>> registered_;
+  absl::flat_hash_set<std::pair<int32_t, int32_t>> registered_;              // (type, schema)
+  absl::flat_hash_set<std::pair<int32_t, int32_t>> registered_enum_values_;  // (type, ordinal)
   int64_t fetch_count_ = 0;
 };
 

@@ -1,6 +1,10 @@
 #include "core/columnar/batch_builder.h"
 
+#include <cstdlib>
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
+#include "core/binary/decimal.h"
 #include "core/binary/decoder.h"
 #include "core/binary/type_codes.h"
 #include "core/common/error.h"
@@ -12,6 +16,25 @@ namespace {
 absl::Status Truncated(const SchemaNode& node, size_t pos) {
   return ProtocolError(
       absl::StrCat(node.path, ": value at offset ", pos, " runs past the end of the message"));
+}
+
+// Java's UUID.toString(): 8-4-4-4-12 lower-case hex digits.
+void FormatUuid(uint64_t most, uint64_t least, char* out) {
+  static const char kHex[] = "0123456789abcdef";
+  int at = 0;
+  auto emit = [&](uint64_t v, int digits) {
+    for (int i = digits - 1; i >= 0; --i) out[at++] = kHex[(v >> (i * 4)) & 0xF];
+  };
+  emit(most >> 32, 8);
+  out[at++] = '-';
+  emit((most >> 16) & 0xFFFF, 4);
+  out[at++] = '-';
+  emit(most & 0xFFFF, 4);
+  out[at++] = '-';
+  emit(least >> 48, 4);
+  out[at++] = '-';
+  emit(least & 0xFFFFFFFFFFFFULL, 12);
+  out[at] = '\0';
 }
 
 }  // namespace
@@ -66,14 +89,30 @@ absl::Status BatchBuilder::AppendRows(absl::Span<const uint8_t> buffer, size_t b
 }
 
 absl::Status BatchBuilder::Mismatch(const SchemaNode& node, absl::string_view what) const {
-  return SchemaError(absl::StrCat(
-      node.path, " holds ", what, " but held ",
-      node.is_struct ? std::string("an object") : absl::StrCat("a ", TypeCodeName(node.type_code)),
-      " in the first row; every row of the cache must share one structure"));
+  std::string expected;
+  switch (node.kind) {
+    case NodeKind::kStruct:
+      expected = node.repeated ? "objects in a list" : "an object";
+      break;
+    case NodeKind::kEnum:
+      expected = "an enum";
+      break;
+    case NodeKind::kMap:
+      expected = "a map";
+      break;
+    case NodeKind::kLeaf:
+      expected = absl::StrCat(
+          "a ", TypeCodeName(node.is_list && node.container_code != 0 ? node.container_code
+                                                                      : node.type_code));
+      break;
+  }
+  return SchemaError(absl::StrCat(node.path, " holds ", what, " but held ", expected,
+                                  " in the first row; every row of the cache must share one "
+                                  "structure"));
 }
 
 absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const uint8_t> buffer,
-                                      size_t pos, int depth) {
+                                      size_t pos, int depth, bool element) {
   if (depth > kMaxNestingDepth) {
     return ProtocolError(absl::StrCat(node.path, ": nesting deeper than ", kMaxNestingDepth,
                                       " levels (or a cycle of handles)"));
@@ -82,7 +121,11 @@ absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const u
   const uint8_t code = buffer[pos];
   switch (code) {
     case kNull:
-      AppendDefault(node);
+      if (element) {
+        AppendElementDefault(node);
+      } else {
+        AppendDefault(node);
+      }
       return absl::OkStatus();
     case kHandle: {
       if (buffer.size() - pos < 5) return Truncated(node, pos);
@@ -91,7 +134,7 @@ absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const u
         return ProtocolError(absl::StrCat(node.path, ": handle offset ", offset, " at offset ", pos,
                                           " points outside the enclosing object"));
       }
-      return DecodeNode(node, buffer, pos - offset, depth + 1);
+      return DecodeNode(node, buffer, pos - offset, depth + 1, element);
     }
     case kWrappedObject: {
       Reader r(buffer, pos + 1);
@@ -106,15 +149,109 @@ absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const u
                                           " lies outside its ", *n, "-byte payload"));
       }
       return DecodeNode(node, buffer.subspan(inner_begin, *n), static_cast<size_t>(*start),
-                        depth + 1);
+                        depth + 1, element);
     }
-    case kComplexObject:
-      if (!node.is_struct) return Mismatch(node, "an object");
-      return DecodeStruct(node, buffer, pos, depth);
     default:
-      if (node.is_struct) return Mismatch(node, TypeCodeName(code));
-      return DecodeLeaf(node, buffer, pos, code);
+      break;
   }
+  if (code == kComplexObject && node.kind != NodeKind::kStruct) {
+    return Mismatch(node, "an object");
+  }
+  // A container whose elements fill the lists under `node`.
+  const bool container = !element && (node.repeated || node.kind == NodeKind::kMap);
+  if (container) return DecodeContainer(node, buffer, pos, depth, code);
+  switch (node.kind) {
+    case NodeKind::kStruct:
+      if (code != kComplexObject) return Mismatch(node, TypeCodeName(code));
+      return DecodeStruct(node, buffer, pos, depth, element);
+    case NodeKind::kEnum:
+      if (code != kEnum && code != kBinaryEnum) return Mismatch(node, TypeCodeName(code));
+      return DecodeEnum(node, buffer, pos);
+    case NodeKind::kMap:
+      return Mismatch(node, TypeCodeName(code));
+    case NodeKind::kLeaf:
+      break;
+  }
+  if (node.is_list && !element && node.container_code != 0 && node.kind == NodeKind::kLeaf &&
+      TypedArrayElementCode(node.container_code) == 0) {
+    // A list leaf read from an object array or collection of scalars.
+    return DecodeContainer(node, buffer, pos, depth, code);
+  }
+  if (node.is_list && !element) return DecodeArray(node, buffer, pos, depth, code);
+  return DecodeScalar(node, buffer, pos, code);
+}
+
+absl::Status BatchBuilder::DecodeContainer(const SchemaNode& node, absl::Span<const uint8_t> buffer,
+                                           size_t pos, int depth, uint8_t code) {
+  const bool is_map = node.kind == NodeKind::kMap;
+  const bool accepts =
+      is_map ? code == kMap
+             : (node.container_code == kEnumArray ? code == kEnumArray
+                                                  : (code == kObjectArray || code == kCollection));
+  if (!accepts) return Mismatch(node, TypeCodeName(code));
+  Reader r(buffer, pos + 1);
+  auto fail = [&](const absl::Status& s) { return Annotate(s, node.path); };
+  if (code == kObjectArray || code == kEnumArray) {
+    absl::StatusOr<int32_t> component = r.ReadInt32();
+    if (!component.ok()) return fail(component.status());
+    if (*component == 0) {  // unregistered component type: its class name follows
+      absl::StatusOr<size_t> after = SkipValue(buffer, r.position(), node.path);
+      if (!after.ok()) return after.status();
+      if (absl::Status s = r.Seek(*after); !s.ok()) return fail(s);
+    }
+  }
+  absl::StatusOr<int32_t> n = r.ReadLength(1, TypeCodeName(code));
+  if (!n.ok()) return fail(n.status());
+  if (code == kCollection || code == kMap) {
+    if (absl::Status s = r.Skip(1); !s.ok()) return fail(s);
+  }
+  const int64_t items = is_map ? int64_t{*n} * 2 : *n;
+  if (static_cast<uint64_t>(items) > r.remaining()) return Truncated(node, pos);
+  size_t at = r.position();
+  for (int64_t i = 0; i < items; ++i) {
+    const SchemaNode& target = is_map ? node.children[i % 2] : node;
+    IGNITE_RETURN_IF_ERROR(DecodeNode(target, buffer, at, depth + 1, /*element=*/true));
+    absl::StatusOr<size_t> next = SkipValue(buffer, at, node.path);
+    if (!next.ok()) return next.status();
+    at = *next;
+  }
+  FinishRowLists(node);
+  return absl::OkStatus();
+}
+
+absl::Status BatchBuilder::DecodeArray(const SchemaNode& node, absl::Span<const uint8_t> buffer,
+                                       size_t pos, int depth, uint8_t code) {
+  if (code != node.container_code) return Mismatch(node, TypeCodeName(code));
+  Column& column = columns_[node.column];
+  const uint8_t* p = buffer.data() + pos + 1;
+  const size_t left = buffer.size() - pos - 1;
+  if (left < 4) return Truncated(node, pos);
+  int32_t n = LoadUnaligned<int32_t>(p);
+  if (n < 0) return Truncated(node, pos);
+  p += 4;
+  if (code >= kByteArray && code <= kBoolArray) {
+    const size_t size = ElementSize(node.element);
+    if (static_cast<uint64_t>(n) * size > left - 4) return Truncated(node, pos);
+    column.data->Append(p, static_cast<size_t>(n) * size);
+    column.offsets->Push<int64_t>(static_cast<int64_t>(column.data->size() / size));
+    return absl::OkStatus();
+  }
+  // string[], UUID[], Date[], Timestamp[], Time[], Decimal[]: typed elements or nulls.
+  if (static_cast<uint64_t>(n) > left - 4) return Truncated(node, pos);
+  size_t at = pos + 5;
+  for (int32_t i = 0; i < n; ++i) {
+    if (at >= buffer.size()) return Truncated(node, pos);
+    if (buffer[at] != node.type_code && buffer[at] != kNull) {
+      return ProtocolError(absl::StrCat(node.path, "[", i, "] is ", TypeCodeName(buffer[at]),
+                                        " inside a ", TypeCodeName(code)));
+    }
+    IGNITE_RETURN_IF_ERROR(DecodeNode(node, buffer, at, depth + 1, /*element=*/true));
+    absl::StatusOr<size_t> next = SkipValue(buffer, at, node.path);
+    if (!next.ok()) return next.status();
+    at = *next;
+  }
+  FinishRowLists(node);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<const BatchBuilder::Plan*> BatchBuilder::PlanFor(const SchemaNode& node,
@@ -158,7 +295,7 @@ absl::StatusOr<const BatchBuilder::Plan*> BatchBuilder::PlanFor(const SchemaNode
 }
 
 absl::Status BatchBuilder::DecodeStruct(const SchemaNode& node, absl::Span<const uint8_t> buffer,
-                                        size_t pos, int depth) {
+                                        size_t pos, int depth, bool element) {
   absl::StatusOr<ObjectLayout> layout = ParseObjectLayout(buffer, pos);
   if (!layout.ok()) return Annotate(layout.status(), node.path);
   Plan scratch;
@@ -168,87 +305,168 @@ absl::Status BatchBuilder::DecodeStruct(const SchemaNode& node, absl::Span<const
   for (size_t c = 0; c < node.children.size(); ++c) {
     int index = (*plan)->footer_index[c];
     if (index < 0) {
-      AppendDefault(node.children[c]);
+      if (element) {
+        AppendElementDefault(node.children[c]);
+      } else {
+        AppendDefault(node.children[c]);
+      }
       continue;
     }
-    IGNITE_RETURN_IF_ERROR(DecodeNode(node.children[c], fields,
-                                      layout->FieldPosition(buffer.data(), index), depth + 1));
+    IGNITE_RETURN_IF_ERROR(DecodeNode(
+        node.children[c], fields, layout->FieldPosition(buffer.data(), index), depth + 1, element));
   }
   return absl::OkStatus();
 }
 
-absl::Status BatchBuilder::DecodeLeaf(const SchemaNode& node, absl::Span<const uint8_t> buffer,
-                                      size_t pos, uint8_t code) {
+absl::Status BatchBuilder::DecodeEnum(const SchemaNode& node, absl::Span<const uint8_t> buffer,
+                                      size_t pos) {
+  Reader r(buffer, pos + 1);
+  absl::StatusOr<int32_t> type_id = r.ReadInt32();
+  if (!type_id.ok()) return Annotate(type_id.status(), node.path);
+  if (*type_id == 0) {
+    absl::StatusOr<size_t> after = SkipValue(buffer, r.position(), node.path);
+    if (!after.ok()) return after.status();
+    if (absl::Status s = r.Seek(*after); !s.ok()) return Annotate(s, node.path);
+  }
+  absl::StatusOr<int32_t> ordinal = r.ReadInt32();
+  if (!ordinal.ok()) return Annotate(ordinal.status(), node.path);
+  std::string_view name = EnumName(*type_id, *ordinal);
+  AppendString(node.children[0], name);
+  AppendFixed(node.children[1], &*ordinal);
+  return absl::OkStatus();
+}
+
+std::string_view BatchBuilder::EnumName(int32_t type_id, int32_t ordinal) {
+  auto it = enum_names_.find(type_id);
+  if (it == enum_names_.end()) {
+    absl::flat_hash_map<int32_t, std::string> names;
+    if (type_id != 0) {
+      absl::StatusOr<std::shared_ptr<const BinaryType>> type = types_->ResolveType(type_id);
+      if (type.ok()) {
+        for (const auto& [name, value] : (*type)->enum_values) names[value] = name;
+      }
+    }
+    it = enum_names_.emplace(type_id, std::move(names)).first;
+  }
+  auto name = it->second.find(ordinal);
+  return name == it->second.end() ? std::string_view() : std::string_view(name->second);
+}
+
+void BatchBuilder::AppendString(const SchemaNode& leaf, std::string_view text) {
+  Column& column = columns_[leaf.column];
+  column.data->Append(text.data(), text.size());
+  AdvanceString(leaf, column);
+}
+
+void BatchBuilder::AdvanceString(const SchemaNode& leaf, Column& column) {
+  // A row value advances the row offsets; a list element advances the element offsets.
+  (leaf.is_list ? column.string_offsets : column.offsets)
+      ->Push<int64_t>(static_cast<int64_t>(column.data->size()));
+}
+
+void BatchBuilder::AppendFixed(const SchemaNode& leaf, const void* value) {
+  columns_[leaf.column].data->Append(value, ElementSize(leaf.element));
+}
+
+absl::Status BatchBuilder::DecodeScalar(const SchemaNode& node, absl::Span<const uint8_t> buffer,
+                                        size_t pos, uint8_t code) {
   if (code != node.type_code) return Mismatch(node, TypeCodeName(code));
   Column& column = columns_[node.column];
   const uint8_t* p = buffer.data() + pos + 1;
   const size_t left = buffer.size() - pos - 1;
-  if (!node.is_list) {
-    if (node.element == ElementType::kString) {
+  switch (code) {
+    case kString: {
       if (left < 4) return Truncated(node, pos);
       int32_t n = LoadUnaligned<int32_t>(p);
       if (n < 0 || static_cast<size_t>(n) > left - 4) return Truncated(node, pos);
       column.data->Append(p + 4, n);
-      column.offsets->Push<int64_t>(static_cast<int64_t>(column.data->size()));
+      AdvanceString(node, column);
       return absl::OkStatus();
     }
-    const size_t size = ElementSize(node.element);
-    if (left < size) return Truncated(node, pos);
-    if (node.element == ElementType::kBool) {
+    case kUuid: {
+      if (left < 16) return Truncated(node, pos);
+      char text[37];
+      FormatUuid(LoadUnaligned<uint64_t>(p), LoadUnaligned<uint64_t>(p + 8), text);
+      column.data->Append(text, 36);
+      AdvanceString(node, column);
+      return absl::OkStatus();
+    }
+    case kTimestamp: {
+      if (left < 12) return Truncated(node, pos);
+      int64_t nanos = LoadUnaligned<int64_t>(p) * 1000000 + LoadUnaligned<int32_t>(p + 8);
+      column.data->Push<int64_t>(nanos);
+      return absl::OkStatus();
+    }
+    case kDecimal: {
+      Reader r(buffer, pos + 1);
+      absl::StatusOr<int32_t> scale = r.ReadInt32();
+      absl::StatusOr<int32_t> n = scale.ok() ? r.ReadLength(1, "decimal") : scale;
+      if (!n.ok()) return Annotate(n.status(), node.path);
+      absl::StatusOr<absl::Span<const uint8_t>> bytes = r.ReadBytes(*n);
+      std::string text = DecimalToString(*scale, *bytes);
+      column.data->Push<double>(std::strtod(text.c_str(), nullptr));
+      return absl::OkStatus();
+    }
+    case kBool:
+      if (left < 1) return Truncated(node, pos);
       column.data->Push<uint8_t>(*p != 0 ? 1 : 0);
-    } else {
+      return absl::OkStatus();
+    default: {
+      const size_t size = ElementSize(node.element);
+      if (left < size) return Truncated(node, pos);
       column.data->Append(p, size);
+      return absl::OkStatus();
     }
-    return absl::OkStatus();
   }
-  if (left < 4) return Truncated(node, pos);
-  int32_t n = LoadUnaligned<int32_t>(p);
-  if (n < 0) return Truncated(node, pos);
-  p += 4;
-  if (node.element != ElementType::kString) {
-    const size_t size = ElementSize(node.element);
-    if (static_cast<uint64_t>(n) * size > left - 4) return Truncated(node, pos);
-    column.data->Append(p, static_cast<size_t>(n) * size);
-    column.offsets->Push<int64_t>(static_cast<int64_t>(column.data->size() / size));
-    return absl::OkStatus();
-  }
-  // string[]: each element is a typed string or null.
-  size_t remaining = left - 4;
-  for (int32_t i = 0; i < n; ++i) {
-    if (remaining < 1) return Truncated(node, pos);
-    if (*p == kNull) {
-      ++p;
-      --remaining;
-    } else if (*p == kString) {
-      if (remaining < 5) return Truncated(node, pos);
-      int32_t len = LoadUnaligned<int32_t>(p + 1);
-      if (len < 0 || static_cast<size_t>(len) > remaining - 5) return Truncated(node, pos);
-      column.data->Append(p + 5, len);
-      p += 5 + len;
-      remaining -= 5 + len;
-    } else {
-      return ProtocolError(
-          absl::StrCat(node.path, "[", i, "] is ", TypeCodeName(*p), " inside a string[]"));
-    }
-    column.string_offsets->Push<int64_t>(static_cast<int64_t>(column.data->size()));
-  }
-  column.offsets->Push<int64_t>(static_cast<int64_t>(column.string_offsets->size() / 8 - 1));
-  return absl::OkStatus();
 }
 
 void BatchBuilder::AppendDefault(const SchemaNode& node) {
+  if (node.repeated || node.kind == NodeKind::kMap) {
+    FinishRowLists(node);  // an empty list
+    return;
+  }
   if (node.is_struct) {
     for (const SchemaNode& child : node.children) AppendDefault(child);
     return;
   }
   Column& column = columns_[node.column];
-  if (column.has_offsets()) {
-    int64_t last;
-    std::memcpy(&last, column.offsets->data() + column.offsets->size() - 8, 8);
-    column.offsets->Push<int64_t>(last);
+  if (node.is_list) {
+    PushRowOffset(node, column);
+    return;
+  }
+  if (node.element == ElementType::kString) {
+    AdvanceString(node, column);
     return;
   }
   std::memset(column.data->Extend(ElementSize(node.element)), 0, ElementSize(node.element));
+}
+
+void BatchBuilder::AppendElementDefault(const SchemaNode& node) {
+  if (node.is_struct) {
+    for (const SchemaNode& child : node.children) AppendElementDefault(child);
+    return;
+  }
+  Column& column = columns_[node.column];
+  if (node.element == ElementType::kString) {
+    AdvanceString(node, column);
+    return;
+  }
+  std::memset(column.data->Extend(ElementSize(node.element)), 0, ElementSize(node.element));
+}
+
+void BatchBuilder::PushRowOffset(const SchemaNode& leaf, Column& column) {
+  int64_t elements = leaf.element == ElementType::kString
+                         ? static_cast<int64_t>(column.string_offsets->size() / 8 - 1)
+                         : static_cast<int64_t>(column.data->size() / ElementSize(leaf.element));
+  column.offsets->Push<int64_t>(elements);
+}
+
+void BatchBuilder::FinishRowLists(const SchemaNode& node) {
+  if (node.kind == NodeKind::kLeaf) {
+    PushRowOffset(node, columns_[node.column]);
+    return;
+  }
+  for (const SchemaNode& child : node.children) FinishRowLists(child);
 }
 
 }  // namespace ignite_tf

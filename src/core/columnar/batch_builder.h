@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,13 +41,28 @@ class BatchBuilder {
     size_t field_count = 0;         // footer entries the schema promises
   };
 
+  // `element`: the value is one element of a list (under a repeated node, inside an array or a
+  // map) rather than a whole row's value.
   absl::Status DecodeNode(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
-                          int depth);
+                          int depth, bool element = false);
   absl::Status DecodeStruct(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
-                            int depth);
-  absl::Status DecodeLeaf(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
-                          uint8_t code);
+                            int depth, bool element);
+  absl::Status DecodeContainer(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
+                               int depth, uint8_t code);
+  absl::Status DecodeArray(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
+                           int depth, uint8_t code);
+  absl::Status DecodeEnum(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos);
+  absl::Status DecodeScalar(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
+                            uint8_t code);
+  std::string_view EnumName(int32_t type_id, int32_t ordinal);
+  void AppendString(const SchemaNode& leaf, std::string_view text);
+  void AdvanceString(const SchemaNode& leaf, Column& column);
+  void AppendFixed(const SchemaNode& leaf, const void* value);
   void AppendDefault(const SchemaNode& node);
+  void AppendElementDefault(const SchemaNode& node);
+  void PushRowOffset(const SchemaNode& leaf, Column& column);
+  // Closes the current row of every list under `node` (containers and arrays).
+  void FinishRowLists(const SchemaNode& node);
   absl::StatusOr<const Plan*> PlanFor(const SchemaNode& node, absl::Span<const uint8_t> buffer,
                                       const ObjectLayout& layout, Plan* scratch);
   absl::Status Mismatch(const SchemaNode& node, absl::string_view what) const;
@@ -59,6 +75,8 @@ class BatchBuilder {
   int64_t current_row_ = 0;
   // (struct node, type id, schema id) -> plan, for compact footers.
   absl::flat_hash_map<std::tuple<const SchemaNode*, int32_t, int32_t>, Plan> plans_;
+  // enum type id -> ordinal -> constant name
+  absl::flat_hash_map<int32_t, absl::flat_hash_map<int32_t, std::string>> enum_names_;
 };
 
 }  // namespace ignite_tf

@@ -89,18 +89,136 @@ ElementType ElementFor(int32_t code) {
       return ElementType::kInt32;
     case kLong:
     case kDate:
+    case kTimestamp:
+    case kTime:
       return ElementType::kInt64;
     case kFloat:
       return ElementType::kFloat32;
     case kDouble:
+    case kDecimal:
       return ElementType::kFloat64;
     case kChar:
       return ElementType::kUInt16;
     case kBool:
       return ElementType::kBool;
     default:
-      return ElementType::kString;
+      return ElementType::kString;  // string, UUID
   }
+}
+
+SchemaNode ScalarLeaf(int32_t code, std::string name, bool is_list, int32_t container) {
+  SchemaNode leaf;
+  leaf.name = std::move(name);
+  leaf.type_code = code;
+  leaf.element = ElementFor(code);
+  leaf.is_list = is_list;
+  leaf.container_code = container;
+  return leaf;
+}
+
+SchemaNode EnumNode(std::string name, bool repeated, int32_t container) {
+  SchemaNode node;
+  node.name = std::move(name);
+  node.kind = NodeKind::kEnum;
+  node.is_struct = true;
+  node.repeated = repeated;
+  node.container_code = container;
+  node.type_code = kBinaryEnum;
+  node.children.push_back(ScalarLeaf(kString, "name", repeated, 0));
+  node.children.push_back(ScalarLeaf(kInt, "ordinal", repeated, 0));
+  return node;
+}
+
+// Marks every leaf under `node` as a list (it sits under a repeated node).
+absl::Status MakeRepeated(SchemaNode& node, const std::string& path) {
+  if (node.kind == NodeKind::kLeaf) {
+    if (node.is_list) {
+      return UnsupportedError(absl::StrCat(
+          path, ".", node.name,
+          " is an array inside an object array or collection; nested lists are not supported yet"));
+    }
+    node.is_list = true;
+    return absl::OkStatus();
+  }
+  if (node.kind == NodeKind::kMap || node.repeated) {
+    return UnsupportedError(absl::StrCat(path, ".", node.name,
+                                         " is a container inside an object array or collection; "
+                                         "nested lists are not supported yet"));
+  }
+  for (SchemaNode& child : node.children) IGNITE_RETURN_IF_ERROR(MakeRepeated(child, path));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SchemaNode> InferNode(const Value& v, std::string name, const std::string& path,
+                                     TypeResolver* types, int depth);
+
+// Object arrays and collections: the element layout comes from the first non-null element.
+absl::StatusOr<SchemaNode> InferContainer(const Value& v, std::string name, const std::string& path,
+                                          TypeResolver* types, int depth) {
+  const Value* sample = nullptr;
+  for (const Value& item : v.items) {
+    if (!item.is_null()) {
+      sample = &item;
+      break;
+    }
+  }
+  if (sample == nullptr) {
+    return SchemaError(absl::StrCat(path, " is an empty or all-null ", TypeCodeName(v.code),
+                                    " in the first row, so its element type is unknown"));
+  }
+  if (IsScalarCode(sample->code)) {
+    for (const Value& item : v.items) {
+      if (!item.is_null() && item.code != sample->code) {
+        return SchemaError(absl::StrCat(path, " mixes ", TypeCodeName(sample->code), " and ",
+                                        TypeCodeName(item.code),
+                                        " elements; a column holds one type"));
+      }
+    }
+    return ScalarLeaf(sample->code, std::move(name), true, v.code);
+  }
+  if (sample->code == kEnum || sample->code == kBinaryEnum) {
+    return EnumNode(std::move(name), true, v.code);
+  }
+  if (sample->code == kComplexObject) {
+    IGNITE_ASSIGN_OR_RETURN(SchemaNode node, InferNode(*sample, name, path, types, depth + 1));
+    for (SchemaNode& child : node.children) IGNITE_RETURN_IF_ERROR(MakeRepeated(child, path));
+    node.repeated = true;
+    node.container_code = v.code;
+    return node;
+  }
+  return UnsupportedError(absl::StrCat(path, " holds ", TypeCodeName(sample->code),
+                                       " elements inside ", TypeCodeName(v.code),
+                                       ", which this version of ignite_tf cannot read yet"));
+}
+
+absl::StatusOr<SchemaNode> InferMap(const Value& v, std::string name, const std::string& path) {
+  if (v.items.size() < 2) {
+    return SchemaError(absl::StrCat(path,
+                                    " is an empty map in the first row, so its key and "
+                                    "value types are unknown"));
+  }
+  SchemaNode node;
+  node.name = std::move(name);
+  node.kind = NodeKind::kMap;
+  node.is_struct = true;
+  node.container_code = kMap;
+  const char* part_names[2] = {"keys", "values"};
+  for (int part = 0; part < 2; ++part) {
+    int32_t code = 0;
+    for (size_t i = part; i < v.items.size(); i += 2) {
+      if (!v.items[i].is_null()) {
+        code = v.items[i].code;
+        break;
+      }
+    }
+    if (!IsScalarCode(code)) {
+      return UnsupportedError(absl::StrCat(
+          path, ".", part_names[part], " are ", code == 0 ? "all null" : TypeCodeName(code),
+          "; maps of numbers, strings, UUIDs, dates and decimals are supported"));
+    }
+    node.children.push_back(ScalarLeaf(code, part_names[part], true, 0));
+  }
+  return node;
 }
 
 absl::StatusOr<SchemaNode> InferNode(const Value& v, std::string name, const std::string& path,
@@ -109,9 +227,14 @@ absl::StatusOr<SchemaNode> InferNode(const Value& v, std::string name, const std
   if (v.code == kNull) {
     return SchemaError(absl::StrCat(path, " is null in the first row, so its type is unknown"));
   }
+  if (v.code == kObjectArray || v.code == kCollection) {
+    return InferContainer(v, std::move(name), path, types, depth);
+  }
+  if (v.code == kMap) return InferMap(v, std::move(name), path);
   if (v.code != kComplexObject) return LeafFor(v.code, std::move(name), path);
   SchemaNode node;
   node.name = std::move(name);
+  node.kind = NodeKind::kStruct;
   node.is_struct = true;
   const ObjectValue& object = *v.object;
   std::shared_ptr<const BinaryType> type;
@@ -129,13 +252,15 @@ absl::StatusOr<SchemaNode> InferNode(const Value& v, std::string name, const std
           if (f.name == field_name) meta = &f;
         }
       }
-      if (meta == nullptr || meta->type_code == kComplexObject || meta->type_code == kNull) {
+      absl::StatusOr<SchemaNode> leaf = meta == nullptr
+                                            ? absl::StatusOr<SchemaNode>(absl::NotFoundError(""))
+                                            : LeafFor(meta->type_code, field_name, field_path);
+      if (!leaf.ok()) {
         return SchemaError(absl::StrCat(field_path,
                                         " is null in the first row and its type cannot be "
                                         "learned from metadata"));
       }
-      IGNITE_ASSIGN_OR_RETURN(SchemaNode leaf, LeafFor(meta->type_code, field_name, field_path));
-      node.children.push_back(std::move(leaf));
+      node.children.push_back(std::move(*leaf));
       continue;
     }
     IGNITE_ASSIGN_OR_RETURN(SchemaNode child,
@@ -158,19 +283,35 @@ absl::StatusOr<SchemaNode> InferNode(const Value& v, std::string name, const std
 
 }  // namespace
 
+bool IsScalarCode(int32_t code) {
+  return (code >= kByte && code <= kDate) || code == kDecimal || code == kTimestamp ||
+         code == kTime;
+}
+
+int32_t TypedArrayElementCode(int32_t array_code) {
+  switch (array_code) {
+    case kUuidArray:
+      return kUuid;
+    case kDateArray:
+      return kDate;
+    case kDecimalArray:
+      return kDecimal;
+    case kTimestampArray:
+      return kTimestamp;
+    case kTimeArray:
+      return kTime;
+    default:
+      return ArrayElementCode(array_code);
+  }
+}
+
 absl::StatusOr<SchemaNode> LeafFor(int32_t type_code, std::string name, absl::string_view path) {
-  SchemaNode leaf;
-  leaf.name = std::move(name);
-  leaf.type_code = type_code;
-  if ((type_code >= kByte && type_code <= kString) || type_code == kDate) {
-    leaf.element = ElementFor(type_code);
-    return leaf;
+  if (IsScalarCode(type_code)) return ScalarLeaf(type_code, std::move(name), false, 0);
+  if (int32_t element = TypedArrayElementCode(type_code); element != 0) {
+    return ScalarLeaf(element, std::move(name), true, type_code);
   }
-  if (type_code >= kByteArray && type_code <= kStringArray) {
-    leaf.element = ElementFor(ArrayElementCode(type_code));
-    leaf.is_list = true;
-    return leaf;
-  }
+  if (type_code == kEnum || type_code == kBinaryEnum) return EnumNode(std::move(name), false, 0);
+  if (type_code == kEnumArray) return EnumNode(std::move(name), true, kEnumArray);
   return UnsupportedError(absl::StrCat(path, " has type ", TypeCodeName(type_code),
                                        ", which this version of ignite_tf cannot read yet"));
 }

@@ -30,16 +30,30 @@ enum class ElementType {
 const char* ElementTypeName(ElementType type);
 size_t ElementSize(ElementType type);  // 0 for strings
 
+// How a node reads from the wire.
+enum class NodeKind {
+  kLeaf,    // one value (or, with is_list, one array) per row
+  kStruct,  // a complex object: children by field name
+  kEnum,    // an enum: children "name" (string) and "ordinal" (int32)
+  kMap,     // a map: children "keys" and "values", list leaves of aligned entries
+};
+
 struct SchemaNode {
   std::string name;
   std::string path;  // "val.metadata.label"; set by RowSchema::Index
-  bool is_struct = false;
-  std::vector<SchemaNode> children;  // structs: sorted by name
+  NodeKind kind = NodeKind::kLeaf;
+  bool is_struct = false;            // kStruct, kEnum and kMap have children
+  std::vector<SchemaNode> children;  // sorted by name
+
+  // A struct or enum that appears once per element of a container (object array, collection,
+  // enum array): its leaves are lists sharing the container's row lengths.
+  bool repeated = false;
+  int32_t container_code = 0;  // wire code of that container, or of a list leaf's array
 
   // Leaves:
-  int32_t type_code = 0;  // the Ignite type code this leaf accepts
+  int32_t type_code = 0;  // the Ignite type code of one value (an element, for lists)
   ElementType element = ElementType::kInt64;
-  bool is_list = false;  // arrays: one variable-length list per row
+  bool is_list = false;  // one variable-length list per row (arrays, or under a repeated node)
   int column = -1;       // index of the leaf's column in a Batch
 
   const SchemaNode* Child(absl::string_view child_name) const;
@@ -58,8 +72,16 @@ struct RowSchema {
   void Index();
 };
 
-// The leaf for an Ignite type code, or an unsupported-type error naming `path`.
+// The node for a value of an Ignite type code whose layout needs no sample (scalars, typed arrays,
+// enums), or an unsupported-type error naming `path`.
 absl::StatusOr<SchemaNode> LeafFor(int32_t type_code, std::string name, absl::string_view path);
+
+// The element code of a typed array (21 UUID[] -> 10, 22 -> 11, 31 -> 30, 34 -> 33, 37 -> 36,
+// 12-20 as ArrayElementCode); 0 for other codes.
+int32_t TypedArrayElementCode(int32_t array_code);
+
+// True for codes read as one scalar column value: 1-11, 30, 33, 36.
+bool IsScalarCode(int32_t code);
 
 // Infers a schema from one decoded row, the way the original integration did from its first
 // row. `types` fills in fields that are null or absent in this row from binary type metadata.

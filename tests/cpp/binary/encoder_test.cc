@@ -265,9 +265,7 @@ TEST(EncoderTest, ObjectWithoutFieldsIsJustAHeader) {
 
 // Fails with the FooterFieldIds bug described in decoder_test.cc
 // (ObjectWithoutFieldsDecodesToNoFields): a field-less object with COMPACT_FOOTER.
-TEST(EncoderTest, RoundTripsObjectsWithoutFields) {
-  ExpectRoundTrip(ObjectOf("Empty", {}));
-}
+TEST(EncoderTest, RoundTripsObjectsWithoutFields) { ExpectRoundTrip(ObjectOf("Empty", {})); }
 
 TEST(EncoderTest, ObjectWithoutTypeNameIsRejected) {
   auto object = std::make_shared<ObjectValue>();
@@ -288,13 +286,43 @@ TEST(EncoderTest, PartialArrayElementIsRejected) {
 }
 
 TEST(EncoderTest, UnsupportedTypesAreRejectedNamingTheField) {
-  Value uuid;
-  uuid.code = kUuid;
-  absl::StatusOr<Bytes> top = Encode(uuid);
-  EXPECT_THAT(top, StatusIs(absl::StatusCode::kUnimplemented, "UUID (10)"));
+  Value proxy;
+  proxy.code = kProxy;
+  absl::StatusOr<Bytes> top = Encode(proxy);
+  EXPECT_THAT(top, StatusIs(absl::StatusCode::kUnimplemented, "proxy (35)"));
   EXPECT_THAT(top, ErrorKindIs(ErrorKind::kUnsupported));
-  EXPECT_THAT(Encode(ObjectOf("T", {{"id", uuid}})),
+  EXPECT_THAT(Encode(ObjectOf("T", {{"id", proxy}})),
               StatusIs(absl::StatusCode::kUnimplemented, "field 'id' of T"));
+}
+
+TEST(EncoderTest, RoundTripsTheNewerTypes) {
+  Value enum_value = Value::Integer(kBinaryEnum, 2);
+  enum_value.integer2 = 777;
+  std::vector<Value> cases = {
+      Value::Uuid(0x0123456789ABCDEF, -5),
+      Value::Timestamp(1700000000123, 456789),
+      Value::Integer(kTime, 3600000),
+      Value::Decimal("-12345.678", -12345.678),
+      enum_value,
+      Value::Items(kUuidArray, {Value::Uuid(1, 2), Value::Null()}),
+      Value::Items(kObjectArray, {Value::Integer(kInt, 1), Value::String("x")}, -1),
+      Value::Items(kCollection, {Value::Integer(kLong, 1), Value::Integer(kLong, 2)}, 1),
+      Value::Items(kMap, {Value::String("a"), Value::Real(kDouble, 1.5)}, 1),
+  };
+  for (const Value& v : cases) {
+    ASSERT_OK_AND_ASSIGN(Bytes bytes, Encode(v));
+    ValueDecoder decoder(nullptr);
+    size_t pos = 0;
+    ASSERT_OK_AND_ASSIGN(Value back, decoder.Decode(bytes, &pos, "val"));
+    EXPECT_EQ(pos, bytes.size()) << TypeCodeName(v.code);
+    EXPECT_EQ(DiffValues(v, back), "") << TypeCodeName(v.code);
+  }
+}
+
+TEST(EncoderTest, DecimalsAreWrittenAsJavaDoes) {
+  // new BigDecimal("-123.45"): scale 2, unscaled 12345 = 0x3039, sign bit on the first byte.
+  ASSERT_OK_AND_ASSIGN(Bytes bytes, Encode(Value::Decimal("-123.45", 0)));
+  EXPECT_EQ(bytes, (Bytes{kDecimal, 2, 0, 0, 0, 2, 0, 0, 0, 0xB0, 0x39}));
 }
 
 }  // namespace

@@ -37,14 +37,42 @@ TEST(LeafForTest, MapsTypeCodesToElementTypes) {
     ASSERT_OK_AND_ASSIGN(SchemaNode leaf, LeafFor(c.code, "f", "val.f"));
     EXPECT_EQ(leaf.element, c.element) << TypeCodeName(c.code);
     EXPECT_EQ(leaf.is_list, c.is_list) << TypeCodeName(c.code);
-    EXPECT_EQ(leaf.type_code, c.code);
+    // A list leaf keeps the array's wire code as its container and its element's code.
+    EXPECT_EQ(c.is_list ? leaf.container_code : leaf.type_code, c.code);
+    if (c.is_list) {
+      EXPECT_EQ(leaf.type_code, TypedArrayElementCode(c.code));
+    }
     EXPECT_FALSE(leaf.is_struct);
   }
 }
 
+TEST(LeafForTest, NewerTypesMapToDocumentedColumns) {
+  struct Case {
+    int32_t code;
+    ElementType element;
+    bool is_list;
+  };
+  for (const Case& c :
+       {Case{kUuid, ElementType::kString, false}, Case{kTimestamp, ElementType::kInt64, false},
+        Case{kTime, ElementType::kInt64, false}, Case{kDecimal, ElementType::kFloat64, false},
+        Case{kUuidArray, ElementType::kString, true}, Case{kDateArray, ElementType::kInt64, true},
+        Case{kTimestampArray, ElementType::kInt64, true},
+        Case{kTimeArray, ElementType::kInt64, true},
+        Case{kDecimalArray, ElementType::kFloat64, true}}) {
+    ASSERT_OK_AND_ASSIGN(SchemaNode leaf, LeafFor(c.code, "f", "val.f"));
+    EXPECT_EQ(leaf.element, c.element) << TypeCodeName(c.code);
+    EXPECT_EQ(leaf.is_list, c.is_list) << TypeCodeName(c.code);
+  }
+  ASSERT_OK_AND_ASSIGN(SchemaNode e, LeafFor(kEnum, "color", "val.color"));
+  EXPECT_EQ(e.kind, NodeKind::kEnum);
+  ASSERT_EQ(e.children.size(), 2u);
+  EXPECT_EQ(e.children[0].name, "name");
+  EXPECT_EQ(e.children[1].name, "ordinal");
+}
+
 TEST(LeafForTest, UnsupportedCodesNameThePath) {
-  for (int32_t code : {kUuid, kUuidArray, kDateArray, kObjectArray, kMap, kDecimal, kTimestamp,
-                       kComplexObject, kNull}) {
+  // Object arrays, collections and maps need a sample value (InferSchema), not just a code.
+  for (int32_t code : {kObjectArray, kCollection, kMap, kComplexObject, kNull, kProxy}) {
     absl::StatusOr<SchemaNode> leaf = LeafFor(code, "f", "val.a.f");
     EXPECT_THAT(leaf, StatusIs(absl::StatusCode::kUnimplemented, "val.a.f has type"));
     EXPECT_THAT(leaf, ErrorKindIs(ErrorKind::kUnsupported));
@@ -128,12 +156,15 @@ TEST(InferSchemaTest, NullFieldTakesItsTypeFromMetadata) {
 
 TEST(InferSchemaTest, FieldsAbsentFromTheRowGetColumnsFromMetadata) {
   FakeTypeResolver types;
-  types.Add(MakeType(BinaryNameId("Kitten"), "Kitten",
-                     {{"NAME", kString, 0}, {"AGE", kInt, 0}, {"CHIP", kUuid, 0}}, {{0, {}}}));
+  types.Add(MakeType(
+      BinaryNameId("Kitten"), "Kitten",
+      {{"NAME", kString, 0}, {"AGE", kInt, 0}, {"CHIP", kUuid, 0}, {"TAGS", kMap, 0}}, {{0, {}}}));
   Value value = ObjectOf("Kitten", {{"NAME", Value::String("x")}});
   ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSchema(Value::Integer(kLong, 1), value, &types));
-  // CHIP's type is unsupported, so it is left out rather than failing the whole schema.
-  EXPECT_THAT(schema.column_paths, ElementsAre("key", "val.AGE", "val.NAME"));
+  // TAGS is a map: its key and value types need a sample, so it is left out rather than failing
+  // the whole schema.
+  EXPECT_THAT(schema.column_paths, ElementsAre("key", "val.AGE", "val.CHIP", "val.NAME"));
+  EXPECT_EQ(schema.value.Child("CHIP")->element, ElementType::kString);
   EXPECT_EQ(schema.value.Child("AGE")->element, ElementType::kInt32);
 }
 
@@ -147,11 +178,11 @@ TEST(InferSchemaTest, NullFieldWithoutMetadataIsASchemaError) {
 }
 
 TEST(InferSchemaTest, UnsupportedFieldTypeNamesThePath) {
-  Value uuid;
-  uuid.code = kUuid;
-  Value value = ObjectOf("T", {{"inner", ObjectOf("U", {{"id", uuid}})}});
+  Value proxy;
+  proxy.code = kProxy;
+  Value value = ObjectOf("T", {{"inner", ObjectOf("U", {{"id", proxy}})}});
   EXPECT_THAT(InferSchema(Value::Integer(kLong, 1), value, nullptr),
-              StatusIs(absl::StatusCode::kUnimplemented, "val.inner.id has type UUID"));
+              StatusIs(absl::StatusCode::kUnimplemented, "val.inner.id has type proxy"));
 }
 
 TEST(InferSchemaTest, RefusesAbsurdNesting) {

@@ -1,0 +1,175 @@
+"""UUID, timestamp, time, decimal, enums, typed arrays, object arrays, collections and maps:
+written through put, read back with get, scans (columns) and IgniteDataset, on a real node."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+
+import numpy as np
+import pytest
+
+from ignite_tf import BinaryEnum, BinaryObject, Client, IgniteSchemaError, RaggedColumn
+
+U1 = uuid.UUID("12345678-1234-5678-9abc-def012345678")
+U2 = uuid.UUID(int=5)
+TS = np.datetime64("2024-01-02T03:04:05.123456789", "ns")
+PRE_EPOCH = np.datetime64("1969-12-31T23:59:59.999999999", "ns")
+
+
+def _row(i: int, type_name: str) -> BinaryObject:
+    return BinaryObject(
+        type_name,
+        {
+            "u": uuid.UUID(int=i + 1),
+            "ts": TS + np.timedelta64(i, "ns"),
+            "t": dt.time(12, 34, 56, 789000),
+            "d": decimal.Decimal(f"-{i}.125"),
+            "e": BinaryEnum(f"{type_name}Color", i % 3, ["RED", "GREEN", "BLUE"][i % 3]),
+            "uuids": [U1, U2][: 1 + i % 2],
+            "longs": list(range(i % 4)) or [7],
+            "objs": (1, 2),
+            "tags": {"a": 1.5, "b": float(i)},
+            "people": [
+                BinaryObject(f"{type_name}Person", {"name": f"p{i}", "age": np.int32(i)}),
+                BinaryObject(f"{type_name}Person", {"name": "q", "age": np.int32(-1)}),
+            ],
+        },
+    )
+
+
+@pytest.fixture
+def typed_cache(client: Client, cache_name: str, unique) -> tuple[str, dict[int, BinaryObject]]:
+    type_name = unique("AllTypes")
+    rows = {i: _row(i, type_name) for i in range(20)}
+    client.create_cache(cache_name)
+    client.put_all(cache_name, rows.items())
+    return cache_name, rows
+
+
+def test_get_round_trips_every_new_type(client: Client, typed_cache) -> None:
+    name, rows = typed_cache
+    back = client.get(name, 4)
+    expected = rows[4]
+    assert back["u"] == expected["u"]
+    assert back["ts"] == expected["ts"]  # nanoseconds survive
+    assert back["t"] == expected["t"]
+    assert back["d"] == expected["d"]  # exact decimal
+    assert back["e"] == expected["e"] and back["e"].name == "GREEN"
+    assert back["uuids"] == expected["uuids"]
+    assert back["longs"] == expected["longs"]
+    assert back["objs"] == (1, 2)
+    assert back["tags"] == expected["tags"]
+    assert back["people"] == expected["people"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        U1,
+        PRE_EPOCH,
+        dt.time(0, 0, 0),
+        decimal.Decimal("123456789012345678901234567890.000001"),
+        decimal.Decimal("0"),
+        {"x": [1, 2]},
+        {1, 2, 3},
+        (U1, None, "mixed"),
+        [dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)],
+    ],
+    ids=repr,
+)
+def test_plain_values_round_trip(client: Client, cache_name: str, value) -> None:
+    client.create_cache(cache_name)
+    client.put(cache_name, 1, value)
+    assert client.get(cache_name, 1) == value
+
+
+@pytest.mark.parametrize("key", [U1, "text key", 2**40, -7], ids=repr)
+def test_keys_of_several_types(client: Client, cache_name: str, key) -> None:
+    client.create_cache(cache_name)
+    client.put(cache_name, key, "v")
+    assert client.get(cache_name, key) == "v"
+    (batch,) = list(client.scan(cache_name))
+    expected = str(key).encode() if isinstance(key, (uuid.UUID, str)) else key
+    assert batch["key"][0] == expected
+
+
+def test_scan_columns_follow_the_documented_mapping(client: Client, typed_cache) -> None:
+    name, rows = typed_cache
+    (batch,) = list(client.scan(name, batch_size=100))
+    order = np.argsort(batch["key"])
+    keys = batch["key"][order]
+    assert keys.tolist() == sorted(rows)
+    for j, key in enumerate(keys):
+        i = int(order[j])
+        row = rows[int(key)]
+        assert batch["val.u"][i] == str(row["u"]).encode()
+        assert batch["val.ts"][i] == row["ts"].astype("int64")  # ns since the epoch
+        assert batch["val.t"][i] == 45296789  # ms since midnight
+        assert batch["val.d"][i] == float(row["d"])
+        assert batch["val.e.name"][i] == row["e"].name.encode()
+        assert batch["val.e.ordinal"][i] == row["e"].ordinal
+        assert [x.decode() for x in batch["val.uuids"][i]] == [str(u) for u in row["uuids"]]
+        assert batch["val.longs"][i].tolist() == row["longs"]
+        assert batch["val.tags.keys"][i].tolist() == [b"a", b"b"]
+        assert batch["val.tags.values"][i].tolist() == [1.5, float(key)]
+        assert batch["val.people.name"][i].tolist() == [f"p{key}".encode(), b"q"]
+        assert batch["val.people.age"][i].tolist() == [key, -1]
+    assert isinstance(batch["val.people.age"], RaggedColumn)
+    assert batch["val.ts"].dtype == np.int64 and batch["val.d"].dtype == np.float64
+
+
+def test_nulls_inside_containers_read_as_defaults(client: Client, cache_name: str, unique) -> None:
+    t = unique("WithNulls")
+    client.create_cache(cache_name)
+    client.put(cache_name, 1, BinaryObject(t, {"xs": [1, None, 3], "us": [U1, None]}))
+    (batch,) = list(client.scan(cache_name))
+    assert batch["val.xs"][0].tolist() == [1, 0, 3]
+    assert batch["val.us"][0].tolist() == [str(U1).encode(), b""]
+
+
+def test_element_type_must_be_learnable(client: Client, cache_name: str, unique) -> None:
+    t = unique("EmptyList")
+    client.create_cache(cache_name)
+    client.put(cache_name, 1, BinaryObject(t, {"xs": (None,)}))
+    with pytest.raises(IgniteSchemaError, match="val.xs is an empty or all-null"):
+        list(client.scan(cache_name))
+
+
+def test_mixed_element_types_are_a_schema_error(client: Client, cache_name: str, unique) -> None:
+    t = unique("Mixed")
+    client.create_cache(cache_name)
+    client.put(cache_name, 1, BinaryObject(t, {"xs": (1, "a")}))
+    with pytest.raises(IgniteSchemaError, match="mixes long"):
+        list(client.scan(cache_name))
+
+
+def test_dataset_elements_for_the_new_types(ignite_node, typed_cache) -> None:
+    tf = pytest.importorskip("tensorflow")
+    from ignite_tf import IgniteDataset
+
+    name, rows = typed_cache
+    ds = IgniteDataset(name, host=ignite_node.host, port=ignite_node.port)
+    spec = ds.element_spec["val"]
+    assert spec["u"] == tf.TensorSpec([], tf.string)
+    assert spec["ts"] == tf.TensorSpec([], tf.int64)
+    assert spec["d"] == tf.TensorSpec([], tf.float64)
+    assert spec["e"] == {
+        "name": tf.TensorSpec([], tf.string),
+        "ordinal": tf.TensorSpec([], tf.int32),
+    }
+    assert spec["people"] == {
+        "age": tf.TensorSpec([None], tf.int32),
+        "name": tf.TensorSpec([None], tf.string),
+    }
+    assert spec["tags"]["values"] == tf.TensorSpec([None], tf.float64)
+    seen = 0
+    for element in ds:
+        key = int(element["key"])
+        row = rows[key]
+        assert element["val"]["u"].numpy() == str(row["u"]).encode()
+        assert element["val"]["people"]["age"].numpy().tolist() == [key, -1]
+        assert element["val"]["uuids"].numpy().tolist() == [str(u).encode() for u in row["uuids"]]
+        seen += 1
+    assert seen == len(rows)
