@@ -267,6 +267,7 @@ class Client:
         local: bool = False,
         batch_size: int = 1024,
         prefetch: int = 2,
+        fields: Iterable[str] | None = None,
     ) -> Scan:
         """Scans a cache; yields batches of at least ``batch_size`` rows (the last may be smaller).
 
@@ -276,6 +277,8 @@ class Client:
             local: read only entries held by the node this client is connected to.
             batch_size: merge pages until a batch has this many rows.
             prefetch: decoded batches kept ready ahead of the consumer.
+            fields: value fields to read, e.g. ``["label", "metadata.width"]``; the others are
+                skipped without being decoded. None reads every field.
         """
         if partition < -1:
             raise IgniteValueError(
@@ -289,5 +292,6 @@ class Client:
                 local=bool(local),
                 min_batch_rows=int(batch_size),
                 prefetch=int(prefetch),
+                fields=list(fields or ()),
             )
         )

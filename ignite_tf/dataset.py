@@ -77,10 +77,18 @@ def element_spec_for(schema: tuple[Any, Any]) -> dict[str, Any]:
 
 
 def _probe_schema(
-    cache_name: str, host: str, port: int, part: int, local: bool, client_args: dict
+    cache_name: str,
+    host: str,
+    port: int,
+    part: int,
+    local: bool,
+    client_args: dict,
+    fields: list[str] | None = None,
 ) -> tuple[Any, Any]:
     with Client(host, port, **client_args) as client:
-        scan = client.scan(cache_name, page_size=1, partition=part, local=local, batch_size=1)
+        scan = client.scan(
+            cache_name, page_size=1, partition=part, local=local, batch_size=1, fields=fields
+        )
         try:
             schema = scan.schema
         finally:
@@ -111,6 +119,7 @@ def IgniteDataset(
     schema_port: int | None = None,
     batch_size: int = 1024,
     timeout: float = 30.0,
+    fields: list[str] | None = None,
 ) -> Any:
     """Reads an Ignite cache as a ``tf.data.Dataset`` of ``{'key': ..., 'val': ...}`` elements.
 
@@ -129,6 +138,8 @@ def IgniteDataset(
         schema_host, schema_port: where to learn the element structure, if not host/port.
         batch_size: rows decoded per batch before TensorFlow splits them into elements.
         timeout: seconds to wait for any reply before failing.
+        fields: value fields to read (``["label", "metadata.width"]``); others are not decoded
+            and are absent from the elements. None reads every field.
 
     Environment variables ``IGNITE_DATASET_CACHE_NAME``, ``_HOST``, ``_PORT``, ``_LOCAL``,
     ``_PART``, ``_PAGE_SIZE``, ``_USERNAME`` and ``_PASSWORD`` override the arguments, as in the
@@ -162,6 +173,7 @@ def IgniteDataset(
         part,
         local,
         client_args,
+        fields,
     )
     leaves = [leaf for tree in schema for leaf in _leaves(tree)]
 
@@ -175,7 +187,12 @@ def IgniteDataset(
         # Runs on each iteration: its own connection and cursor, closed when iteration stops.
         with Client(host, port, **client_args) as client:
             scan = client.scan(
-                cache_name, page_size=page_size, partition=part, local=local, batch_size=batch_size
+                cache_name,
+                page_size=page_size,
+                partition=part,
+                local=local,
+                batch_size=batch_size,
+                fields=fields,
             )
             try:
                 for batch in scan:

@@ -173,3 +173,31 @@ def test_dataset_elements_for_the_new_types(ignite_node, typed_cache) -> None:
         assert element["val"]["uuids"].numpy().tolist() == [str(u).encode() for u in row["uuids"]]
         seen += 1
     assert seen == len(rows)
+
+
+def test_field_selection_reads_only_the_named_fields(client: Client, typed_cache) -> None:
+    name, rows = typed_cache
+    (batch,) = list(client.scan(name, batch_size=100, fields=["d", "people.age", "e"]))
+    assert sorted(batch) == ["key", "val.d", "val.e.name", "val.e.ordinal", "val.people.age"]
+    for i, key in enumerate(batch["key"]):
+        assert batch["val.d"][i] == float(rows[int(key)]["d"])
+
+
+def test_unknown_selected_field_lists_the_fields(client: Client, typed_cache) -> None:
+    name, _ = typed_cache
+    with pytest.raises(IgniteSchemaError, match="no field 'nope'.*people.age"):
+        list(client.scan(name, fields=["nope"]))
+
+
+def test_dataset_field_selection(ignite_node, typed_cache) -> None:
+    tf = pytest.importorskip("tensorflow")
+    from ignite_tf import IgniteDataset
+
+    name, rows = typed_cache
+    ds = IgniteDataset(name, host=ignite_node.host, port=ignite_node.port, fields=["ts"])
+    assert ds.element_spec == {
+        "key": tf.TensorSpec([], tf.int64),
+        "val": {"ts": tf.TensorSpec([], tf.int64)},
+    }
+    got = {int(e["key"]): int(e["val"]["ts"]) for e in ds}
+    assert got == {k: int(r["ts"].astype("int64")) for k, r in rows.items()}

@@ -240,8 +240,9 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "scan",
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,
-             int64_t min_batch_rows, int prefetch) {
+             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields) {
             StreamOptions options;
+            options.fields = std::move(fields);
             options.scan.page_size = page_size;
             options.scan.partition = partition;
             options.scan.local = local;
@@ -255,7 +256,8 @@ PYBIND11_MODULE(_core, m) {
             return std::make_unique<PyBatchStream>(std::move(stream));
           },
           py::arg("cache"), py::arg("page_size") = 1024, py::arg("partition") = -1,
-          py::arg("local") = false, py::arg("min_batch_rows") = 1024, py::arg("prefetch") = 2);
+          py::arg("local") = false, py::arg("min_batch_rows") = 1024, py::arg("prefetch") = 2,
+          py::arg("fields") = std::vector<std::string>());
 }
 
 }  // namespace ignite_tf::python

@@ -14,6 +14,7 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
   stream->options_ = options;
   IGNITE_ASSIGN_OR_RETURN(stream->cursor_, client.Scan(cache, options.scan));
   if (schema.has_value()) {
+    IGNITE_ASSIGN_OR_RETURN(*schema, SelectFields(*schema, options.fields));
     stream->builder_ = std::make_unique<BatchBuilder>(*schema, stream->types_);
     absl::MutexLock lock(&stream->mu_);
     stream->schema_ = std::move(schema);
@@ -78,7 +79,8 @@ absl::Status BatchStream::Produce() {
       size_t pos = page->rows_begin;
       IGNITE_ASSIGN_OR_RETURN(Value key, decoder.Decode(page->bytes(), &pos, "key"));
       IGNITE_ASSIGN_OR_RETURN(Value value, decoder.Decode(page->bytes(), &pos, "val"));
-      IGNITE_ASSIGN_OR_RETURN(RowSchema schema, InferSchema(key, value, types_.get()));
+      IGNITE_ASSIGN_OR_RETURN(RowSchema inferred, InferSchema(key, value, types_.get()));
+      IGNITE_ASSIGN_OR_RETURN(RowSchema schema, SelectFields(inferred, options_.fields));
       builder_ = std::make_unique<BatchBuilder>(schema, types_);
       absl::MutexLock lock(&mu_);
       schema_ = std::move(schema);

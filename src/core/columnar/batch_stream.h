@@ -7,7 +7,9 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -24,6 +26,8 @@ struct StreamOptions {
   int64_t min_batch_rows = 1024;
   // Decoded batches waiting for the consumer.
   int prefetch_batches = 2;
+  // Value fields to read ("NAME", "metadata.label"); empty = all. Others are never decoded.
+  std::vector<std::string> fields;
 };
 
 class BatchStream {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "core/binary/type_codes.h"
 #include "core/common/error.h"
 
@@ -322,6 +323,66 @@ absl::StatusOr<RowSchema> InferSchema(const Value& key, const Value& value, Type
   IGNITE_ASSIGN_OR_RETURN(schema.value, InferNode(value, "val", "val", types, 0));
   schema.Index();
   return schema;
+}
+
+namespace {
+
+void CollectPaths(const SchemaNode& node, const std::string& prefix,
+                  std::vector<std::string>* out) {
+  for (const SchemaNode& child : node.children) {
+    std::string path = prefix.empty() ? child.name : prefix + "." + child.name;
+    out->push_back(path);
+    if (child.kind == NodeKind::kStruct) CollectPaths(child, path, out);
+  }
+}
+
+// Prunes `node` (a struct) to the selected paths; `used[i]` records which selections matched.
+void Prune(SchemaNode& node, const std::string& prefix, const std::vector<std::string>& fields,
+           std::vector<bool>& used) {
+  std::vector<SchemaNode> kept;
+  for (SchemaNode& child : node.children) {
+    std::string path = prefix.empty() ? child.name : prefix + "." + child.name;
+    bool whole = false, below = false;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i] == path) {
+        whole = true;
+        used[i] = true;
+      } else if (fields[i].size() > path.size() && fields[i].compare(0, path.size(), path) == 0 &&
+                 fields[i][path.size()] == '.') {
+        below = true;
+      }
+    }
+    if (whole) {
+      kept.push_back(std::move(child));
+    } else if (below && child.kind == NodeKind::kStruct) {
+      Prune(child, path, fields, used);
+      if (!child.children.empty()) kept.push_back(std::move(child));
+    }
+  }
+  node.children = std::move(kept);
+}
+
+}  // namespace
+
+absl::StatusOr<RowSchema> SelectFields(const RowSchema& schema,
+                                       const std::vector<std::string>& fields) {
+  if (fields.empty()) return schema;
+  if (!schema.value.is_struct || schema.value.kind != NodeKind::kStruct) {
+    return SchemaError("fields can only be selected when the cache's values are objects");
+  }
+  RowSchema selected = schema;
+  std::vector<bool> used(fields.size(), false);
+  Prune(selected.value, "", fields, used);
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (!used[i]) {
+      std::vector<std::string> available;
+      CollectPaths(schema.value, "", &available);
+      return SchemaError(absl::StrCat(
+          "no field '", fields[i], "' in the values; they have: ", absl::StrJoin(available, ", ")));
+    }
+  }
+  selected.Index();
+  return selected;
 }
 
 void RowSchema::Index() {

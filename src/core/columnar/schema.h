@@ -87,6 +87,12 @@ bool IsScalarCode(int32_t code);
 // row. `types` fills in fields that are null or absent in this row from binary type metadata.
 absl::StatusOr<RowSchema> InferSchema(const Value& key, const Value& value, TypeResolver* types);
 
+// Keeps the key and only the named fields of the value: "NAME" or "metadata.label" (paths below
+// `val`; an object keeps all its fields when named itself). An unknown name is a schema error
+// that lists the fields there are.
+absl::StatusOr<RowSchema> SelectFields(const RowSchema& schema,
+                                       const std::vector<std::string>& fields);
+
 }  // namespace ignite_tf
 
 #endif  // IGNITE_TF_CORE_COLUMNAR_SCHEMA_H_
