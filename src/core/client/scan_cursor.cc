@@ -7,12 +7,13 @@
 
 namespace ignite_tf {
 
-absl::StatusOr<Page> ParsePage(std::vector<uint8_t> frame, size_t offset, int32_t max_rows) {
+absl::StatusOr<Page> ParsePage(std::vector<uint8_t> frame, size_t offset, int32_t max_rows,
+                               size_t min_row_bytes) {
   Reader r(frame, offset);
   IGNITE_ASSIGN_OR_RETURN(int32_t rows, r.ReadInt32());
-  // Each row is at least two one-byte values; the trailing `more` flag takes one more byte.
+  // The trailing `more` flag takes one more byte.
   if (rows < 0 || (max_rows > 0 && rows > max_rows) ||
-      static_cast<uint64_t>(rows) * 2 + 1 > r.remaining()) {
+      static_cast<uint64_t>(rows) * min_row_bytes + 1 > r.remaining()) {
     return ProtocolError(
         absl::StrCat("page claims ", rows, " rows in ", r.remaining(), " bytes",
                      max_rows > 0 ? absl::StrCat(" (page size ", max_rows, ")") : std::string()));

@@ -30,8 +30,10 @@ struct Page {
   absl::Span<const uint8_t> bytes() const { return frame; }
 };
 
-// Parses `int32 rowCount | rows | bool more` starting at `offset` of a reply frame.
-absl::StatusOr<Page> ParsePage(std::vector<uint8_t> frame, size_t offset, int32_t max_rows);
+// Parses `int32 rowCount | rows | bool more` starting at `offset` of a reply frame. A row takes at
+// least `min_row_bytes` (a scan row is a key and a value: 2; a SQL row one byte per column).
+absl::StatusOr<Page> ParsePage(std::vector<uint8_t> frame, size_t offset, int32_t max_rows,
+                               size_t min_row_bytes = 2);
 
 class ScanCursor {
  public:

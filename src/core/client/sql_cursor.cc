@@ -1,5 +1,7 @@
 #include "core/client/sql_cursor.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "core/binary/decoder.h"
 #include "core/binary/encoder.h"
@@ -65,54 +67,58 @@ absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Conne
           },
           Describe(query.sql)));
   Reader r = response.body();
-  IGNITE_ASSIGN_OR_RETURN(cursor->cursor_id_, r.ReadInt64());
-  IGNITE_ASSIGN_OR_RETURN(int32_t column_count, r.ReadLength(1, "column count"));
-  for (int32_t i = 0; i < column_count; ++i) {
-    IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
-    if (code != kString) return ProtocolError("SQL column name is not a string");
-    IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "column name"));
-    IGNITE_ASSIGN_OR_RETURN(auto bytes, r.ReadBytes(n));
-    cursor->columns_.emplace_back(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  }
-  IGNITE_ASSIGN_OR_RETURN(
-      auto rows, connection->InContext(cursor->ParseRows(response, r), Describe(query.sql)));
-  cursor->first_rows_ = std::move(rows);
+  auto parse = [&]() -> absl::Status {
+    IGNITE_ASSIGN_OR_RETURN(cursor->cursor_id_, r.ReadInt64());
+    IGNITE_ASSIGN_OR_RETURN(int32_t column_count, r.ReadLength(1, "column count"));
+    for (int32_t i = 0; i < column_count; ++i) {
+      IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
+      if (code != kString) return ProtocolError("SQL column name is not a string");
+      IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "column name"));
+      IGNITE_ASSIGN_OR_RETURN(auto bytes, r.ReadBytes(n));
+      cursor->columns_.emplace_back(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    }
+    IGNITE_ASSIGN_OR_RETURN(Page page, ParsePage(std::move(response.frame), r.position(), 0,
+                                                 std::max<size_t>(1, cursor->columns_.size())));
+    cursor->more_ = page.more;
+    cursor->first_page_ = std::move(page);
+    return absl::OkStatus();
+  };
+  IGNITE_RETURN_IF_ERROR(connection->ReplyError(parse(), Describe(query.sql)));
+  cursor->page_size_ = query.page_size;
   return cursor;
 }
 
-absl::StatusOr<std::vector<std::vector<Value>>> SqlCursor::ParseRows(const Response& response,
-                                                                     Reader& r) {
-  IGNITE_ASSIGN_OR_RETURN(int32_t row_count, r.ReadLength(columns_.empty() ? 0 : 1, "row count"));
+absl::StatusOr<std::vector<std::vector<Value>>> SqlCursor::DecodeRows(const Page& page) const {
   std::vector<std::vector<Value>> rows;
-  rows.reserve(row_count);
+  rows.reserve(page.row_count);
   ValueDecoder decoder(types_.get());
-  size_t pos = r.position();
-  absl::Span<const uint8_t> bytes(response.frame);
-  for (int32_t i = 0; i < row_count; ++i) {
+  size_t pos = page.rows_begin;
+  absl::Span<const uint8_t> bytes = absl::MakeConstSpan(page.frame).subspan(0, page.rows_end);
+  for (int32_t i = 0; i < page.row_count; ++i) {
     std::vector<Value> row;
     row.reserve(columns_.size());
     for (size_t c = 0; c < columns_.size(); ++c) {
-      IGNITE_ASSIGN_OR_RETURN(
-          Value v, decoder.Decode(bytes, &pos, absl::StrCat("row ", i, " ", columns_[c])));
+      IGNITE_ASSIGN_OR_RETURN(Value v, decoder.Decode(bytes, &pos, columns_[c]));
       row.push_back(std::move(v));
     }
     rows.push_back(std::move(row));
   }
-  IGNITE_RETURN_IF_ERROR(r.Seek(pos));
-  IGNITE_ASSIGN_OR_RETURN(more_, r.ReadBool());
+  if (pos != page.rows_end) {
+    return ProtocolError(absl::StrCat("SQL page has ", page.rows_end - pos,
+                                      " unexpected bytes after its ", page.row_count, " rows"));
+  }
   return rows;
 }
 
-absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> SqlCursor::NextRows() {
-  using Rows = std::vector<std::vector<Value>>;
-  if (first_rows_.has_value()) {
-    std::optional<Rows> rows = std::move(first_rows_);
-    first_rows_.reset();
-    return rows;
+absl::StatusOr<std::optional<Page>> SqlCursor::NextPage() {
+  if (first_page_.has_value()) {
+    std::optional<Page> page = std::move(first_page_);
+    first_page_.reset();
+    return page;
   }
   if (done_ || !more_) {
     done_ = true;
-    return std::optional<Rows>();
+    return std::optional<Page>();
   }
   absl::StatusOr<Response> response = connection_->Call(
       OpCode::kQuerySqlFieldsCursorGetPage, [&](Writer& w) { w.WriteInt64(cursor_id_); },
@@ -122,13 +128,25 @@ absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> SqlCursor::NextRo
     more_ = false;
     return response.status();
   }
-  Reader r = response->body();
-  absl::StatusOr<Rows> rows = connection_->InContext(ParseRows(*response, r), Describe(sql_));
-  if (!rows.ok()) {
+  absl::StatusOr<Page> page =
+      connection_->InContext(ParsePage(std::move(response->frame), response->body_offset, 0,
+                                       std::max<size_t>(1, columns_.size())),
+                             Describe(sql_));
+  if (!page.ok()) {
     done_ = true;
     more_ = false;
-    return rows.status();
+    return page.status();
   }
+  more_ = page->more;
+  return std::optional<Page>(std::move(*page));
+}
+
+absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> SqlCursor::NextRows() {
+  using Rows = std::vector<std::vector<Value>>;
+  IGNITE_ASSIGN_OR_RETURN(std::optional<Page> page, NextPage());
+  if (!page.has_value()) return std::optional<Rows>();
+  absl::StatusOr<Rows> rows = connection_->InContext(DecodeRows(*page), Describe(sql_));
+  if (!rows.ok()) return rows.status();
   return std::optional<Rows>(std::move(*rows));
 }
 

@@ -12,6 +12,7 @@
 #include "core/binary/binary_type.h"
 #include "core/binary/value.h"
 #include "core/client/connection.h"
+#include "core/client/scan_cursor.h"
 
 namespace ignite_tf {
 
@@ -37,20 +38,24 @@ class SqlCursor {
   ~SqlCursor();
 
   const std::vector<std::string>& columns() const { return columns_; }
-  // The next page of rows, or nullopt after the last one.
+  // The next page as received (each row: one value per column), or nullopt after the last one.
+  absl::StatusOr<std::optional<Page>> NextPage();
+  // The next page decoded into Value rows, or nullopt after the last one.
   absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> NextRows();
+  // Decodes a page's rows into Values.
+  absl::StatusOr<std::vector<std::vector<Value>>> DecodeRows(const Page& page) const;
 
  private:
   SqlCursor(std::shared_ptr<Connection> connection, std::shared_ptr<TypeResolver> types)
       : connection_(std::move(connection)), types_(std::move(types)) {}
-  absl::StatusOr<std::vector<std::vector<Value>>> ParseRows(const Response& response, Reader& r);
 
   std::shared_ptr<Connection> connection_;
   std::shared_ptr<TypeResolver> types_;
   std::string sql_;
+  int32_t page_size_ = 0;
   int64_t cursor_id_ = 0;
   std::vector<std::string> columns_;
-  std::optional<std::vector<std::vector<Value>>> first_rows_;
+  std::optional<Page> first_page_;
   bool more_ = false;
   bool done_ = false;
 };
