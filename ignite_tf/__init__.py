@@ -29,6 +29,7 @@ from ignite_tf.errors import (
 if TYPE_CHECKING:
     from ignite_tf.client import Client, RaggedColumn, Scan, SqlResult
     from ignite_tf.dataset import IgniteDataset
+    from ignite_tf.igfs import register_tensorflow_plugin
 
 __version__ = "0.1.0"
 
@@ -51,6 +52,7 @@ __all__ = [
     "RaggedColumn",
     "Scan",
     "SqlResult",
+    "register_tensorflow_plugin",
 ]
 
 
@@ -62,6 +64,7 @@ _LAZY = {
     "Scan": "ignite_tf.client",
     "SqlResult": "ignite_tf.client",
     "IgniteDataset": "ignite_tf.dataset",
+    "register_tensorflow_plugin": "ignite_tf.igfs",
 }
 
 
@@ -74,3 +77,13 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+# igfs:// in TensorFlow: registered now if TensorFlow is loaded, else right after its import.
+def _install_igfs() -> None:
+    from ignite_tf import igfs
+
+    igfs.install()
+
+
+_install_igfs()

@@ -13,8 +13,14 @@ from __future__ import annotations
 __all__ = [
     "CacheNotFoundError",
     "IgniteAuthenticationError",
+    "IgniteConflictError",
     "IgniteConnectionError",
     "IgniteError",
+    "IgniteFileExistsError",
+    "IgniteFileNotFoundError",
+    "IgniteFileSystemError",
+    "IgniteIsADirectoryError",
+    "IgniteNotADirectoryError",
     "IgniteProtocolError",
     "IgniteSchemaError",
     "IgniteServerError",
@@ -67,3 +73,27 @@ class IgniteServerError(IgniteError):
 
 class IgniteValueError(IgniteError, ValueError):
     """An argument is invalid (e.g. a value that cannot be written to Ignite)."""
+
+
+class IgniteFileSystemError(IgniteError, OSError):
+    """An igfs operation that the file system's state forbids (e.g. a non-empty directory)."""
+
+
+class IgniteFileNotFoundError(IgniteFileSystemError, FileNotFoundError):
+    """An igfs path does not exist."""
+
+
+class IgniteFileExistsError(IgniteFileSystemError, FileExistsError):
+    """An igfs path already exists."""
+
+
+class IgniteIsADirectoryError(IgniteFileSystemError, IsADirectoryError):
+    """A file operation on an igfs directory."""
+
+
+class IgniteNotADirectoryError(IgniteFileSystemError, NotADirectoryError):
+    """A directory operation on an igfs file, or a path under a file."""
+
+
+class IgniteConflictError(IgniteError):
+    """Another writer replaced, renamed or deleted the igfs file this one was writing."""

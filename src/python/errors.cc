@@ -17,6 +17,14 @@ const char* ExceptionClassFor(const absl::Status& status) {
       case absl::StatusCode::kInvalidArgument:
       case absl::StatusCode::kOutOfRange:
         return "IgniteValueError";
+      case absl::StatusCode::kNotFound:
+        return "IgniteFileNotFoundError";
+      case absl::StatusCode::kAlreadyExists:
+        return "IgniteFileExistsError";
+      case absl::StatusCode::kFailedPrecondition:
+        return "IgniteFileSystemError";
+      case absl::StatusCode::kAborted:
+        return "IgniteConflictError";
       default:
         return "IgniteError";
     }
@@ -39,6 +47,10 @@ const char* ExceptionClassFor(const absl::Status& status) {
       return "IgniteServerError";
     case ErrorKind::kUnsupported:
       return "IgniteUnsupportedTypeError";
+    case ErrorKind::kIsADirectory:
+      return "IgniteIsADirectoryError";
+    case ErrorKind::kNotADirectory:
+      return "IgniteNotADirectoryError";
   }
   return "IgniteError";
 }

@@ -14,6 +14,7 @@
 #include "core/columnar/batch_stream.h"
 #include "python/columns.h"
 #include "python/errors.h"
+#include "python/fs.h"
 #include "python/values.h"
 
 namespace py = pybind11;
@@ -103,6 +104,7 @@ class PyBatchStream {
 PYBIND11_MODULE(_core, m) {
   m.doc() = "ignite_tf native core: thin client, decoder and column builders";
   RegisterErrorTranslator(m);
+  RegisterFs(m);
 
   py::class_<PyBatchStream>(m, "BatchStream")
       .def("next", &PyBatchStream::Next,

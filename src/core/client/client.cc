@@ -158,6 +158,115 @@ absl::StatusOr<int64_t> Client::Size(const std::string& cache) {
   return connection_->InContext(r.ReadInt64(), absl::StrCat("size of cache ", Quoted(cache)));
 }
 
+absl::StatusOr<Response> Client::CallWithValues(OpCode op, const std::string& cache,
+                                                absl::Span<const Value* const> values,
+                                                int32_t count, absl::string_view operation) {
+  for (const Value* v : values) {
+    if (v->is_null()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(operation, ": Ignite keys and values cannot be null"));
+    }
+  }
+  IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values));
+  return connection_->Call(
+      op,
+      [&](Writer& w) {
+        WriteCachePrefix(w, cache);
+        if (count >= 0) w.WriteInt32(count);
+        w.WriteBytes(body);
+      },
+      operation);
+}
+
+absl::StatusOr<bool> Client::CallForBool(OpCode op, const std::string& cache,
+                                         absl::Span<const Value* const> values,
+                                         absl::string_view operation) {
+  IGNITE_ASSIGN_OR_RETURN(Response response, CallWithValues(op, cache, values, -1, operation));
+  Reader r = response.body();
+  return connection_->InContext(r.ReadBool(), operation);
+}
+
+absl::StatusOr<bool> Client::PutIfAbsent(const std::string& cache, const Value& key,
+                                         const Value& value) {
+  const Value* values[] = {&key, &value};
+  return CallForBool(OpCode::kCachePutIfAbsent, cache, values,
+                     absl::StrCat("put_if_absent into cache ", Quoted(cache)));
+}
+
+absl::StatusOr<bool> Client::ReplaceIfEquals(const std::string& cache, const Value& key,
+                                             const Value& expected, const Value& value) {
+  const Value* values[] = {&key, &expected, &value};
+  return CallForBool(OpCode::kCacheReplaceIfEquals, cache, values,
+                     absl::StrCat("replace_if_equals in cache ", Quoted(cache)));
+}
+
+absl::StatusOr<Value> Client::GetAndPut(const std::string& cache, const Value& key,
+                                        const Value& value) {
+  const Value* values[] = {&key, &value};
+  const std::string operation = absl::StrCat("get_and_put into cache ", Quoted(cache));
+  IGNITE_ASSIGN_OR_RETURN(Response response,
+                          CallWithValues(OpCode::kCacheGetAndPut, cache, values, -1, operation));
+  ValueDecoder decoder(types_.get());
+  size_t pos = response.body_offset;
+  return connection_->InContext(decoder.Decode(response.frame, &pos, "value"), operation);
+}
+
+absl::StatusOr<bool> Client::ContainsKey(const std::string& cache, const Value& key) {
+  const Value* values[] = {&key};
+  return CallForBool(OpCode::kCacheContainsKey, cache, values,
+                     absl::StrCat("contains_key in cache ", Quoted(cache)));
+}
+
+absl::StatusOr<bool> Client::RemoveKey(const std::string& cache, const Value& key) {
+  const Value* values[] = {&key};
+  return CallForBool(OpCode::kCacheRemoveKey, cache, values,
+                     absl::StrCat("remove from cache ", Quoted(cache)));
+}
+
+absl::StatusOr<bool> Client::RemoveIfEquals(const std::string& cache, const Value& key,
+                                            const Value& expected) {
+  const Value* values[] = {&key, &expected};
+  return CallForBool(OpCode::kCacheRemoveIfEquals, cache, values,
+                     absl::StrCat("remove_if_equals from cache ", Quoted(cache)));
+}
+
+absl::Status Client::RemoveKeys(const std::string& cache, const std::vector<Value>& keys) {
+  if (keys.empty()) return absl::OkStatus();
+  std::vector<const Value*> values;
+  values.reserve(keys.size());
+  for (const Value& k : keys) values.push_back(&k);
+  return CallWithValues(OpCode::kCacheRemoveKeys, cache, values, static_cast<int32_t>(keys.size()),
+                        absl::StrCat("remove_all of keys from cache ", Quoted(cache)))
+      .status();
+}
+
+absl::StatusOr<std::vector<std::pair<Value, Value>>> Client::GetAll(
+    const std::string& cache, const std::vector<Value>& keys) {
+  std::vector<std::pair<Value, Value>> out;
+  if (keys.empty()) return out;
+  std::vector<const Value*> values;
+  values.reserve(keys.size());
+  for (const Value& k : keys) values.push_back(&k);
+  const std::string operation = absl::StrCat("get_all from cache ", Quoted(cache));
+  IGNITE_ASSIGN_OR_RETURN(Response response,
+                          CallWithValues(OpCode::kCacheGetAll, cache, values,
+                                         static_cast<int32_t>(keys.size()), operation));
+  auto parse = [&]() -> absl::Status {
+    Reader r = response.body();
+    IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(2, "entry count"));
+    ValueDecoder decoder(types_.get());
+    size_t pos = r.position();
+    for (int32_t i = 0; i < n; ++i) {
+      IGNITE_ASSIGN_OR_RETURN(Value k, decoder.Decode(response.frame, &pos, "key"));
+      IGNITE_ASSIGN_OR_RETURN(Value v, decoder.Decode(response.frame, &pos, "value"));
+      out.emplace_back(std::move(k), std::move(v));
+    }
+    return absl::OkStatus();
+  };
+  IGNITE_RETURN_IF_ERROR(connection_->ReplyError(parse(), operation));
+  return out;
+}
+
 absl::Status Client::Clear(const std::string& cache) {
   return connection_
       ->Call(

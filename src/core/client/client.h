@@ -32,6 +32,24 @@ class Client {
   // Null Value when the key is absent.
   absl::StatusOr<Value> Get(const std::string& cache, const Value& key);
   absl::StatusOr<int64_t> Size(const std::string& cache);
+
+  // Single-key operations with the cache's atomicity (one entry is updated atomically).
+  // Each returns whether it changed the cache (or whether the key is present).
+  absl::StatusOr<bool> PutIfAbsent(const std::string& cache, const Value& key, const Value& value);
+  // Replaces the value of `key` only when it currently equals `expected` (binary equality).
+  absl::StatusOr<bool> ReplaceIfEquals(const std::string& cache, const Value& key,
+                                       const Value& expected, const Value& value);
+  // Puts and returns the previous value (null Value when there was none).
+  absl::StatusOr<Value> GetAndPut(const std::string& cache, const Value& key, const Value& value);
+  absl::StatusOr<bool> ContainsKey(const std::string& cache, const Value& key);
+  absl::StatusOr<bool> RemoveKey(const std::string& cache, const Value& key);
+  // Removes `key` only when its value currently equals `expected`.
+  absl::StatusOr<bool> RemoveIfEquals(const std::string& cache, const Value& key,
+                                      const Value& expected);
+  absl::Status RemoveKeys(const std::string& cache, const std::vector<Value>& keys);
+  // Values of the keys that are present, as (key, value) pairs in the server's order.
+  absl::StatusOr<std::vector<std::pair<Value, Value>>> GetAll(const std::string& cache,
+                                                              const std::vector<Value>& keys);
   absl::Status Clear(const std::string& cache);
 
   // Indices of the cache's partitions, from the server's partition map (protocol 1.4+).
@@ -56,6 +74,13 @@ class Client {
 
   // Encodes values, registering any object types they use before the request is sent.
   absl::StatusOr<std::vector<uint8_t>> EncodeValues(absl::Span<const Value* const> values);
+  // Sends a cache op whose body is `values` (after `count` when count >= 0) and returns the reply.
+  absl::StatusOr<Response> CallWithValues(OpCode op, const std::string& cache,
+                                          absl::Span<const Value* const> values, int32_t count,
+                                          absl::string_view operation);
+  absl::StatusOr<bool> CallForBool(OpCode op, const std::string& cache,
+                                   absl::Span<const Value* const> values,
+                                   absl::string_view operation);
 
   ConnectionOptions options_;
   std::shared_ptr<Connection> connection_;

@@ -9,9 +9,10 @@ namespace {
 constexpr absl::string_view kKindPayload = "type.ignite_tf/error_kind";
 
 constexpr ErrorKind kAllKinds[] = {
-    ErrorKind::kConnection, ErrorKind::kAuthentication, ErrorKind::kTls,
-    ErrorKind::kProtocol,   ErrorKind::kCacheNotFound,  ErrorKind::kSchema,
-    ErrorKind::kServer,     ErrorKind::kUnsupported,
+    ErrorKind::kConnection,    ErrorKind::kAuthentication, ErrorKind::kTls,
+    ErrorKind::kProtocol,      ErrorKind::kCacheNotFound,  ErrorKind::kSchema,
+    ErrorKind::kServer,        ErrorKind::kUnsupported,    ErrorKind::kIsADirectory,
+    ErrorKind::kNotADirectory,
 };
 
 }  // namespace
@@ -34,6 +35,10 @@ absl::string_view ErrorKindName(ErrorKind kind) {
       return "server";
     case ErrorKind::kUnsupported:
       return "unsupported";
+    case ErrorKind::kIsADirectory:
+      return "is_a_directory";
+    case ErrorKind::kNotADirectory:
+      return "not_a_directory";
   }
   return "unknown";
 }

@@ -23,6 +23,8 @@ enum class ErrorKind {
   kSchema,          // data does not fit the schema the user or the first row gave
   kServer,          // the server executed the request and reported a failure
   kUnsupported,     // a valid Ignite value we do not decode yet
+  kIsADirectory,    // igfs: a file operation on a directory (FAILED_PRECONDITION)
+  kNotADirectory,   // igfs: a directory operation on a file, or a path under a file
 };
 
 absl::string_view ErrorKindName(ErrorKind kind);

@@ -24,9 +24,10 @@ TEST(ErrorTest, HelpersPickCodeAndKind) {
 }
 
 TEST(ErrorTest, EveryKindRoundTripsThroughThePayload) {
-  for (ErrorKind kind : {ErrorKind::kConnection, ErrorKind::kAuthentication, ErrorKind::kTls,
-                         ErrorKind::kProtocol, ErrorKind::kCacheNotFound, ErrorKind::kSchema,
-                         ErrorKind::kServer, ErrorKind::kUnsupported}) {
+  for (ErrorKind kind :
+       {ErrorKind::kConnection, ErrorKind::kAuthentication, ErrorKind::kTls, ErrorKind::kProtocol,
+        ErrorKind::kCacheNotFound, ErrorKind::kSchema, ErrorKind::kServer, ErrorKind::kUnsupported,
+        ErrorKind::kIsADirectory, ErrorKind::kNotADirectory}) {
     absl::Status s = MakeError(absl::StatusCode::kInternal, kind, "x");
     EXPECT_THAT(GetErrorKind(s), Optional(Eq(kind))) << ErrorKindName(kind);
   }

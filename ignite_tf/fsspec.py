@@ -1,0 +1,257 @@
+"""fsspec filesystem for igfs:// (files and directories kept in Ignite caches).
+
+Registered for the ``igfs`` protocol through the ``fsspec.specs`` entry point, so pandas, PyArrow
+and TensorBoard (without TensorFlow) open igfs:// paths::
+
+    import pandas as pd
+    df = pd.read_csv("igfs://localhost:10800/data/table.csv")
+
+    import fsspec
+    fs = fsspec.filesystem("igfs", host="localhost", port=10800)
+    fs.ls("/data")
+
+It uses the same C++ store as the TensorFlow plugin. ``igfs:///path`` (no host) uses IGFS_HOST /
+IGFS_PORT, then localhost:10800; IGFS_FS_NAME picks the filesystem (default ``default``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import Any
+
+from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
+
+from ignite_tf import _core
+
+__all__ = ["IgfsFile", "IgfsFileSystem"]
+
+
+def _split(url: str) -> tuple[str, int, str]:
+    return _core.parse_igfs_uri(url)
+
+
+class IgfsFileSystem(AbstractFileSystem):
+    """An igfs filesystem on one Ignite cluster (one thin-client connection).
+
+    >>> fs = IgfsFileSystem(host="localhost", port=10800)
+    >>> with fs.open("/hello.txt", "wb") as f:
+    ...     f.write(b"Hello, world!")
+    """
+
+    protocol = "igfs"
+    root_marker = "/"
+
+    def __init__(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        fs_name: str | None = None,
+        block_size: int = 1 << 20,
+        timeout: float = 30.0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.host = host or os.environ.get("IGFS_HOST") or "localhost"
+        self.port = int(port or os.environ.get("IGFS_PORT") or 10800)
+        self.fs_name = fs_name or os.environ.get("IGFS_FS_NAME") or "default"
+        self.store = _core.IgfsStore(self.host, self.port, self.fs_name, block_size, 10.0, timeout)
+
+    @classmethod
+    def _strip_protocol(cls, path: Any) -> Any:
+        if isinstance(path, list):
+            return [cls._strip_protocol(p) for p in path]
+        path = str(path)
+        if path.startswith("igfs://"):
+            path = _split(path)[2]
+        path = "/" + path.strip("/")
+        return path
+
+    @staticmethod
+    def _get_kwargs_from_urls(path: str) -> dict[str, Any]:
+        if not path.startswith("igfs://") or path.startswith("igfs:///"):
+            return {}
+        host, port, _ = _split(path)
+        return {"host": host, "port": port}
+
+    def unstrip_protocol(self, name: str) -> str:
+        return f"igfs://{self.host}:{self.port}{self._strip_protocol(name)}"
+
+    def ls(self, path: str, detail: bool = True, **kwargs: Any) -> list[Any]:
+        path = self._strip_protocol(path)
+        info = self.store.info(path)
+        entries = [info] if info["type"] == "file" else self.store.ls(path)
+        return entries if detail else [e["name"] for e in entries]
+
+    def info(self, path: str, **kwargs: Any) -> dict[str, Any]:
+        return self.store.info(self._strip_protocol(path))
+
+    def exists(self, path: str, **kwargs: Any) -> bool:
+        try:
+            self.info(path)
+            return True
+        except OSError:
+            return False
+
+    def mkdir(self, path: str, create_parents: bool = True, **kwargs: Any) -> None:
+        path = self._strip_protocol(path)
+        if create_parents:
+            self.store.makedirs(path)
+        else:
+            self.store.mkdir(path)
+
+    def makedirs(self, path: str, exist_ok: bool = False) -> None:
+        path = self._strip_protocol(path)
+        if not exist_ok and self.exists(path):
+            raise FileExistsError(path)
+        self.store.makedirs(path)
+
+    def rmdir(self, path: str) -> None:
+        self.store.rmdir(self._strip_protocol(path))
+
+    def _rm(self, path: str) -> None:
+        path = self._strip_protocol(path)
+        if self.isdir(path):
+            self.store.rmdir(path)
+        else:
+            self.store.rm_file(path)
+
+    def rm_file(self, path: str) -> None:
+        self.store.rm_file(self._strip_protocol(path))
+
+    def rm(self, path: Any, recursive: bool = False, maxdepth: int | None = None) -> None:
+        paths = path if isinstance(path, list) else [path]
+        for p in paths:
+            p = self._strip_protocol(p)
+            if recursive and maxdepth is None:
+                self.store.rm_recursive(p)
+            else:
+                super().rm(p, recursive=recursive, maxdepth=maxdepth)
+        self.invalidate_cache()
+
+    def mv(self, path1: str, path2: str, recursive: bool = False, maxdepth: Any = None, **kw: Any):
+        """Renames (a file atomically replaces an existing destination file)."""
+        self.store.rename(self._strip_protocol(path1), self._strip_protocol(path2))
+        self.invalidate_cache()
+
+    def cp_file(self, path1: str, path2: str, **kwargs: Any) -> None:
+        self.store.copy(self._strip_protocol(path1), self._strip_protocol(path2))
+
+    def created(self, path: str) -> Any:
+        return self.modified(path)
+
+    def modified(self, path: str) -> Any:
+        import datetime
+
+        return datetime.datetime.fromtimestamp(self.info(path)["mtime"], datetime.timezone.utc)
+
+    def gc(self, min_age_seconds: float = 3600.0) -> dict[str, int]:
+        """Deletes orphan blocks (of killed writers) older than ``min_age_seconds``."""
+        return self.store.gc(min_age_seconds)
+
+    def _open(
+        self,
+        path: str,
+        mode: str = "rb",
+        block_size: int | None = None,
+        autocommit: bool = True,
+        cache_options: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> IgfsFile:
+        return IgfsFile(
+            self,
+            self._strip_protocol(path),
+            mode=mode,
+            block_size=block_size or "default",
+            autocommit=autocommit,
+            cache_options=cache_options,
+            **kwargs,
+        )
+
+
+class IgfsFile(AbstractBufferedFile):
+    """A file of :class:`IgfsFileSystem`: reads fetch blocks; writes stream and publish on close."""
+
+    DEFAULT_BLOCK_SIZE = 1 << 20
+
+    def __init__(self, fs: IgfsFileSystem, path: str, mode: str = "rb", **kwargs: Any) -> None:
+        self._reader = None
+        self._writer = None
+        if mode == "ab":
+            # Appends go to the store's own append (same content id), not a rewrite.
+            self._writer = fs.store.open_write(path, append=True)
+            kwargs.pop("size", None)
+            super().__init__(fs, path, mode="wb", **kwargs)
+            self.mode = "ab"
+            self.loc = self._writer.tell()
+            return
+        if mode == "wb":  # open now, so a bad path fails at open(), not at close()
+            self._writer = fs.store.open_write(path, append=False)
+        if mode == "rb":
+            self._reader = fs.store.open_read(path)
+            kwargs["size"] = self._reader.length
+        super().__init__(fs, path, mode=mode, **kwargs)
+
+    def _fetch_range(self, start: int, end: int) -> bytes:
+        assert self._reader is not None
+        return self._reader.read(start, end - start)
+
+    def _initiate_upload(self) -> None:
+        if self._writer is None:
+            self._writer = self.fs.store.open_write(self.path, append=False)
+
+    def _push(self) -> None:
+        """Streams the buffered bytes to the store (not yet visible to readers)."""
+        if self._writer is None:
+            self._initiate_upload()
+        data = self.buffer.getvalue()
+        if data:
+            self._writer.write(data)
+            self.offset = (self.offset or 0) + len(data)
+        self.buffer = io.BytesIO()
+
+    def _upload_chunk(self, final: bool = False) -> bool:
+        self._push()
+        if final:
+            self._writer.close()
+        return True
+
+    def write(self, data: Any) -> int:
+        if self.mode not in ("wb", "ab"):
+            raise ValueError("File not in write mode")
+        if self.closed:
+            raise ValueError("I/O operation on closed file.")
+        n = self.buffer.write(data)
+        self.loc += n
+        if self.buffer.tell() >= self.blocksize:
+            self._push()
+        return n
+
+    def flush(self, force: bool = False) -> None:
+        """Publishes what is written so far (readers see it); ``force`` also closes."""
+        if self.mode not in ("wb", "ab") or self.closed:
+            return
+        if force:
+            if not self.forced:
+                self._upload_chunk(final=True)
+                self.forced = True
+            return
+        self._push()
+        self._writer.flush()
+
+    def close(self) -> None:
+        if not hasattr(self, "mode") or self.closed:  # construction failed, or closed
+            return
+        if self.mode in ("wb", "ab"):
+            if not self.forced:
+                self.flush(force=True)
+            self.closed = True
+            self.fs.invalidate_cache(self.path)
+            return
+        super().close()
+
+    def discard(self) -> None:
+        """Drops a file being written without publishing it."""
+        if self._writer is not None:
+            self._writer.abort()
+        self.closed = True

@@ -1,0 +1,103 @@
+#include "core/fs/path.h"
+
+#include <cstdlib>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace ignite_tf::fs {
+
+absl::StatusOr<std::string> NormalizePath(absl::string_view path) {
+  if (path.find('\0') != absl::string_view::npos) {
+    return absl::InvalidArgumentError("igfs path contains a NUL byte");
+  }
+  std::vector<absl::string_view> parts;
+  for (absl::string_view part : absl::StrSplit(path, '/', absl::SkipEmpty())) {
+    if (part == ".") continue;
+    if (part == "..") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("igfs path '", path, "' contains '..', which igfs does not resolve"));
+    }
+    parts.push_back(part);
+  }
+  return absl::StrCat("/", absl::StrJoin(parts, "/"));
+}
+
+std::string ParentPath(const std::string& normalized) {
+  size_t slash = normalized.rfind('/');
+  if (slash == std::string::npos || slash == 0) return "/";
+  return normalized.substr(0, slash);
+}
+
+std::string BaseName(const std::string& normalized) {
+  size_t slash = normalized.rfind('/');
+  return slash == std::string::npos ? normalized : normalized.substr(slash + 1);
+}
+
+bool IsUnder(const std::string& path, const std::string& dir) {
+  if (dir == "/") return true;
+  if (path.size() < dir.size() || path.compare(0, dir.size(), dir) != 0) return false;
+  return path.size() == dir.size() || path[dir.size()] == '/';
+}
+
+absl::StatusOr<Location> ParseUri(absl::string_view uri, const std::string& default_host,
+                                  int default_port) {
+  Location loc;
+  loc.host = default_host;
+  loc.port = default_port;
+  absl::string_view rest = uri;
+  size_t scheme_end = rest.find("://");
+  if (scheme_end != absl::string_view::npos) {
+    absl::string_view scheme = rest.substr(0, scheme_end);
+    if (scheme != "igfs") {
+      return absl::InvalidArgumentError(absl::StrCat("'", uri, "' is not an igfs:// URI"));
+    }
+    rest.remove_prefix(scheme_end + 3);
+    size_t slash = rest.find('/');
+    absl::string_view authority = slash == absl::string_view::npos ? rest : rest.substr(0, slash);
+    rest = slash == absl::string_view::npos ? absl::string_view("/") : rest.substr(slash);
+    if (!authority.empty()) {
+      size_t colon = authority.rfind(':');
+      absl::string_view host = authority;
+      size_t bracket = authority.find(']');
+      if (colon != absl::string_view::npos &&
+          (bracket == absl::string_view::npos || colon > bracket)) {
+        host = authority.substr(0, colon);
+        int port = 0;
+        if (!absl::SimpleAtoi(authority.substr(colon + 1), &port) || port <= 0 || port > 65535) {
+          return absl::InvalidArgumentError(absl::StrCat("'", uri, "': the port '",
+                                                         authority.substr(colon + 1),
+                                                         "' is not a number from 1 to 65535"));
+        }
+        loc.port = port;
+      }
+      if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+      }
+      if (!host.empty()) loc.host = std::string(host);
+    }
+  }
+  auto normalized = NormalizePath(rest);
+  if (!normalized.ok()) return normalized.status();
+  loc.path = *std::move(normalized);
+  return loc;
+}
+
+std::string DefaultHost() {
+  const char* host = std::getenv("IGFS_HOST");
+  return host != nullptr && *host != '\0' ? host : "localhost";
+}
+
+int DefaultPort() {
+  const char* port = std::getenv("IGFS_PORT");
+  int value = 0;
+  if (port != nullptr && absl::SimpleAtoi(port, &value) && value > 0 && value <= 65535) {
+    return value;
+  }
+  return kDefaultPort;
+}
+
+}  // namespace ignite_tf::fs

@@ -1,0 +1,44 @@
+// fs/path.h: igfs paths and URIs. A path inside a filesystem is absolute, '/'-separated, without
+// empty, '.' or trailing components ("/a/b"); the root is "/". A URI is igfs://host:port/path,
+// where an empty authority (igfs:///path) means the defaults (IGFS_HOST / IGFS_PORT, then
+// localhost:10800).
+#ifndef IGNITE_TF_CORE_FS_PATH_H_
+#define IGNITE_TF_CORE_FS_PATH_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace ignite_tf::fs {
+
+inline constexpr int kDefaultPort = 10800;
+
+// Normalizes "a//b/./c/" to "/a/b/c"; ".." is refused (InvalidArgument), as are NUL bytes.
+absl::StatusOr<std::string> NormalizePath(absl::string_view path);
+
+// "/a/b" -> "/a"; "/a" -> "/"; "/" -> "/".
+std::string ParentPath(const std::string& normalized);
+// "/a/b" -> "b"; "/" -> "".
+std::string BaseName(const std::string& normalized);
+// True when `path` is `dir` or lies under it.
+bool IsUnder(const std::string& path, const std::string& dir);
+
+struct Location {
+  std::string host;
+  int port = kDefaultPort;
+  std::string path;  // normalized
+};
+
+// Parses "igfs://host:port/path", "igfs:///path" or a bare "/path". Missing host/port come from
+// `default_host` / `default_port`.
+absl::StatusOr<Location> ParseUri(absl::string_view uri, const std::string& default_host,
+                                  int default_port);
+
+// Defaults from the environment: IGFS_HOST (else "localhost"), IGFS_PORT (else 10800).
+std::string DefaultHost();
+int DefaultPort();
+
+}  // namespace ignite_tf::fs
+
+#endif  // IGNITE_TF_CORE_FS_PATH_H_

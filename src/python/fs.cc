@@ -1,0 +1,225 @@
+// python/fs.cc: ignite_tf._core.IgfsStore and its file handles. Only conversions: paths in,
+// dicts and bytes out; every call releases the GIL.
+#include "python/fs.h"
+
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <string>
+
+#include "core/client/client.h"
+#include "core/fs/path.h"
+#include "core/fs/store.h"
+#include "python/errors.h"
+
+namespace py = pybind11;
+
+namespace ignite_tf::python {
+namespace {
+
+using fs::Entry;
+using fs::Store;
+
+std::string Path(const std::string& path) { return ValueOrThrow(fs::NormalizePath(path)); }
+
+py::dict EntryDict(const std::string& name, const Entry& e) {
+  py::dict d;
+  d["name"] = name;
+  d["type"] = e.is_directory() ? "directory" : "file";
+  d["size"] = e.is_directory() ? 0 : e.length;
+  d["mtime"] = static_cast<double>(e.mtime_ms) / 1000.0;
+  d["block_size"] = e.block_size;
+  d["open"] = e.open;
+  return d;
+}
+
+class PyReader {
+ public:
+  explicit PyReader(std::unique_ptr<fs::FileReader> reader) : reader_(std::move(reader)) {}
+
+  // Up to n bytes at offset; fewer at the end of the file.
+  py::bytes Read(int64_t offset, int64_t n) {
+    if (n < 0) n = 0;
+    std::string out(static_cast<size_t>(n), '\0');
+    int64_t got = 0;
+    absl::Status s;
+    {
+      py::gil_scoped_release release;
+      s = reader_->Read(offset, n, out.data(), &got);
+    }
+    if (!s.ok() && !absl::IsOutOfRange(s)) ThrowIfError(s);
+    out.resize(static_cast<size_t>(got));
+    return py::bytes(out);
+  }
+  int64_t Length() { return reader_->length(); }
+
+ private:
+  std::unique_ptr<fs::FileReader> reader_;
+};
+
+class PyWriter {
+ public:
+  explicit PyWriter(std::unique_ptr<fs::FileWriter> writer) : writer_(std::move(writer)) {}
+
+  void Write(py::buffer data) {
+    py::buffer_info info = data.request();
+    const char* p = static_cast<const char*>(info.ptr);
+    const int64_t n = info.size * info.itemsize;
+    py::gil_scoped_release release;
+    ThrowIfError(writer_->Append(p, n));
+  }
+  void Flush() {
+    py::gil_scoped_release release;
+    ThrowIfError(writer_->Flush());
+  }
+  void Close() {
+    py::gil_scoped_release release;
+    ThrowIfError(writer_->Close());
+  }
+  // Drops the writer without publishing (its unpublished blocks are deleted).
+  void Abort() {
+    py::gil_scoped_release release;
+    writer_.reset();
+  }
+  int64_t Tell() { return writer_ ? writer_->position() : 0; }
+
+ private:
+  std::unique_ptr<fs::FileWriter> writer_;
+};
+
+class PyStore {
+ public:
+  PyStore(std::string host, int port, std::string fs_name, int64_t block_size,
+          double connect_timeout, double timeout) {
+    ConnectionOptions options;
+    options.host = host.empty() ? fs::DefaultHost() : std::move(host);
+    options.port = port <= 0 ? fs::DefaultPort() : port;
+    options.connect_timeout = absl::Seconds(connect_timeout);
+    options.io_timeout = timeout <= 0 ? absl::InfiniteDuration() : absl::Seconds(timeout);
+    fs::StoreOptions store_options;
+    store_options.fs_name = std::move(fs_name);
+    store_options.block_size = block_size;
+    py::gil_scoped_release release;
+    std::shared_ptr<Client> client = ValueOrThrow(Client::Connect(options));
+    store_ = ValueOrThrow(Store::Open(std::move(client), std::move(store_options)));
+  }
+
+  Store& store() { return *store_; }
+  std::shared_ptr<Store> store_;
+};
+
+template <typename F>
+auto Unlocked(F&& f) {
+  py::gil_scoped_release release;
+  return f();
+}
+
+}  // namespace
+
+void RegisterFs(py::module_& m) {
+  py::class_<PyReader>(m, "IgfsReader")
+      .def("read", &PyReader::Read, py::arg("offset"), py::arg("n"))
+      .def_property_readonly("length", &PyReader::Length);
+  py::class_<PyWriter>(m, "IgfsWriter")
+      .def("write", &PyWriter::Write, py::arg("data"))
+      .def("flush", &PyWriter::Flush)
+      .def("close", &PyWriter::Close)
+      .def("abort", &PyWriter::Abort)
+      .def("tell", &PyWriter::Tell);
+  py::class_<PyStore>(m, "IgfsStore")
+      .def(py::init<std::string, int, std::string, int64_t, double, double>(), py::arg("host"),
+           py::arg("port"), py::arg("fs_name") = "default",
+           py::arg("block_size") = fs::kDefaultBlockSize, py::arg("connect_timeout") = 10.0,
+           py::arg("timeout") = 30.0)
+      .def_property_readonly("broken", [](PyStore& s) { return s.store().broken(); })
+      .def_property_readonly("entries_cache", [](PyStore& s) { return s.store().entries_cache(); })
+      .def_property_readonly("blocks_cache", [](PyStore& s) { return s.store().blocks_cache(); })
+      .def_property_readonly("contents_cache",
+                             [](PyStore& s) { return s.store().contents_cache(); })
+      .def("info",
+           [](PyStore& s, const std::string& path) {
+             std::string p = Path(path);
+             Entry e = ValueOrThrow(Unlocked([&] { return s.store().Stat(p); }));
+             return EntryDict(p, e);
+           })
+      .def("ls",
+           [](PyStore& s, const std::string& path) {
+             std::string p = Path(path);
+             auto listed = ValueOrThrow(Unlocked([&] { return s.store().List(p); }));
+             py::list out;
+             for (const auto& item : listed) {
+               out.append(EntryDict(p == "/" ? "/" + item.name : p + "/" + item.name, item.entry));
+             }
+             return out;
+           })
+      .def("mkdir",
+           [](PyStore& s, const std::string& path) {
+             std::string p = Path(path);
+             ThrowIfError(Unlocked([&] { return s.store().CreateDir(p); }));
+           })
+      .def("makedirs",
+           [](PyStore& s, const std::string& path) {
+             std::string p = Path(path);
+             ThrowIfError(Unlocked([&] { return s.store().CreateDirs(p); }));
+           })
+      .def("rm_file",
+           [](PyStore& s, const std::string& path) {
+             std::string p = Path(path);
+             ThrowIfError(Unlocked([&] { return s.store().DeleteFile(p); }));
+           })
+      .def("rmdir",
+           [](PyStore& s, const std::string& path) {
+             std::string p = Path(path);
+             ThrowIfError(Unlocked([&] { return s.store().DeleteDir(p); }));
+           })
+      .def("rm_recursive",
+           [](PyStore& s, const std::string& path) {
+             std::string p = Path(path);
+             ThrowIfError(Unlocked([&] { return s.store().DeleteRecursively(p); }));
+           })
+      .def("rename",
+           [](PyStore& s, const std::string& from, const std::string& to) {
+             std::string f = Path(from), t = Path(to);
+             ThrowIfError(Unlocked([&] { return s.store().Rename(f, t); }));
+           })
+      .def("copy",
+           [](PyStore& s, const std::string& from, const std::string& to) {
+             std::string f = Path(from), t = Path(to);
+             ThrowIfError(Unlocked([&] { return s.store().Copy(f, t); }));
+           })
+      .def("open_read",
+           [](PyStore& s, const std::string& path) {
+             std::string p = Path(path);
+             return std::make_unique<PyReader>(
+                 ValueOrThrow(Unlocked([&] { return s.store().OpenRead(p); })));
+           })
+      .def(
+          "open_write",
+          [](PyStore& s, const std::string& path, bool append) {
+            std::string p = Path(path);
+            return std::make_unique<PyWriter>(
+                ValueOrThrow(Unlocked([&] { return s.store().OpenWrite(p, append); })));
+          },
+          py::arg("path"), py::arg("append") = false)
+      .def(
+          "gc",
+          [](PyStore& s, double min_age_seconds) {
+            fs::GcStats stats = ValueOrThrow(
+                Unlocked([&] { return s.store().CollectGarbage(absl::Seconds(min_age_seconds)); }));
+            py::dict d;
+            d["contents_checked"] = stats.contents_checked;
+            d["contents_removed"] = stats.contents_removed;
+            d["blocks_removed"] = stats.blocks_removed;
+            return d;
+          },
+          py::arg("min_age_seconds") = 3600.0);
+  m.def(
+      "parse_igfs_uri",
+      [](const std::string& uri) {
+        fs::Location loc = ValueOrThrow(fs::ParseUri(uri, fs::DefaultHost(), fs::DefaultPort()));
+        return py::make_tuple(loc.host, loc.port, loc.path);
+      },
+      py::arg("uri"));
+}
+
+}  // namespace ignite_tf::python

@@ -1,0 +1,355 @@
+// tf_plugin/igfs_plugin.cc: the igfs:// TensorFlow modular filesystem plugin. It uses only
+// TensorFlow's C filesystem interface (our declarations in tf_filesystem_abi.h) and links nothing
+// of TensorFlow: TF_SetStatus is looked up at TF_InitPlugin time in the already-loaded
+// libtensorflow_framework.so.2 (dlopen with RTLD_NOLOAD), so one build loads into any TF 2.x.
+//
+// Paths arrive as full URIs (translate_name keeps the authority): igfs://host:port/path, where an
+// empty authority means IGFS_HOST / IGFS_PORT, then localhost:10800. IGFS_FS_NAME picks the
+// filesystem (cache names IGFS_<name>_*), default "default".
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "core/client/client.h"
+#include "core/common/error.h"
+#include "core/fs/path.h"
+#include "core/fs/store.h"
+#include "tf_plugin/tf_filesystem_abi.h"
+
+namespace ignite_tf::tf_plugin {
+namespace {
+
+using SetStatusFn = void (*)(TF_Status*, TF_Code, const char*);
+SetStatusFn g_set_status = nullptr;
+
+void SetStatus(TF_Status* status, const absl::Status& s) {
+  if (g_set_status == nullptr || status == nullptr) return;
+  if (s.ok()) {
+    g_set_status(status, TF_OK, "");
+  } else {
+    std::string message(s.message());
+    g_set_status(status, static_cast<TF_Code>(s.code()), message.c_str());
+  }
+}
+
+// One connection and store per host:port, shared by every file of the process; a store whose
+// connection broke is replaced on next use.
+class Registry {
+ public:
+  absl::StatusOr<std::pair<std::shared_ptr<fs::Store>, std::string>> Resolve(const char* uri) {
+    IGNITE_ASSIGN_OR_RETURN(fs::Location loc,
+                            fs::ParseUri(uri, fs::DefaultHost(), fs::DefaultPort()));
+    const std::string key = absl::StrCat(loc.host, ":", loc.port);
+    absl::MutexLock lock(&mu_);
+    auto it = stores_.find(key);
+    if (it != stores_.end() && !it->second->broken()) return std::make_pair(it->second, loc.path);
+    ConnectionOptions options;
+    options.host = loc.host;
+    options.port = loc.port;
+    options.connect_timeout = absl::Seconds(10);
+    options.io_timeout = absl::Seconds(60);
+    fs::StoreOptions store_options;
+    if (const char* name = std::getenv("IGFS_FS_NAME"); name != nullptr && *name != '\0') {
+      store_options.fs_name = name;
+    }
+    IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(options));
+    IGNITE_ASSIGN_OR_RETURN(std::shared_ptr<fs::Store> store,
+                            fs::Store::Open(std::move(client), store_options));
+    stores_[key] = store;
+    return std::make_pair(store, loc.path);
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<fs::Store>> stores_;
+};
+
+Registry& GetRegistry(const TF_Filesystem* filesystem) {
+  return *static_cast<Registry*>(filesystem->plugin_filesystem);
+}
+
+// Runs `f(store, path)` for the store and path that `uri` names.
+template <typename F>
+auto WithStore(const TF_Filesystem* filesystem, const char* uri, F&& f)
+    -> decltype(f(std::declval<fs::Store&>(), std::declval<const std::string&>())) {
+  auto resolved = GetRegistry(filesystem).Resolve(uri);
+  if (!resolved.ok()) return resolved.status();
+  return f(*resolved->first, resolved->second);
+}
+
+char* Strdup(const std::string& s) {
+  char* out = static_cast<char*>(std::malloc(s.size() + 1));
+  std::memcpy(out, s.c_str(), s.size() + 1);
+  return out;
+}
+
+// ---- random access files
+
+void RandomAccessCleanup(TF_RandomAccessFile* file) {
+  delete static_cast<fs::FileReader*>(file->plugin_file);
+}
+
+int64_t RandomAccessRead(const TF_RandomAccessFile* file, uint64_t offset, size_t n, char* buffer,
+                         TF_Status* status) {
+  auto* reader = static_cast<fs::FileReader*>(file->plugin_file);
+  int64_t read = 0;
+  absl::Status s =
+      reader->Read(static_cast<int64_t>(offset), static_cast<int64_t>(n), buffer, &read);
+  SetStatus(status, s);
+  if (!s.ok() && !absl::IsOutOfRange(s)) return -1;
+  return read;
+}
+
+// ---- writable files
+
+void WritableCleanup(TF_WritableFile* file) {
+  delete static_cast<fs::FileWriter*>(file->plugin_file);
+}
+
+void WritableAppend(const TF_WritableFile* file, const char* buffer, size_t n, TF_Status* status) {
+  SetStatus(
+      status,
+      static_cast<fs::FileWriter*>(file->plugin_file)->Append(buffer, static_cast<int64_t>(n)));
+}
+
+int64_t WritableTell(const TF_WritableFile* file, TF_Status* status) {
+  SetStatus(status, absl::OkStatus());
+  return static_cast<fs::FileWriter*>(file->plugin_file)->position();
+}
+
+void WritableFlush(const TF_WritableFile* file, TF_Status* status) {
+  SetStatus(status, static_cast<fs::FileWriter*>(file->plugin_file)->Flush());
+}
+
+void WritableClose(const TF_WritableFile* file, TF_Status* status) {
+  SetStatus(status, static_cast<fs::FileWriter*>(file->plugin_file)->Close());
+}
+
+// ---- filesystem
+
+void Init(TF_Filesystem* filesystem, TF_Status* status) {
+  filesystem->plugin_filesystem = new Registry();
+  SetStatus(status, absl::OkStatus());
+}
+
+void Cleanup(TF_Filesystem* filesystem) {
+  delete static_cast<Registry*>(filesystem->plugin_filesystem);
+}
+
+void NewRandomAccessFile(const TF_Filesystem* filesystem, const char* path,
+                         TF_RandomAccessFile* file, TF_Status* status) {
+  auto reader = WithStore(filesystem, path,
+                          [](fs::Store& store, const std::string& p) { return store.OpenRead(p); });
+  if (reader.ok()) file->plugin_file = reader->release();
+  SetStatus(status, reader.status());
+}
+
+void NewWritable(const TF_Filesystem* filesystem, const char* path, TF_WritableFile* file,
+                 TF_Status* status, bool append) {
+  auto writer = WithStore(filesystem, path, [append](fs::Store& store, const std::string& p) {
+    return store.OpenWrite(p, append);
+  });
+  if (writer.ok()) file->plugin_file = writer->release();
+  SetStatus(status, writer.status());
+}
+
+void NewWritableFile(const TF_Filesystem* filesystem, const char* path, TF_WritableFile* file,
+                     TF_Status* status) {
+  NewWritable(filesystem, path, file, status, false);
+}
+
+void NewAppendableFile(const TF_Filesystem* filesystem, const char* path, TF_WritableFile* file,
+                       TF_Status* status) {
+  NewWritable(filesystem, path, file, status, true);
+}
+
+template <absl::Status (fs::Store::*Method)(const std::string&)>
+void PathOp(const TF_Filesystem* filesystem, const char* path, TF_Status* status) {
+  SetStatus(status, WithStore(filesystem, path, [](fs::Store& store, const std::string& p) {
+              return (store.*Method)(p);
+            }));
+}
+
+void DeleteRecursively(const TF_Filesystem* filesystem, const char* path, uint64_t* undeleted_files,
+                       uint64_t* undeleted_dirs, TF_Status* status) {
+  *undeleted_files = 0;
+  *undeleted_dirs = 0;
+  absl::Status s = WithStore(filesystem, path, [](fs::Store& store, const std::string& p) {
+    return store.DeleteRecursively(p);
+  });
+  if (absl::IsNotFound(s)) *undeleted_dirs = 1;  // TensorFlow's convention for a missing root
+  SetStatus(status, s);
+}
+
+template <absl::Status (fs::Store::*Method)(const std::string&, const std::string&)>
+void TwoPathOp(const TF_Filesystem* filesystem, const char* src, const char* dst,
+               TF_Status* status) {
+  auto to = fs::ParseUri(dst, fs::DefaultHost(), fs::DefaultPort());
+  auto from = fs::ParseUri(src, fs::DefaultHost(), fs::DefaultPort());
+  if (!to.ok() || !from.ok()) {
+    SetStatus(status, to.ok() ? from.status() : to.status());
+    return;
+  }
+  if (to->host != from->host || to->port != from->port) {
+    SetStatus(status, absl::UnimplementedError(absl::StrCat("igfs: '", src, "' and '", dst,
+                                                            "' are on different servers")));
+    return;
+  }
+  std::string to_path = to->path;
+  SetStatus(status, WithStore(filesystem, src, [&](fs::Store& store, const std::string& p) {
+              return (store.*Method)(p, to_path);
+            }));
+}
+
+void PathExists(const TF_Filesystem* filesystem, const char* path, TF_Status* status) {
+  absl::Status s = WithStore(filesystem, path, [](fs::Store& store, const std::string& p) {
+    return store.Stat(p).status();
+  });
+  // As on a local disk, a path under a file simply does not exist.
+  if (absl::IsFailedPrecondition(s)) s = absl::NotFoundError(s.message());
+  SetStatus(status, s);
+}
+
+void Stat(const TF_Filesystem* filesystem, const char* path, TF_FileStatistics* stats,
+          TF_Status* status) {
+  auto entry = WithStore(filesystem, path,
+                         [](fs::Store& store, const std::string& p) { return store.Stat(p); });
+  if (entry.ok()) {
+    stats->length = entry->is_directory() ? 0 : entry->length;
+    stats->mtime_nsec = entry->mtime_ms * 1000000;
+    stats->is_directory = entry->is_directory();
+  }
+  SetStatus(status, entry.status());
+}
+
+bool IsDirectory(const TF_Filesystem* filesystem, const char* path, TF_Status* status) {
+  auto entry = WithStore(filesystem, path,
+                         [](fs::Store& store, const std::string& p) { return store.Stat(p); });
+  if (!entry.ok()) {
+    SetStatus(status, entry.status());
+    return false;
+  }
+  if (!entry->is_directory()) {
+    SetStatus(status,
+              absl::FailedPreconditionError(absl::StrCat("'", path, "' is not a directory")));
+    return false;
+  }
+  SetStatus(status, absl::OkStatus());
+  return true;
+}
+
+int64_t GetFileSize(const TF_Filesystem* filesystem, const char* path, TF_Status* status) {
+  auto entry = WithStore(filesystem, path,
+                         [](fs::Store& store, const std::string& p) { return store.Stat(p); });
+  if (!entry.ok()) {
+    SetStatus(status, entry.status());
+    return -1;
+  }
+  if (entry->is_directory()) {
+    SetStatus(status, absl::FailedPreconditionError(absl::StrCat("'", path, "' is a directory")));
+    return -1;
+  }
+  SetStatus(status, absl::OkStatus());
+  return entry->length;
+}
+
+char* TranslateName(const TF_Filesystem*, const char* uri) {
+  // Keep the authority (TensorFlow's default keeps only the path); normalize the path.
+  absl::string_view u(uri);
+  size_t scheme = u.find("://");
+  if (scheme == absl::string_view::npos) return Strdup(std::string(u));
+  size_t slash = u.find('/', scheme + 3);
+  std::string authority(u.substr(0, slash == absl::string_view::npos ? u.size() : slash));
+  auto path = fs::NormalizePath(slash == absl::string_view::npos ? "/" : u.substr(slash));
+  if (!path.ok()) return Strdup(std::string(u));
+  return Strdup(authority + *path);
+}
+
+int GetChildren(const TF_Filesystem* filesystem, const char* path, char*** entries,
+                TF_Status* status) {
+  auto listed = WithStore(filesystem, path,
+                          [](fs::Store& store, const std::string& p) { return store.List(p); });
+  SetStatus(status, listed.status());
+  if (!listed.ok()) return -1;
+  const int n = static_cast<int>(listed->size());
+  *entries = static_cast<char**>(std::calloc(n > 0 ? n : 1, sizeof(char*)));
+  for (int i = 0; i < n; ++i) (*entries)[i] = Strdup((*listed)[i].name);
+  return n;
+}
+
+}  // namespace
+
+void ProvideFilesystemSupportFor(TF_FilesystemPluginOps* ops, const char* uri) {
+  TF_SetFilesystemVersionMetadata(ops);
+  ops->scheme = Strdup(uri);
+
+  ops->random_access_file_ops =
+      static_cast<TF_RandomAccessFileOps*>(std::calloc(1, TF_RANDOM_ACCESS_FILE_OPS_SIZE));
+  ops->random_access_file_ops->cleanup = RandomAccessCleanup;
+  ops->random_access_file_ops->read = RandomAccessRead;
+
+  ops->writable_file_ops =
+      static_cast<TF_WritableFileOps*>(std::calloc(1, TF_WRITABLE_FILE_OPS_SIZE));
+  ops->writable_file_ops->cleanup = WritableCleanup;
+  ops->writable_file_ops->append = WritableAppend;
+  ops->writable_file_ops->tell = WritableTell;
+  ops->writable_file_ops->flush = WritableFlush;
+  ops->writable_file_ops->sync = WritableFlush;
+  ops->writable_file_ops->close = WritableClose;
+
+  ops->read_only_memory_region_ops = nullptr;
+
+  ops->filesystem_ops = static_cast<TF_FilesystemOps*>(std::calloc(1, TF_FILESYSTEM_OPS_SIZE));
+  TF_FilesystemOps* f = ops->filesystem_ops;
+  f->init = Init;
+  f->cleanup = Cleanup;
+  f->new_random_access_file = NewRandomAccessFile;
+  f->new_writable_file = NewWritableFile;
+  f->new_appendable_file = NewAppendableFile;
+  f->create_dir = PathOp<&fs::Store::CreateDir>;
+  f->recursively_create_dir = PathOp<&fs::Store::CreateDirs>;
+  f->delete_file = PathOp<&fs::Store::DeleteFile>;
+  f->delete_dir = PathOp<&fs::Store::DeleteDir>;
+  f->delete_recursively = DeleteRecursively;
+  f->rename_file = TwoPathOp<&fs::Store::Rename>;
+  f->copy_file = TwoPathOp<&fs::Store::Copy>;
+  f->path_exists = PathExists;
+  f->stat = Stat;
+  f->is_directory = IsDirectory;
+  f->get_file_size = GetFileSize;
+  f->translate_name = TranslateName;
+  f->get_children = GetChildren;
+}
+
+}  // namespace ignite_tf::tf_plugin
+
+extern "C" __attribute__((visibility("default"))) void TF_InitPlugin(
+    TF_FilesystemPluginInfo* info) {
+  using ignite_tf::tf_plugin::g_set_status;
+  // TensorFlow loaded its framework library before loading us; find TF_SetStatus there (or
+  // anywhere in the process for builds that export it globally).
+  void* framework = dlopen("libtensorflow_framework.so.2", RTLD_NOW | RTLD_NOLOAD);
+  if (framework != nullptr) {
+    g_set_status =
+        reinterpret_cast<ignite_tf::tf_plugin::SetStatusFn>(dlsym(framework, "TF_SetStatus"));
+  }
+  if (g_set_status == nullptr) {
+    g_set_status =
+        reinterpret_cast<ignite_tf::tf_plugin::SetStatusFn>(dlsym(RTLD_DEFAULT, "TF_SetStatus"));
+  }
+  info->plugin_memory_allocate = std::malloc;
+  info->plugin_memory_free = std::free;
+  info->num_schemes = 1;
+  info->ops = static_cast<TF_FilesystemPluginOps*>(
+      std::calloc(info->num_schemes, sizeof(TF_FilesystemPluginOps)));
+  ignite_tf::tf_plugin::ProvideFilesystemSupportFor(&info->ops[0], "igfs");
+}

@@ -1,0 +1,60 @@
+#include "core/fs/path.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace ignite_tf::fs {
+namespace {
+
+TEST(NormalizePathTest, CollapsesSlashesDotsAndTrailingSlash) {
+  EXPECT_EQ(*NormalizePath("a//b/./c/"), "/a/b/c");
+  EXPECT_EQ(*NormalizePath("/"), "/");
+  EXPECT_EQ(*NormalizePath(""), "/");
+  EXPECT_EQ(*NormalizePath("///x"), "/x");
+}
+
+TEST(NormalizePathTest, RefusesDotDotAndNul) {
+  EXPECT_TRUE(absl::IsInvalidArgument(NormalizePath("/a/../b").status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(NormalizePath(std::string("/a\0b", 4)).status()));
+}
+
+TEST(PathTest, ParentBaseNameAndIsUnder) {
+  EXPECT_EQ(ParentPath("/a/b"), "/a");
+  EXPECT_EQ(ParentPath("/a"), "/");
+  EXPECT_EQ(ParentPath("/"), "/");
+  EXPECT_EQ(BaseName("/a/b"), "b");
+  EXPECT_TRUE(IsUnder("/a/b", "/a"));
+  EXPECT_TRUE(IsUnder("/a", "/a"));
+  EXPECT_FALSE(IsUnder("/ab", "/a"));
+  EXPECT_TRUE(IsUnder("/x", "/"));
+}
+
+TEST(ParseUriTest, HostPortAndDefaults) {
+  Location loc = *ParseUri("igfs://node1:10900/ckpt//model", "localhost", 10800);
+  EXPECT_EQ(loc.host, "node1");
+  EXPECT_EQ(loc.port, 10900);
+  EXPECT_EQ(loc.path, "/ckpt/model");
+  loc = *ParseUri("igfs:///hello.txt", "h", 1234);
+  EXPECT_EQ(loc.host, "h");
+  EXPECT_EQ(loc.port, 1234);
+  EXPECT_EQ(loc.path, "/hello.txt");
+  loc = *ParseUri("igfs://node2", "h", 1234);
+  EXPECT_EQ(loc.host, "node2");
+  EXPECT_EQ(loc.port, 1234);
+  EXPECT_EQ(loc.path, "/");
+  loc = *ParseUri("igfs://[::1]:10801/x", "h", 1);
+  EXPECT_EQ(loc.host, "::1");
+  EXPECT_EQ(loc.port, 10801);
+  loc = *ParseUri("/bare/path", "h", 5);
+  EXPECT_EQ(loc.path, "/bare/path");
+}
+
+TEST(ParseUriTest, RefusesOtherSchemesAndBadPorts) {
+  EXPECT_TRUE(absl::IsInvalidArgument(ParseUri("s3://b/x", "h", 1).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(ParseUri("igfs://h:0/x", "h", 1).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(ParseUri("igfs://h:99999/x", "h", 1).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(ParseUri("igfs://h:ab/x", "h", 1).status()));
+}
+
+}  // namespace
+}  // namespace ignite_tf::fs

@@ -1,0 +1,146 @@
+"""The igfs fsspec filesystem (ignite_tf.fsspec) against a real Ignite node: open, ls, info, rm,
+mv, appends, flush visibility, errors, gc, and pandas.read_csv on igfs:// URLs."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+fsspec = pytest.importorskip("fsspec")
+
+from ignite_tf.errors import (  # noqa: E402
+    IgniteFileNotFoundError,
+    IgniteIsADirectoryError,
+    IgniteNotADirectoryError,
+)
+
+
+@pytest.fixture()
+def igfs(ignite_node):
+    fs = fsspec.filesystem(
+        "igfs", host=ignite_node.host, port=ignite_node.port, skip_instance_cache=True
+    )
+    root = f"/fsspec-{uuid.uuid4().hex[:8]}"
+    fs.makedirs(root)
+    yield fs, root
+    fs.rm(root, recursive=True)
+
+
+def test_entry_point_registers_the_protocol():
+    from ignite_tf.fsspec import IgfsFileSystem
+
+    assert fsspec.get_filesystem_class("igfs") is IgfsFileSystem
+
+
+def test_open_ls_info_rm_mv(ignite_node, igfs):
+    fs, root = igfs
+    url = f"igfs://{ignite_node.host}:{ignite_node.port}{root}/a.txt"
+    with fsspec.open(url, "wb") as f:
+        f.write(b"Hello, world!")
+    with fsspec.open(url, "rb") as f:
+        assert f.read() == b"Hello, world!"
+    fs.mkdir(f"{root}/sub")
+    assert fs.ls(root, detail=False) == [f"{root}/a.txt", f"{root}/sub"]
+    info = fs.info(f"{root}/a.txt")
+    assert info["type"] == "file" and info["size"] == 13 and info["name"] == f"{root}/a.txt"
+    assert fs.info(f"{root}/sub")["type"] == "directory"
+    assert fs.isdir(f"{root}/sub") and fs.isfile(f"{root}/a.txt")
+    fs.mv(f"{root}/a.txt", f"{root}/sub/b.txt")
+    assert not fs.exists(f"{root}/a.txt")
+    assert fs.cat(f"{root}/sub/b.txt") == b"Hello, world!"
+    fs.rm(f"{root}/sub/b.txt")
+    assert fs.ls(f"{root}/sub") == []
+    fs.rm(f"{root}/sub", recursive=True)
+    assert fs.ls(root) == []
+
+
+def test_mv_replaces_an_existing_file(igfs):
+    fs, root = igfs
+    fs.pipe(f"{root}/new", b"new content")
+    fs.pipe(f"{root}/old", b"old")
+    fs.mv(f"{root}/new", f"{root}/old")
+    assert fs.cat(f"{root}/old") == b"new content"
+    assert fs.ls(root, detail=False) == [f"{root}/old"]
+
+
+def test_append_and_flush_visibility(igfs):
+    fs, root = igfs
+    path = f"{root}/log.txt"
+    f = fs.open(path, "wb")
+    f.write(b"first ")
+    assert not fs.exists(path)  # nothing published before a flush or close
+    f.flush()
+    assert fs.cat(path) == b"first "  # flushed bytes are readable while open
+    f.write(b"second")
+    f.close()
+    with fs.open(path, "ab") as f:
+        f.write(b" third")
+    assert fs.cat(path) == b"first second third"
+
+
+def test_multi_block_file_and_ranges(ignite_node, igfs):
+    fs, root = igfs
+    small = fsspec.filesystem(
+        "igfs",
+        host=ignite_node.host,
+        port=ignite_node.port,
+        block_size=1000,
+        skip_instance_cache=True,
+    )
+    data = bytes(range(256)) * 40  # 10240 bytes: 11 blocks of 1000
+    small.pipe(f"{root}/blocks.bin", data)
+    assert fs.cat(f"{root}/blocks.bin") == data
+    assert fs.cat_file(f"{root}/blocks.bin", start=995, end=2010) == data[995:2010]
+    with fs.open(f"{root}/blocks.bin", "rb") as f:
+        f.seek(9000)
+        assert f.read() == data[9000:]
+
+
+def test_errors_are_os_errors(igfs):
+    fs, root = igfs
+    fs.pipe(f"{root}/file", b"x")
+    with pytest.raises(FileNotFoundError):
+        fs.info(f"{root}/missing")
+    with pytest.raises(IgniteFileNotFoundError):
+        fs.cat(f"{root}/missing")
+    with pytest.raises(NotADirectoryError):
+        fs.info(f"{root}/file/below")
+    with pytest.raises(IgniteNotADirectoryError):
+        fs.pipe(f"{root}/file/below", b"y")
+    with pytest.raises(IgniteIsADirectoryError):
+        fs.rm_file(root)
+    with pytest.raises(FileNotFoundError):
+        fs.pipe(f"{root}/no/such/dir/file", b"y")
+
+
+def test_unreachable_server_is_a_connection_error():
+    from ignite_tf.errors import IgniteConnectionError
+
+    with pytest.raises(IgniteConnectionError):
+        fsspec.filesystem("igfs", host="127.0.0.1", port=1, skip_instance_cache=True)
+
+
+def test_pandas_read_csv(ignite_node, igfs):
+    pd = pytest.importorskip("pandas")
+    fs, root = igfs
+    url = f"igfs://{ignite_node.host}:{ignite_node.port}{root}/table.csv"
+    pd.DataFrame(
+        {"id": [1, 2, 3], "name": ["WARM KITTY", "SOFT KITTY", "LITTLE BALL OF FUR"]}
+    ).to_csv(url, index=False)
+    df = pd.read_csv(url)
+    assert df["name"].tolist() == ["WARM KITTY", "SOFT KITTY", "LITTLE BALL OF FUR"]
+
+
+def test_gc_reclaims_blocks_of_abandoned_writers(ignite_node, igfs):
+    from ignite_tf import Client
+
+    fs, root = igfs
+    w = fs.store.open_write(f"{root}/abandoned")
+    w.write(b"z" * 3_000_000)  # two full blocks stored, never published
+    with Client(ignite_node.host, ignite_node.port) as client:
+        blocks_before = client.size(fs.store.blocks_cache)
+        stats = fs.gc(min_age_seconds=0)
+        assert stats["contents_removed"] >= 1 and stats["blocks_removed"] >= 2
+        assert client.size(fs.store.blocks_cache) <= blocks_before - 2
+    assert not fs.exists(f"{root}/abandoned")
