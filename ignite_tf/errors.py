@@ -15,6 +15,7 @@ __all__ = [
     "IgniteAuthenticationError",
     "IgniteConnectionError",
     "IgniteError",
+    "IgniteInsecureTLSWarning",
     "IgniteProtocolError",
     "IgniteSchemaError",
     "IgniteServerError",
@@ -67,3 +68,8 @@ class IgniteServerError(IgniteError):
 
 class IgniteValueError(IgniteError, ValueError):
     """An argument is invalid (e.g. a value that cannot be written to Ignite)."""
+
+
+class IgniteInsecureTLSWarning(UserWarning):
+    """A TLS connection was made without verifying the server certificate
+    (``tls_insecure_skip_verify=True``)."""
