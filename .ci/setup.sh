@@ -7,8 +7,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${IGNITE_TF_VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
 
-DEBIAN_PACKAGES=(build-essential cmake ninja-build pkg-config libabsl-dev libssl-dev
-                 libgtest-dev libgmock-dev clang-format openjdk-17-jdk-headless maven)
+# libssl-dev brings the static libssl.a/libcrypto.a the module links; openssl and the JDK's
+# keytool make the TLS test certificates; valgrind runs the TLS leak check.
+DEBIAN_PACKAGES=(build-essential cmake ninja-build pkg-config libabsl-dev libssl-dev openssl
+                 libgtest-dev libgmock-dev clang-format openjdk-17-jdk-headless maven valgrind)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do

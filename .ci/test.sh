@@ -24,4 +24,11 @@ status=0
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: that is a failure here" >&2
 fi
+
+echo "== TLS leak check: 1,000 TLS connect/handshake/close cycles under valgrind (minutes)"
+# tls_cycles was built with the C++ unit tests above; a missing binary fails the step.
+leak_status=0
+(cd "$ROOT/tests" && IGNITE_TF_TLS_CYCLES="$ROOT/build/cpp-tests/tls_cycles" \
+  "$VENV/bin/python" -m pytest -ra -m leak test_tls_leaks.py) || leak_status=$?
+[ "$status" -ne 0 ] || status=$leak_status
 exit "$status"

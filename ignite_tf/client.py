@@ -10,13 +10,15 @@ Works without TensorFlow::
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Union
 
 import numpy as np
 
-from ignite_tf.errors import IgniteValueError
+from ignite_tf.errors import IgniteInsecureTLSWarning, IgniteValueError
 
 try:
     from ignite_tf import _core
@@ -27,6 +29,10 @@ except ImportError as e:  # pragma: no cover - depends on how the package was in
     ) from e
 
 __all__ = ["Client", "RaggedColumn", "Scan", "SqlResult", "Column", "Schema"]
+
+
+def _path(value: str | os.PathLike[str] | None) -> str:
+    return os.fspath(value) if value else ""
 
 
 class RaggedColumn:
@@ -159,6 +165,22 @@ class Client:
         username, password: credentials when the cluster has authentication on.
         timeout: seconds to wait for any reply byte before failing (0 = forever).
         connect_timeout: seconds to wait for the TCP connection.
+        tls: connect over TLS. ``None`` (default): TLS when any option below is given.
+        ca_file: PEM file of the CA certificate(s) that signed the node's certificate; without
+            it (and ``ca_dir``) the system trust store is used.
+        ca_dir: a hashed directory of CA certificates (``openssl rehash``), instead or as well.
+        certfile: client certificate chain (PEM), for nodes with ``sslClientAuth``. It may also
+            hold the private key, as in TensorFlow's original ``certfile``.
+        keyfile: the client's private key (PEM) if it is not in ``certfile``.
+        cert_password: password of an encrypted private key.
+        tls_server_name: the name the node's certificate must carry (default: ``host``), also
+            sent as SNI; for nodes reached by an address their certificate does not name.
+        tls_insecure_skip_verify: accept any server certificate (self-signed test nodes only:
+            anyone on the network path can then read and change the traffic). Warns with
+            :class:`~ignite_tf.errors.IgniteInsecureTLSWarning`.
+
+    The server certificate is always verified otherwise (chain, expiry, and name), with TLS 1.2
+    or newer. Secrets (``password``, ``cert_password``) never appear in reprs or messages.
     """
 
     def __init__(
@@ -170,15 +192,71 @@ class Client:
         password: str | None = None,
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
+        tls: bool | None = None,
+        ca_file: str | os.PathLike[str] | None = None,
+        ca_dir: str | os.PathLike[str] | None = None,
+        certfile: str | os.PathLike[str] | None = None,
+        keyfile: str | os.PathLike[str] | None = None,
+        cert_password: str | None = None,
+        tls_server_name: str | None = None,
+        tls_insecure_skip_verify: bool = False,
     ) -> None:
-        self._native = _core.Client(
-            host, int(port), username or "", password or "", connect_timeout, timeout
-        )
+        tls_given = [
+            name
+            for name, value in (
+                ("ca_file", ca_file),
+                ("ca_dir", ca_dir),
+                ("certfile", certfile),
+                ("keyfile", keyfile),
+                ("cert_password", cert_password),
+                ("tls_server_name", tls_server_name),
+                ("tls_insecure_skip_verify", tls_insecure_skip_verify),
+            )
+            if value
+        ]
+        if tls is None:
+            tls = bool(tls_given)
+        elif not tls and tls_given:
+            raise IgniteValueError(f"tls=False contradicts the TLS options {', '.join(tls_given)}")
+        if tls and tls_insecure_skip_verify:
+            warnings.warn(
+                f"TLS to {host}:{port} without verifying the server certificate "
+                "(tls_insecure_skip_verify=True): anyone on the network path can impersonate the "
+                "node and read or change the data. Pass ca_file instead.",
+                IgniteInsecureTLSWarning,
+                stacklevel=2,
+            )
         self.host = host
         self.port = int(port)
+        self.tls = bool(tls)
+        self.username = username or None
+        self._native = _core.Client(
+            host,
+            self.port,
+            username or "",
+            password or "",
+            connect_timeout,
+            timeout,
+            tls=self.tls,
+            ca_file=_path(ca_file),
+            ca_dir=_path(ca_dir),
+            cert_file=_path(certfile),
+            key_file=_path(keyfile),
+            key_password=cert_password or "",
+            server_name=tls_server_name or "",
+            insecure_skip_verify=bool(tls_insecure_skip_verify),
+        )
 
     def __repr__(self) -> str:
-        return f"Client({self.host!r}, {self.port})"
+        extra = ", tls=True" if self.tls else ""
+        if self.username:
+            extra += f", username={self.username!r}"
+        return f"Client({self.host!r}, {self.port}{extra})"
+
+    @property
+    def tls_protocol(self) -> str | None:
+        """The TLS version in use (e.g. ``"TLSv1.3"``), or ``None`` over plain TCP."""
+        return self._native.tls_protocol or None
 
     def __enter__(self) -> Client:
         return self

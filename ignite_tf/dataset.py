@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ignite_tf.client import Client, RaggedColumn
-from ignite_tf.errors import IgniteError, IgniteSchemaError, IgniteValueError
+from ignite_tf.errors import IgniteSchemaError, IgniteValueError
 
 __all__ = ["IgniteDataset", "element_spec_for"]
 
@@ -120,6 +120,11 @@ def IgniteDataset(
     batch_size: int = 1024,
     timeout: float = 30.0,
     fields: list[str] | None = None,
+    tls: bool | None = None,
+    ca_file: str | None = None,
+    ca_dir: str | None = None,
+    tls_server_name: str | None = None,
+    tls_insecure_skip_verify: bool = False,
 ) -> Any:
     """Reads an Ignite cache as a ``tf.data.Dataset`` of ``{'key': ..., 'val': ...}`` elements.
 
@@ -134,16 +139,22 @@ def IgniteDataset(
         part: read only this partition index (-1 = all), e.g. one per worker.
         page_size: rows per network page.
         username, password: credentials when the cluster has authentication on.
-        certfile, keyfile, cert_password: TLS client certificate (not supported yet).
+        certfile, keyfile, cert_password: TLS client certificate chain (PEM; ``certfile`` may
+            hold the key too), its private key, and the key's password. Giving any turns TLS on.
         schema_host, schema_port: where to learn the element structure, if not host/port.
         batch_size: rows decoded per batch before TensorFlow splits them into elements.
         timeout: seconds to wait for any reply before failing.
         fields: value fields to read (``["label", "metadata.width"]``); others are not decoded
             and are absent from the elements. None reads every field.
+        tls, ca_file, ca_dir, tls_server_name, tls_insecure_skip_verify: TLS as in
+            :class:`ignite_tf.Client`; the server certificate is verified (against ``ca_file``
+            or the system trust store) unless ``tls_insecure_skip_verify=True``.
 
     Environment variables ``IGNITE_DATASET_CACHE_NAME``, ``_HOST``, ``_PORT``, ``_LOCAL``,
-    ``_PART``, ``_PAGE_SIZE``, ``_USERNAME`` and ``_PASSWORD`` override the arguments, as in the
-    original integration (e.g. each distributed-training worker sets its own ``_PART``).
+    ``_PART``, ``_PAGE_SIZE``, ``_USERNAME``, ``_PASSWORD``, ``_CERTFILE``, ``_KEYFILE`` and
+    ``_CERT_PASSWORD`` override the arguments, as in the original integration (e.g. each
+    distributed-training worker sets its own ``_PART``), and so do the new ``_CA_FILE``,
+    ``_CA_DIR`` and ``_TLS_SERVER_NAME``.
     """
     tf = _import_tf()
     cache_name = _env("CACHE_NAME", cache_name)
@@ -157,14 +168,24 @@ def IgniteDataset(
     certfile = _env("CERTFILE", certfile)
     keyfile = _env("KEYFILE", keyfile)
     cert_password = _env("CERT_PASSWORD", cert_password)
-    if certfile or keyfile or cert_password:
-        raise IgniteError(
-            "TLS connections (certfile/keyfile/cert_password) are not supported by this version "
-            "of ignite_tf yet; connect to a plain thin-client port"
-        )
+    ca_file = _env("CA_FILE", ca_file)
+    ca_dir = _env("CA_DIR", ca_dir)
+    tls_server_name = _env("TLS_SERVER_NAME", tls_server_name)
     if page_size <= 0 or batch_size <= 0:
         raise IgniteValueError("page_size and batch_size must be positive")
-    client_args = {"username": username, "password": password, "timeout": timeout}
+    client_args = {
+        "username": username,
+        "password": password,
+        "timeout": timeout,
+        "tls": tls,
+        "ca_file": ca_file,
+        "ca_dir": ca_dir,
+        "certfile": certfile,
+        "keyfile": keyfile,
+        "cert_password": cert_password,
+        "tls_server_name": tls_server_name,
+        "tls_insecure_skip_verify": tls_insecure_skip_verify,
+    }
 
     schema = _probe_schema(
         cache_name,

@@ -21,6 +21,7 @@ __all__ = [
     "IgniteFileSystemError",
     "IgniteIsADirectoryError",
     "IgniteNotADirectoryError",
+    "IgniteInsecureTLSWarning",
     "IgniteProtocolError",
     "IgniteSchemaError",
     "IgniteServerError",
@@ -97,3 +98,8 @@ class IgniteNotADirectoryError(IgniteFileSystemError, NotADirectoryError):
 
 class IgniteConflictError(IgniteError):
     """Another writer replaced, renamed or deleted the igfs file this one was writing."""
+
+
+class IgniteInsecureTLSWarning(UserWarning):
+    """A TLS connection was made without verifying the server certificate
+    (``tls_insecure_skip_verify=True``)."""

@@ -42,6 +42,7 @@ import shlex
 import shutil
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -50,7 +51,7 @@ import threading
 import time
 import weakref
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -500,26 +501,60 @@ def _recv_message(sock: socket.socket) -> bytes:
     return _recv_exact(sock, length)
 
 
-def probe_thin_client(host: str, port: int, timeout: float = 2.0) -> bool:
+def _handshake(username: str | None, password: str | None) -> bytes:
+    if username is None:
+        return _HANDSHAKE
+
+    def string(text: str) -> bytes:
+        data = text.encode("utf-8")
+        return b"\x09" + struct.pack("<i", len(data)) + data
+
+    payload = struct.pack("<bhhhb", 1, 1, 1, 0, 2) + string(username) + string(password or "")
+    return struct.pack("<i", len(payload)) + payload
+
+
+def probe_thin_client(
+    host: str,
+    port: int,
+    timeout: float = 2.0,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    server_hostname: str | None = None,
+    username: str | None = None,
+    password: str | None = None,
+) -> bool:
     """Tell whether a node at ``host:port`` serves thin clients.
 
     Sends a protocol 1.1.0 handshake and, once accepted, a ``CACHE_GET_NAMES``
     request, which succeeds only when the node's cache processor is up.
     Never raises for network errors; returns ``False`` instead.
+
+    Args:
+        ssl_context: wrap the connection in TLS with this context (for nodes
+            whose thin-client port has ``sslEnabled``).
+        server_hostname: the name to verify and send as SNI (default ``host``).
+        username, password: credentials, for nodes with authentication on.
     """
     try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
-            sock.sendall(_HANDSHAKE)
-            reply = _recv_message(sock)
-            if reply[:1] != b"\x01":
-                return False
-            sock.sendall(struct.pack("<ihq", 10, _OP_CACHE_GET_NAMES, 1))
-            reply = _recv_message(sock)
-            if len(reply) < 12:
-                return False
-            req_id, status = struct.unpack_from("<qi", reply)
-            return req_id == 1 and status == 0
-    except (OSError, ConnectionError, struct.error):
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            sock = raw
+            if ssl_context is not None:
+                sock = ssl_context.wrap_socket(raw, server_hostname=server_hostname or host)
+            try:
+                sock.sendall(_handshake(username, password))
+                reply = _recv_message(sock)
+                if reply[:1] != b"\x01":
+                    return False
+                sock.sendall(struct.pack("<ihq", 10, _OP_CACHE_GET_NAMES, 1))
+                reply = _recv_message(sock)
+                if len(reply) < 12:
+                    return False
+                req_id, status = struct.unpack_from("<qi", reply)
+                return req_id == 1 and status == 0
+            finally:
+                if sock is not raw:
+                    sock.close()
+    except (OSError, ConnectionError, struct.error, ValueError):
         return False
 
 
@@ -738,6 +773,12 @@ class IgniteNode:
             tail to stderr when :meth:`start` fails.
         env: environment of the java process (default: this one's, minus
             ``IGNITE_HOME`` so the node does not pick up a local install).
+        ready_probe: ``probe(host, port, timeout) -> bool`` that tells when the
+            node serves clients (default :func:`probe_thin_client`, a plain
+            handshake without credentials).  Nodes with TLS or authentication
+            need one that speaks their language, e.g.
+            ``functools.partial(probe_thin_client, ssl_context=ctx,
+            username="ignite", password="ignite")``.
     """
 
     def __init__(
@@ -760,6 +801,7 @@ class IgniteNode:
         keep_work_dir: bool = False,
         print_log_on_failure: bool = True,
         env: Mapping[str, str] | None = None,
+        ready_probe: Callable[[str, int, float], bool] | None = None,
     ) -> None:
         if region_max_size < 16 * 1024 * 1024:
             raise ValueError("region_max_size must be at least 16 MiB")
@@ -786,6 +828,7 @@ class IgniteNode:
         self._keep_work_dir = keep_work_dir
         self._print_log_on_failure = print_log_on_failure
         self._env = dict(env) if env is not None else None
+        self._ready_probe = ready_probe if ready_probe is not None else probe_thin_client
 
         self._work_dir: Path | None = None
         self._temp_work_dir = False
@@ -1049,7 +1092,7 @@ class IgniteNode:
             if code is not None:
                 return f"exited with code {code} during startup"
             now = time.monotonic()
-            if answered_at is None and probe_thin_client(self.host, self.port, 2.0):
+            if answered_at is None and self._ready_probe(self.host, self.port, 2.0):
                 answered_at = now
             if answered_at is not None and (
                 scanner.seen(_STARTED_MARKER) or now - answered_at > _STARTED_GRACE

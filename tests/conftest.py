@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import functools
 import socket
+import ssl
 import struct
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from tls_material import TlsMaterial, make_tls_material, tools_available
 
 from ignite_tf import CacheNotFoundError, Client
+from ignite_tf.testing import probe_thin_client
 
 # A test of these modules that runs longer than this is hung: dump every thread's stack and end
 # the run (the launcher's watchdog then stops the nodes) instead of blocking CI forever.
@@ -292,3 +297,101 @@ def closed_port() -> Iterator[int]:
 def wire() -> SimpleNamespace:
     """Helpers for fake endpoints: ``recv_exact``, ``recv_frame`` and ``send_frame``."""
     return SimpleNamespace(recv_exact=recv_exact, recv_frame=recv_frame, send_frame=send_frame)
+
+
+# --------------------------------------------------------------------------------------------
+# TLS and authentication nodes (tests/test_tls.py, tests/test_auth.py).
+
+SERVER_DIR = Path(__file__).resolve().parent / "server"
+# Small nodes: the test machines have two cores shared with everything else.
+SMALL_NODE = {"heap_options": ("-Xms128m", "-Xmx512m"), "region_max_size": 128 << 20}
+
+
+@pytest.fixture(scope="session")
+def tls_material(tmp_path_factory: pytest.TempPathFactory) -> TlsMaterial:
+    """CA, node and client keys and certificates, made for this session (see tls_material.py)."""
+    missing = tools_available()
+    if missing:
+        pytest.skip(f"cannot make TLS test certificates: {missing}")
+    return make_tls_material(tmp_path_factory.mktemp("tls"))
+
+
+def tls_context(material: TlsMaterial) -> ssl.SSLContext:
+    """A Python SSL context with the test CA and client certificate (for readiness probes)."""
+    context = ssl.create_default_context(cafile=str(material.ca))
+    context.load_cert_chain(str(material.client_cert), str(material.client_key))
+    return context
+
+
+def tls_probe(material: TlsMaterial, **credentials: str) -> Callable[[str, int, float], bool]:
+    """A readiness probe for a node whose thin-client port needs TLS with a client certificate
+    (and credentials, if given)."""
+    return functools.partial(probe_thin_client, ssl_context=tls_context(material), **credentials)
+
+
+def _thin_string(text: str) -> bytes:
+    data = text.encode()
+    return b"\x09" + struct.pack("<i", len(data)) + data
+
+
+def activate_cluster(
+    host: str,
+    port: int,
+    timeout: float,
+    *,
+    username: str,
+    password: str,
+    ssl_context: ssl.SSLContext | None = None,
+) -> bool:
+    """Sets the cluster state to ACTIVE over the thin-client protocol (OP_CLUSTER_CHANGE_STATE,
+    protocol 1.7.0 with the CLUSTER_STATES feature). A new cluster with native persistence starts
+    inactive and no tool for it ships with the server jars. Returns False on any failure."""
+    features = b"\x0c" + struct.pack("<i", 1) + bytes([1 << 2])  # byte[] with bit 2
+    payload = struct.pack("<bhhhb", 1, 1, 7, 0, 2) + features
+    payload += _thin_string(username) + _thin_string(password)
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            sock = ssl_context.wrap_socket(raw, server_hostname=host) if ssl_context else raw
+            sock.sendall(struct.pack("<i", len(payload)) + payload)
+            reply = recv_frame(sock)
+            if not reply or reply[:1] != b"\x01":
+                return False
+            request = struct.pack("<hqb", 5001, 1, 1)  # OP_CLUSTER_CHANGE_STATE, id 1, ACTIVE
+            sock.sendall(struct.pack("<i", len(request)) + request)
+            reply = recv_frame(sock)
+            if reply is None or len(reply) < 10:
+                return False
+            (flags,) = struct.unpack_from("<h", reply, 8)
+            return not flags & 0x01  # no error flag
+    except (OSError, struct.error, ValueError):
+        return False
+
+
+def activating_probe(
+    *, username: str, password: str, ssl_context: ssl.SSLContext | None = None
+) -> Callable[[str, int, float], bool]:
+    """Readiness for a persistent node with authentication: activate it, then the usual probe."""
+
+    def probe(host: str, port: int, timeout: float) -> bool:
+        credentials = {"username": username, "password": password, "ssl_context": ssl_context}
+        return activate_cluster(host, port, timeout, **credentials) and probe_thin_client(
+            host, port, timeout, **credentials
+        )
+
+    return probe
+
+
+def start_node(work_dir: Path, template: str, substitutions: dict[str, str], probe: Any) -> Any:
+    """Starts an IgniteNode from ``tests/server/<template>``; the caller stops it."""
+    from ignite_tf.testing import IgniteNode
+
+    node = IgniteNode(
+        config_template=SERVER_DIR / template,
+        substitutions=substitutions,
+        work_dir=work_dir,
+        ready_probe=probe,
+        print_log_on_failure=False,
+        **SMALL_NODE,
+    )
+    node.start()
+    return node

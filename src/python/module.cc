@@ -27,7 +27,9 @@ absl::Duration Seconds(double s) { return s <= 0 ? absl::InfiniteDuration() : ab
 class PyClient {
  public:
   PyClient(std::string host, int port, std::string username, std::string password,
-           double connect_timeout, double timeout) {
+           double connect_timeout, double timeout, bool tls, std::string ca_file,
+           std::string ca_dir, std::string cert_file, std::string key_file,
+           std::string key_password, std::string server_name, bool insecure_skip_verify) {
     ConnectionOptions options;
     options.host = std::move(host);
     options.port = port;
@@ -35,6 +37,14 @@ class PyClient {
     options.password = std::move(password);
     options.connect_timeout = Seconds(connect_timeout);
     options.io_timeout = Seconds(timeout);
+    options.tls.enabled = tls;
+    options.tls.ca_file = std::move(ca_file);
+    options.tls.ca_dir = std::move(ca_dir);
+    options.tls.cert_file = std::move(cert_file);
+    options.tls.key_file = std::move(key_file);
+    options.tls.key_password = std::move(key_password);
+    options.tls.server_name = std::move(server_name);
+    options.tls.insecure_skip_verify = insecure_skip_verify;
     py::gil_scoped_release release;
     client_ = ValueOrThrow(Client::Connect(options));
   }
@@ -114,9 +124,15 @@ PYBIND11_MODULE(_core, m) {
       .def("close", &PyBatchStream::Close);
 
   py::class_<PyClient>(m, "Client")
-      .def(py::init<std::string, int, std::string, std::string, double, double>(), py::arg("host"),
-           py::arg("port"), py::arg("username") = "", py::arg("password") = "",
-           py::arg("connect_timeout") = 10.0, py::arg("timeout") = 30.0)
+      .def(py::init<std::string, int, std::string, std::string, double, double, bool, std::string,
+                    std::string, std::string, std::string, std::string, std::string, bool>(),
+           py::arg("host"), py::arg("port"), py::arg("username") = "", py::arg("password") = "",
+           py::arg("connect_timeout") = 10.0, py::arg("timeout") = 30.0, py::arg("tls") = false,
+           py::arg("ca_file") = "", py::arg("ca_dir") = "", py::arg("cert_file") = "",
+           py::arg("key_file") = "", py::arg("key_password") = "", py::arg("server_name") = "",
+           py::arg("insecure_skip_verify") = false)
+      .def_property_readonly(
+          "tls_protocol", [](PyClient& self) { return self.client().connection()->tls_protocol(); })
       .def("close", &PyClient::Close)
       .def_property_readonly("protocol_version",
                              [](PyClient& self) {

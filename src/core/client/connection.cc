@@ -5,6 +5,7 @@
 #include "core/binary/type_codes.h"
 #include "core/common/error.h"
 #include "core/net/tcp_transport.h"
+#include "core/net/tls_transport.h"
 #include "core/wire/framing.h"
 
 namespace ignite_tf {
@@ -12,6 +13,7 @@ namespace {
 
 constexpr uint8_t kHandshakeCode = 1;
 constexpr uint8_t kThinClientCode = 2;
+constexpr int32_t kMaxHandshakeReply = 1 << 20;
 
 // Reads a typed string that may be null; error strings and handshake messages use it.
 absl::StatusOr<std::string> ReadNullableString(Reader& r) {
@@ -33,8 +35,13 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOpt
   tcp.io_timeout = options.io_timeout;
   ProtocolVersion version = options.version;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<TcpTransport> transport,
-                            TcpTransport::Connect(options.host, options.port, tcp));
+    std::unique_ptr<Transport> transport;
+    if (options.tls.enabled) {
+      IGNITE_ASSIGN_OR_RETURN(transport,
+                              TlsTransport::Connect(options.host, options.port, tcp, options.tls));
+    } else {
+      IGNITE_ASSIGN_OR_RETURN(transport, TcpTransport::Connect(options.host, options.port, tcp));
+    }
     std::unique_ptr<Connection> connection(new Connection(std::move(transport)));
     ProtocolVersion offer{0, 0, 0};
     absl::Status status = connection->Handshake(options, version, &offer);
@@ -71,7 +78,7 @@ absl::Status Connection::Handshake(const ConnectionOptions& options, const Proto
   }
   // One write: the server rejects a fragmented handshake.
   IGNITE_RETURN_IF_ERROR(transport_->WriteAll(frame.Finish()));
-  absl::StatusOr<std::vector<uint8_t>> reply = ReadFrame(*transport_, 1 << 20);
+  absl::StatusOr<std::vector<uint8_t>> reply = ReadHandshakeReply(options.tls.enabled);
   if (!reply.ok()) {
     return Annotate(reply.status(), absl::StrCat("handshake with ", peer()));
   }
@@ -123,6 +130,38 @@ absl::Status Connection::Handshake(const ConnectionOptions& options, const Proto
   return ProtocolError(absl::StrCat("handshake with ", peer(), " refused protocol ",
                                     version.ToString(), " (server offers ", offer->ToString(),
                                     "): ", message));
+}
+
+absl::StatusOr<std::vector<uint8_t>> Connection::ReadHandshakeReply(bool tls) {
+  if (tls) return ReadFrame(*transport_, kMaxHandshakeReply);
+  // Over plain TCP, tell a TLS port (or one that drops what is not TLS) from a broken server.
+  uint8_t prefix[4];
+  absl::Status status = transport_->ReadExact(absl::MakeSpan(prefix, 4));
+  if (!status.ok()) {
+    if (GetErrorKind(status) == ErrorKind::kConnection &&
+        status.code() != absl::StatusCode::kDeadlineExceeded) {
+      return ConnectionError(absl::StrCat(
+          status.message(),
+          ". If this thin-client port has TLS enabled (sslEnabled=true), connect with TLS "
+          "(tls=True, with ca_file and certfile as the node requires)"));
+    }
+    return status;
+  }
+  // A TLS record (alert 0x15 or handshake 0x16, version 3.x) where a reply should start.
+  if ((prefix[0] == 0x15 || prefix[0] == 0x16) && prefix[1] == 0x03 && prefix[2] <= 0x04) {
+    return TlsError(absl::StrCat("the server at ", peer(),
+                                 " answered in TLS: its thin-client port has TLS enabled; connect "
+                                 "with TLS (tls=True, with ca_file and certfile as it requires)"));
+  }
+  int32_t length = LoadUnaligned<int32_t>(prefix);
+  if (length <= 0 || length > kMaxHandshakeReply) {
+    return ProtocolError(absl::StrCat("the server at ", peer(),
+                                      " sent a message with invalid length ", length,
+                                      " (is this an Apache Ignite 2.x thin-client port?)"));
+  }
+  std::vector<uint8_t> payload(static_cast<size_t>(length));
+  IGNITE_RETURN_IF_ERROR(transport_->ReadExact(absl::MakeSpan(payload)));
+  return payload;
 }
 
 absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writer&)> write_body,

@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "core/client/protocol.h"
+#include "core/net/tls_transport.h"
 #include "core/net/transport.h"
 #include "core/wire/reader.h"
 #include "core/wire/writer.h"
@@ -26,6 +27,7 @@ struct ConnectionOptions {
   int port = 10800;
   std::string username;  // empty: no credentials sent
   std::string password;
+  TlsOptions tls;  // tls.enabled: TLS with the server certificate verified
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration io_timeout = absl::Seconds(30);
   ProtocolVersion version = kNewestVersion;  // the first version offered
@@ -50,6 +52,8 @@ class Connection {
 
   const ProtocolVersion& version() const { return version_; }
   const std::string& peer() const { return transport_->peer(); }
+  // "TLSv1.3" and the like over TLS; empty over plain TCP.
+  std::string tls_protocol() const { return transport_->tls_protocol(); }
   // Node id from the handshake (protocol 1.4+); empty before that.
   const std::vector<uint8_t>& node_id() const { return node_id_; }
   bool broken() const;
@@ -70,6 +74,8 @@ class Connection {
   // Returns the server's counter-offer in `*offer` when it proposes another version.
   absl::Status Handshake(const ConnectionOptions& options, const ProtocolVersion& version,
                          ProtocolVersion* offer);
+  // The handshake reply; over plain TCP it recognizes a server that speaks TLS.
+  absl::StatusOr<std::vector<uint8_t>> ReadHandshakeReply(bool tls);
 
   mutable absl::Mutex mu_;
   std::unique_ptr<Transport> transport_;

@@ -61,6 +61,10 @@ absl::Status ProtocolError(absl::string_view message) {
   return MakeError(absl::StatusCode::kDataLoss, ErrorKind::kProtocol, message);
 }
 
+absl::Status TlsError(absl::string_view message) {
+  return MakeError(absl::StatusCode::kUnavailable, ErrorKind::kTls, message);
+}
+
 absl::Status SchemaError(absl::string_view message) {
   return MakeError(absl::StatusCode::kInvalidArgument, ErrorKind::kSchema, message);
 }

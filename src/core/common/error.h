@@ -35,6 +35,7 @@ absl::Status MakeError(absl::StatusCode code, ErrorKind kind, absl::string_view 
 absl::Status ConnectionError(absl::string_view message);
 absl::Status TimeoutError(absl::string_view message);
 absl::Status ProtocolError(absl::string_view message);
+absl::Status TlsError(absl::string_view message);
 absl::Status SchemaError(absl::string_view message);
 absl::Status UnsupportedError(absl::string_view message);
 

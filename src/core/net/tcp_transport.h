@@ -32,12 +32,16 @@ class TcpTransport final : public Transport {
   void Close() override;
   const std::string& peer() const override { return peer_; }
 
- private:
-  TcpTransport(int fd, std::string peer, absl::Duration io_timeout)
-      : fd_(fd), peer_(std::move(peer)), io_timeout_(io_timeout) {}
+  // The connected non-blocking socket (-1 once closed), for a TLS layer on top of it.
+  int fd() const { return fd_; }
+  absl::Duration io_timeout() const { return io_timeout_; }
 
   // Waits until the socket is ready for `events` (POLLIN/POLLOUT) or the timeout passes.
   absl::Status WaitFor(short events, const char* what);
+
+ private:
+  TcpTransport(int fd, std::string peer, absl::Duration io_timeout)
+      : fd_(fd), peer_(std::move(peer)), io_timeout_(io_timeout) {}
 
   int fd_;
   std::string peer_;

@@ -33,6 +33,9 @@ class Transport {
 
   // "host:port" as the user named it, for messages.
   virtual const std::string& peer() const = 0;
+
+  // The TLS version in use ("TLSv1.3"), or empty for a plain connection.
+  virtual std::string tls_protocol() const { return std::string(); }
 };
 
 }  // namespace ignite_tf

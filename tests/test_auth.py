@@ -1,0 +1,151 @@
+"""Username/password authentication against real nodes with ``authenticationEnabled``
+(tests/server/auth.xml; TLS and authentication together with tests/server/tls.xml).
+
+Authentication needs native persistence: the nodes keep their data in their work directory and
+are activated on start. The first start creates the user ``ignite`` / ``ignite``; a second user
+is created with SQL ``CREATE USER``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import activating_probe, raises_within, start_node, tls_context, unique_name
+from tls_material import TlsMaterial
+
+from ignite_tf import Client, IgniteAuthenticationError, IgniteTLSError
+
+pytestmark = pytest.mark.usefixtures("hang_guard")
+
+FAST = 15.0
+ADMIN = {"username": "ignite", "password": "ignite"}
+READER = {"username": "reader", "password": "Reader-Secret-7"}
+
+
+def create_reader(client: Client) -> None:
+    # Quoted: an unquoted name would be upper-cased.
+    client.sql(f"CREATE USER \"{READER['username']}\" WITH PASSWORD '{READER['password']}'")
+
+
+@pytest.fixture(scope="module")
+def auth_node(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    node = start_node(
+        tmp_path_factory.mktemp("auth-node"),
+        "auth.xml",
+        {},
+        activating_probe(**ADMIN),
+    )
+    try:
+        with Client(node.host, node.port, **ADMIN) as admin:
+            create_reader(admin)
+        yield node
+    finally:
+        node.stop()
+
+
+@pytest.fixture(scope="module")
+def auth_cache(auth_node: Any) -> str:
+    name = unique_name("AUTH_CACHE")
+    with Client(auth_node.host, auth_node.port, **ADMIN) as admin:
+        admin.create_cache(name)
+        admin.put_all(name, [(i, f"row {i}") for i in range(50)])
+    return name
+
+
+def test_default_user_reads_a_cache(auth_node, auth_cache) -> None:
+    with Client(auth_node.host, auth_node.port, **ADMIN) as c:
+        assert c.size(auth_cache) == 50
+        rows = sum(len(b["key"]) for b in c.scan(auth_cache))
+        assert rows == 50
+
+
+def test_user_created_with_sql_reads_a_cache(auth_node, auth_cache) -> None:
+    with Client(auth_node.host, auth_node.port, **READER) as c:
+        assert c.get(auth_cache, 7) == "row 7"
+        assert repr(c) == f"Client('127.0.0.1', {auth_node.port}, username='reader')"
+        assert READER["password"] not in repr(c) + str(vars(c))
+
+
+@pytest.mark.parametrize(
+    "credentials, what",
+    [
+        pytest.param(
+            {"username": "reader", "password": "Wrong-Secret-1"},
+            "user 'reader'",
+            id="wrong-password",
+        ),
+        pytest.param(
+            {"username": "nobody", "password": "Some-Secret-2"}, "user 'nobody'", id="unknown-user"
+        ),
+        pytest.param({}, "requires a username and password", id="no-credentials"),
+    ],
+)
+def test_refused_credentials(auth_node, credentials, what) -> None:
+    err = raises_within(
+        IgniteAuthenticationError,
+        lambda: Client(auth_node.host, auth_node.port, timeout=10, **credentials),
+        FAST,
+    )
+    msg = str(err)
+    assert "authentication failed" in msg and auth_node.address in msg and what in msg
+    if credentials:
+        assert credentials["password"] not in msg
+
+
+@pytest.mark.tensorflow
+def test_dataset_credentials_from_the_environment(auth_node, auth_cache, monkeypatch) -> None:
+    pytest.importorskip("tensorflow")
+    from ignite_tf import IgniteDataset
+
+    monkeypatch.setenv("IGNITE_DATASET_USERNAME", READER["username"])
+    monkeypatch.setenv("IGNITE_DATASET_PASSWORD", READER["password"])
+    ds = IgniteDataset(auth_cache, host=auth_node.host, port=auth_node.port)
+    assert sorted(int(e["key"]) for e in ds) == list(range(50))
+    monkeypatch.setenv("IGNITE_DATASET_PASSWORD", "Wrong-Secret-3")
+    with pytest.raises(IgniteAuthenticationError) as info:
+        IgniteDataset(auth_cache, host=auth_node.host, port=auth_node.port)
+    assert "Wrong-Secret-3" not in str(info.value)
+
+
+# --------------------------------------------------------------------------------------------
+# TLS and authentication together
+
+
+def test_tls_and_authentication_together(tls_material: TlsMaterial, tmp_path) -> None:
+    m = tls_material
+    node = start_node(
+        tmp_path / "tls-auth",
+        "tls.xml",
+        m.node_substitutions(authentication=True),
+        activating_probe(ssl_context=tls_context(m), **ADMIN),
+    )
+    try:
+        tls = {"ca_file": m.ca, "certfile": m.client_combined, "cert_password": m.key_password}
+        with Client(node.host, node.port, timeout=10, **tls, **ADMIN) as admin:
+            assert admin.tls_protocol
+            create_reader(admin)
+            name = unique_name("TLS_AUTH")
+            admin.create_cache(name)
+            admin.put_all(name, [(i, float(i)) for i in range(30)])
+        with Client(node.host, node.port, timeout=10, **tls, **READER) as reader:
+            total = sum(float(b["val"].sum()) for b in reader.scan(name))
+            assert total == sum(range(30))
+            text = repr(reader) + str(vars(reader))
+            assert READER["password"] not in text and m.key_password not in text
+        # Wrong password over TLS: the TLS layer is fine, authentication refuses.
+        wrong = {"username": "reader", "password": "Wrong-Secret-4"}
+        err = raises_within(
+            IgniteAuthenticationError,
+            lambda: Client(node.host, node.port, timeout=10, **tls, **wrong),
+            FAST,
+        )
+        assert "Wrong-Secret-4" not in str(err)
+        # Right password, no client certificate: the TLS layer refuses first.
+        raises_within(
+            IgniteTLSError,
+            lambda: Client(node.host, node.port, ca_file=m.ca, timeout=10, **READER),
+            FAST,
+        )
+    finally:
+        node.stop()

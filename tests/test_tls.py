@@ -1,0 +1,377 @@
+"""TLS against real Ignite nodes whose thin-client port has ``sslEnabled`` (tests/server/tls.xml),
+with keys and certificates made for the session (tls_material.py).
+
+Every refusal must be an ``IgniteTLSError`` (or the stated error) that says what to do, within
+the timeout; secrets never appear in messages or reprs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import start_node, tls_probe, unique_name
+from tls_material import TlsMaterial
+
+from ignite_tf import (
+    Client,
+    IgniteConnectionError,
+    IgniteInsecureTLSWarning,
+    IgniteTLSError,
+    IgniteValueError,
+)
+
+pytestmark = pytest.mark.usefixtures("hang_guard")
+
+FAST = 15.0  # seconds within which a refusal from a local node must arrive
+
+
+@pytest.fixture(scope="module")
+def tls_node(tls_material: TlsMaterial, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A node with TLS on its thin-client port and client certificates required."""
+    node = start_node(
+        tmp_path_factory.mktemp("tls-node"),
+        "tls.xml",
+        tls_material.node_substitutions(),
+        tls_probe(tls_material),
+    )
+    try:
+        yield node
+    finally:
+        node.stop()
+
+
+def tls_args(m: TlsMaterial, **overrides: Any) -> dict[str, Any]:
+    args = {"ca_file": m.ca, "certfile": m.client_cert, "keyfile": m.client_key, "timeout": 10}
+    args.update(overrides)
+    return {k: v for k, v in args.items() if v is not None}
+
+
+@pytest.fixture
+def tls_cache(tls_node: Any, tls_material: TlsMaterial) -> Any:
+    """A cache on the TLS node with rows 0..99 -> {'x': float(i)}-like doubles."""
+    name = unique_name("TLS_CACHE")
+    with Client(tls_node.host, tls_node.port, **tls_args(tls_material)) as c:
+        c.create_cache(name)
+        c.put_all(name, [(i, float(i) * 1.5) for i in range(100)])
+    yield name
+    with Client(tls_node.host, tls_node.port, **tls_args(tls_material)) as c:
+        c.destroy_cache(name)
+
+
+def read_all(client: Client, cache: str) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for batch in client.scan(cache, page_size=17):
+        out.update(zip(batch["key"].tolist(), batch["val"].tolist()))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Reading over TLS
+
+
+def test_scan_over_tls_with_a_client_certificate(tls_node, tls_material, tls_cache) -> None:
+    with Client(tls_node.host, tls_node.port, **tls_args(tls_material)) as c:
+        assert c.tls_protocol in ("TLSv1.2", "TLSv1.3")
+        assert read_all(c, tls_cache) == {i: i * 1.5 for i in range(100)}
+
+
+@pytest.mark.parametrize("layout", ["separate-keyfile", "one-pem-with-cert-and-key"])
+def test_encrypted_key_with_its_password(tls_node, tls_material, tls_cache, layout) -> None:
+    m = tls_material
+    if layout == "separate-keyfile":
+        args = tls_args(m, keyfile=m.client_key_encrypted, cert_password=m.key_password)
+    else:  # the original certfile: certificate and encrypted key in one file
+        args = tls_args(m, certfile=m.client_combined, keyfile=None, cert_password=m.key_password)
+    with Client(tls_node.host, tls_node.port, **args) as c:
+        assert len(read_all(c, tls_cache)) == 100
+        assert m.key_password not in repr(c)
+
+
+def test_the_name_to_verify_can_be_given(tls_node, tls_material, tls_cache) -> None:
+    # The certificate names localhost and 127.0.0.1: both ways of reaching it verify.
+    with Client("localhost", tls_node.port, **tls_args(tls_material)) as c:
+        assert c.size(tls_cache) == 100
+    args = tls_args(tls_material, tls_server_name="localhost")
+    with Client("127.0.0.1", tls_node.port, **args) as c:
+        assert c.size(tls_cache) == 100
+
+
+def test_tls_options_turn_tls_on_and_contradictions_are_refused(tls_node, tls_material) -> None:
+    with pytest.raises(IgniteValueError, match="tls=False"):
+        Client(tls_node.host, tls_node.port, tls=False, ca_file=tls_material.ca)
+
+
+def test_reprs_show_no_secrets(tls_node, tls_material) -> None:
+    m = tls_material
+    args = tls_args(m, keyfile=m.client_key_encrypted, cert_password=m.key_password)
+    with Client(tls_node.host, tls_node.port, **args) as c:
+        text = repr(c) + str(vars(c))
+    assert "tls=True" in repr(c)
+    assert m.key_password not in text
+
+
+# --------------------------------------------------------------------------------------------
+# Refusals: a clear exception within the timeout, never a hang
+
+
+def refusal(fn, expected=IgniteTLSError) -> str:
+    from conftest import raises_within
+
+    return str(raises_within(expected, fn, FAST))
+
+
+def test_server_certificate_from_an_unknown_ca(tls_node, tls_material) -> None:
+    args = tls_args(tls_material, ca_file=tls_material.other_ca)
+    msg = refusal(lambda: Client(tls_node.host, tls_node.port, **args))
+    assert "not signed by a trusted CA" in msg and "ca_file" in msg
+    assert tls_node.address in msg
+
+
+def test_no_ca_file_uses_the_system_store_which_does_not_know_the_test_ca(
+    tls_node, tls_material
+) -> None:
+    args = tls_args(tls_material, ca_file=None)
+    msg = refusal(lambda: Client(tls_node.host, tls_node.port, **args))
+    assert "not signed by a trusted CA" in msg
+
+
+def test_hostname_mismatch(tls_node, tls_material) -> None:
+    args = tls_args(tls_material, tls_server_name="db.example.com")
+    msg = refusal(lambda: Client(tls_node.host, tls_node.port, **args))
+    assert "not valid for 'db.example.com'" in msg
+    assert "DNS:localhost" in msg and "IP:127.0.0.1" in msg  # what the certificate does name
+    assert "tls_server_name" in msg
+
+
+def test_wrong_key_password(tls_node, tls_material) -> None:
+    secret = "not-the-key-password"
+    args = tls_args(tls_material, keyfile=tls_material.client_key_encrypted, cert_password=secret)
+    msg = refusal(lambda: Client(tls_node.host, tls_node.port, **args))
+    assert "wrong cert_password" in msg
+    assert secret not in msg and tls_material.key_password not in msg
+
+
+def test_encrypted_key_without_a_password(tls_node, tls_material) -> None:
+    args = tls_args(tls_material, keyfile=tls_material.client_key_encrypted)
+    msg = refusal(lambda: Client(tls_node.host, tls_node.port, **args))
+    assert "is encrypted" in msg and "cert_password" in msg
+
+
+def test_missing_client_certificate_when_the_node_requires_one(tls_node, tls_material) -> None:
+    args = tls_args(tls_material, certfile=None, keyfile=None)
+    msg = refusal(lambda: Client(tls_node.host, tls_node.port, **args))
+    assert "requires a client certificate" in msg and "certfile" in msg
+
+
+def test_client_certificate_from_an_unknown_ca(tls_node, tls_material) -> None:
+    m = tls_material
+    args = tls_args(m, certfile=m.stranger_cert, keyfile=m.stranger_key)
+    msg = refusal(lambda: Client(tls_node.host, tls_node.port, **args))
+    assert "rejected the client certificate" in msg
+
+
+def test_missing_certificate_file(tls_node, tls_material, tmp_path) -> None:
+    args = tls_args(tls_material, certfile=tmp_path / "nope.pem")
+    msg = refusal(lambda: Client(tls_node.host, tls_node.port, **args))
+    assert "nope.pem" in msg
+
+
+def test_plain_client_against_the_tls_port(tls_node) -> None:
+    msg = refusal(lambda: Client(tls_node.host, tls_node.port, timeout=5), IgniteConnectionError)
+    assert "TLS" in msg and tls_node.address in msg
+
+
+def test_tls_client_against_a_plain_port(ignite_node, tls_material) -> None:
+    msg = refusal(lambda: Client(ignite_node.host, ignite_node.port, **tls_args(tls_material)))
+    assert "sslEnabled" in msg and ignite_node.address in msg
+
+
+def test_tls_client_against_a_silent_plain_endpoint_times_out_clearly(
+    fake_server, tls_material
+) -> None:
+    def silent(conn) -> None:
+        while conn.recv(4096):
+            pass
+
+    server = fake_server(silent)
+    args = tls_args(tls_material, timeout=2)
+    msg = refusal(lambda: Client(server.host, server.port, **args))
+    assert "no TLS answer" in msg and "sslEnabled" in msg
+
+
+def test_tls_client_against_an_endpoint_answering_in_plain_text(fake_server, tls_material) -> None:
+    def plain(conn) -> None:
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+        while conn.recv(4096):
+            pass
+
+    server = fake_server(plain)
+    msg = refusal(lambda: Client(server.host, server.port, **tls_args(tls_material)))
+    assert "does not speak TLS" in msg
+
+
+# --------------------------------------------------------------------------------------------
+# Nodes with other certificates
+
+
+def test_expired_server_certificate(ignite_node_factory, tls_material, tmp_path) -> None:
+    m = tls_material
+    node = start_node(
+        tmp_path / "expired",
+        "tls.xml",
+        m.node_substitutions(key_store=m.expired_jks, client_auth=False),
+        ready_probe_insecure(),
+    )
+    ignite_node_factory.nodes.append(node)  # stopped with the factory's nodes
+    msg = refusal(lambda: Client(node.host, node.port, ca_file=m.ca, timeout=10))
+    assert "has expired" in msg and "2020" in msg
+
+
+def test_verification_off_works_against_a_self_signed_node_and_warns(
+    ignite_node_factory, tls_material, tmp_path
+) -> None:
+    m = tls_material
+    node = start_node(
+        tmp_path / "self-signed",
+        "tls.xml",
+        m.node_substitutions(key_store=m.self_signed_jks, client_auth=False),
+        ready_probe_insecure(),
+    )
+    ignite_node_factory.nodes.append(node)
+    # Verified, it is refused ...
+    msg = refusal(lambda: Client(node.host, node.port, tls=True, timeout=10))
+    assert "not signed by a trusted CA" in msg
+    # ... trusting its certificate explicitly works ...
+    with Client(node.host, node.port, ca_file=m.dir / "self-signed.pem", timeout=10) as c:
+        assert c.tls_protocol
+    # ... and so does turning verification off, loudly.
+    with pytest.warns(IgniteInsecureTLSWarning, match="without verifying the server certificate"):
+        c = Client(node.host, node.port, tls_insecure_skip_verify=True, timeout=10)
+    with c:
+        name = unique_name("INSECURE")
+        c.create_cache(name)
+        c.put(name, 1, "one")
+        assert c.get(name, 1) == "one"
+
+
+def ready_probe_insecure() -> Any:
+    import functools
+    import ssl
+
+    from ignite_tf.testing import probe_thin_client
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return functools.partial(probe_thin_client, ssl_context=context)
+
+
+# --------------------------------------------------------------------------------------------
+# tf.data over TLS, with TensorFlow imported before and after ignite_tf (TensorFlow carries
+# BoringSSL under OpenSSL's symbol names; ours must stay apart). Each order runs in a fresh
+# interpreter so that the import order is real.
+
+_DATASET_SCRIPT = textwrap.dedent(
+    """
+    import json, os, sys
+    order = sys.argv[1]
+    if order == "tensorflow-first":
+        import tensorflow as tf
+        import ignite_tf
+    else:
+        import ignite_tf
+        from ignite_tf import Client
+        # A TLS connection before TensorFlow is even loaded.
+        c = Client(os.environ["HOST"], int(os.environ["PORT"]), ca_file=os.environ["CA"],
+                   certfile=os.environ["CERT"], keyfile=os.environ["KEY"])
+        c.close()
+        import tensorflow as tf
+    ds = ignite_tf.IgniteDataset(os.environ["CACHE"], host=os.environ["HOST"],
+                                 port=int(os.environ["PORT"]), ca_file=os.environ["CA"],
+                                 **json.loads(os.environ["EXTRA"]))
+    rows = {int(e["key"]): float(e["val"]) for e in ds}
+    print(json.dumps({"rows": len(rows), "sum": sum(rows.values()),
+                      "first": sys.modules.get("tensorflow") is not None}))
+    """
+)
+
+
+@pytest.mark.tensorflow
+@pytest.mark.parametrize("order", ["tensorflow-first", "ignite_tf-first"])
+def test_dataset_over_tls_with_either_import_order(
+    order, tls_node, tls_material, tls_cache, tmp_path
+) -> None:
+    pytest.importorskip("tensorflow")
+    m = tls_material
+    env = dict(os.environ)
+    env.update(
+        HOST=tls_node.host,
+        PORT=str(tls_node.port),
+        CACHE=tls_cache,
+        CA=str(m.ca),
+        CERT=str(m.client_cert),
+        KEY=str(m.client_key),
+        TF_CPP_MIN_LOG_LEVEL="2",
+    )
+    if order == "tensorflow-first":
+        # The original's environment overrides carry the client certificate.
+        env.update(
+            IGNITE_DATASET_CERTFILE=str(m.client_combined),
+            IGNITE_DATASET_CERT_PASSWORD=m.key_password,
+            EXTRA="{}",
+        )
+    else:
+        env["EXTRA"] = json.dumps(
+            {
+                "certfile": str(m.client_cert),
+                "keyfile": str(m.client_key_encrypted),
+                "cert_password": m.key_password,
+            }
+        )
+    proc = subprocess.run(
+        [sys.executable, "-c", _DATASET_SCRIPT, order],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["rows"] == 100
+    assert result["sum"] == pytest.approx(sum(i * 1.5 for i in range(100)))
+
+
+# --------------------------------------------------------------------------------------------
+# OpenSSL stays private to the module
+
+
+def test_the_module_exports_no_openssl_symbols() -> None:
+    nm = shutil.which("nm")
+    if nm is None:
+        pytest.skip("nm (binutils) is not installed")
+    from ignite_tf import _core
+
+    module = Path(_core.__file__)
+    exported = subprocess.run(
+        [nm, "-D", "--defined-only", str(module)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    leaked = [
+        s
+        for s in exported
+        if s.startswith(("SSL_", "EVP_", "OPENSSL_", "CRYPTO_", "X509", "BIO_", "ERR_", "TLS"))
+    ]
+    assert not leaked, leaked[:20]
+    needed = subprocess.run(
+        ["readelf", "-d", str(module)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "libssl" not in needed and "libcrypto" not in needed  # linked in, not loaded
