@@ -29,7 +29,7 @@ from ignite_tf.errors import (
 
 if TYPE_CHECKING:
     from ignite_tf.client import Client, RaggedColumn, Scan, SqlResult
-    from ignite_tf.dataset import IgniteDataset
+    from ignite_tf.dataset import IgniteDataset, SqlDataset
     from ignite_tf.igfs import register_tensorflow_plugin
 
 __version__ = "0.1.0"
@@ -53,6 +53,7 @@ __all__ = [
     "IgniteValueError",
     "RaggedColumn",
     "Scan",
+    "SqlDataset",
     "SqlResult",
     "register_tensorflow_plugin",
 ]
@@ -66,6 +67,7 @@ _LAZY = {
     "Scan": "ignite_tf.client",
     "SqlResult": "ignite_tf.client",
     "IgniteDataset": "ignite_tf.dataset",
+    "SqlDataset": "ignite_tf.dataset",
     "register_tensorflow_plugin": "ignite_tf.igfs",
 }
 

@@ -336,6 +336,42 @@ class Client:
         )
         return SqlResult(list(columns), list(rows))
 
+    def sql_batches(
+        self,
+        query: str,
+        args: Iterable[Any] = (),
+        *,
+        schema: str = "PUBLIC",
+        page_size: int = 1024,
+        batch_size: int = 1024,
+        prefetch: int = 2,
+        distributed_joins: bool = False,
+        local: bool = False,
+        timeout_ms: int = 0,
+    ) -> Scan:
+        """Runs a SQL query and yields its rows as batches of column arrays, like :meth:`scan`.
+
+        >>> for batch in client.sql_batches("SELECT label, pixels FROM images WHERE split = ?",
+        ...                                 ["train"]):
+        ...     batch["LABEL"], batch["PIXELS"]        # column names as the server reports them
+
+        Column types come from the first non-null value of each column in the first page; a
+        SQL NULL reads as 0, ``b""`` or an empty list.
+        """
+        return Scan(
+            self._native.sql_scan(
+                query,
+                tuple(args),
+                schema,
+                page_size=int(page_size),
+                distributed_joins=bool(distributed_joins),
+                local=bool(local),
+                timeout_ms=int(timeout_ms),
+                min_batch_rows=int(batch_size),
+                prefetch=int(prefetch),
+            )
+        )
+
     def scan(
         self,
         cache_name: str,

@@ -16,7 +16,7 @@ import numpy as np
 from ignite_tf.client import Client, RaggedColumn
 from ignite_tf.errors import IgniteSchemaError, IgniteValueError
 
-__all__ = ["IgniteDataset", "element_spec_for"]
+__all__ = ["IgniteDataset", "SqlDataset", "element_spec_for"]
 
 # Column dtype names (as the core reports them) to TensorFlow dtypes, as the original mapped
 # them: byte->uint8, short->int16, int->int32, long->int64, float->float32, double->float64,
@@ -196,8 +196,34 @@ def IgniteDataset(
         client_args,
         fields,
     )
-    leaves = [leaf for tree in schema for leaf in _leaves(tree)]
 
+    def open_scan(client: Client) -> Any:
+        return client.scan(
+            cache_name,
+            page_size=page_size,
+            partition=part,
+            local=local,
+            batch_size=batch_size,
+            fields=fields,
+        )
+
+    key_tree, val_tree = schema
+    return _dataset_over(
+        tf,
+        (key_tree, val_tree),
+        lambda: Client(host, port, **client_args),
+        open_scan,
+        lambda build: {"key": build(key_tree), "val": build(val_tree)},
+    )
+
+
+def _dataset_over(tf: Any, trees: Any, connect: Any, open_scan: Any, element: Any) -> Any:
+    """A tf.data.Dataset over the batches of `open_scan(client)`, one element per row.
+
+    `trees` are the schema trees whose leaves are columns; `element(build)` makes an element
+    from them (`build(tree)` turns a tree into tensors).
+    """
+    leaves = [leaf for tree in trees for leaf in _leaves(tree)]
     signature = {}
     for path, dtype, is_list in leaves:
         signature[path] = tf.TensorSpec([None], getattr(tf, _TF_DTYPES[dtype]))
@@ -206,15 +232,8 @@ def IgniteDataset(
 
     def batches():
         # Runs on each iteration: its own connection and cursor, closed when iteration stops.
-        with Client(host, port, **client_args) as client:
-            scan = client.scan(
-                cache_name,
-                page_size=page_size,
-                partition=part,
-                local=local,
-                batch_size=batch_size,
-                fields=fields,
-            )
+        with connect() as client:
+            scan = open_scan(client)
             try:
                 for batch in scan:
                     flat = {}
@@ -239,8 +258,7 @@ def IgniteDataset(
                 )
             return flat[path]
 
-        key_tree, val_tree = schema
-        return {"key": build(key_tree), "val": build(val_tree)}
+        return element(build)
 
     def densify(element: Any) -> Any:
         # After unbatch, a row of a ragged column is an ordinary 1-D tensor; say so in the spec.
@@ -253,3 +271,63 @@ def IgniteDataset(
     if any(is_list for _, _, is_list in leaves):
         dataset = dataset.map(densify)
     return dataset
+
+
+def SqlDataset(
+    query: str,
+    args: Any = (),
+    host: str = "localhost",
+    port: int = 10800,
+    *,
+    schema: str = "PUBLIC",
+    page_size: int = 1024,
+    batch_size: int = 1024,
+    distributed_joins: bool = False,
+    local: bool = False,
+    timeout: float = 30.0,
+    **client_options: Any,
+) -> Any:
+    """Runs a SQL query on the cluster and reads its rows as a ``tf.data.Dataset`` of
+    ``{column: tensor}`` elements, so filtering, joins and projection happen on the server.
+
+    >>> ds = SqlDataset("SELECT label, pixels FROM images WHERE split = ?", ["train"])
+    >>> for row in ds.take(1):
+    ...     print(row["LABEL"], row["PIXELS"])    # column names as the server reports them
+
+    Column types come from each column's first non-null value in the first page (the same
+    mapping as IgniteDataset); SQL NULLs read as 0, ``b""`` or an empty list. The query runs
+    once to learn the columns and again on every iteration. ``client_options`` are
+    :class:`ignite_tf.Client` options (username, password, TLS).
+    """
+    tf = _import_tf()
+    if page_size <= 0 or batch_size <= 0:
+        raise IgniteValueError("page_size and batch_size must be positive")
+    args = tuple(args)
+
+    def connect() -> Client:
+        return Client(host, port, timeout=timeout, **client_options)
+
+    def open_scan(client: Client) -> Any:
+        return client.sql_batches(
+            query,
+            args,
+            schema=schema,
+            page_size=page_size,
+            batch_size=batch_size,
+            distributed_joins=distributed_joins,
+            local=local,
+        )
+
+    with connect() as client:
+        scan = open_scan(client)
+        try:
+            trees = scan.schema
+        finally:
+            scan.close()
+    if trees is None:
+        # No rows: the columns' types are unknown, but the dataset is simply empty.
+        raise IgniteSchemaError(
+            f"the query returned no rows on {host}:{port}, so its column types are unknown: {query}"
+        )
+    _, columns = trees
+    return _dataset_over(tf, (columns,), connect, open_scan, lambda build: build(columns))

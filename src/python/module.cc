@@ -256,6 +256,34 @@ PYBIND11_MODULE(_core, m) {
           py::arg("page_size") = 1024, py::arg("max_rows") = 0,
           py::arg("distributed_joins") = false, py::arg("local") = false, py::arg("timeout_ms") = 0)
       .def(
+          "sql_scan",
+          [](PyClient& self, const std::string& sql, py::iterable args, const std::string& schema,
+             int page_size, bool distributed_joins, bool local, int64_t timeout_ms,
+             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields) {
+            SqlQuery query;
+            query.sql = sql;
+            for (py::handle a : args) query.args.push_back(ToValue(a, "SQL argument"));
+            query.schema = schema;
+            query.page_size = page_size;
+            query.distributed_joins = distributed_joins;
+            query.local = local;
+            query.timeout_ms = timeout_ms;
+            StreamOptions options;
+            options.min_batch_rows = min_batch_rows;
+            options.prefetch_batches = prefetch;
+            options.fields = std::move(fields);
+            std::unique_ptr<BatchStream> stream;
+            {
+              py::gil_scoped_release release;
+              stream = ValueOrThrow(BatchStream::OpenSql(self.client(), query, options));
+            }
+            return std::make_unique<PyBatchStream>(std::move(stream));
+          },
+          py::arg("sql"), py::arg("args") = py::tuple(), py::arg("schema") = "PUBLIC",
+          py::arg("page_size") = 1024, py::arg("distributed_joins") = false,
+          py::arg("local") = false, py::arg("timeout_ms") = 0, py::arg("min_batch_rows") = 1024,
+          py::arg("prefetch") = 2, py::arg("fields") = std::vector<std::string>())
+      .def(
           "scan",
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,
              int64_t min_batch_rows, int prefetch, std::vector<std::string> fields) {

@@ -41,7 +41,37 @@ void FormatUuid(uint64_t most, uint64_t least, char* out) {
 
 BatchBuilder::BatchBuilder(RowSchema schema, std::shared_ptr<TypeResolver> types)
     : schema_(std::move(schema)), types_(std::move(types)) {
+  for (const std::string& name : schema_.sql_columns) {
+    sql_columns_.push_back(schema_.value.Child(name));
+  }
   ResetColumns();
+}
+
+absl::Status BatchBuilder::AppendSqlRows(absl::Span<const uint8_t> buffer, size_t begin, size_t end,
+                                         int32_t rows, int64_t first_row) {
+  absl::Span<const uint8_t> page = buffer.subspan(0, end);
+  size_t pos = begin;
+  for (int32_t i = 0; i < rows; ++i) {
+    current_row_ = first_row + i;
+    for (size_t c = 0; c < sql_columns_.size(); ++c) {
+      const SchemaNode* column = sql_columns_[c];
+      auto row_error = [&](const absl::Status& s) {
+        return Annotate(s, absl::StrCat("row ", current_row_));
+      };
+      if (column != nullptr) {
+        if (absl::Status s = DecodeNode(*column, page, pos, 0); !s.ok()) return row_error(s);
+      }
+      absl::StatusOr<size_t> next = SkipValue(page, pos, schema_.sql_columns[c]);
+      if (!next.ok()) return row_error(next.status());
+      pos = *next;
+    }
+    ++num_rows_;
+  }
+  if (pos != end) {
+    return ProtocolError(
+        absl::StrCat("SQL page has ", end - pos, " unexpected bytes after its ", rows, " rows"));
+  }
+  return absl::OkStatus();
 }
 
 void BatchBuilder::ResetColumns() {

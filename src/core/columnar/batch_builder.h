@@ -30,6 +30,10 @@ class BatchBuilder {
   absl::Status AppendRows(absl::Span<const uint8_t> buffer, size_t begin, size_t end, int32_t rows,
                           int64_t first_row);
 
+  // Appends SQL result rows: one value per column of schema().sql_columns, in query order.
+  absl::Status AppendSqlRows(absl::Span<const uint8_t> buffer, size_t begin, size_t end,
+                             int32_t rows, int64_t first_row);
+
   int64_t num_rows() const { return num_rows_; }
   // Hands out the columns built so far and starts a new batch.
   Batch Finish();
@@ -69,6 +73,7 @@ class BatchBuilder {
   void ResetColumns();
 
   RowSchema schema_;
+  std::vector<const SchemaNode*> sql_columns_;  // by query column index
   std::shared_ptr<TypeResolver> types_;
   std::vector<Column> columns_;
   int64_t num_rows_ = 0;

@@ -24,6 +24,17 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
   return stream;
 }
 
+absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::OpenSql(Client& client,
+                                                                  const SqlQuery& query,
+                                                                  const StreamOptions& options) {
+  std::unique_ptr<BatchStream> stream(new BatchStream());
+  stream->types_ = client.types();
+  stream->options_ = options;
+  IGNITE_ASSIGN_OR_RETURN(stream->sql_cursor_, client.Sql(query));
+  stream->worker_ = std::thread([s = stream.get()] { s->Run(); });
+  return stream;
+}
+
 BatchStream::~BatchStream() {
   {
     absl::MutexLock lock(&mu_);
@@ -67,11 +78,22 @@ absl::Status BatchStream::Produce() {
       absl::MutexLock lock(&mu_);
       if (stop_) return absl::OkStatus();
     }
-    IGNITE_ASSIGN_OR_RETURN(std::optional<Page> page, cursor_->NextPage());
+    IGNITE_ASSIGN_OR_RETURN(std::optional<Page> page,
+                            sql_cursor_ != nullptr ? sql_cursor_->NextPage() : cursor_->NextPage());
     if (!page.has_value()) break;
     if (page->row_count == 0) {
       if (!page->more) break;
       continue;
+    }
+    if (builder_ == nullptr && sql_cursor_ != nullptr) {
+      IGNITE_ASSIGN_OR_RETURN(auto rows, sql_cursor_->DecodeRows(*page));
+      IGNITE_ASSIGN_OR_RETURN(RowSchema inferred,
+                              InferSqlSchema(sql_cursor_->columns(), rows, types_.get()));
+      IGNITE_ASSIGN_OR_RETURN(RowSchema schema, SelectFields(inferred, options_.fields));
+      builder_ = std::make_unique<BatchBuilder>(schema, types_);
+      absl::MutexLock lock(&mu_);
+      schema_ = std::move(schema);
+      schema_known_ = true;
     }
     if (builder_ == nullptr) {
       // Learn the schema from the first row, as the original integration did.
@@ -86,8 +108,13 @@ absl::Status BatchStream::Produce() {
       schema_ = std::move(schema);
       schema_known_ = true;
     }
-    IGNITE_RETURN_IF_ERROR(builder_->AppendRows(page->bytes(), page->rows_begin, page->rows_end,
-                                                page->row_count, rows_seen));
+    if (sql_cursor_ != nullptr) {
+      IGNITE_RETURN_IF_ERROR(builder_->AppendSqlRows(page->bytes(), page->rows_begin,
+                                                     page->rows_end, page->row_count, rows_seen));
+    } else {
+      IGNITE_RETURN_IF_ERROR(builder_->AppendRows(page->bytes(), page->rows_begin, page->rows_end,
+                                                  page->row_count, rows_seen));
+    }
     rows_seen += page->row_count;
     if (builder_->num_rows() >= options_.min_batch_rows || !page->more) {
       if (!Push(std::optional<Batch>(builder_->Finish()))) return absl::OkStatus();

@@ -37,6 +37,10 @@ class BatchStream {
   static absl::StatusOr<std::unique_ptr<BatchStream>> Open(Client& client, const std::string& cache,
                                                            const StreamOptions& options,
                                                            std::optional<RowSchema> schema);
+  // The same over the rows of a SQL fields query: one column per result column, its type from
+  // the first non-null value of the first page. options.scan is unused.
+  static absl::StatusOr<std::unique_ptr<BatchStream>> OpenSql(Client& client, const SqlQuery& query,
+                                                              const StreamOptions& options);
   ~BatchStream();
 
   // The next batch, nullopt at the end, or the error that stopped the scan.
@@ -53,6 +57,7 @@ class BatchStream {
 
   std::shared_ptr<TypeResolver> types_;
   std::unique_ptr<ScanCursor> cursor_;
+  std::unique_ptr<SqlCursor> sql_cursor_;
   StreamOptions options_;
   std::unique_ptr<BatchBuilder> builder_;
 

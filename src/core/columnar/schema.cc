@@ -63,6 +63,7 @@ const SchemaNode* SchemaNode::Child(absl::string_view child_name) const {
 RowSchema& RowSchema::operator=(const RowSchema& other) {
   key = other.key;
   value = other.value;
+  sql_columns = other.sql_columns;
   Index();
   return *this;
 }
@@ -72,7 +73,9 @@ namespace {
 void IndexNode(SchemaNode& node, const std::string& path, RowSchema& schema) {
   node.path = path;
   if (node.is_struct) {
-    for (SchemaNode& child : node.children) IndexNode(child, path + "." + child.name, schema);
+    for (SchemaNode& child : node.children) {
+      IndexNode(child, path.empty() ? child.name : path + "." + child.name, schema);
+    }
     return;
   }
   node.column = static_cast<int>(schema.leaves.size());
@@ -321,6 +324,45 @@ absl::StatusOr<RowSchema> InferSchema(const Value& key, const Value& value, Type
   RowSchema schema;
   IGNITE_ASSIGN_OR_RETURN(schema.key, InferNode(key, "key", "key", types, 0));
   IGNITE_ASSIGN_OR_RETURN(schema.value, InferNode(value, "val", "val", types, 0));
+  schema.Index();
+  return schema;
+}
+
+absl::StatusOr<RowSchema> InferSqlSchema(const std::vector<std::string>& columns,
+                                         const std::vector<std::vector<Value>>& rows,
+                                         TypeResolver* types) {
+  RowSchema schema;
+  schema.key.name = "key";
+  schema.key.kind = NodeKind::kStruct;
+  schema.key.is_struct = true;
+  schema.value.name = "";
+  schema.value.kind = NodeKind::kStruct;
+  schema.value.is_struct = true;
+  for (size_t c = 0; c < columns.size(); ++c) {
+    for (size_t d = 0; d < c; ++d) {
+      if (columns[d] == columns[c]) {
+        return SchemaError(absl::StrCat("the query returns two columns named ", columns[c],
+                                        "; give them distinct names with AS"));
+      }
+    }
+    const Value* sample = nullptr;
+    for (const auto& row : rows) {
+      if (c < row.size() && !row[c].is_null()) {
+        sample = &row[c];
+        break;
+      }
+    }
+    if (sample == nullptr) {
+      return SchemaError(absl::StrCat("column ", columns[c],
+                                      " is NULL in every row of the first page, so its type is "
+                                      "unknown; CAST it or filter the NULLs out"));
+    }
+    IGNITE_ASSIGN_OR_RETURN(SchemaNode node, InferNode(*sample, columns[c], columns[c], types, 0));
+    schema.value.children.push_back(std::move(node));
+  }
+  std::sort(schema.value.children.begin(), schema.value.children.end(),
+            [](const SchemaNode& a, const SchemaNode& b) { return a.name < b.name; });
+  schema.sql_columns = columns;
   schema.Index();
   return schema;
 }

@@ -62,6 +62,9 @@ struct SchemaNode {
 struct RowSchema {
   SchemaNode key;
   SchemaNode value;
+  // SQL results: the query's columns in order, each a child of `value` (whose name is empty, so
+  // column paths are the column names); `key` has no children. Empty for cache scans.
+  std::vector<std::string> sql_columns;
   std::vector<std::string> column_paths;  // "key", "val.metadata.label", ...
   std::vector<const SchemaNode*> leaves;  // by column index; points into key/value
 
@@ -86,6 +89,12 @@ bool IsScalarCode(int32_t code);
 // Infers a schema from one decoded row, the way the original integration did from its first
 // row. `types` fills in fields that are null or absent in this row from binary type metadata.
 absl::StatusOr<RowSchema> InferSchema(const Value& key, const Value& value, TypeResolver* types);
+
+// A schema for SQL result rows from the first page's values: each column's type comes from its
+// first non-null value.
+absl::StatusOr<RowSchema> InferSqlSchema(const std::vector<std::string>& columns,
+                                         const std::vector<std::vector<Value>>& rows,
+                                         TypeResolver* types);
 
 // Keeps the key and only the named fields of the value: "NAME" or "metadata.label" (paths below
 // `val`; an object keeps all its fields when named itself). An unknown name is a schema error
