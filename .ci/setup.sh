@@ -8,7 +8,8 @@ VENV="${IGNITE_TF_VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
 
 DEBIAN_PACKAGES=(build-essential cmake ninja-build pkg-config libabsl-dev libssl-dev
-                 libgtest-dev libgmock-dev clang-format openjdk-17-jdk-headless maven)
+                 libgtest-dev libgmock-dev clang-format clang libclang-rt-14-dev
+                 openjdk-17-jdk-headless maven)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
