@@ -8,9 +8,11 @@ VENV="${IGNITE_TF_VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
 
 # libssl-dev brings the static libssl.a/libcrypto.a the module links; openssl and the JDK's
-# keytool make the TLS test certificates; valgrind runs the TLS leak check.
+# keytool make the TLS test certificates; valgrind runs the TLS leak check; clang and its
+# runtime build the fuzzers.
 DEBIAN_PACKAGES=(build-essential cmake ninja-build pkg-config libabsl-dev libssl-dev openssl
-                 libgtest-dev libgmock-dev clang-format openjdk-17-jdk-headless maven valgrind)
+                 libgtest-dev libgmock-dev clang-format clang libclang-rt-14-dev
+                 openjdk-17-jdk-headless maven valgrind)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do

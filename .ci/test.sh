@@ -17,6 +17,9 @@ cmake -S "$ROOT" -B "$ROOT/build/cpp-tests" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
 cmake --build "$ROOT/build/cpp-tests"
 (cd "$ROOT/build/cpp-tests" && ctest --output-on-failure)
 
+echo "== Fuzzers (libFuzzer, ASan + UBSan) over the seed corpus captured from a real node"
+bash "$ROOT/.ci/fuzz.sh" "${IGNITE_TF_FUZZ_SECONDS:-60}"
+
 echo "== Python tests against real Ignite nodes"
 # Run from a neutral directory so the installed package (with its compiled module) is tested.
 status=0

@@ -310,8 +310,9 @@ py::object FromValue(const Value& v) {
       return py::module_::import("uuid").attr("UUID")(py::str(text));
     }
     case kTimestamp: {
-      int64_t ns = v.integer * 1000000 + v.integer2;
-      return py::module_::import("numpy").attr("datetime64")(py::int_(ns), "ns");
+      // Python integers: a timestamp beyond int64 nanoseconds is NumPy's OverflowError, not UB.
+      py::object ns = py::int_(v.integer) * py::int_(1000000) + py::int_(v.integer2);
+      return py::module_::import("numpy").attr("datetime64")(ns, "ns");
     }
     case kTime: {
       int64_t ms = v.integer;

@@ -41,7 +41,18 @@ std::string DecimalToString(int32_t scale, absl::Span<const uint8_t> signed_magn
   std::string digits = MagnitudeDigits(std::move(magnitude));
   if (digits == "0") negative = false;
   std::string out;
-  if (scale <= 0) {
+  // The zeros the plain form needs beyond the digits. The scale is any int32 on the wire, so a
+  // plain string could need gigabytes; past a bound, write Java's scientific form instead
+  // (BigDecimal.toString: "1.5E+2147483647"), which is as exact and as parseable.
+  const int64_t padding =
+      scale <= 0 ? (digits == "0" ? 0 : -int64_t{scale})
+                 : std::max<int64_t>(0, int64_t{scale} + 1 - static_cast<int64_t>(digits.size()));
+  if (padding > kMaxDecimalPlainPadding) {
+    const int64_t exponent = static_cast<int64_t>(digits.size()) - 1 - int64_t{scale};
+    out = digits.substr(0, 1);
+    if (digits.size() > 1) absl::StrAppend(&out, ".", absl::string_view(digits).substr(1));
+    absl::StrAppend(&out, "E", exponent >= 0 ? "+" : "", exponent);
+  } else if (scale <= 0) {
     out = digits;
     if (digits != "0") out.append(static_cast<size_t>(-static_cast<int64_t>(scale)), '0');
   } else {

@@ -13,7 +13,11 @@
 
 namespace ignite_tf {
 
-// "-123.45" for scale 2 and magnitude 12345 with the sign bit set (BigDecimal.toPlainString).
+// Zeros DecimalToString writes out at most; beyond, it uses scientific notation.
+inline constexpr int64_t kMaxDecimalPlainPadding = 1000;
+
+// "-123.45" for scale 2 and magnitude 12345 with the sign bit set (BigDecimal.toPlainString), or
+// "-1.2345E-5000" when the plain form would need more than kMaxDecimalPlainPadding zeros.
 std::string DecimalToString(int32_t scale, absl::Span<const uint8_t> signed_magnitude);
 
 struct EncodedDecimal {

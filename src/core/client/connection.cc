@@ -29,6 +29,30 @@ absl::StatusOr<std::string> ReadNullableString(Reader& r) {
 
 }  // namespace
 
+absl::StatusOr<ReplyHeader> ParseReplyHeader(absl::Span<const uint8_t> frame,
+                                             const ProtocolVersion& version) {
+  Reader r(frame);
+  ReplyHeader header;
+  IGNITE_ASSIGN_OR_RETURN(header.request_id, r.ReadInt64());
+  if (version.AtLeast(1, 4, 0)) {
+    IGNITE_ASSIGN_OR_RETURN(int16_t flags, r.ReadInt16());
+    if (flags & 0x02) {  // affinity topology changed: its version follows
+      IGNITE_RETURN_IF_ERROR(r.Skip(12));
+    }
+    if (flags & 0x01) {
+      IGNITE_ASSIGN_OR_RETURN(header.status, r.ReadInt32());
+      if (header.status == kStatusSuccess) header.status = kStatusFailed;
+    }
+  } else {
+    IGNITE_ASSIGN_OR_RETURN(header.status, r.ReadInt32());
+  }
+  if (header.status != kStatusSuccess) {
+    IGNITE_ASSIGN_OR_RETURN(header.error_message, ReadNullableString(r));
+  }
+  header.body_offset = r.position();
+  return header;
+}
+
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& options) {
   TcpOptions tcp;
   tcp.connect_timeout = options.connect_timeout;
@@ -192,37 +216,16 @@ absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writ
 
   Response response;
   response.frame = std::move(*reply);
-  Reader r(response.frame);
-  absl::StatusOr<int64_t> id = r.ReadInt64();
-  if (!id.ok()) return fail(id.status());
-  if (*id != request_id) {
-    return fail(
-        ProtocolError(absl::StrCat("reply carries request id ", *id, ", expected ", request_id)));
+  absl::StatusOr<ReplyHeader> header = ParseReplyHeader(response.frame, version_);
+  if (!header.ok()) return fail(header.status());
+  if (header->request_id != request_id) {
+    return fail(ProtocolError(
+        absl::StrCat("reply carries request id ", header->request_id, ", expected ", request_id)));
   }
-  int32_t status = kStatusSuccess;
-  if (version_.AtLeast(1, 4, 0)) {
-    absl::StatusOr<int16_t> flags = r.ReadInt16();
-    if (!flags.ok()) return fail(flags.status());
-    if (*flags & 0x02) {  // affinity topology changed: its version follows
-      if (absl::Status s = r.Skip(12); !s.ok()) return fail(s);
-    }
-    if (*flags & 0x01) {
-      absl::StatusOr<int32_t> st = r.ReadInt32();
-      if (!st.ok()) return fail(st.status());
-      status = *st;
-      if (status == kStatusSuccess) status = kStatusFailed;
-    }
-  } else {
-    absl::StatusOr<int32_t> st = r.ReadInt32();
-    if (!st.ok()) return fail(st.status());
-    status = *st;
+  if (header->status != kStatusSuccess) {
+    return ServerError(header->status, header->error_message, peer(), operation);
   }
-  if (status != kStatusSuccess) {
-    absl::StatusOr<std::string> message = ReadNullableString(r);
-    if (!message.ok()) return fail(message.status());
-    return ServerError(status, *message, peer(), operation);
-  }
-  response.body_offset = r.position();
+  response.body_offset = header->body_offset;
   return response;
 }
 

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "core/client/protocol.h"
 #include "core/net/tls_transport.h"
 #include "core/net/transport.h"
@@ -39,6 +40,19 @@ struct Response {
   size_t body_offset = 0;
   Reader body() const { return Reader(frame, body_offset); }
 };
+
+// What precedes a reply's body: the echoed request id and, for a failed request, the server's
+// status and message. `version` decides the layout (flags header from 1.4.0 on).
+struct ReplyHeader {
+  int64_t request_id = 0;
+  int32_t status = 0;  // kStatusSuccess, or the server's non-zero status
+  std::string error_message;
+  size_t body_offset = 0;  // where the body starts (only meaningful on success)
+};
+
+// Parses the header of a reply frame (the payload after its length prefix).
+absl::StatusOr<ReplyHeader> ParseReplyHeader(absl::Span<const uint8_t> frame,
+                                             const ProtocolVersion& version);
 
 class Connection {
  public:

@@ -423,7 +423,14 @@ absl::Status BatchBuilder::DecodeScalar(const SchemaNode& node, absl::Span<const
     }
     case kTimestamp: {
       if (left < 12) return Truncated(node, pos);
-      int64_t nanos = LoadUnaligned<int64_t>(p) * 1000000 + LoadUnaligned<int32_t>(p + 8);
+      const int64_t ms = LoadUnaligned<int64_t>(p);
+      int64_t nanos = 0;
+      if (__builtin_mul_overflow(ms, int64_t{1000000}, &nanos) ||
+          __builtin_add_overflow(nanos, int64_t{LoadUnaligned<int32_t>(p + 8)}, &nanos)) {
+        return SchemaError(absl::StrCat(node.path, ": timestamp of ", ms,
+                                        " ms since the epoch does not fit int64 nanoseconds "
+                                        "(years 1678 to 2261)"));
+      }
       column.data->Push<int64_t>(nanos);
       return absl::OkStatus();
     }

@@ -17,12 +17,16 @@ absl::StatusOr<std::vector<uint8_t>> ReadFrame(Transport& transport, int64_t max
                                       " sent a message with invalid length ", length,
                                       " (is this an Apache Ignite 2.x thin-client port?)"));
   }
-  constexpr size_t kChunk = size_t{64} << 20;
+  // Grow with what has arrived: start small and at most double, so a corrupt length costs no
+  // more memory than the bytes the peer really sends (a 6-byte message used to cost 64 MiB).
+  constexpr size_t kFirstChunk = size_t{64} << 10;
+  constexpr size_t kMaxChunk = size_t{64} << 20;
   std::vector<uint8_t> payload;
   size_t total = static_cast<size_t>(length);
   size_t done = 0;
   while (done < total) {
-    size_t target = std::min(total, done + kChunk);
+    size_t chunk = std::clamp(done, kFirstChunk, kMaxChunk);
+    size_t target = std::min(total, done + chunk);
     payload.resize(target);
     IGNITE_RETURN_IF_ERROR(
         transport.ReadExact(absl::MakeSpan(payload.data() + done, target - done)));

@@ -27,6 +27,19 @@ TEST(DecimalTest, LargeMagnitudes) {
   EXPECT_EQ(DecimalToString(10, Bytes{0x81, 0, 0, 0, 0, 0, 0, 0, 0}), "-1844674407.3709551616");
 }
 
+// Found by page_decoder_fuzzer: any int32 scale is valid on the wire, and the plain form of
+// 1E-845873155 took an 845 MB string. Beyond 1000 padding zeros the text is scientific instead.
+TEST(DecimalTest, HugeScalesUseScientificNotation) {
+  EXPECT_EQ(DecimalToString(845873155, Bytes{0x81}), "-1E-845873155");
+  EXPECT_EQ(DecimalToString(INT32_MIN, Bytes{0x07}), "7E+2147483648");
+  EXPECT_EQ(DecimalToString(INT32_MAX, Bytes{0x30, 0x39}), "1.2345E-2147483643");
+  EXPECT_EQ(DecimalToString(INT32_MAX, Bytes{}), "0E-2147483647");
+  EXPECT_EQ(DecimalToString(INT32_MIN, Bytes{}), "0");
+  // Up to the bound the plain form stays.
+  EXPECT_EQ(DecimalToString(-1000, Bytes{0x01}), "1" + std::string(1000, '0'));
+  EXPECT_EQ(DecimalToString(-1001, Bytes{0x01}), "1E+1001");
+}
+
 TEST(DecimalTest, EncodeMatchesJava) {
   ASSERT_OK_AND_ASSIGN(EncodedDecimal d, EncodeDecimal("123.45"));
   EXPECT_EQ(d.scale, 2);

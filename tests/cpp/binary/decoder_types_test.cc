@@ -32,6 +32,15 @@ class DecoderTypesTest : public ::testing::Test {
   FakeTypeResolver types_;
 };
 
+// page_decoder_fuzzer input (a decimal with scale 845873155): decoding allocated 845 MB.
+TEST_F(DecoderTypesTest, DecimalWithAHugeScaleDecodesToShortText) {
+  const Bytes bytes = {0x1E, 0x03, 0x00, 0x6B, 0x32, 0x01, 0x00, 0x00, 0x00, 0x81};
+  size_t end = 0;
+  ASSERT_OK_AND_ASSIGN(Value d, Decode(bytes, &end));
+  EXPECT_EQ(d.text, "-1E-845873155");
+  EXPECT_EQ(end, bytes.size());
+}
+
 TEST_F(DecoderTypesTest, Uuid) {
   size_t end = 0;
   ASSERT_OK_AND_ASSIGN(Value v, Decode(TUuid(0x0123456789ABCDEF, -2), &end));

@@ -497,6 +497,30 @@ TEST_F(BatchBuilderTest, CorruptLengthsInsideLeavesAreErrors) {
   }
 }
 
+// Found by page_decoder_fuzzer (UBSan: signed overflow in ms * 1000000): a timestamp whose
+// nanoseconds do not fit int64 is a schema error naming the field, not undefined behaviour.
+TEST_F(BatchBuilderTest, TimestampBeyondInt64NanosecondsIsAnError) {
+  const Bytes frame = {
+      0x02, 0x00, 0x00, 0x00,                                // 2 rows
+      0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  // key 1L
+      0x21, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  // timestamp 1 ms
+      0x05, 0x00, 0x00, 0x00,                                // + 5 ns
+      0x04, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  // key 2L
+      0x21, 0x21, 0x21, 0x21, 0x21, 0x21, 0x21, 0x21, 0x21,  // 2387225703656530209 ms
+      0x00, 0x00, 0x00, 0x00,                                //
+      0x00};                                                 // more = false
+  const PageBytes page{frame, 4, frame.size() - 1, 2};
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  EXPECT_THAT(Append(builder, page), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              "val: timestamp of 2387225703656530209"));
+  BatchBuilder one_row(schema, types_);
+  ASSERT_THAT(one_row.AppendRows(frame, 4, 4 + 9 + 13, 1, 0), IsOk());
+  Batch batch = one_row.Finish();
+  ASSERT_EQ(batch.columns.size(), 2u);
+  EXPECT_EQ(reinterpret_cast<const int64_t*>(batch.columns[1].data->data())[0], 1000005);
+}
+
 TEST_F(BatchBuilderTest, NestedStringArraysAreRejectedBeforeTheyAreSkipped) {
   // A key column of string[]; the second row's key nests string[] in string[] very deeply. The
   // leaf decoder must reject it before SkipValue recurses into it.
