@@ -255,5 +255,8 @@ def test_mixed_structures_are_a_schema_error(ignite_node, tf_client, cache):
     ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port)
     # tf.data reports errors raised inside its input pipeline as its own error types; the
     # message keeps ours.
-    with pytest.raises(tf.errors.InvalidArgumentError, match="IgniteSchemaError: row 1: val holds"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=f"IgniteSchemaError: cache '{cache}': row 1: val holds",
+    ):
         list(ds)

@@ -1,5 +1,7 @@
 #include "core/columnar/batch_stream.h"
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "core/binary/decoder.h"
 #include "core/common/error.h"
 
@@ -12,6 +14,7 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
   std::unique_ptr<BatchStream> stream(new BatchStream());
   stream->types_ = client.types();
   stream->options_ = options;
+  stream->source_ = absl::StrCat("cache '", cache, "'");
   IGNITE_ASSIGN_OR_RETURN(stream->cursor_, client.Scan(cache, options.scan));
   if (schema.has_value()) {
     IGNITE_ASSIGN_OR_RETURN(*schema, SelectFields(*schema, options.fields));
@@ -30,6 +33,7 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::OpenSql(Client& client
   std::unique_ptr<BatchStream> stream(new BatchStream());
   stream->types_ = client.types();
   stream->options_ = options;
+  stream->source_ = "SQL query";
   IGNITE_ASSIGN_OR_RETURN(stream->sql_cursor_, client.Sql(query));
   stream->worker_ = std::thread([s = stream.get()] { s->Run(); });
   return stream;
@@ -56,6 +60,10 @@ bool BatchStream::Push(absl::StatusOr<std::optional<Batch>> item) {
 
 void BatchStream::Run() {
   absl::Status status = Produce();
+  // Decoding errors name the field and row; say which cache too (network errors already do).
+  if (!status.ok() && !absl::StrContains(status.message(), source_)) {
+    status = Annotate(status, source_);
+  }
   absl::MutexLock lock(&mu_);
   if (!schema_known_) {
     schema_known_ = true;

@@ -56,6 +56,7 @@ class BatchStream {
   bool Push(absl::StatusOr<std::optional<Batch>> item);  // false when stopping
 
   std::shared_ptr<TypeResolver> types_;
+  std::string source_;  // "cache 'X' on host:port" or "SQL query on host:port", for errors
   std::unique_ptr<ScanCursor> cursor_;
   std::unique_ptr<SqlCursor> sql_cursor_;
   StreamOptions options_;
