@@ -348,6 +348,7 @@ class Client:
         distributed_joins: bool = False,
         local: bool = False,
         timeout_ms: int = 0,
+        masks: bool = False,
     ) -> Scan:
         """Runs a SQL query and yields its rows as batches of column arrays, like :meth:`scan`.
 
@@ -356,7 +357,8 @@ class Client:
         ...     batch["LABEL"], batch["PIXELS"]        # column names as the server reports them
 
         Column types come from the first non-null value of each column in the first page; a
-        SQL NULL reads as 0, ``b""`` or an empty list.
+        SQL NULL reads as 0, ``b""`` or an empty list (``masks=True`` adds ``"<column>#valid"``
+        bool columns that say which rows were not NULL).
         """
         return Scan(
             self._native.sql_scan(
@@ -369,6 +371,7 @@ class Client:
                 timeout_ms=int(timeout_ms),
                 min_batch_rows=int(batch_size),
                 prefetch=int(prefetch),
+                masks=bool(masks),
             )
         )
 
@@ -382,6 +385,7 @@ class Client:
         batch_size: int = 1024,
         prefetch: int = 2,
         fields: Iterable[str] | None = None,
+        masks: bool = False,
     ) -> Scan:
         """Scans a cache; yields batches of at least ``batch_size`` rows (the last may be smaller).
 
@@ -393,6 +397,8 @@ class Client:
             prefetch: decoded batches kept ready ahead of the consumer.
             fields: value fields to read, e.g. ``["label", "metadata.width"]``; the others are
                 skipped without being decoded. None reads every field.
+            masks: add a bool column ``"<path>#valid"`` per column: False where the row's value
+                was null or absent (the column then holds 0, ``b""`` or an empty list).
         """
         if partition < -1:
             raise IgniteValueError(
@@ -407,5 +413,6 @@ class Client:
                 min_batch_rows=int(batch_size),
                 prefetch=int(prefetch),
                 fields=list(fields or ()),
+                masks=bool(masks),
             )
         )

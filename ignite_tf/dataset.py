@@ -125,6 +125,7 @@ def IgniteDataset(
     ca_dir: str | None = None,
     tls_server_name: str | None = None,
     tls_insecure_skip_verify: bool = False,
+    masks: bool = False,
 ) -> Any:
     """Reads an Ignite cache as a ``tf.data.Dataset`` of ``{'key': ..., 'val': ...}`` elements.
 
@@ -146,6 +147,9 @@ def IgniteDataset(
         timeout: seconds to wait for any reply before failing.
         fields: value fields to read (``["label", "metadata.width"]``); others are not decoded
             and are absent from the elements. None reads every field.
+        masks: add ``element['mask']``, the same structure as ``{'key', 'val'}`` with a bool per
+            leaf: False where the row's value was null or absent (it then reads as 0, ``b""``
+            or empty).
         tls, ca_file, ca_dir, tls_server_name, tls_insecure_skip_verify: TLS as in
             :class:`ignite_tf.Client`; the server certificate is verified (against ``ca_file``
             or the system trust store) unless ``tls_insecure_skip_verify=True``.
@@ -205,16 +209,29 @@ def IgniteDataset(
             local=local,
             batch_size=batch_size,
             fields=fields,
+            masks=masks,
         )
 
     key_tree, val_tree = schema
-    return _dataset_over(
-        tf,
-        (key_tree, val_tree),
-        lambda: Client(host, port, **client_args),
-        open_scan,
-        lambda build: {"key": build(key_tree), "val": build(val_tree)},
-    )
+
+    def element(build: Any) -> dict:
+        out = {"key": build(key_tree), "val": build(val_tree)}
+        if masks:
+            out["mask"] = {"key": build(_mask_tree(key_tree)), "val": build(_mask_tree(val_tree))}
+        return out
+
+    trees = (key_tree, val_tree)
+    if masks:
+        trees += (_mask_tree(key_tree), _mask_tree(val_tree))
+    return _dataset_over(tf, trees, lambda: Client(host, port, **client_args), open_scan, element)
+
+
+def _mask_tree(tree: Any) -> Any:
+    """The tree of validity columns (bool, one per row) mirroring a schema tree."""
+    if isinstance(tree, dict):
+        return {name: _mask_tree(child) for name, child in tree.items()}
+    _, _, path = tree
+    return ("bool", False, path + "#valid")
 
 
 def _dataset_over(tf: Any, trees: Any, connect: Any, open_scan: Any, element: Any) -> Any:

@@ -201,3 +201,45 @@ def test_dataset_field_selection(ignite_node, typed_cache) -> None:
     }
     got = {int(e["key"]): int(e["val"]["ts"]) for e in ds}
     assert got == {k: int(r["ts"].astype("int64")) for k, r in rows.items()}
+
+
+def test_masks_say_which_rows_had_the_value(client: Client, cache_name: str, unique) -> None:
+    t = unique("Masked")
+    client.create_cache(cache_name)
+    client.put_all(
+        cache_name,
+        [
+            (1, BinaryObject(t, {"a": 5, "s": "x", "xs": [1, 2]})),
+            (2, BinaryObject(t, {"a": None, "s": "y", "xs": None})),
+            (3, BinaryObject(t, {"a": 7, "s": None, "xs": [3]})),
+        ],
+    )
+    (batch,) = list(client.scan(cache_name, masks=True))
+    order = np.argsort(batch["key"])
+    assert batch["val.a"][order].tolist() == [5, 0, 7]
+    assert batch["val.a#valid"][order].tolist() == [True, False, True]
+    assert batch["val.s#valid"][order].tolist() == [True, True, False]
+    assert batch["val.xs#valid"][order].tolist() == [True, False, True]
+    assert batch["key#valid"].all()
+    assert "val.a#valid" not in next(iter(client.scan(cache_name)))
+
+
+def test_sql_masks_and_dataset_masks(ignite_node, client: Client, table_name: str) -> None:
+    client.sql(f"CREATE TABLE {table_name} (ID LONG PRIMARY KEY, V INT, S VARCHAR)")
+    client.sql(f"INSERT INTO {table_name} VALUES (1, 10, 'a'), (2, NULL, 'b'), (3, 30, NULL)")
+    (batch,) = list(
+        client.sql_batches(f"SELECT ID, V, S FROM {table_name} ORDER BY ID", masks=True)
+    )
+    assert batch["V"].tolist() == [10, 0, 30]
+    assert batch["V#valid"].tolist() == [True, False, True]
+    assert batch["S#valid"].tolist() == [True, True, False]
+
+    tf = pytest.importorskip("tensorflow")
+    from ignite_tf import IgniteDataset
+
+    ds = IgniteDataset(
+        f"SQL_PUBLIC_{table_name}", host=ignite_node.host, port=ignite_node.port, masks=True
+    )
+    assert ds.element_spec["mask"]["val"]["V"] == tf.TensorSpec([], tf.bool)
+    got = {int(e["key"]): (int(e["val"]["V"]), bool(e["mask"]["val"]["V"])) for e in ds}
+    assert got == {1: (10, True), 2: (0, False), 3: (30, True)}

@@ -54,6 +54,9 @@ py::dict BatchToPython(Batch batch) {
   const size_t rows = static_cast<size_t>(batch.num_rows);
   for (Column& c : batch.columns) {
     py::str path(c.path);
+    if (c.valid != nullptr) {
+      out[py::str(c.path + "#valid")] = AdoptBuffer(c.valid, py::dtype("bool"), rows);
+    }
     if (!c.is_list) {
       if (c.element == ElementType::kString) {
         out[path] = BytesArray(*c.data, *c.offsets, rows);

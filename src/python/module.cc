@@ -259,7 +259,7 @@ PYBIND11_MODULE(_core, m) {
           "sql_scan",
           [](PyClient& self, const std::string& sql, py::iterable args, const std::string& schema,
              int page_size, bool distributed_joins, bool local, int64_t timeout_ms,
-             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields) {
+             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks) {
             SqlQuery query;
             query.sql = sql;
             for (py::handle a : args) query.args.push_back(ToValue(a, "SQL argument"));
@@ -272,6 +272,7 @@ PYBIND11_MODULE(_core, m) {
             options.min_batch_rows = min_batch_rows;
             options.prefetch_batches = prefetch;
             options.fields = std::move(fields);
+            options.masks = masks;
             std::unique_ptr<BatchStream> stream;
             {
               py::gil_scoped_release release;
@@ -282,13 +283,15 @@ PYBIND11_MODULE(_core, m) {
           py::arg("sql"), py::arg("args") = py::tuple(), py::arg("schema") = "PUBLIC",
           py::arg("page_size") = 1024, py::arg("distributed_joins") = false,
           py::arg("local") = false, py::arg("timeout_ms") = 0, py::arg("min_batch_rows") = 1024,
-          py::arg("prefetch") = 2, py::arg("fields") = std::vector<std::string>())
+          py::arg("prefetch") = 2, py::arg("fields") = std::vector<std::string>(),
+          py::arg("masks") = false)
       .def(
           "scan",
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,
-             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields) {
+             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks) {
             StreamOptions options;
             options.fields = std::move(fields);
+            options.masks = masks;
             options.scan.page_size = page_size;
             options.scan.partition = partition;
             options.scan.local = local;
@@ -303,7 +306,7 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("cache"), py::arg("page_size") = 1024, py::arg("partition") = -1,
           py::arg("local") = false, py::arg("min_batch_rows") = 1024, py::arg("prefetch") = 2,
-          py::arg("fields") = std::vector<std::string>());
+          py::arg("fields") = std::vector<std::string>(), py::arg("masks") = false);
 }
 
 }  // namespace ignite_tf::python

@@ -39,8 +39,8 @@ void FormatUuid(uint64_t most, uint64_t least, char* out) {
 
 }  // namespace
 
-BatchBuilder::BatchBuilder(RowSchema schema, std::shared_ptr<TypeResolver> types)
-    : schema_(std::move(schema)), types_(std::move(types)) {
+BatchBuilder::BatchBuilder(RowSchema schema, std::shared_ptr<TypeResolver> types, bool masks)
+    : schema_(std::move(schema)), types_(std::move(types)), masks_(masks) {
   for (const std::string& name : schema_.sql_columns) {
     sql_columns_.push_back(schema_.value.Child(name));
   }
@@ -65,6 +65,7 @@ absl::Status BatchBuilder::AppendSqlRows(absl::Span<const uint8_t> buffer, size_
       if (!next.ok()) return row_error(next.status());
       pos = *next;
     }
+    FinishRowMasks();
     ++num_rows_;
   }
   if (pos != end) {
@@ -79,6 +80,7 @@ void BatchBuilder::ResetColumns() {
   columns_.reserve(schema_.leaves.size());
   for (size_t i = 0; i < schema_.leaves.size(); ++i) {
     columns_.push_back(Column::ForLeaf(*schema_.leaves[i], schema_.column_paths[i]));
+    if (masks_) columns_.back().valid = std::make_shared<AlignedBuffer>();
   }
   num_rows_ = 0;
 }
@@ -109,6 +111,7 @@ absl::Status BatchBuilder::AppendRows(absl::Span<const uint8_t> buffer, size_t b
     absl::StatusOr<size_t> value_end = SkipValue(page, pos, "val");
     if (!value_end.ok()) return row_error(value_end.status());
     pos = *value_end;
+    FinishRowMasks();
     ++num_rows_;
   }
   if (pos != end) {
@@ -457,7 +460,27 @@ absl::Status BatchBuilder::DecodeScalar(const SchemaNode& node, absl::Span<const
   }
 }
 
+void BatchBuilder::MarkAbsent(const SchemaNode& node) {
+  if (node.kind != NodeKind::kLeaf) {
+    for (const SchemaNode& child : node.children) MarkAbsent(child);
+    return;
+  }
+  Column& column = columns_[node.column];
+  if (column.valid != nullptr &&
+      column.valid->size() == static_cast<size_t>(num_rows_)) {  // not yet set for this row
+    column.valid->Push<uint8_t>(0);
+  }
+}
+
+void BatchBuilder::FinishRowMasks() {
+  if (!masks_) return;
+  for (Column& column : columns_) {
+    if (column.valid->size() == static_cast<size_t>(num_rows_)) column.valid->Push<uint8_t>(1);
+  }
+}
+
 void BatchBuilder::AppendDefault(const SchemaNode& node) {
+  if (masks_) MarkAbsent(node);
   if (node.repeated || node.kind == NodeKind::kMap) {
     FinishRowLists(node);  // an empty list
     return;

@@ -23,7 +23,8 @@ namespace ignite_tf {
 
 class BatchBuilder {
  public:
-  BatchBuilder(RowSchema schema, std::shared_ptr<TypeResolver> types);
+  // `masks`: give every column a validity buffer (Column::valid).
+  BatchBuilder(RowSchema schema, std::shared_ptr<TypeResolver> types, bool masks = false);
 
   // Appends `rows` (key, value) pairs that start at `begin` in `buffer`, stopping at `end`.
   // `first_row` numbers rows in errors. On error the batch is left unusable.
@@ -71,12 +72,15 @@ class BatchBuilder {
                                       const ObjectLayout& layout, Plan* scratch);
   absl::Status Mismatch(const SchemaNode& node, absl::string_view what) const;
   void ResetColumns();
+  void MarkAbsent(const SchemaNode& node);
+  void FinishRowMasks();
 
   RowSchema schema_;
   std::vector<const SchemaNode*> sql_columns_;  // by query column index
   std::shared_ptr<TypeResolver> types_;
   std::vector<Column> columns_;
   int64_t num_rows_ = 0;
+  bool masks_ = false;
   int64_t current_row_ = 0;
   // (struct node, type id, schema id) -> plan, for compact footers.
   absl::flat_hash_map<std::tuple<const SchemaNode*, int32_t, int32_t>, Plan> plans_;

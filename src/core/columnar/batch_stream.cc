@@ -18,7 +18,7 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
   IGNITE_ASSIGN_OR_RETURN(stream->cursor_, client.Scan(cache, options.scan));
   if (schema.has_value()) {
     IGNITE_ASSIGN_OR_RETURN(*schema, SelectFields(*schema, options.fields));
-    stream->builder_ = std::make_unique<BatchBuilder>(*schema, stream->types_);
+    stream->builder_ = std::make_unique<BatchBuilder>(*schema, stream->types_, options.masks);
     absl::MutexLock lock(&stream->mu_);
     stream->schema_ = std::move(schema);
     stream->schema_known_ = true;
@@ -98,7 +98,7 @@ absl::Status BatchStream::Produce() {
       IGNITE_ASSIGN_OR_RETURN(RowSchema inferred,
                               InferSqlSchema(sql_cursor_->columns(), rows, types_.get()));
       IGNITE_ASSIGN_OR_RETURN(RowSchema schema, SelectFields(inferred, options_.fields));
-      builder_ = std::make_unique<BatchBuilder>(schema, types_);
+      builder_ = std::make_unique<BatchBuilder>(schema, types_, options_.masks);
       absl::MutexLock lock(&mu_);
       schema_ = std::move(schema);
       schema_known_ = true;
@@ -111,7 +111,7 @@ absl::Status BatchStream::Produce() {
       IGNITE_ASSIGN_OR_RETURN(Value value, decoder.Decode(page->bytes(), &pos, "val"));
       IGNITE_ASSIGN_OR_RETURN(RowSchema inferred, InferSchema(key, value, types_.get()));
       IGNITE_ASSIGN_OR_RETURN(RowSchema schema, SelectFields(inferred, options_.fields));
-      builder_ = std::make_unique<BatchBuilder>(schema, types_);
+      builder_ = std::make_unique<BatchBuilder>(schema, types_, options_.masks);
       absl::MutexLock lock(&mu_);
       schema_ = std::move(schema);
       schema_known_ = true;

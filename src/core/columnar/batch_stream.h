@@ -28,6 +28,8 @@ struct StreamOptions {
   int prefetch_batches = 2;
   // Value fields to read ("NAME", "metadata.label"); empty = all. Others are never decoded.
   std::vector<std::string> fields;
+  // Add a validity column per column (Column::valid): which rows had the value.
+  bool masks = false;
 };
 
 class BatchStream {

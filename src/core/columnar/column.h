@@ -21,6 +21,9 @@ struct Column {
   std::shared_ptr<AlignedBuffer> data = std::make_shared<AlignedBuffer>();
   std::shared_ptr<AlignedBuffer> offsets;         // lists and strings
   std::shared_ptr<AlignedBuffer> string_offsets;  // lists of strings
+  // With masks on: one byte per row, 1 when the row had this value, 0 when it was null or absent
+  // (and the column holds the default).
+  std::shared_ptr<AlignedBuffer> valid;
 
   bool has_offsets() const { return is_list || element == ElementType::kString; }
   // Starts an empty column for `leaf`.
