@@ -386,6 +386,7 @@ class Client:
         prefetch: int = 2,
         fields: Iterable[str] | None = None,
         masks: bool = False,
+        schema: Any = None,
     ) -> Scan:
         """Scans a cache; yields batches of at least ``batch_size`` rows (the last may be smaller).
 
@@ -399,7 +400,13 @@ class Client:
                 skipped without being decoded. None reads every field.
             masks: add a bool column ``"<path>#valid"`` per column: False where the row's value
                 was null or absent (the column then holds 0, ``b""`` or an empty list).
+            schema: the row structure to read (see :mod:`ignite_tf.schema`), instead of learning
+                it from the first row; an empty cache then reports it as ``Scan.schema``.
         """
+        if schema is not None:
+            from ignite_tf.schema import normalize_schema
+
+            schema = normalize_schema(schema)
         if partition < -1:
             raise IgniteValueError(
                 f"partition must be -1 (all) or a partition index, got {partition}"
@@ -414,5 +421,6 @@ class Client:
                 prefetch=int(prefetch),
                 fields=list(fields or ()),
                 masks=bool(masks),
+                schema=schema,
             )
         )

@@ -84,22 +84,54 @@ def _probe_schema(
     local: bool,
     client_args: dict,
     fields: list[str] | None = None,
-) -> tuple[Any, Any]:
-    with Client(host, port, **client_args) as client:
-        scan = client.scan(
-            cache_name, page_size=1, partition=part, local=local, batch_size=1, fields=fields
+    schema: Any = None,
+) -> tuple[tuple[Any, Any], Any]:
+    """(schema trees with dtypes, the code trees to pass to every scan, or None to learn)."""
+    from ignite_tf.schema import normalize_schema, schema_from_element_spec, sql_table_schema
+
+    given = None
+    if schema is not None:
+        looks_like_spec = isinstance(schema, dict) and any(
+            hasattr(leaf, "dtype") for leaf in _flatten(schema)
         )
-        try:
-            schema = scan.schema
-        finally:
-            scan.close()
-    if schema is None:
+        given = schema_from_element_spec(schema) if looks_like_spec else normalize_schema(schema)
+    with Client(host, port, **client_args) as client:
+
+        def probe(codes: Any) -> Any:
+            scan = client.scan(
+                cache_name,
+                page_size=1,
+                partition=part,
+                local=local,
+                batch_size=1,
+                fields=fields,
+                schema=codes,
+            )
+            try:
+                return scan.schema
+            finally:
+                scan.close()
+
+        trees = probe(given)
+        if trees is None:
+            # An empty cache: a table made by CREATE TABLE still says what its rows hold.
+            given = sql_table_schema(client, cache_name)
+            if given is not None:
+                trees = probe(given)
+    if trees is None:
         where = f" partition {part}" if part >= 0 else ""
         raise IgniteSchemaError(
-            f"cache '{cache_name}'{where} on {host}:{port} is empty: IgniteDataset learns the "
-            "element structure from the first row, so put at least one row in it first"
+            f"cache '{cache_name}'{where} on {host}:{port} is empty and holds no SQL table, so the "
+            'element structure is unknown: pass schema={"key": "long", "val": {"NAME": "string"}}'
+            " (Ignite type names) or an element_spec"
         )
-    return schema
+    return trees, given
+
+
+def _flatten(tree: Any) -> list:
+    if isinstance(tree, dict):
+        return [leaf for child in tree.values() for leaf in _flatten(child)]
+    return [tree]
 
 
 def IgniteDataset(
@@ -126,6 +158,7 @@ def IgniteDataset(
     tls_server_name: str | None = None,
     tls_insecure_skip_verify: bool = False,
     masks: bool = False,
+    schema: Any = None,
 ) -> Any:
     """Reads an Ignite cache as a ``tf.data.Dataset`` of ``{'key': ..., 'val': ...}`` elements.
 
@@ -147,6 +180,11 @@ def IgniteDataset(
         timeout: seconds to wait for any reply before failing.
         fields: value fields to read (``["label", "metadata.width"]``); others are not decoded
             and are absent from the elements. None reads every field.
+        schema: the element structure when the cache may be empty or you want to fix it:
+            ``{"key": "long", "val": {"NAME": "string", "pixels": "byte[]"}}`` (Ignite type names,
+            see :mod:`ignite_tf.schema`) or an ``element_spec`` of ``tf.TensorSpec``. Without it
+            the structure comes from the first row, or for an empty SQL table from the server's
+            SYS views; an empty cache then gives an empty dataset with the right element_spec.
         masks: add ``element['mask']``, the same structure as ``{'key', 'val'}`` with a bool per
             leaf: False where the row's value was null or absent (it then reads as 0, ``b""``
             or empty).
@@ -191,7 +229,7 @@ def IgniteDataset(
         "tls_insecure_skip_verify": tls_insecure_skip_verify,
     }
 
-    schema = _probe_schema(
+    schema, given = _probe_schema(
         cache_name,
         schema_host or host,
         int(schema_port or port),
@@ -199,6 +237,7 @@ def IgniteDataset(
         local,
         client_args,
         fields,
+        schema,
     )
 
     def open_scan(client: Client) -> Any:
@@ -210,6 +249,7 @@ def IgniteDataset(
             batch_size=batch_size,
             fields=fields,
             masks=masks,
+            schema=given,
         )
 
     key_tree, val_tree = schema

@@ -234,9 +234,66 @@ def test_dataset_is_reiterable_and_works_in_keras(ignite_node, tf_client, cache)
     assert history.history["accuracy"][-1] > 0.9
 
 
-def test_empty_cache_is_a_clear_error(ignite_node, cache):
-    with pytest.raises(ignite_tf.IgniteSchemaError, match=cache):
+def test_empty_cache_is_a_clear_error_without_a_schema(ignite_node, cache):
+    with pytest.raises(ignite_tf.IgniteSchemaError, match=f"{cache}.*pass schema="):
         IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port)
+
+
+def test_empty_cache_with_a_schema_is_an_empty_dataset(ignite_node, tf_client, cache):
+    schema = {"key": "long", "val": {"NAME": "string", "pixels": "byte[]", "when": "timestamp"}}
+    ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, schema=schema)
+    assert ds.element_spec == {
+        "key": tf.TensorSpec([], tf.int64),
+        "val": {
+            "NAME": tf.TensorSpec([], tf.string),
+            "pixels": tf.TensorSpec([None], tf.uint8),
+            "when": tf.TensorSpec([], tf.int64),
+        },
+    }
+    assert list(ds) == []
+    # The same dataset reads rows written later, and an element_spec works as a schema too.
+    tf_client.put(cache, 7, BinaryObject("Later", {"NAME": "x", "pixels": b"\x01\x02"}))
+    (element,) = list(ds)
+    assert int(element["key"]) == 7 and element["val"]["pixels"].numpy().tolist() == [1, 2]
+    again = IgniteDataset(
+        cache, host=ignite_node.host, port=ignite_node.port, schema=ds.element_spec
+    )
+    assert again.element_spec == ds.element_spec
+
+
+def test_empty_sql_table_takes_its_columns_from_the_server(ignite_node, tf_client):
+    tf_client.sql("DROP TABLE IF EXISTS EMPTY_T")
+    tf_client.sql(
+        "CREATE TABLE EMPTY_T (ID LONG PRIMARY KEY, NAME VARCHAR, SCORE DOUBLE, U UUID, "
+        "AT TIMESTAMP, PRICE DECIMAL(10, 2))"
+    )
+    try:
+        ds = IgniteDataset("SQL_PUBLIC_EMPTY_T", host=ignite_node.host, port=ignite_node.port)
+        assert ds.element_spec == {
+            "key": tf.TensorSpec([], tf.int64),
+            "val": {
+                "AT": tf.TensorSpec([], tf.int64),
+                "NAME": tf.TensorSpec([], tf.string),
+                "PRICE": tf.TensorSpec([], tf.float64),
+                "SCORE": tf.TensorSpec([], tf.float64),
+                "U": tf.TensorSpec([], tf.string),
+            },
+        }
+        assert list(ds) == []
+        tf_client.sql("INSERT INTO EMPTY_T (ID, NAME, SCORE) VALUES (1, 'a', 0.5)")
+        (element,) = list(ds)
+        assert element["val"]["NAME"].numpy() == b"a" and element["val"]["U"].numpy() == b""
+    finally:
+        tf_client.sql("DROP TABLE EMPTY_T")
+
+
+def test_rows_that_do_not_fit_a_given_schema_are_an_error(ignite_node, tf_client, cache):
+    tf_client.put(cache, 1, "a string")
+    ds = IgniteDataset(
+        cache, host=ignite_node.host, port=ignite_node.port, schema={"key": "long", "val": "long"}
+    )
+    with pytest.raises(tf.errors.InvalidArgumentError, match="val holds string"):
+        list(ds)
 
 
 def test_missing_cache_is_a_clear_error(ignite_node):

@@ -2,6 +2,11 @@
 
 #include <pybind11/numpy.h>
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "python/errors.h"
+
 namespace py = pybind11;
 
 namespace ignite_tf::python {
@@ -75,6 +80,43 @@ py::dict BatchToPython(Batch batch) {
     }
   }
   return out;
+}
+
+namespace {
+
+SchemaNode NodeFromPython(py::handle tree, std::string name, const std::string& path) {
+  if (py::isinstance<py::dict>(tree)) {
+    SchemaNode node;
+    node.name = std::move(name);
+    node.kind = NodeKind::kStruct;
+    node.is_struct = true;
+    for (auto [field, child] : tree.cast<py::dict>()) {
+      std::string field_name = py::str(field).cast<std::string>();
+      node.children.push_back(NodeFromPython(child, field_name, path + "." + field_name));
+    }
+    std::sort(node.children.begin(), node.children.end(),
+              [](const SchemaNode& a, const SchemaNode& b) { return a.name < b.name; });
+    return node;
+  }
+  if (!py::isinstance<py::int_>(tree)) {
+    throw StatusException(absl::InvalidArgumentError(
+        absl::StrCat("schema for ", path, " must be a dict of fields or an Ignite type code")));
+  }
+  return ValueOrThrow(LeafFor(tree.cast<int32_t>(), std::move(name), path));
+}
+
+}  // namespace
+
+RowSchema SchemaFromPython(py::handle trees) {
+  py::tuple pair = py::reinterpret_borrow<py::object>(trees).cast<py::tuple>();
+  if (pair.size() != 2) {
+    throw StatusException(absl::InvalidArgumentError("a schema is a (key, value) pair of trees"));
+  }
+  RowSchema schema;
+  schema.key = NodeFromPython(pair[0], "key", "key");
+  schema.value = NodeFromPython(pair[1], "val", "val");
+  schema.Index();
+  return schema;
 }
 
 py::tuple SchemaToPython(const RowSchema& schema) {

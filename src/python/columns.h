@@ -18,6 +18,10 @@ pybind11::dict BatchToPython(Batch batch);
 // (dtype_name, is_list, column_path).
 pybind11::tuple SchemaToPython(const RowSchema& schema);
 
+// The reverse, for a schema the user gives: (key_tree, val_tree) where a tree is a dict
+// {field: tree} for objects or an int Ignite type code (3 int, 9 string, 12 byte[], ...).
+RowSchema SchemaFromPython(pybind11::handle trees);
+
 }  // namespace ignite_tf::python
 
 #endif  // IGNITE_TF_PYTHON_COLUMNS_H_

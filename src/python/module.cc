@@ -288,7 +288,10 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "scan",
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,
-             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks) {
+             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
+             py::object schema) {
+            std::optional<RowSchema> given;
+            if (!schema.is_none()) given = SchemaFromPython(schema);
             StreamOptions options;
             options.fields = std::move(fields);
             options.masks = masks;
@@ -300,13 +303,14 @@ PYBIND11_MODULE(_core, m) {
             std::unique_ptr<BatchStream> stream;
             {
               py::gil_scoped_release release;
-              stream = ValueOrThrow(BatchStream::Open(self.client(), cache, options, std::nullopt));
+              stream = ValueOrThrow(BatchStream::Open(self.client(), cache, options, given));
             }
             return std::make_unique<PyBatchStream>(std::move(stream));
           },
           py::arg("cache"), py::arg("page_size") = 1024, py::arg("partition") = -1,
           py::arg("local") = false, py::arg("min_batch_rows") = 1024, py::arg("prefetch") = 2,
-          py::arg("fields") = std::vector<std::string>(), py::arg("masks") = false);
+          py::arg("fields") = std::vector<std::string>(), py::arg("masks") = false,
+          py::arg("schema") = py::none());
 }
 
 }  // namespace ignite_tf::python
