@@ -95,6 +95,7 @@ class Scan(Iterator[dict[str, Column]]):
     def __init__(self, stream: Any) -> None:
         self._stream = stream
         self._schema: tuple[Schema, Schema] | None = None
+        self._skipped = 0
 
     def __iter__(self) -> Scan:
         return self
@@ -119,9 +120,17 @@ class Scan(Iterator[dict[str, Column]]):
             self._schema = self._stream.schema()
         return self._schema
 
+    @property
+    def skipped_rows(self) -> int:
+        """Rows left out so far because their structure did not fit (``on_mismatch="skip"``)."""
+        if self._stream is not None:
+            self._skipped = int(self._stream.skipped_rows())
+        return self._skipped
+
     def close(self) -> None:
         """Stops the prefetch thread and releases the server-side cursor."""
         if self._stream is not None:
+            self._skipped = int(self._stream.skipped_rows())
             self._stream.close()
             self._stream = None
 
@@ -387,6 +396,7 @@ class Client:
         fields: Iterable[str] | None = None,
         masks: bool = False,
         schema: Any = None,
+        on_mismatch: str = "error",
     ) -> Scan:
         """Scans a cache; yields batches of at least ``batch_size`` rows (the last may be smaller).
 
@@ -402,7 +412,12 @@ class Client:
                 was null or absent (the column then holds 0, ``b""`` or an empty list).
             schema: the row structure to read (see :mod:`ignite_tf.schema`), instead of learning
                 it from the first row; an empty cache then reports it as ``Scan.schema``.
+            on_mismatch: ``"error"`` (default): a row whose structure differs from the schema is
+                an IgniteSchemaError naming its key; ``"skip"``: such rows are left out and
+                counted in ``Scan.skipped_rows`` (e.g. to read one value type of several).
         """
+        if on_mismatch not in ("error", "skip"):
+            raise IgniteValueError(f"on_mismatch must be 'error' or 'skip', not {on_mismatch!r}")
         if schema is not None:
             from ignite_tf.schema import normalize_schema
 
@@ -422,5 +437,6 @@ class Client:
                 fields=list(fields or ()),
                 masks=bool(masks),
                 schema=schema,
+                skip_mismatched=on_mismatch == "skip",
             )
         )

@@ -9,6 +9,7 @@ batches; TensorFlow receives whole batches and splits them into elements in its 
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 import numpy as np
@@ -159,6 +160,7 @@ def IgniteDataset(
     tls_insecure_skip_verify: bool = False,
     masks: bool = False,
     schema: Any = None,
+    on_mismatch: str = "error",
 ) -> Any:
     """Reads an Ignite cache as a ``tf.data.Dataset`` of ``{'key': ..., 'val': ...}`` elements.
 
@@ -185,6 +187,9 @@ def IgniteDataset(
             see :mod:`ignite_tf.schema`) or an ``element_spec`` of ``tf.TensorSpec``. Without it
             the structure comes from the first row, or for an empty SQL table from the server's
             SYS views; an empty cache then gives an empty dataset with the right element_spec.
+        on_mismatch: ``"skip"`` leaves out rows whose structure differs from the schema (a
+            warning says how many) instead of failing; with ``schema=`` it selects one value
+            type of a cache holding several.
         masks: add ``element['mask']``, the same structure as ``{'key', 'val'}`` with a bool per
             leaf: False where the row's value was null or absent (it then reads as 0, ``b""``
             or empty).
@@ -250,6 +255,7 @@ def IgniteDataset(
             fields=fields,
             masks=masks,
             schema=given,
+            on_mismatch=on_mismatch,
         )
 
     key_tree, val_tree = schema
@@ -303,6 +309,11 @@ def _dataset_over(tf: Any, trees: Any, connect: Any, open_scan: Any, element: An
                     yield flat
             finally:
                 scan.close()
+                if scan.skipped_rows:
+                    warnings.warn(
+                        f"skipped {scan.skipped_rows} rows whose structure did not fit the schema",
+                        stacklevel=2,
+                    )
 
     def restructure(flat: dict) -> dict:
         def build(tree: Any) -> Any:

@@ -314,6 +314,32 @@ def test_mixed_structures_are_a_schema_error(ignite_node, tf_client, cache):
     # message keeps ours.
     with pytest.raises(
         tf.errors.InvalidArgumentError,
-        match=f"IgniteSchemaError: cache '{cache}': row 1: val holds",
+        match=f"IgniteSchemaError: cache '{cache}': row 1 \\(key [12]\\): val holds",
     ):
         list(ds)
+
+
+def test_mixed_value_types_name_the_key_or_can_be_skipped(ignite_node, tf_client, cache):
+    tf_client.put_all(cache, [(i, BinaryObject("Kept", {"x": i})) for i in range(1, 6)])
+    tf_client.put(cache, 100, "not an object")
+    with (
+        tf_client.scan(cache) as scan,
+        pytest.raises(
+            ignite_tf.IgniteSchemaError,
+            match=r"key 100\).*val holds string \(9\) but held an object",
+        ),
+    ):
+        list(scan)
+    scan = tf_client.scan(cache, on_mismatch="skip", batch_size=1)
+    keys = sorted(int(k) for batch in scan for k in batch["key"])
+    assert keys == [1, 2, 3, 4, 5]
+    assert scan.skipped_rows == 1
+    ds = IgniteDataset(
+        cache,
+        host=ignite_node.host,
+        port=ignite_node.port,
+        schema={"key": "long", "val": {"x": "long"}},
+        on_mismatch="skip",
+    )
+    with pytest.warns(UserWarning, match="skipped 1 rows"):
+        assert sorted(int(e["key"]) for e in ds) == [1, 2, 3, 4, 5]

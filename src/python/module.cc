@@ -94,8 +94,14 @@ class PyBatchStream {
     return SchemaToPython(*value);
   }
 
+  int64_t SkippedRows() {
+    if (stream_ != nullptr) skipped_ = stream_->skipped_rows();
+    return skipped_;
+  }
+
   void Close() {
     if (stream_ == nullptr) return;
+    skipped_ = stream_->skipped_rows();
     // Joining the worker may wait for one page; never hold the GIL meanwhile.
     if (PyGILState_Check()) {
       py::gil_scoped_release release;
@@ -107,6 +113,7 @@ class PyBatchStream {
 
  private:
   std::unique_ptr<BatchStream> stream_;
+  int64_t skipped_ = 0;
 };
 
 }  // namespace
@@ -121,6 +128,8 @@ PYBIND11_MODULE(_core, m) {
            "The next batch as {column_path: array or (values, row_offsets)}, or None at the end.")
       .def("schema", &PyBatchStream::Schema,
            "(key_tree, val_tree) once the first row arrived; None for an empty scan.")
+      .def("skipped_rows", &PyBatchStream::SkippedRows,
+           "Rows left out because their structure did not fit (skip mode).")
       .def("close", &PyBatchStream::Close);
 
   py::class_<PyClient>(m, "Client")
@@ -289,12 +298,13 @@ PYBIND11_MODULE(_core, m) {
           "scan",
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,
              int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
-             py::object schema) {
+             py::object schema, bool skip_mismatched) {
             std::optional<RowSchema> given;
             if (!schema.is_none()) given = SchemaFromPython(schema);
             StreamOptions options;
             options.fields = std::move(fields);
             options.masks = masks;
+            options.skip_mismatched = skip_mismatched;
             options.scan.page_size = page_size;
             options.scan.partition = partition;
             options.scan.local = local;
@@ -310,7 +320,7 @@ PYBIND11_MODULE(_core, m) {
           py::arg("cache"), py::arg("page_size") = 1024, py::arg("partition") = -1,
           py::arg("local") = false, py::arg("min_batch_rows") = 1024, py::arg("prefetch") = 2,
           py::arg("fields") = std::vector<std::string>(), py::arg("masks") = false,
-          py::arg("schema") = py::none());
+          py::arg("schema") = py::none(), py::arg("skip_mismatched") = false);
 }
 
 }  // namespace ignite_tf::python

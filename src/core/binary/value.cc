@@ -1,5 +1,7 @@
 #include "core/binary/value.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace ignite_tf {
 
 size_t Value::ArrayLength() const {
@@ -85,6 +87,58 @@ Value Value::Items(TypeCode code, std::vector<Value> items, int32_t kind) {
   out.code = code;
   out.items = std::move(items);
   out.kind = kind;
+  return out;
+}
+
+std::string DescribeValue(const Value& v, size_t max_length) {
+  std::string out;
+  switch (v.code) {
+    case kNull:
+      out = "null";
+      break;
+    case kByte:
+    case kShort:
+    case kInt:
+    case kLong:
+    case kChar:
+    case kDate:
+    case kTime:
+      out = absl::StrCat(v.integer);
+      break;
+    case kBool:
+      out = v.integer != 0 ? "true" : "false";
+      break;
+    case kFloat:
+    case kDouble:
+      out = absl::StrCat(v.real);
+      break;
+    case kString:
+      out = absl::StrCat("\"", v.text, "\"");
+      break;
+    case kDecimal:
+      out = v.text;
+      break;
+    case kUuid:
+      out = absl::StrCat(absl::Hex(static_cast<uint64_t>(v.integer), absl::kZeroPad16),
+                         absl::Hex(static_cast<uint64_t>(v.integer2), absl::kZeroPad16));
+      break;
+    case kComplexObject: {
+      out = absl::StrCat(v.object->type_name.empty() ? absl::StrCat("type ", v.object->type_id)
+                                                     : v.object->type_name,
+                         "{");
+      bool first = true;
+      for (const auto& [name, field] : v.object->fields) {
+        absl::StrAppend(&out, first ? "" : ", ", name, "=", DescribeValue(field, max_length));
+        first = false;
+        if (out.size() > max_length) break;
+      }
+      out += "}";
+      break;
+    }
+    default:
+      out = TypeCodeName(v.code);
+  }
+  if (out.size() > max_length) out = absl::StrCat(out.substr(0, max_length), "...");
   return out;
 }
 

@@ -53,6 +53,9 @@ struct Value {
   static Value Items(TypeCode code, std::vector<Value> items, int32_t kind = 0);
 };
 
+// A short human-readable rendering for error messages: 42, "text", 1b2c...-uuid, Person{...}.
+std::string DescribeValue(const Value& value, size_t max_length = 80);
+
 struct ObjectValue {
   int32_t type_id = 0;
   int32_t schema_id = 0;

@@ -36,6 +36,11 @@ class AlignedBuffer {
     std::memcpy(Extend(sizeof(T)), &v, sizeof(T));
   }
 
+  // Drops bytes past `n` (n <= size()).
+  void Truncate(size_t n) {
+    if (n < size_) size_ = n;
+  }
+
   uint8_t* data() { return data_; }
   const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }

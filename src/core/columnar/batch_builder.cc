@@ -94,23 +94,65 @@ Batch BatchBuilder::Finish() {
   return batch;
 }
 
+std::vector<size_t> BatchBuilder::Snapshot() const {
+  std::vector<size_t> sizes;
+  sizes.reserve(columns_.size() * 4);
+  for (const Column& c : columns_) {
+    sizes.push_back(c.data->size());
+    sizes.push_back(c.offsets ? c.offsets->size() : 0);
+    sizes.push_back(c.string_offsets ? c.string_offsets->size() : 0);
+    sizes.push_back(c.valid ? c.valid->size() : 0);
+  }
+  return sizes;
+}
+
+void BatchBuilder::Restore(const std::vector<size_t>& sizes) {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    Column& c = columns_[i];
+    c.data->Truncate(sizes[4 * i]);
+    if (c.offsets) c.offsets->Truncate(sizes[4 * i + 1]);
+    if (c.string_offsets) c.string_offsets->Truncate(sizes[4 * i + 2]);
+    if (c.valid) c.valid->Truncate(sizes[4 * i + 3]);
+  }
+}
+
+std::string BatchBuilder::DescribeKey(absl::Span<const uint8_t> page, size_t pos) const {
+  ValueDecoder decoder(types_.get());
+  absl::StatusOr<Value> key = decoder.Decode(page, &pos, "key");
+  return key.ok() ? DescribeValue(*key) : std::string("(undecodable)");
+}
+
 absl::Status BatchBuilder::AppendRows(absl::Span<const uint8_t> buffer, size_t begin, size_t end,
                                       int32_t rows, int64_t first_row) {
   absl::Span<const uint8_t> page = buffer.subspan(0, end);
   size_t pos = begin;
+  std::vector<size_t> before;
   for (int32_t i = 0; i < rows; ++i) {
     current_row_ = first_row + i;
+    const size_t row_begin = pos;
     auto row_error = [&](const absl::Status& s) {
-      return Annotate(s, absl::StrCat("row ", current_row_));
+      std::string where = absl::StrCat("row ", current_row_);
+      if (GetErrorKind(s) == ErrorKind::kSchema) {
+        absl::StrAppend(&where, " (key ", DescribeKey(page, row_begin), ")");
+      }
+      return Annotate(s, where);
     };
-    if (absl::Status s = DecodeNode(schema_.key, page, pos, 0); !s.ok()) return row_error(s);
     absl::StatusOr<size_t> key_end = SkipValue(page, pos, "key");
     if (!key_end.ok()) return row_error(key_end.status());
-    pos = *key_end;
-    if (absl::Status s = DecodeNode(schema_.value, page, pos, 0); !s.ok()) return row_error(s);
-    absl::StatusOr<size_t> value_end = SkipValue(page, pos, "val");
+    absl::StatusOr<size_t> value_end = SkipValue(page, *key_end, "val");
     if (!value_end.ok()) return row_error(value_end.status());
+    if (skip_mismatched_) before = Snapshot();
+    absl::Status s = DecodeNode(schema_.key, page, pos, 0);
+    if (s.ok()) s = DecodeNode(schema_.value, page, *key_end, 0);
     pos = *value_end;
+    if (!s.ok()) {
+      if (skip_mismatched_ && GetErrorKind(s) == ErrorKind::kSchema) {
+        Restore(before);
+        ++skipped_rows_;
+        continue;
+      }
+      return row_error(s);
+    }
     FinishRowMasks();
     ++num_rows_;
   }

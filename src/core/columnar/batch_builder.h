@@ -35,6 +35,10 @@ class BatchBuilder {
   absl::Status AppendSqlRows(absl::Span<const uint8_t> buffer, size_t begin, size_t end,
                              int32_t rows, int64_t first_row);
 
+  // Rows whose structure does not fit the schema are left out (and counted) instead of failing.
+  void set_skip_mismatched(bool skip) { skip_mismatched_ = skip; }
+  int64_t skipped_rows() const { return skipped_rows_; }
+
   int64_t num_rows() const { return num_rows_; }
   // Hands out the columns built so far and starts a new batch.
   Batch Finish();
@@ -74,6 +78,10 @@ class BatchBuilder {
   void ResetColumns();
   void MarkAbsent(const SchemaNode& node);
   void FinishRowMasks();
+  // Sizes of every buffer of every column, to undo a partly appended row.
+  std::vector<size_t> Snapshot() const;
+  void Restore(const std::vector<size_t>& sizes);
+  std::string DescribeKey(absl::Span<const uint8_t> page, size_t pos) const;
 
   RowSchema schema_;
   std::vector<const SchemaNode*> sql_columns_;  // by query column index
@@ -81,6 +89,8 @@ class BatchBuilder {
   std::vector<Column> columns_;
   int64_t num_rows_ = 0;
   bool masks_ = false;
+  bool skip_mismatched_ = false;
+  int64_t skipped_rows_ = 0;
   int64_t current_row_ = 0;
   // (struct node, type id, schema id) -> plan, for compact footers.
   absl::flat_hash_map<std::tuple<const SchemaNode*, int32_t, int32_t>, Plan> plans_;

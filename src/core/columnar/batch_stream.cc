@@ -19,6 +19,7 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
   if (schema.has_value()) {
     IGNITE_ASSIGN_OR_RETURN(*schema, SelectFields(*schema, options.fields));
     stream->builder_ = std::make_unique<BatchBuilder>(*schema, stream->types_, options.masks);
+    stream->builder_->set_skip_mismatched(options.skip_mismatched);
     absl::MutexLock lock(&stream->mu_);
     stream->schema_ = std::move(schema);
     stream->schema_known_ = true;
@@ -99,6 +100,7 @@ absl::Status BatchStream::Produce() {
                               InferSqlSchema(sql_cursor_->columns(), rows, types_.get()));
       IGNITE_ASSIGN_OR_RETURN(RowSchema schema, SelectFields(inferred, options_.fields));
       builder_ = std::make_unique<BatchBuilder>(schema, types_, options_.masks);
+      builder_->set_skip_mismatched(options_.skip_mismatched);
       absl::MutexLock lock(&mu_);
       schema_ = std::move(schema);
       schema_known_ = true;
@@ -112,6 +114,7 @@ absl::Status BatchStream::Produce() {
       IGNITE_ASSIGN_OR_RETURN(RowSchema inferred, InferSchema(key, value, types_.get()));
       IGNITE_ASSIGN_OR_RETURN(RowSchema schema, SelectFields(inferred, options_.fields));
       builder_ = std::make_unique<BatchBuilder>(schema, types_, options_.masks);
+      builder_->set_skip_mismatched(options_.skip_mismatched);
       absl::MutexLock lock(&mu_);
       schema_ = std::move(schema);
       schema_known_ = true;
@@ -122,6 +125,7 @@ absl::Status BatchStream::Produce() {
     } else {
       IGNITE_RETURN_IF_ERROR(builder_->AppendRows(page->bytes(), page->rows_begin, page->rows_end,
                                                   page->row_count, rows_seen));
+      skipped_rows_.store(builder_->skipped_rows());
     }
     rows_seen += page->row_count;
     if (builder_->num_rows() >= options_.min_batch_rows || !page->more) {

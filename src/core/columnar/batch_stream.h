@@ -4,6 +4,7 @@
 #ifndef IGNITE_TF_CORE_COLUMNAR_BATCH_STREAM_H_
 #define IGNITE_TF_CORE_COLUMNAR_BATCH_STREAM_H_
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -30,6 +31,8 @@ struct StreamOptions {
   std::vector<std::string> fields;
   // Add a validity column per column (Column::valid): which rows had the value.
   bool masks = false;
+  // Leave out (and count) rows whose structure does not fit instead of failing.
+  bool skip_mismatched = false;
 };
 
 class BatchStream {
@@ -47,6 +50,9 @@ class BatchStream {
 
   // The next batch, nullopt at the end, or the error that stopped the scan.
   absl::StatusOr<std::optional<Batch>> Next();
+
+  // Rows left out so far because they did not fit (skip_mismatched).
+  int64_t skipped_rows() const { return skipped_rows_.load(); }
 
   // The schema, once known (after the first row arrived or when given). Blocks until then.
   absl::StatusOr<std::optional<RowSchema>> Schema();
@@ -71,6 +77,7 @@ class BatchStream {
   bool schema_known_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<RowSchema> schema_ ABSL_GUARDED_BY(mu_);
   absl::Status schema_error_ ABSL_GUARDED_BY(mu_);
+  std::atomic<int64_t> skipped_rows_{0};
   std::thread worker_;
 };
 

@@ -532,7 +532,7 @@ TEST_F(BatchBuilderTest, NestedStringArraysAreRejectedBeforeTheyAreSkipped) {
   const PageBytes page = Page({RawRow(deep, TInt(2))});
   BatchBuilder builder(schema, types_);
   EXPECT_THAT(Append(builder, page),
-              StatusIs(absl::StatusCode::kDataLoss, "string[] (20) inside a string[]"));
+              StatusIs(absl::StatusCode::kDataLoss, "is string[] (20)"));
 }
 
 TEST_F(BatchBuilderTest, HandleChainsBeyondTheLimitAreErrors) {
