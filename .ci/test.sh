@@ -23,7 +23,9 @@ bash "$ROOT/.ci/fuzz.sh" "${IGNITE_TF_FUZZ_SECONDS:-60}"
 echo "== Python tests against real Ignite nodes"
 # Run from a neutral directory so the installed package (with its compiled module) is tested.
 status=0
-(cd "$ROOT/tests" && "$VENV/bin/python" -m pytest -ra "$@" .) || status=$?
+# IGNITE_TF_SLOW_TESTS=1: CI also runs the long tests (e.g. a 2 GB file through igfs://).
+(cd "$ROOT/tests" && IGNITE_TF_SLOW_TESTS="${IGNITE_TF_SLOW_TESTS:-1}" \
+  "$VENV/bin/python" -m pytest -ra "$@" .) || status=$?
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: that is a failure here" >&2
 fi
