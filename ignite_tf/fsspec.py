@@ -18,17 +18,23 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 from typing import Any
 
 from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
 
 from ignite_tf import _core
+from ignite_tf.errors import IgniteInsecureTLSWarning
 
 __all__ = ["IgfsFile", "IgfsFileSystem"]
 
 
-def _split(url: str) -> tuple[str, int, str]:
+def _split(url: str) -> tuple[str, int, str, dict[str, Any]]:
     return _core.parse_igfs_uri(url)
+
+
+def _path(value: str | os.PathLike[str] | None) -> str:
+    return os.fspath(value) if value else ""
 
 
 class IgfsFileSystem(AbstractFileSystem):
@@ -37,6 +43,14 @@ class IgfsFileSystem(AbstractFileSystem):
     >>> fs = IgfsFileSystem(host="localhost", port=10800)
     >>> with fs.open("/hello.txt", "wb") as f:
     ...     f.write(b"Hello, world!")
+
+    Secured clusters take the options of :class:`ignite_tf.Client` (``username``, ``password``,
+    ``tls``, ``ca_file``, ``ca_dir``, ``certfile``, ``keyfile``, ``cert_password``,
+    ``tls_server_name``, ``tls_insecure_skip_verify``), as keyword arguments or fsspec
+    ``storage_options``; the non-secret ones also as URI query parameters
+    (``igfs://host:port/path?ca_file=/etc/ca.pem``). What none of these gives comes from
+    ``IGNITE_DATASET_USERNAME``, ``_PASSWORD``, ``_CERT_PASSWORD``, ``_CERTFILE``, ``_KEYFILE``,
+    ``_CA_FILE``, ``_CA_DIR`` and ``_TLS_SERVER_NAME``. Secrets never appear in the repr.
     """
 
     protocol = "igfs"
@@ -49,13 +63,58 @@ class IgfsFileSystem(AbstractFileSystem):
         fs_name: str | None = None,
         block_size: int = 1 << 20,
         timeout: float = 30.0,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        tls: bool | None = None,
+        ca_file: str | os.PathLike[str] | None = None,
+        ca_dir: str | os.PathLike[str] | None = None,
+        certfile: str | os.PathLike[str] | None = None,
+        keyfile: str | os.PathLike[str] | None = None,
+        cert_password: str | None = None,
+        tls_server_name: str | None = None,
+        tls_insecure_skip_verify: bool = False,
+        connect_timeout: float = 10.0,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.host = host or os.environ.get("IGFS_HOST") or "localhost"
         self.port = int(port or os.environ.get("IGFS_PORT") or 10800)
         self.fs_name = fs_name or os.environ.get("IGFS_FS_NAME") or "default"
-        self.store = _core.IgfsStore(self.host, self.port, self.fs_name, block_size, 10.0, timeout)
+        if tls_insecure_skip_verify and tls is not False:
+            warnings.warn(
+                f"igfs over TLS to {self.host}:{self.port} without verifying the server "
+                "certificate (tls_insecure_skip_verify=True): anyone on the network path can "
+                "impersonate the node and read or change the data. Pass ca_file instead.",
+                IgniteInsecureTLSWarning,
+                stacklevel=2,
+            )
+        self.store = _core.IgfsStore(
+            self.host,
+            self.port,
+            self.fs_name,
+            block_size,
+            connect_timeout,
+            timeout,
+            tls=tls,
+            ca_file=_path(ca_file),
+            ca_dir=_path(ca_dir),
+            cert_file=_path(certfile),
+            key_file=_path(keyfile),
+            server_name=tls_server_name or "",
+            insecure_skip_verify=bool(tls_insecure_skip_verify),
+            username=username or "",
+            password=password or "",
+            key_password=cert_password or "",
+        )
+        self.tls = self.store.tls
+        self.username = self.store.username or None
+
+    def __repr__(self) -> str:
+        extra = ", tls=True" if self.tls else ""
+        if self.username:
+            extra += f", username={self.username!r}"
+        return f"IgfsFileSystem({self.host!r}, {self.port}{extra})"
 
     @classmethod
     def _strip_protocol(cls, path: Any) -> Any:
@@ -69,10 +128,12 @@ class IgfsFileSystem(AbstractFileSystem):
 
     @staticmethod
     def _get_kwargs_from_urls(path: str) -> dict[str, Any]:
-        if not path.startswith("igfs://") or path.startswith("igfs:///"):
+        if not path.startswith("igfs://"):
             return {}
-        host, port, _ = _split(path)
-        return {"host": host, "port": port}
+        host, port, _, options = _split(path)
+        if path.startswith("igfs:///"):
+            return options
+        return {"host": host, "port": port, **options}
 
     def unstrip_protocol(self, name: str) -> str:
         return f"igfs://{self.host}:{self.port}{self._strip_protocol(name)}"

@@ -5,7 +5,8 @@
 //
 // Paths arrive as full URIs (translate_name keeps the authority): igfs://host:port/path, where an
 // empty authority means IGFS_HOST / IGFS_PORT, then localhost:10800. IGFS_FS_NAME picks the
-// filesystem (cache names IGFS_<name>_*), default "default".
+// filesystem (cache names IGFS_<name>_*), default "default". TLS and credentials: a query with
+// non-secret options (?ca_file=...&certfile=...) and IGNITE_DATASET_* variables (fs/options.h).
 #include <dlfcn.h>
 
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include "absl/synchronization/mutex.h"
 #include "core/client/client.h"
 #include "core/common/error.h"
+#include "core/fs/options.h"
 #include "core/fs/path.h"
 #include "core/fs/store.h"
 #include "tf_plugin/tf_filesystem_abi.h"
@@ -41,31 +43,50 @@ void SetStatus(TF_Status* status, const absl::Status& s) {
   }
 }
 
-// One connection and store per host:port, shared by every file of the process; a store whose
-// connection broke is replaced on next use.
+// Where a URI leads: the connection options (URI query, then IGNITE_DATASET_* variables) and the
+// cache key that tells them apart.
+struct Target {
+  ConnectionOptions options;
+  std::string key;
+  std::string path;
+};
+
+absl::StatusOr<Target> TargetOf(const char* uri) {
+  IGNITE_ASSIGN_OR_RETURN(fs::Location loc,
+                          fs::ParseUri(uri, fs::DefaultHost(), fs::DefaultPort()));
+  IGNITE_ASSIGN_OR_RETURN(ConnectionOptions options,
+                          fs::ResolveConnectionOptions(loc.host, loc.port, loc.security));
+  options.connect_timeout = absl::Seconds(10);
+  options.io_timeout = absl::Seconds(60);
+  std::string key = fs::ConnectionKey(options);
+  return Target{std::move(options), std::move(key), std::move(loc.path)};
+}
+
+std::string FsName() {
+  const char* name = std::getenv("IGFS_FS_NAME");
+  return name != nullptr && *name != '\0' ? name : "";
+}
+
+// One connection and store per host:port and connection options (TLS files, credentials), shared
+// by every file of the process; a store whose connection broke is replaced on next use.
 class Registry {
  public:
   absl::StatusOr<std::pair<std::shared_ptr<fs::Store>, std::string>> Resolve(const char* uri) {
-    IGNITE_ASSIGN_OR_RETURN(fs::Location loc,
-                            fs::ParseUri(uri, fs::DefaultHost(), fs::DefaultPort()));
-    const std::string key = absl::StrCat(loc.host, ":", loc.port);
+    IGNITE_ASSIGN_OR_RETURN(Target target, TargetOf(uri));
+    const std::string fs_name = FsName();
+    const std::string key = absl::StrCat(target.key, "\n", fs_name);
     absl::MutexLock lock(&mu_);
     auto it = stores_.find(key);
-    if (it != stores_.end() && !it->second->broken()) return std::make_pair(it->second, loc.path);
-    ConnectionOptions options;
-    options.host = loc.host;
-    options.port = loc.port;
-    options.connect_timeout = absl::Seconds(10);
-    options.io_timeout = absl::Seconds(60);
-    fs::StoreOptions store_options;
-    if (const char* name = std::getenv("IGFS_FS_NAME"); name != nullptr && *name != '\0') {
-      store_options.fs_name = name;
+    if (it != stores_.end() && !it->second->broken()) {
+      return std::make_pair(it->second, target.path);
     }
-    IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(options));
+    fs::StoreOptions store_options;
+    if (!fs_name.empty()) store_options.fs_name = fs_name;
+    IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(target.options));
     IGNITE_ASSIGN_OR_RETURN(std::shared_ptr<fs::Store> store,
                             fs::Store::Open(std::move(client), store_options));
     stores_[key] = store;
-    return std::make_pair(store, loc.path);
+    return std::make_pair(store, target.path);
   }
 
  private:
@@ -193,15 +214,17 @@ void DeleteRecursively(const TF_Filesystem* filesystem, const char* path, uint64
 template <absl::Status (fs::Store::*Method)(const std::string&, const std::string&)>
 void TwoPathOp(const TF_Filesystem* filesystem, const char* src, const char* dst,
                TF_Status* status) {
-  auto to = fs::ParseUri(dst, fs::DefaultHost(), fs::DefaultPort());
-  auto from = fs::ParseUri(src, fs::DefaultHost(), fs::DefaultPort());
+  auto to = TargetOf(dst);
+  auto from = TargetOf(src);
   if (!to.ok() || !from.ok()) {
     SetStatus(status, to.ok() ? from.status() : to.status());
     return;
   }
-  if (to->host != from->host || to->port != from->port) {
-    SetStatus(status, absl::UnimplementedError(absl::StrCat("igfs: '", src, "' and '", dst,
-                                                            "' are on different servers")));
+  if (to->key != from->key) {
+    SetStatus(status,
+              absl::UnimplementedError(absl::StrCat(
+                  "igfs: '", fs::SplitQuery(src).first, "' and '", fs::SplitQuery(dst).first,
+                  "' are on different servers or connect with different options")));
     return;
   }
   std::string to_path = to->path;
@@ -263,15 +286,16 @@ int64_t GetFileSize(const TF_Filesystem* filesystem, const char* path, TF_Status
 }
 
 char* TranslateName(const TF_Filesystem*, const char* uri) {
-  // Keep the authority (TensorFlow's default keeps only the path); normalize the path.
-  absl::string_view u(uri);
+  // Keep the authority (TensorFlow's default keeps only the path) and the query with the
+  // connection options; normalize the path.
+  auto [u, query] = fs::SplitQuery(uri);
   size_t scheme = u.find("://");
-  if (scheme == absl::string_view::npos) return Strdup(std::string(u));
+  if (scheme == absl::string_view::npos) return Strdup(uri);
   size_t slash = u.find('/', scheme + 3);
   std::string authority(u.substr(0, slash == absl::string_view::npos ? u.size() : slash));
   auto path = fs::NormalizePath(slash == absl::string_view::npos ? "/" : u.substr(slash));
-  if (!path.ok()) return Strdup(std::string(u));
-  return Strdup(authority + *path);
+  if (!path.ok()) return Strdup(uri);
+  return Strdup(query.empty() ? authority + *path : absl::StrCat(authority, *path, "?", query));
 }
 
 int GetChildren(const TF_Filesystem* filesystem, const char* path, char*** entries,

@@ -43,9 +43,26 @@ bool IsUnder(const std::string& path, const std::string& dir) {
   return path.size() == dir.size() || path[dir.size()] == '/';
 }
 
-absl::StatusOr<Location> ParseUri(absl::string_view uri, const std::string& default_host,
+std::pair<absl::string_view, absl::string_view> SplitQuery(absl::string_view uri) {
+  size_t scheme_end = uri.find("://");
+  if (scheme_end == absl::string_view::npos) return {uri, absl::string_view()};
+  size_t mark = uri.find('?', scheme_end + 3);
+  if (mark == absl::string_view::npos) return {uri, absl::string_view()};
+  return {uri.substr(0, mark), uri.substr(mark + 1)};
+}
+
+absl::StatusOr<Location> ParseUri(absl::string_view full_uri, const std::string& default_host,
                                   int default_port) {
+  auto [uri, query] = SplitQuery(full_uri);
   Location loc;
+  if (!query.empty()) {
+    auto security = ParseQuery(query);
+    if (!security.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", uri, "?...': ", security.status().message()));
+    }
+    loc.security = *std::move(security);
+  }
   loc.host = default_host;
   loc.port = default_port;
   absl::string_view rest = uri;

@@ -1,14 +1,17 @@
 // fs/path.h: igfs paths and URIs. A path inside a filesystem is absolute, '/'-separated, without
 // empty, '.' or trailing components ("/a/b"); the root is "/". A URI is igfs://host:port/path,
 // where an empty authority (igfs:///path) means the defaults (IGFS_HOST / IGFS_PORT, then
-// localhost:10800).
+// localhost:10800). A query after the path carries non-secret connection options
+// (igfs://host:port/path?ca_file=/etc/ca.pem&certfile=...; see fs/options.h).
 #ifndef IGNITE_TF_CORE_FS_PATH_H_
 #define IGNITE_TF_CORE_FS_PATH_H_
 
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "core/fs/options.h"
 
 namespace ignite_tf::fs {
 
@@ -27,17 +30,23 @@ bool IsUnder(const std::string& path, const std::string& dir);
 struct Location {
   std::string host;
   int port = kDefaultPort;
-  std::string path;  // normalized
+  std::string path;          // normalized
+  SecurityOptions security;  // from the query; never secrets
 };
 
-// Parses "igfs://host:port/path", "igfs:///path" or a bare "/path". Missing host/port come from
-// `default_host` / `default_port`.
+// Parses "igfs://host:port/path?query", "igfs:///path" or a bare "/path" (a bare path has no
+// query). Missing host/port come from `default_host` / `default_port`. Errors quote the URI
+// without its query.
 absl::StatusOr<Location> ParseUri(absl::string_view uri, const std::string& default_host,
                                   int default_port);
 
 // Defaults from the environment: IGFS_HOST (else "localhost"), IGFS_PORT (else 10800).
 std::string DefaultHost();
 int DefaultPort();
+
+// Splits "igfs://host/path?query" at the query's '?' (only for igfs:// URIs; a bare path keeps any
+// '?'). The second part excludes the '?'; it is empty when there is no query.
+std::pair<absl::string_view, absl::string_view> SplitQuery(absl::string_view uri);
 
 }  // namespace ignite_tf::fs
 
