@@ -531,8 +531,7 @@ TEST_F(BatchBuilderTest, NestedStringArraysAreRejectedBeforeTheyAreSkipped) {
   deep.Append(TNull());
   const PageBytes page = Page({RawRow(deep, TInt(2))});
   BatchBuilder builder(schema, types_);
-  EXPECT_THAT(Append(builder, page),
-              StatusIs(absl::StatusCode::kDataLoss, "is string[] (20)"));
+  EXPECT_THAT(Append(builder, page), StatusIs(absl::StatusCode::kDataLoss, "is string[] (20)"));
 }
 
 TEST_F(BatchBuilderTest, HandleChainsBeyondTheLimitAreErrors) {
