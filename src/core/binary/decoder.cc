@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/binary/decimal.h"
+#include "core/binary/java_sql_date.h"
 #include "core/binary/type_codes.h"
 #include "core/common/error.h"
 #include "core/wire/reader.h"
@@ -265,6 +266,21 @@ absl::StatusOr<Value> ValueDecoder::DecodeAt(absl::Span<const uint8_t> buffer, s
       if (auto st = r.Seek(at); !st.ok()) return fail(st);
       break;
     }
+    case kOptimized: {
+      auto n = r.ReadLength(1, "optimized-marshaller object");
+      if (!n.ok()) return fail(n.status());
+      auto payload = r.ReadBytes(*n);
+      absl::optional<int64_t> ms = DecodeJavaSqlDate(*payload);
+      if (!ms.has_value()) {
+        return UnsupportedError(
+            absl::StrCat(path.empty() ? "value" : path, " has type ", TypeCodeName(kOptimized),
+                         ", a Java-serialized object ignite_tf cannot read (of those it reads "
+                         "only SQL DATE values)"));
+      }
+      v.code = kDate;
+      v.integer = *ms;
+      break;
+    }
     case kWrappedObject: {
       auto n = r.ReadLength(1, "wrapped object");
       if (!n.ok()) return fail(n.status());
@@ -473,6 +489,11 @@ absl::StatusOr<size_t> SkipAt(absl::Span<const uint8_t> buffer, size_t pos, absl
     case kHandle:
       s = r.Skip(4);
       break;
+    case kOptimized: {
+      auto n = r.ReadLength(1, "optimized-marshaller object");
+      s = n.ok() ? r.Skip(*n) : n.status();
+      break;
+    }
     case kComplexObject: {
       auto layout = ParseObjectLayout(buffer, pos);
       if (!layout.ok()) return layout.status();

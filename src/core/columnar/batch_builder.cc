@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/binary/decimal.h"
 #include "core/binary/decoder.h"
+#include "core/binary/java_sql_date.h"
 #include "core/binary/type_codes.h"
 #include "core/common/error.h"
 #include "core/wire/reader.h"
@@ -228,6 +229,16 @@ absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const u
     }
     default:
       break;
+  }
+  if (code == kOptimized && node.kind == NodeKind::kLeaf && node.type_code == kDate) {
+    // A SQL DATE column: java.sql.Date, written by the optimized marshaller.
+    Reader r(buffer, pos + 1);
+    absl::StatusOr<int32_t> n = r.ReadLength(1, "optimized-marshaller object");
+    if (!n.ok()) return Annotate(n.status(), node.path);
+    absl::optional<int64_t> ms = DecodeJavaSqlDate(*r.ReadBytes(*n));
+    if (!ms.has_value()) return Mismatch(node, "a Java-serialized object");
+    columns_[node.column].data->Push<int64_t>(*ms);
+    return absl::OkStatus();
   }
   if (code == kComplexObject && node.kind != NodeKind::kStruct) {
     return Mismatch(node, "an object");

@@ -121,5 +121,27 @@ TEST_F(DecoderTypesTest, HostileCountsAreErrorsNotAllocations) {
   }
 }
 
+TEST_F(DecoderTypesTest, SqlDateColumnsAreOptimizedJavaSqlDates) {
+  // DATE '2001-02-03' as a 2.17 node stores it in a SQL table (bytes captured from a node).
+  Bytes date = ByteBuilder()
+                   .U8(kOptimized)
+                   .I32(15)
+                   .U8(0x66)
+                   .I32(0x40d5de3a)
+                   .U8(0x97)
+                   .U8(0x66)
+                   .I64(981158400000);
+  size_t end = 0;
+  ASSERT_OK_AND_ASSIGN(Value v, Decode(date, &end));
+  EXPECT_EQ(v.code, kDate);
+  EXPECT_EQ(v.integer, 981158400000);
+  EXPECT_EQ(end, date.size());
+  EXPECT_THAT(SkipValue(date, 0, "val"), IsOkAndHolds(date.size()));
+  // Any other Java-serialized object stays unsupported, and says so.
+  Bytes other = ByteBuilder().U8(kOptimized).I32(3).U8(1).U8(2).U8(3);
+  EXPECT_THAT(Decode(other), StatusIs(absl::StatusCode::kUnimplemented, "Java-serialized"));
+  EXPECT_THAT(SkipValue(other, 0, "val"), IsOkAndHolds(other.size()));
+}
+
 }  // namespace
 }  // namespace ignite_tf

@@ -1,0 +1,192 @@
+"""Conformance with Java: Apache Ignite's own Java thin client writes objects holding every type
+(edge values, non-ASCII text, nulls, nesting 5 deep, a field a later version adds) and a SQL table
+of every column type with a row of NULLs, and prints what it wrote as JSON; ignite_tf must read
+exactly that."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import unique_name
+
+from ignite_tf import Client, RaggedColumn
+from ignite_tf.testing import find_java, jvm_add_opens, resolve_ignite_classpath
+
+JAVA_SOURCE = Path(__file__).resolve().parent / "java" / "ConformanceWriter.java"
+
+
+@pytest.fixture(scope="module")
+def written(ignite_node, tmp_path_factory):
+    java = find_java()
+    javac = Path(java).with_name("javac")
+    if not javac.exists():
+        javac = Path(shutil.which("javac") or "javac")
+    classes = tmp_path_factory.mktemp("conformance")
+    classpath = os.pathsep.join(str(p) for p in resolve_ignite_classpath(quiet=True))
+    subprocess.run(
+        [str(javac), "-d", str(classes), "-cp", classpath, str(JAVA_SOURCE)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    cache, table = unique_name("CONFORMANCE"), unique_name("CONF_SQL")
+    out = subprocess.run(
+        [str(java), *jvm_add_opens(17), "-cp", f"{classes}{os.pathsep}{classpath}"]
+        + ["ConformanceWriter", ignite_node.host, str(ignite_node.port), cache, table],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    expected = json.loads(out.stdout)
+    yield cache, f"SQL_PUBLIC_{table}", table, expected
+    with Client(ignite_node.host, ignite_node.port) as c:
+        c.destroy_cache(cache)
+        c.sql(f"DROP TABLE IF EXISTS {table}")
+
+
+def _rows(batches):
+    """Per-row dicts of one batch list, ordered by key (or ID)."""
+    merged: dict = {}
+    for batch in batches:
+        for path, column in batch.items():
+            merged.setdefault(path, []).extend(list(column))
+    return merged
+
+
+def _check(path, got, want):
+    if isinstance(want, list):
+        got = [g.decode() if isinstance(g, bytes) else g for g in np.asarray(got).tolist()]
+        want = ["" if w is None else w for w in want]
+        assert got == want, path
+    elif isinstance(want, str) and isinstance(got, (bytes, np.bytes_)):
+        assert got.decode() == want, path
+    else:
+        assert got == want, (path, got, want)
+
+
+def test_objects_written_by_java_read_back_exactly(ignite_node, written):
+    cache, _, _, expected = written
+    with Client(ignite_node.host, ignite_node.port) as c:
+        rows = _rows(c.scan(cache, masks=True))
+    order = np.argsort(rows["key"])
+    for j, want in enumerate(expected["objects"]):
+        i = int(order[j])
+        assert rows["key"][i] == want["key"]
+
+        def got(path, i=i):
+            value = rows[f"val.{path}"][i]
+            return value
+
+        for name in ("b", "s", "n", "c", "dt", "tm"):
+            assert got(name) == want[name], name
+        assert got("l") == int(want["l"])
+        assert np.float32(got("f")) == np.float32(want["f"])
+        assert got("d") == float(want["d"])
+        assert bool(got("z")) == want["z"]
+        assert got("str").decode() == (want["str"] or "")
+        assert bool(rows["val.str#valid"][i]) == (want["str"] is not None)
+        assert got("u").decode() == want["u"]
+        assert got("ts") == int(want["ts"])
+        assert got("dec") == float(want["dec"])
+        assert got("e.name").decode() == want["e"]["name"]
+        assert got("e.ordinal") == want["e"]["ordinal"]
+        for name in ("ba", "ia", "da", "sa", "ua", "coll"):
+            assert isinstance(rows[f"val.{name}"], list)
+            _check(name, got(name), want[name])
+        _check("map.keys", got("map.keys"), want["map"]["keys"])
+        _check("map.values", got("map.values"), want["map"]["values"])
+        _check("items.name", got("items.name"), want["items"]["name"])
+        _check("items.qty", got("items.qty"), want["items"]["qty"])
+        assert got("nested.next.next.next.next.v") == want["nested_v"]
+        assert got("extra").decode() == (want["extra"] or "")
+        assert bool(rows["val.extra#valid"][i]) == (want["extra"] is not None)
+
+
+SQL_COLUMNS = (
+    "BO",
+    "TI",
+    "SI",
+    "I",
+    "BI",
+    "DE",
+    "DO",
+    "RE",
+    "TM",
+    "DA",
+    "TS",
+    "VC",
+    "CH",
+    "UU",
+    "BY",
+)
+
+
+def _check_sql_row(values, valid, want):
+    for name in SQL_COLUMNS:
+        present = name in want
+        assert bool(valid[name]) == present, name
+        value = values[name]
+        if not present:
+            if isinstance(value, np.ndarray):
+                assert value.size == 0, name
+            else:
+                assert value in (0, b"", False), (name, value)
+            continue
+        expected = want[name]
+        if name == "DE":
+            assert value == float(expected)
+        elif name == "TS":
+            assert value == int(expected)
+        elif name == "BY":
+            assert list(value) == expected
+        elif isinstance(expected, str):
+            assert value.decode() == expected, name
+        else:
+            assert value == expected, name
+
+
+def test_sql_table_written_by_java_scans_exactly(ignite_node, written):
+    _, sql_cache, _, expected = written
+    with Client(ignite_node.host, ignite_node.port) as c:
+        rows = _rows(c.scan(sql_cache, masks=True))
+    for j, key in enumerate(rows["key"]):
+        want = next(r for r in expected["sql"] if r["ID"] == key)
+        values = {name: rows[f"val.{name}"][j] for name in SQL_COLUMNS}
+        valid = {name: rows[f"val.{name}#valid"][j] for name in SQL_COLUMNS}
+        _check_sql_row(values, valid, want)
+    assert sorted(rows["key"]) == [1, 2]
+
+
+def test_sql_query_of_the_java_table_reads_exactly(ignite_node, written):
+    _, _, table, expected = written
+    with Client(ignite_node.host, ignite_node.port) as c:
+        (batch,) = list(c.sql_batches(f"SELECT * FROM {table} ORDER BY ID", masks=True))
+    assert batch["ID"].tolist() == [1, 2]
+    for j, want in enumerate(expected["sql"]):
+        values = {name: batch[name][j] for name in SQL_COLUMNS}
+        valid = {name: batch[f"{name}#valid"][j] for name in SQL_COLUMNS}
+        _check_sql_row(values, valid, want)
+    assert isinstance(batch["BY"], RaggedColumn)
+
+
+def test_java_objects_through_tf_data(ignite_node, written):
+    tf = pytest.importorskip("tensorflow")
+    from ignite_tf import IgniteDataset
+
+    cache, _, _, expected = written
+    ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port)
+    got = {int(e["key"]): e["val"] for e in ds}
+    for want in expected["objects"]:
+        val = got[want["key"]]
+        assert val["u"].numpy().decode() == want["u"]
+        assert int(val["ts"]) == int(want["ts"])
+        assert val["items"]["qty"].numpy().tolist() == want["items"]["qty"]
+        assert int(val["nested"]["next"]["next"]["next"]["next"]["v"]) == want["nested_v"]
+    assert ds.element_spec["val"]["e"]["name"] == tf.TensorSpec([], tf.string)
