@@ -14,8 +14,8 @@ if ! command -v clang >/dev/null 2>&1 || ! command -v clang++ >/dev/null 2>&1; t
 fi
 
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DIGNITE_TF_BUILD_PYTHON=OFF -DIGNITE_TF_BUILD_FUZZERS=ON >/dev/null
-cmake --build "$BUILD"
+  -DIGNITE_TF_BUILD_PYTHON=OFF -DIGNITE_TF_BUILD_TF_PLUGIN=OFF -DIGNITE_TF_BUILD_FUZZERS=ON >/dev/null
+cmake --build "$BUILD" --target page_decoder_fuzzer framing_fuzzer
 
 for target in page_decoder_fuzzer framing_fuzzer; do
   seeds="$ROOT/tests/fuzz/corpus/$target"
