@@ -137,12 +137,7 @@ absl::Status ValueEncoder::Encode(const Value& v, Writer& w) {
       if (v.code == kCollection || v.code == kMap) {
         w.WriteInt8(static_cast<int8_t>(v.kind != 0 ? v.kind : 1));
       }
-      const int32_t element = v.code == kUuidArray        ? kUuid
-                              : v.code == kDateArray      ? kDate
-                              : v.code == kTimestampArray ? kTimestamp
-                              : v.code == kTimeArray      ? kTime
-                              : v.code == kDecimalArray   ? kDecimal
-                                                          : 0;
+      const int32_t element = TypedArrayElementCode(v.code);  // 0: elements of any type
       for (size_t i = 0; i < v.items.size(); ++i) {
         const Value& item = v.items[i];
         if (element != 0 && !item.is_null() && item.code != element) {

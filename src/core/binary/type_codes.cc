@@ -188,4 +188,21 @@ int ArrayElementCode(int code) {
   }
 }
 
+int32_t TypedArrayElementCode(int32_t array_code) {
+  switch (array_code) {
+    case kUuidArray:
+      return kUuid;
+    case kDateArray:
+      return kDate;
+    case kDecimalArray:
+      return kDecimal;
+    case kTimestampArray:
+      return kTimestamp;
+    case kTimeArray:
+      return kTime;
+    default:
+      return ArrayElementCode(array_code);
+  }
+}
+
 }  // namespace ignite_tf

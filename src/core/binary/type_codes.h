@@ -60,6 +60,10 @@ int PrimitiveSize(int code);
 // For a primitive array code (12-19) returns its element code (1-8); for 20 returns 9; else 0.
 int ArrayElementCode(int code);
 
+// The element code of any typed array: as ArrayElementCode for 12-20, and 21 UUID[] -> 10,
+// 22 -> 11, 31 -> 30, 34 -> 33, 37 -> 36; 0 for other codes.
+int32_t TypedArrayElementCode(int32_t array_code);
+
 }  // namespace ignite_tf
 
 #endif  // IGNITE_TF_CORE_BINARY_TYPE_CODES_H_

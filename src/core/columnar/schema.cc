@@ -292,23 +292,6 @@ bool IsScalarCode(int32_t code) {
          code == kTime;
 }
 
-int32_t TypedArrayElementCode(int32_t array_code) {
-  switch (array_code) {
-    case kUuidArray:
-      return kUuid;
-    case kDateArray:
-      return kDate;
-    case kDecimalArray:
-      return kDecimal;
-    case kTimestampArray:
-      return kTimestamp;
-    case kTimeArray:
-      return kTime;
-    default:
-      return ArrayElementCode(array_code);
-  }
-}
-
 absl::StatusOr<SchemaNode> LeafFor(int32_t type_code, std::string name, absl::string_view path) {
   if (IsScalarCode(type_code)) return ScalarLeaf(type_code, std::move(name), false, 0);
   if (int32_t element = TypedArrayElementCode(type_code); element != 0) {

@@ -79,10 +79,6 @@ struct RowSchema {
 // enums), or an unsupported-type error naming `path`.
 absl::StatusOr<SchemaNode> LeafFor(int32_t type_code, std::string name, absl::string_view path);
 
-// The element code of a typed array (21 UUID[] -> 10, 22 -> 11, 31 -> 30, 34 -> 33, 37 -> 36,
-// 12-20 as ArrayElementCode); 0 for other codes.
-int32_t TypedArrayElementCode(int32_t array_code);
-
 // True for codes read as one scalar column value: 1-11, 30, 33, 36.
 bool IsScalarCode(int32_t code);
 
