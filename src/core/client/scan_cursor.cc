@@ -48,17 +48,31 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Open(std::shared_ptr<Con
                                                  absl::StrCat("scan of cache '", cache_name, "'")));
   Reader r = response.body();
   const std::string operation = absl::StrCat("scan of cache '", cache_name, "'");
-  IGNITE_ASSIGN_OR_RETURN(cursor->cursor_id_, connection->InContext(r.ReadInt64(), operation));
+  IGNITE_ASSIGN_OR_RETURN(int64_t cursor_id, connection->InContext(r.ReadInt64(), operation));
   IGNITE_ASSIGN_OR_RETURN(
       Page page,
       connection->InContext(ParsePage(std::move(response.frame), r.position(), options.page_size),
                             operation));
-  cursor->more_ = page.more;
-  cursor->first_page_ = std::move(page);
+  cursor->pages_.Start(cursor_id, std::move(page), 2);
   return cursor;
 }
 
-absl::StatusOr<std::optional<Page>> ScanCursor::NextPage() {
+PageCursor::PageCursor(std::shared_ptr<Connection> connection, OpCode get_page_op,
+                       std::string operation, std::string context, int32_t max_rows)
+    : connection_(std::move(connection)),
+      get_page_op_(get_page_op),
+      operation_(std::move(operation)),
+      context_(std::move(context)),
+      max_rows_(max_rows) {}
+
+void PageCursor::Start(int64_t cursor_id, Page first_page, size_t min_row_bytes) {
+  cursor_id_ = cursor_id;
+  min_row_bytes_ = min_row_bytes;
+  more_ = first_page.more;
+  first_page_ = std::move(first_page);
+}
+
+absl::StatusOr<std::optional<Page>> PageCursor::Next() {
   if (first_page_.has_value()) {
     std::optional<Page> page = std::move(first_page_);
     first_page_.reset();
@@ -69,16 +83,13 @@ absl::StatusOr<std::optional<Page>> ScanCursor::NextPage() {
     return std::optional<Page>();
   }
   absl::StatusOr<Response> response = connection_->Call(
-      OpCode::kQueryScanCursorGetPage, [&](Writer& w) { w.WriteInt64(cursor_id_); },
-      absl::StrCat("reading the next page of the scan of cache '", cache_name_, "'"));
-  if (!response.ok()) {
-    done_ = true;
-    more_ = false;
-    return response.status();
-  }
-  absl::StatusOr<Page> page = connection_->InContext(
-      ParsePage(std::move(response->frame), response->body_offset, page_size_),
-      absl::StrCat("next page of the scan of cache '", cache_name_, "'"));
+      get_page_op_, [&](Writer& w) { w.WriteInt64(cursor_id_); }, operation_);
+  absl::StatusOr<Page> page =
+      response.ok()
+          ? connection_->InContext(ParsePage(std::move(response->frame), response->body_offset,
+                                             max_rows_, min_row_bytes_),
+                                   context_)
+          : absl::StatusOr<Page>(response.status());
   if (!page.ok()) {
     done_ = true;
     more_ = false;
@@ -88,7 +99,7 @@ absl::StatusOr<std::optional<Page>> ScanCursor::NextPage() {
   return std::optional<Page>(std::move(*page));
 }
 
-ScanCursor::~ScanCursor() {
+PageCursor::~PageCursor() {
   if (more_ && !connection_->broken()) {
     // Abandoned early: free the server-side cursor so it does not count against the limit.
     (void)connection_->Call(

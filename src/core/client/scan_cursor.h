@@ -35,31 +35,55 @@ struct Page {
 absl::StatusOr<Page> ParsePage(std::vector<uint8_t> frame, size_t offset, int32_t max_rows,
                                size_t min_row_bytes = 2);
 
+// The paging scan and SQL cursors share: the first page comes with the reply that opened the
+// cursor, later ones from `get_page_op`; a cursor abandoned with pages left is closed on the
+// server when this is destroyed.
+class PageCursor {
+ public:
+  // `operation` names page requests in errors ("reading the next page of ..."), `context` names
+  // malformed replies; pages hold at most `max_rows` rows (0: any number).
+  PageCursor(std::shared_ptr<Connection> connection, OpCode get_page_op, std::string operation,
+             std::string context, int32_t max_rows);
+  ~PageCursor();
+
+  // Rows of later pages take at least `min_row_bytes` bytes (see ParsePage).
+  void Start(int64_t cursor_id, Page first_page, size_t min_row_bytes);
+  // The next page, or nullopt after the last one.
+  absl::StatusOr<std::optional<Page>> Next();
+
+ private:
+  std::shared_ptr<Connection> connection_;
+  OpCode get_page_op_;
+  std::string operation_;
+  std::string context_;
+  int32_t max_rows_;
+  size_t min_row_bytes_ = 2;
+  int64_t cursor_id_ = 0;
+  std::optional<Page> first_page_;
+  bool more_ = false;  // the server holds a cursor with pages left
+  bool done_ = false;
+};
+
 class ScanCursor {
  public:
   static absl::StatusOr<std::unique_ptr<ScanCursor>> Open(std::shared_ptr<Connection> connection,
                                                           const std::string& cache_name,
                                                           const ScanOptions& options);
-  ~ScanCursor();
 
   // The next page, or nullopt after the last one.
-  absl::StatusOr<std::optional<Page>> NextPage();
+  absl::StatusOr<std::optional<Page>> NextPage() { return pages_.Next(); }
 
   const std::string& cache_name() const { return cache_name_; }
 
  private:
   ScanCursor(std::shared_ptr<Connection> connection, std::string cache_name, int32_t page_size)
-      : connection_(std::move(connection)),
-        cache_name_(std::move(cache_name)),
-        page_size_(page_size) {}
+      : cache_name_(std::move(cache_name)),
+        pages_(std::move(connection), OpCode::kQueryScanCursorGetPage,
+               "reading the next page of the scan of cache '" + cache_name_ + "'",
+               "next page of the scan of cache '" + cache_name_ + "'", page_size) {}
 
-  std::shared_ptr<Connection> connection_;
   std::string cache_name_;
-  int32_t page_size_;
-  int64_t cursor_id_ = 0;
-  std::optional<Page> first_page_;
-  bool more_ = false;  // the server holds a cursor with pages left
-  bool done_ = false;
+  PageCursor pages_;
 };
 
 }  // namespace ignite_tf

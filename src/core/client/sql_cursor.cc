@@ -36,8 +36,7 @@ absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Conne
   if (!encoder.types().empty()) {
     return absl::InvalidArgumentError("SQL arguments must be scalars, strings or arrays");
   }
-  std::unique_ptr<SqlCursor> cursor(new SqlCursor(connection, types));
-  cursor->sql_ = query.sql;
+  std::unique_ptr<SqlCursor> cursor(new SqlCursor(connection, types, Describe(query.sql)));
   IGNITE_ASSIGN_OR_RETURN(
       Response response,
       connection->Call(
@@ -68,7 +67,7 @@ absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Conne
           Describe(query.sql)));
   Reader r = response.body();
   auto parse = [&]() -> absl::Status {
-    IGNITE_ASSIGN_OR_RETURN(cursor->cursor_id_, r.ReadInt64());
+    IGNITE_ASSIGN_OR_RETURN(int64_t cursor_id, r.ReadInt64());
     IGNITE_ASSIGN_OR_RETURN(int32_t column_count, r.ReadLength(1, "column count"));
     for (int32_t i = 0; i < column_count; ++i) {
       IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
@@ -79,12 +78,10 @@ absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Conne
     }
     IGNITE_ASSIGN_OR_RETURN(Page page, ParsePage(std::move(response.frame), r.position(), 0,
                                                  std::max<size_t>(1, cursor->columns_.size())));
-    cursor->more_ = page.more;
-    cursor->first_page_ = std::move(page);
+    cursor->pages_.Start(cursor_id, std::move(page), std::max<size_t>(1, cursor->columns_.size()));
     return absl::OkStatus();
   };
   IGNITE_RETURN_IF_ERROR(connection->ReplyError(parse(), Describe(query.sql)));
-  cursor->page_size_ = query.page_size;
   return cursor;
 }
 
@@ -110,51 +107,13 @@ absl::StatusOr<std::vector<std::vector<Value>>> SqlCursor::DecodeRows(const Page
   return rows;
 }
 
-absl::StatusOr<std::optional<Page>> SqlCursor::NextPage() {
-  if (first_page_.has_value()) {
-    std::optional<Page> page = std::move(first_page_);
-    first_page_.reset();
-    return page;
-  }
-  if (done_ || !more_) {
-    done_ = true;
-    return std::optional<Page>();
-  }
-  absl::StatusOr<Response> response = connection_->Call(
-      OpCode::kQuerySqlFieldsCursorGetPage, [&](Writer& w) { w.WriteInt64(cursor_id_); },
-      absl::StrCat("reading the next page of ", Describe(sql_)));
-  if (!response.ok()) {
-    done_ = true;
-    more_ = false;
-    return response.status();
-  }
-  absl::StatusOr<Page> page =
-      connection_->InContext(ParsePage(std::move(response->frame), response->body_offset, 0,
-                                       std::max<size_t>(1, columns_.size())),
-                             Describe(sql_));
-  if (!page.ok()) {
-    done_ = true;
-    more_ = false;
-    return page.status();
-  }
-  more_ = page->more;
-  return std::optional<Page>(std::move(*page));
-}
-
 absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> SqlCursor::NextRows() {
   using Rows = std::vector<std::vector<Value>>;
   IGNITE_ASSIGN_OR_RETURN(std::optional<Page> page, NextPage());
   if (!page.has_value()) return std::optional<Rows>();
-  absl::StatusOr<Rows> rows = connection_->InContext(DecodeRows(*page), Describe(sql_));
+  absl::StatusOr<Rows> rows = connection_->InContext(DecodeRows(*page), description_);
   if (!rows.ok()) return rows.status();
   return std::optional<Rows>(std::move(*rows));
-}
-
-SqlCursor::~SqlCursor() {
-  if (more_ && !connection_->broken()) {
-    (void)connection_->Call(
-        OpCode::kResourceClose, [&](Writer& w) { w.WriteInt64(cursor_id_); }, "closing a cursor");
-  }
 }
 
 }  // namespace ignite_tf

@@ -35,29 +35,29 @@ class SqlCursor {
   static absl::StatusOr<std::unique_ptr<SqlCursor>> Open(std::shared_ptr<Connection> connection,
                                                          std::shared_ptr<TypeResolver> types,
                                                          const SqlQuery& query);
-  ~SqlCursor();
 
   const std::vector<std::string>& columns() const { return columns_; }
   // The next page as received (each row: one value per column), or nullopt after the last one.
-  absl::StatusOr<std::optional<Page>> NextPage();
+  absl::StatusOr<std::optional<Page>> NextPage() { return pages_.Next(); }
   // The next page decoded into Value rows, or nullopt after the last one.
   absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> NextRows();
   // Decodes a page's rows into Values.
   absl::StatusOr<std::vector<std::vector<Value>>> DecodeRows(const Page& page) const;
 
  private:
-  SqlCursor(std::shared_ptr<Connection> connection, std::shared_ptr<TypeResolver> types)
-      : connection_(std::move(connection)), types_(std::move(types)) {}
+  SqlCursor(std::shared_ptr<Connection> connection, std::shared_ptr<TypeResolver> types,
+            const std::string& description)
+      : connection_(connection),
+        types_(std::move(types)),
+        description_(description),
+        pages_(std::move(connection), OpCode::kQuerySqlFieldsCursorGetPage,
+               "reading the next page of " + description, description, 0) {}
 
   std::shared_ptr<Connection> connection_;
   std::shared_ptr<TypeResolver> types_;
-  std::string sql_;
-  int32_t page_size_ = 0;
-  int64_t cursor_id_ = 0;
+  std::string description_;  // the query, shortened, for errors
   std::vector<std::string> columns_;
-  std::optional<Page> first_page_;
-  bool more_ = false;
-  bool done_ = false;
+  PageCursor pages_;
 };
 
 }  // namespace ignite_tf
