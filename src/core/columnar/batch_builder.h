@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -92,8 +93,9 @@ class BatchBuilder {
   bool skip_mismatched_ = false;
   int64_t skipped_rows_ = 0;
   int64_t current_row_ = 0;
-  // (struct node, type id, schema id) -> plan, for compact footers.
-  absl::flat_hash_map<std::tuple<const SchemaNode*, int32_t, int32_t>, Plan> plans_;
+  // (struct node, type id, schema id) -> plan, for compact footers. A node map: DecodeStruct keeps
+  // a pointer to its plan while nested objects add theirs, so plans must not move on rehash.
+  absl::node_hash_map<std::tuple<const SchemaNode*, int32_t, int32_t>, Plan> plans_;
   // enum type id -> ordinal -> constant name
   absl::flat_hash_map<int32_t, absl::flat_hash_map<int32_t, std::string>> enum_names_;
 };

@@ -624,5 +624,29 @@ TEST_F(BatchBuilderTest, CachedPlanIsNotAppliedToAShorterFooter) {
               StatusIs(absl::StatusCode::kDataLoss));
 }
 
+// Found by page_decoder_fuzzer (ASan: heap-use-after-free): DecodeStruct held a pointer to its
+// cached plan while decoding a nested object, whose new schema added a plan and rehashed the cache.
+TEST_F(BatchBuilderTest, PlansAddedByNestedObjectsKeepTheOuterPlanValid) {
+  std::vector<Row> rows;
+  for (int i = 0; i < 40; ++i) {
+    std::vector<std::pair<std::string, Value>> inner_fields;
+    for (int f = 0; f <= i; ++f) {
+      inner_fields.emplace_back(absl::StrCat("F", f), Value::Integer(kInt, f));
+    }
+    rows.push_back(Encoded(Value::Integer(kInt, i),
+                           ObjectOf("Outer", {{"A", ObjectOf("Inner", std::move(inner_fields))},
+                                              {"Z", Value::Integer(kInt, 1000 + i)}})));
+  }
+  const PageBytes page = Page(rows);
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch batch = builder.Finish();
+  std::vector<int32_t> z = Fixed<int32_t>(Col(batch, "val.Z"));
+  ASSERT_EQ(z.size(), 40u);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(z[i], 1000 + i);
+  EXPECT_THAT(Fixed<int32_t>(Col(batch, "val.A.F0")), ::testing::Each(0));
+}
+
 }  // namespace
 }  // namespace ignite_tf
