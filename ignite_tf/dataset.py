@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -33,8 +34,6 @@ _TF_DTYPES = {
     "bool": "bool",
     "string": "string",
 }
-
-_LENGTHS_SUFFIX = "#row_lengths"
 
 
 def _env(name: str, default: Any) -> Any:
@@ -161,6 +160,7 @@ def IgniteDataset(
     masks: bool = False,
     schema: Any = None,
     on_mismatch: str = "error",
+    batched: bool = False,
 ) -> Any:
     """Reads an Ignite cache as a ``tf.data.Dataset`` of ``{'key': ..., 'val': ...}`` elements.
 
@@ -178,7 +178,13 @@ def IgniteDataset(
         certfile, keyfile, cert_password: TLS client certificate chain (PEM; ``certfile`` may
             hold the key too), its private key, and the key's password. Giving any turns TLS on.
         schema_host, schema_port: where to learn the element structure, if not host/port.
-        batch_size: rows decoded per batch before TensorFlow splits them into elements.
+        batch_size: rows decoded per batch before TensorFlow splits them into elements (or,
+            with ``batched=True``, the rows of each element).
+        batched: yield batches of ``batch_size`` rows (the last one shorter) instead of single
+            rows, like ``.batch(batch_size)`` but without splitting and joining rows: each
+            leaf is a tensor of shape ``[rows]``, Ignite arrays ``tf.RaggedTensor``s of shape
+            ``[rows, None]`` (``.to_tensor()`` makes them dense). It is the fast path for
+            training: the decoded columns reach TensorFlow as they are.
         timeout: seconds to wait for any reply before failing.
         fields: value fields to read (``["label", "metadata.width"]``); others are not decoded
             and are absent from the elements. None reads every field.
@@ -269,7 +275,14 @@ def IgniteDataset(
     trees = (key_tree, val_tree)
     if masks:
         trees += (_mask_tree(key_tree), _mask_tree(val_tree))
-    return _dataset_over(tf, trees, lambda: Client(host, port, **client_args), open_scan, element)
+    return _dataset_over(
+        tf,
+        trees,
+        lambda: Client(host, port, **client_args),
+        open_scan,
+        element,
+        batch_size if batched else None,
+    )
 
 
 def _mask_tree(tree: Any) -> Any:
@@ -280,33 +293,105 @@ def _mask_tree(tree: Any) -> Any:
     return ("bool", False, path + "#valid")
 
 
-def _dataset_over(tf: Any, trees: Any, connect: Any, open_scan: Any, element: Any) -> Any:
-    """A tf.data.Dataset over the batches of `open_scan(client)`, one element per row.
+def _map_tree(tree: Any, leaf: Any) -> Any:
+    if isinstance(tree, dict):
+        return {name: _map_tree(child, leaf) for name, child in tree.items()}
+    return leaf(tree)
+
+
+def _num_rows(batch: dict) -> int:
+    return len(next(iter(batch.values())))
+
+
+def _row_slice(column: Any, start: int, stop: int) -> Any:
+    if isinstance(column, RaggedColumn):
+        lo, hi = column.row_offsets[start], column.row_offsets[stop]
+        return RaggedColumn(column.values[lo:hi], column.row_offsets[start : stop + 1] - lo)
+    return column[start:stop]
+
+
+def _concat(parts: list) -> Any:
+    if isinstance(parts[0], RaggedColumn):
+        lengths = np.concatenate([np.diff(p.row_offsets) for p in parts])
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return RaggedColumn(np.concatenate([p.values for p in parts]), offsets)
+    return np.concatenate(parts)
+
+
+def _exact_batches(batches: Iterable[dict], size: int) -> Iterator[dict]:
+    """Re-cuts column batches (whole pages, at least `size` rows) into batches of exactly `size`
+    rows, the last one shorter: slices share memory; only batches that span two scan batches
+    are copied."""
+    pending: list[tuple[dict, int, int]] = []
+    have = 0
+
+    def join() -> dict:
+        if len(pending) == 1:
+            batch, start, stop = pending[0]
+            if start == 0 and stop == _num_rows(batch):
+                return batch
+            return {path: _row_slice(col, start, stop) for path, col in batch.items()}
+        return {
+            path: _concat([_row_slice(b[path], start, stop) for b, start, stop in pending])
+            for path in pending[0][0]
+        }
+
+    for batch in batches:
+        rows, start = _num_rows(batch), 0
+        while start < rows:
+            take = min(size - have, rows - start)
+            pending.append((batch, start, start + take))
+            have += take
+            start += take
+            if have == size:
+                yield join()
+                pending, have = [], 0
+    if pending:
+        yield join()
+
+
+def _dataset_over(
+    tf: Any, trees: Any, connect: Any, open_scan: Any, element: Any, batched: int | None
+) -> Any:
+    """A tf.data.Dataset over the batches of `open_scan(client)`: one element per `batched` rows
+    when it is set, else one per row.
 
     `trees` are the schema trees whose leaves are columns; `element(build)` makes an element
-    from them (`build(tree)` turns a tree into tensors).
+    from them (`build(tree)` turns a tree into tensors or specs).
     """
     leaves = [leaf for tree in trees for leaf in _leaves(tree)]
-    signature = {}
-    for path, dtype, is_list in leaves:
-        signature[path] = tf.TensorSpec([None], getattr(tf, _TF_DTYPES[dtype]))
+    has_lists = any(is_list for _, _, is_list in leaves)
+
+    def leaf_spec(tree: Any) -> Any:
+        dtype, is_list, _ = tree
+        dtype = getattr(tf, _TF_DTYPES[dtype])
         if is_list:
-            signature[path + _LENGTHS_SUFFIX] = tf.TensorSpec([None], tf.int64)
+            return tf.RaggedTensorSpec(
+                [None, None], dtype, ragged_rank=1, row_splits_dtype=tf.int64
+            )
+        return tf.TensorSpec([None], dtype)
+
+    signature = element(lambda tree: _map_tree(tree, leaf_spec))
 
     def batches():
         # Runs on each iteration: its own connection and cursor, closed when iteration stops.
+        # Columns go to TensorFlow as they are; list columns as RaggedTensors over the same
+        # values and row offsets (no per-row work in Python).
         with connect() as client:
             scan = open_scan(client)
             try:
-                for batch in scan:
-                    flat = {}
-                    for path, column in batch.items():
-                        if isinstance(column, RaggedColumn):
-                            flat[path] = column.values
-                            flat[path + _LENGTHS_SUFFIX] = np.diff(column.row_offsets)
-                        else:
-                            flat[path] = column
-                    yield flat
+                for batch in _exact_batches(scan, batched) if batched else scan:
+
+                    def column(tree: Any, batch: dict = batch) -> Any:
+                        col = batch[tree[2]]
+                        if isinstance(col, RaggedColumn):
+                            return tf.RaggedTensor.from_row_splits(
+                                col.values, col.row_offsets, validate=False
+                            )
+                        return col
+
+                    yield element(lambda tree, column=column: _map_tree(tree, column))
             finally:
                 scan.close()
                 if scan.skipped_rows:
@@ -315,19 +400,6 @@ def _dataset_over(tf: Any, trees: Any, connect: Any, open_scan: Any, element: An
                         stacklevel=2,
                     )
 
-    def restructure(flat: dict) -> dict:
-        def build(tree: Any) -> Any:
-            if isinstance(tree, dict):
-                return {name: build(child) for name, child in tree.items()}
-            _, is_list, path = tree
-            if is_list:
-                return tf.RaggedTensor.from_row_lengths(
-                    flat[path], flat[path + _LENGTHS_SUFFIX], validate=False
-                )
-            return flat[path]
-
-        return element(build)
-
     def densify(element: Any) -> Any:
         # After unbatch, a row of a ragged column is an ordinary 1-D tensor; say so in the spec.
         return tf.nest.map_structure(
@@ -335,9 +407,11 @@ def _dataset_over(tf: Any, trees: Any, connect: Any, open_scan: Any, element: An
         )
 
     dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
-    dataset = dataset.map(restructure).unbatch()
-    if any(is_list for _, _, is_list in leaves):
-        dataset = dataset.map(densify)
+    if batched:
+        return dataset
+    dataset = dataset.unbatch()
+    if has_lists:
+        dataset = dataset.map(densify, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     return dataset
 
 
@@ -353,6 +427,7 @@ def SqlDataset(
     distributed_joins: bool = False,
     local: bool = False,
     timeout: float = 30.0,
+    batched: bool = False,
     **client_options: Any,
 ) -> Any:
     """Runs a SQL query on the cluster and reads its rows as a ``tf.data.Dataset`` of
@@ -364,8 +439,10 @@ def SqlDataset(
 
     Column types come from each column's first non-null value in the first page (the same
     mapping as IgniteDataset); SQL NULLs read as 0, ``b""`` or an empty list. The query runs
-    once to learn the columns and again on every iteration. ``client_options`` are
-    :class:`ignite_tf.Client` options (username, password, TLS).
+    once to learn the columns and again on every iteration. ``batched=True`` yields batches of
+    ``batch_size`` rows, the last one shorter (``{column: tensor[rows]}``), instead of single
+    rows, as in :func:`IgniteDataset`. ``client_options`` are :class:`ignite_tf.Client` options
+    (username, password, TLS).
     """
     tf = _import_tf()
     if page_size <= 0 or batch_size <= 0:
@@ -398,4 +475,11 @@ def SqlDataset(
             f"the query returned no rows on {host}:{port}, so its column types are unknown: {query}"
         )
     _, columns = trees
-    return _dataset_over(tf, (columns,), connect, open_scan, lambda build: build(columns))
+    return _dataset_over(
+        tf,
+        (columns,),
+        connect,
+        open_scan,
+        lambda build: build(columns),
+        batch_size if batched else None,
+    )

@@ -108,6 +108,38 @@ def test_article_structured_objects(ignite_node, tf_client, cache):
         np.testing.assert_array_equal(array.numpy(), images[key]["pixels"])
 
 
+def test_batched_mode_yields_whole_batches_with_ragged_arrays(ignite_node, tf_client, cache):
+    rng = np.random.default_rng(1)
+    images = {i: _image(i, rng) for i in range(250)}
+    tf_client.put_all(cache, images.items())
+    dataset = IgniteDataset(
+        cache, host=ignite_node.host, port=ignite_node.port, batched=True, batch_size=64
+    )
+    spec = dataset.element_spec
+    assert spec["key"] == tf.TensorSpec([None], tf.int64)
+    assert spec["val"]["metadata"]["file_name"] == tf.TensorSpec([None], tf.string)
+    assert spec["val"]["pixels"] == tf.RaggedTensorSpec(
+        [None, None], tf.uint8, ragged_rank=1, row_splits_dtype=tf.int64
+    )
+    sizes, seen = [], {}
+    for batch in dataset:
+        keys = batch["key"].numpy()
+        sizes.append(len(keys))
+        pixels = batch["val"]["pixels"]
+        assert isinstance(pixels, tf.RaggedTensor)
+        labels = batch["val"]["metadata"]["label"].numpy()
+        for j, key in enumerate(keys):
+            seen[int(key)] = (labels[j], pixels[j].numpy())
+    assert sum(sizes) == 250 and max(sizes) <= 64 and len(sizes) >= 4
+    assert sorted(seen) == list(range(250))
+    for key, (label, pixels) in seen.items():
+        assert label == images[key]["metadata"]["label"]
+        np.testing.assert_array_equal(pixels, images[key]["pixels"])
+    # Batches feed Keras directly: dense features from a ragged column of equal-length rows.
+    flat = dataset.map(lambda b: tf.cast(b["val"]["pixels"][:, :20].to_tensor(), tf.float32))
+    assert sum(int(t.shape[0]) for t in flat) == 250
+
+
 def _numeric_rows(n: int) -> dict[int, BinaryObject]:
     return {
         i: BinaryObject(

@@ -108,6 +108,30 @@ def test_sql_dataset_matches_pyignite(ignite_node, tables) -> None:
     assert len(got) == N_ROWS // 5 - 1  # ID 0 has SCORE 0
 
 
+def test_batched_sql_dataset_matches_pyignite(ignite_node, tables) -> None:
+    tf = pytest.importorskip("tensorflow")
+    from ignite_tf import SqlDataset
+
+    query = _join_query(tables)
+    names, expected = _pyignite_rows(ignite_node, query, ["test", 0.0])
+    ds = SqlDataset(
+        query, ["test", 0.0], ignite_node.host, ignite_node.port, batch_size=3000, batched=True
+    )
+    assert ds.element_spec["ID"] == tf.TensorSpec([None], tf.int64)
+    assert ds.element_spec["NAME"] == tf.TensorSpec([None], tf.string)
+    got, sizes = [], []
+    for batch in ds:
+        columns = [batch[name].numpy() for name in names]
+        sizes.append(len(columns[0]))
+        got.extend(
+            tuple(_scalar(v).decode() if isinstance(v, bytes) else _scalar(v) for v in row)
+            for row in zip(*columns)
+        )
+    normalized = [tuple("" if v is None else v for v in row) for row in expected]
+    assert got == normalized
+    assert max(sizes) == 3000 and sum(sizes) == N_ROWS // 5 - 1
+
+
 def test_query_errors_and_empty_results(ignite_node, tables) -> None:
     images, _ = tables
     with Client(ignite_node.host, ignite_node.port) as c:
