@@ -11,10 +11,21 @@ features) and records the raw replies of OP_QUERY_SCAN (2000), OP_QUERY_SCAN_CUR
   tests/fuzz/binary_types.bin               int32 n + n metadata blocks (3002 bodies)
 
     python tests/fuzz/capture_corpus.py            # rewrites the files above
+
+With --bench it captures the fixed pages of the callgrind decode benchmark instead
+(benchmarks/decode/, benchmarks/README.md): one 1024-row scan page per workload, the binary types
+its rows use, and one OP_QUERY_SQL_FIELDS reply:
+
+  benchmarks/decode/data/<name>.page        rowCount | rows | more (as the fuzzer's pages)
+  benchmarks/decode/data/<name>.types       int32 n + n metadata blocks (as binary_types.bin)
+  benchmarks/decode/data/<name>.sqlpage     columnCount | column names | rowCount | rows | more
+
+    python tests/fuzz/capture_corpus.py --bench    # rewrites benchmarks/decode/data/
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import decimal
 import hashlib
@@ -23,6 +34,7 @@ import socket
 import struct
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,9 +45,11 @@ from ignite_tf.testing import IgniteNode
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 TYPES_FILE = HERE / "binary_types.bin"
+BENCH_DATA = HERE.parent.parent / "benchmarks" / "decode" / "data"
 
 OP_QUERY_SCAN = 2000
 OP_QUERY_SCAN_CURSOR_GET_PAGE = 2001
+OP_QUERY_SQL_FIELDS = 2004
 OP_GET_BINARY_TYPE = 3002
 OP_RESOURCE_CLOSE = 0
 
@@ -235,7 +249,165 @@ def candidate_type_ids(pages: list[bytes]) -> set[int]:
     return ids
 
 
+def fetch_types(
+    conn: RawConnection,
+    wanted: set[int],
+    pages: list[bytes],
+    on_frame: Callable[[bytes], None] | None = None,
+) -> list[bytes]:
+    """Metadata blocks (OP_GET_BINARY_TYPE bodies after `exists`) of the types the pages use."""
+    blocks = []
+    for tid in sorted(wanted | candidate_type_ids(pages)):
+        frame, pos = conn.call(OP_GET_BINARY_TYPE, struct.pack("<i", tid))
+        if frame[pos] == 0:
+            continue
+        blocks.append(frame[pos + 1 :])
+        if on_frame is not None:
+            on_frame(frame)
+    return blocks
+
+
+def types_file(blocks: list[bytes]) -> bytes:
+    return struct.pack("<i", len(blocks)) + b"".join(blocks)
+
+
+def string_object(text: str) -> bytes:
+    data = text.encode()
+    return b"\x09" + struct.pack("<i", len(data)) + data
+
+
+def sql_first_page(conn: RawConnection, sql: str, page_size: int) -> bytes:
+    """The first reply of a SQL fields query from `columnCount` on (the cursor id dropped)."""
+    body = (
+        struct.pack("<ib", 0, 0)  # no cache (the schema names the tables), flags
+        + string_object("PUBLIC")
+        + struct.pack("<ii", page_size, 0)  # page size, max rows
+        + string_object(sql)
+        + struct.pack("<i", 0)  # no arguments
+        # statement type any; distributed joins, local, replicated only, enforce join order,
+        # collocated, lazy: all false; timeout 0; include field names
+        + struct.pack("<b??????q?", 0, False, False, False, False, False, False, 0, True)
+    )
+    frame, pos = conn.call(OP_QUERY_SQL_FIELDS, body)
+    (cursor,) = struct.unpack_from("<q", frame, pos)
+    if frame[-1] != 0:  # more pages: release the server's cursor
+        conn.call(OP_RESOURCE_CLOSE, struct.pack("<q", cursor))
+    return frame[pos + 8 :]
+
+
+# Decode benchmark pages (--bench) -------------------------------------------------------------
+
+BENCH_ROWS = 1024  # rows of every benchmark page: one page of a scan with the default page size
+NUMERIC_COLUMNS = ["L1", "L2", "L3", "I1", "I2", "I3", "D1", "D2", "D3", "F1"]
+
+
+def write_bench_mnist(client: Client) -> str:
+    """W2: key long, value MnistRow {label: int, pixels: byte[784]} (benchmarks/scan_throughput)."""
+    cache = "BENCH_W2_MNIST"
+    client.get_or_create_cache(cache)
+    pixels = np.random.default_rng(0).integers(0, 256, (BENCH_ROWS, 784), dtype=np.uint8)
+    client.put_all(
+        cache,
+        [
+            (i, BinaryObject("MnistRow", {"label": np.int32(i % 10), "pixels": pixels[i]}))
+            for i in range(BENCH_ROWS)
+        ],
+    )
+    return cache
+
+
+def write_bench_numeric(client: Client) -> str:
+    """W3: a SQL table, key long, value NumericRow of 3 BIGINT, 3 INT, 3 DOUBLE and 1 REAL."""
+    cache = "BENCH_W3_NUMERIC"
+    types = ["BIGINT"] * 3 + ["INT"] * 3 + ["DOUBLE"] * 3 + ["REAL"]
+    columns = ", ".join(f"{n} {t}" for n, t in zip(NUMERIC_COLUMNS, types))
+    client.sql(
+        f"CREATE TABLE IF NOT EXISTS {cache} (ID BIGINT PRIMARY KEY, {columns})"
+        f' WITH "VALUE_TYPE=NumericRow,CACHE_NAME={cache}"'
+    )
+    chunk = 64
+    row = "(" + ", ".join(["?"] * (1 + len(NUMERIC_COLUMNS))) + ")"
+    for start in range(0, BENCH_ROWS, chunk):
+        args = []
+        for i in range(start, start + chunk):
+            args += [i, i * 1_000_003, -i, i << 33, i, i * 7, -i, i * 0.5, i / 3, i**0.5, i * 0.25]
+        client.sql(
+            f"INSERT INTO {cache} (ID, {', '.join(NUMERIC_COLUMNS)}) VALUES "
+            + ", ".join([row] * chunk),
+            args,
+        )
+    return cache
+
+
+def write_bench_mixed(client: Client) -> str:
+    """Strings, UUIDs, timestamps, dates, decimals, a double array and a nested object."""
+    cache = "BENCH_MIXED"
+    client.get_or_create_cache(cache)
+    epoch = np.datetime64("2024-01-01T00:00:00", "ns")
+    client.put_all(
+        cache,
+        [
+            (
+                i,
+                BinaryObject(
+                    "MixedRow",
+                    {
+                        "name": f"customer-{i:05d} " + "ü" * (i % 5),
+                        "id": uuid.UUID(int=(i * 0x9E3779B97F4A7C15) % (1 << 128)),
+                        "ts": epoch + np.timedelta64(i * 1_000_003, "ns"),
+                        "day": dt.datetime(2024, 1 + i % 12, 1 + i % 28, tzinfo=dt.timezone.utc),
+                        "amount": decimal.Decimal(i * 37) / 100,
+                        "scores": np.linspace(0, 1, 4, dtype=np.float64) * i,
+                        "address": BinaryObject(
+                            "MixedAddress", {"zip": np.int32(10000 + i), "city": f"city {i % 17}"}
+                        ),
+                    },
+                ),
+            )
+            for i in range(BENCH_ROWS)
+        ],
+    )
+    return cache
+
+
+def capture_bench() -> None:
+    BENCH_DATA.mkdir(parents=True, exist_ok=True)
+    with IgniteNode() as node:
+        print(f"node at {node.host}:{node.port}", file=sys.stderr)
+        with Client(node.host, node.port) as client:
+            caches = {
+                "w2_mnist": write_bench_mnist(client),
+                "w3_numeric": write_bench_numeric(client),
+                "mixed": write_bench_mixed(client),
+            }
+        conn = RawConnection(node.host, node.port)
+        try:
+            for name, cache in caches.items():
+                frame, _, page_at = scan_pages(conn, cache, BENCH_ROWS)[0]
+                page = frame[page_at:]
+                (rows,) = struct.unpack_from("<i", page)
+                if rows != BENCH_ROWS:
+                    raise RuntimeError(f"{cache}: first page has {rows} rows, not {BENCH_ROWS}")
+                (BENCH_DATA / f"{name}.page").write_bytes(page)
+                (BENCH_DATA / f"{name}.types").write_bytes(
+                    types_file(fetch_types(conn, set(), [page]))
+                )
+            sql = f"SELECT ID, {', '.join(NUMERIC_COLUMNS)} FROM {caches['w3_numeric']} ORDER BY ID"
+            (BENCH_DATA / "w3_numeric.sqlpage").write_bytes(sql_first_page(conn, sql, BENCH_ROWS))
+        finally:
+            conn.close()
+    for f in sorted(BENCH_DATA.iterdir()):
+        print(f"{f.name}: {f.stat().st_size} bytes", file=sys.stderr)
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--bench", action="store_true", help="capture the decode benchmark's pages instead"
+    )
+    if parser.parse_args().bench:
+        capture_bench()
+        return 0
     for target in ("page_decoder_fuzzer", "framing_fuzzer"):
         (CORPUS / target).mkdir(parents=True, exist_ok=True)
         for old in (CORPUS / target).iterdir():
@@ -266,14 +438,10 @@ def main() -> int:
                         save("framing_fuzzer", b"\x00\x00" + pages[0][0])
             wanted = {type_id(n) for n in ("FuzzRecord", "FuzzNested", "FuzzPerson", "FuzzColor")}
             wanted |= {type_id(n) for n in ("FuzzKey", "FuzzSqlRow", "FuzzPairRow", "FuzzPairKey")}
-            blocks = []
-            for tid in sorted(wanted | candidate_type_ids(all_pages)):
-                frame, pos = conn.call(OP_GET_BINARY_TYPE, struct.pack("<i", tid))
-                if frame[pos] == 0:
-                    continue
-                blocks.append(frame[pos + 1 :])
-                save("framing_fuzzer", b"\x01\x00" + frame)
-            TYPES_FILE.write_bytes(struct.pack("<i", len(blocks)) + b"".join(blocks))
+            blocks = fetch_types(
+                conn, wanted, all_pages, lambda frame: save("framing_fuzzer", b"\x01\x00" + frame)
+            )
+            TYPES_FILE.write_bytes(types_file(blocks))
         finally:
             conn.close()
     sizes = {t: sum(f.stat().st_size for f in (CORPUS / t).iterdir()) for t in os.listdir(CORPUS)}

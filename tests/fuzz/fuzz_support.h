@@ -1,6 +1,6 @@
 // fuzz_support.h: what the libFuzzer targets share: binary type metadata captured from a real
-// node (loaded once into an in-memory TypeResolver) and an in-memory Transport that serves the
-// fuzzer's bytes in chunks of a chosen size.
+// node (loaded once into an in-memory TypeResolver, tests/support/static_types.h) and an in-memory
+// Transport that serves the fuzzer's bytes in chunks of a chosen size.
 #ifndef IGNITE_TF_TESTS_FUZZ_FUZZ_SUPPORT_H_
 #define IGNITE_TF_TESTS_FUZZ_FUZZ_SUPPORT_H_
 
@@ -9,14 +9,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
@@ -24,63 +21,13 @@
 #include "core/common/error.h"
 #include "core/net/transport.h"
 #include "core/wire/reader.h"
+#include "support/static_types.h"
 
 namespace ignite_tf {
 namespace fuzz {
 
-// A TypeResolver over a fixed set of types, like the client's registry once it has fetched them.
-class StaticTypeResolver : public TypeResolver {
- public:
-  void Add(BinaryType type) {
-    int32_t id = type.type_id;
-    types_[id] = std::make_shared<const BinaryType>(std::move(type));
-  }
-  size_t size() const { return types_.size(); }
-
-  absl::StatusOr<std::shared_ptr<const BinaryType>> Resolve(int32_t type_id,
-                                                            int32_t schema_id) override {
-    auto it = types_.find(type_id);
-    if (it == types_.end()) return ProtocolError(absl::StrCat("no binary type id ", type_id));
-    if (it->second->Schema(schema_id) == nullptr) {
-      return ProtocolError(absl::StrCat("type id ", type_id, " has no schema id ", schema_id));
-    }
-    return it->second;
-  }
-  absl::StatusOr<std::shared_ptr<const BinaryType>> ResolveType(int32_t type_id) override {
-    auto it = types_.find(type_id);
-    if (it == types_.end()) return ProtocolError(absl::StrCat("no binary type id ", type_id));
-    return it->second;
-  }
-
- private:
-  absl::flat_hash_map<int32_t, std::shared_ptr<const BinaryType>> types_;
-};
-
-// Loads `int32 count | count x metadata block` (the body of OP_GET_BINARY_TYPE replies after
-// their `exists` flag), as tests/fuzz/capture_corpus.py writes it. Aborts on a broken file: the
-// fuzzer must not silently run without the metadata.
-inline std::vector<BinaryType> LoadTypes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) bytes.clear();
-  Reader r(bytes);
-  absl::StatusOr<int32_t> count = r.ReadInt32();
-  if (!count.ok()) {
-    std::fprintf(stderr, "cannot read binary type metadata from %s\n", path.c_str());
-    std::abort();
-  }
-  std::vector<BinaryType> types;
-  for (int32_t i = 0; i < *count; ++i) {
-    absl::StatusOr<BinaryType> type = ParseBinaryType(r);
-    if (!type.ok()) {
-      std::fprintf(stderr, "%s: type #%d: %s\n", path.c_str(), i, type.status().ToString().c_str());
-      std::abort();
-    }
-    types.push_back(std::move(*type));
-  }
-  return types;
-}
+using support::LoadTypes;
+using support::StaticTypeResolver;
 
 // The metadata file: $IGNITE_TF_FUZZ_TYPES, else the checked-in one (path compiled in).
 inline std::string TypesPath() {
