@@ -23,7 +23,7 @@
 namespace ignite_tf {
 namespace {
 
-void ParseBody(const std::vector<uint8_t>& frame, size_t body) {
+void ParseBody(const FrameBytes& frame, size_t body) {
   {
     Reader r(frame, body);
     absl::StatusOr<bool> exists = r.ReadBool();
@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   fuzz::ChunkedTransport transport(stream, chunk);
   for (int i = 0; i < 64 && !transport.exhausted(); ++i) {
-    absl::StatusOr<std::vector<uint8_t>> frame = ReadFrame(transport, max_bytes);
+    absl::StatusOr<FrameBytes> frame = ReadFrame(transport, max_bytes);
     if (!frame.ok()) break;
     absl::StatusOr<ReplyHeader> header = ParseReplyHeader(*frame, version);
     if (!header.ok()) continue;

@@ -1,5 +1,7 @@
 #include "core/client/connection.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/binary/type_codes.h"
@@ -102,7 +104,7 @@ absl::Status Connection::Handshake(const ConnectionOptions& options, const Proto
   }
   // One write: the server rejects a fragmented handshake.
   IGNITE_RETURN_IF_ERROR(transport_->WriteAll(frame.Finish()));
-  absl::StatusOr<std::vector<uint8_t>> reply = ReadHandshakeReply(options.tls.enabled);
+  absl::StatusOr<FrameBytes> reply = ReadHandshakeReply(options.tls.enabled);
   if (!reply.ok()) {
     return Annotate(reply.status(), absl::StrCat("handshake with ", peer()));
   }
@@ -156,7 +158,7 @@ absl::Status Connection::Handshake(const ConnectionOptions& options, const Proto
                                     "): ", message));
 }
 
-absl::StatusOr<std::vector<uint8_t>> Connection::ReadHandshakeReply(bool tls) {
+absl::StatusOr<FrameBytes> Connection::ReadHandshakeReply(bool tls) {
   if (tls) return ReadFrame(*transport_, kMaxHandshakeReply);
   // Over plain TCP, tell a TLS port (or one that drops what is not TLS) from a broken server.
   uint8_t prefix[4];
@@ -183,7 +185,7 @@ absl::StatusOr<std::vector<uint8_t>> Connection::ReadHandshakeReply(bool tls) {
                                       " sent a message with invalid length ", length,
                                       " (is this an Apache Ignite 2.x thin-client port?)"));
   }
-  std::vector<uint8_t> payload(static_cast<size_t>(length));
+  FrameBytes payload(static_cast<size_t>(length));
   IGNITE_RETURN_IF_ERROR(transport_->ReadExact(absl::MakeSpan(payload)));
   return payload;
 }
@@ -211,8 +213,12 @@ absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writ
     return Annotate(s, operation);
   };
   if (absl::Status s = transport_->WriteAll(frame.Finish()); !s.ok()) return fail(s);
-  absl::StatusOr<std::vector<uint8_t>> reply = ReadFrame(*transport_);
+  // Replies as large as one this server has already sent (pages of similar rows) are read into
+  // one block at once instead of growing through every size on the way.
+  absl::StatusOr<FrameBytes> reply =
+      ReadFrame(*transport_, kDefaultMaxFrameBytes, 2 * largest_reply_);
   if (!reply.ok()) return fail(reply.status());
+  largest_reply_ = std::max(largest_reply_, std::min(reply->size(), kMaxTrustedReply));
 
   Response response;
   response.frame = std::move(*reply);

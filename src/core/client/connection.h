@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "core/client/protocol.h"
+#include "core/common/blocks.h"
 #include "core/net/tls_transport.h"
 #include "core/net/transport.h"
 #include "core/wire/reader.h"
@@ -36,7 +37,7 @@ struct ConnectionOptions {
 
 // A reply whose body starts at `body_offset` of `frame`.
 struct Response {
-  std::vector<uint8_t> frame;
+  FrameBytes frame;
   size_t body_offset = 0;
   Reader body() const { return Reader(frame, body_offset); }
 };
@@ -89,7 +90,7 @@ class Connection {
   absl::Status Handshake(const ConnectionOptions& options, const ProtocolVersion& version,
                          ProtocolVersion* offer);
   // The handshake reply; over plain TCP it recognizes a server that speaks TLS.
-  absl::StatusOr<std::vector<uint8_t>> ReadHandshakeReply(bool tls);
+  absl::StatusOr<FrameBytes> ReadHandshakeReply(bool tls);
 
   mutable absl::Mutex mu_;
   std::unique_ptr<Transport> transport_;
@@ -98,6 +99,10 @@ class Connection {
   int64_t next_request_id_ = 1;
   bool broken_ = false;  // a failed exchange leaves the stream out of sync: no further calls
   bool closed_ = false;  // Close() was called
+  // The largest reply received so far (up to kMaxTrustedReply): ReadFrame allocates replies up
+  // to twice this at once.
+  static constexpr size_t kMaxTrustedReply = size_t{64} << 20;
+  size_t largest_reply_ = 0;
 };
 
 }  // namespace ignite_tf

@@ -7,7 +7,12 @@
 
 namespace ignite_tf {
 
-absl::StatusOr<Page> ParsePage(std::vector<uint8_t> frame, size_t offset, int32_t max_rows,
+absl::StatusOr<Page> ParsePage(absl::Span<const uint8_t> bytes, size_t offset, int32_t max_rows,
+                               size_t min_row_bytes) {
+  return ParsePage(FrameBytes(bytes.begin(), bytes.end()), offset, max_rows, min_row_bytes);
+}
+
+absl::StatusOr<Page> ParsePage(FrameBytes frame, size_t offset, int32_t max_rows,
                                size_t min_row_bytes) {
   Reader r(frame, offset);
   IGNITE_ASSIGN_OR_RETURN(int32_t rows, r.ReadInt32());

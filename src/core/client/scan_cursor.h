@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "core/client/connection.h"
+#include "core/common/blocks.h"
 
 namespace ignite_tf {
 
@@ -22,7 +24,7 @@ struct ScanOptions {
 
 // One page of rows as received: `row_count` (key, value) pairs in frame[rows_begin, rows_end).
 struct Page {
-  std::vector<uint8_t> frame;
+  FrameBytes frame;
   size_t rows_begin = 0;
   size_t rows_end = 0;
   int32_t row_count = 0;
@@ -32,7 +34,10 @@ struct Page {
 
 // Parses `int32 rowCount | rows | bool more` starting at `offset` of a reply frame. A row takes at
 // least `min_row_bytes` (a scan row is a key and a value: 2; a SQL row one byte per column).
-absl::StatusOr<Page> ParsePage(std::vector<uint8_t> frame, size_t offset, int32_t max_rows,
+absl::StatusOr<Page> ParsePage(FrameBytes frame, size_t offset, int32_t max_rows,
+                               size_t min_row_bytes = 2);
+// The same over a copy of `bytes` (tests, benchmarks, fuzzers).
+absl::StatusOr<Page> ParsePage(absl::Span<const uint8_t> bytes, size_t offset, int32_t max_rows,
                                size_t min_row_bytes = 2);
 
 // The paging scan and SQL cursors share: the first page comes with the reply that opened the

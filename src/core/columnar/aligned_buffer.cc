@@ -1,13 +1,13 @@
 #include "core/columnar/aligned_buffer.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <new>
 #include <utility>
+
+#include "core/common/blocks.h"
 
 namespace ignite_tf {
 
-AlignedBuffer::~AlignedBuffer() { std::free(data_); }
+AlignedBuffer::~AlignedBuffer() { FreeBlock(data_, capacity_); }
 
 AlignedBuffer::AlignedBuffer(AlignedBuffer&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
@@ -16,7 +16,7 @@ AlignedBuffer::AlignedBuffer(AlignedBuffer&& other) noexcept
 
 AlignedBuffer& AlignedBuffer::operator=(AlignedBuffer&& other) noexcept {
   if (this != &other) {
-    std::free(data_);
+    FreeBlock(data_, capacity_);
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
     capacity_ = std::exchange(other.capacity_, 0);
@@ -29,12 +29,10 @@ void AlignedBuffer::Reserve(size_t capacity) {
 }
 
 void AlignedBuffer::Grow(size_t at_least) {
-  size_t capacity = std::max<size_t>({at_least, capacity_ * 2, kBufferAlignment});
-  capacity = (capacity + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
-  auto* fresh = static_cast<uint8_t*>(std::aligned_alloc(kBufferAlignment, capacity));
-  if (fresh == nullptr) throw std::bad_alloc();
+  const size_t capacity = BlockCapacity(std::max<size_t>({at_least, capacity_ * 2, 1}));
+  auto* fresh = static_cast<uint8_t*>(AllocateBlock(capacity));
   if (size_ != 0) std::memcpy(fresh, data_, size_);
-  std::free(data_);
+  FreeBlock(data_, capacity_);
   data_ = fresh;
   capacity_ = capacity;
 }

@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/common/blocks.h"
+
 namespace ignite_tf {
 
-inline constexpr size_t kBufferAlignment = 64;
+inline constexpr size_t kBufferAlignment = kBlockAlignment;
 
 class AlignedBuffer {
  public:

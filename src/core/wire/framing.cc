@@ -8,7 +8,8 @@
 
 namespace ignite_tf {
 
-absl::StatusOr<std::vector<uint8_t>> ReadFrame(Transport& transport, int64_t max_bytes) {
+absl::StatusOr<FrameBytes> ReadFrame(Transport& transport, int64_t max_bytes,
+                                     size_t trusted_bytes) {
   uint8_t prefix[4];
   IGNITE_RETURN_IF_ERROR(transport.ReadExact(absl::MakeSpan(prefix, 4)));
   int32_t length = LoadUnaligned<int32_t>(prefix);
@@ -21,9 +22,10 @@ absl::StatusOr<std::vector<uint8_t>> ReadFrame(Transport& transport, int64_t max
   // more memory than the bytes the peer really sends (a 6-byte message used to cost 64 MiB).
   constexpr size_t kFirstChunk = size_t{64} << 10;
   constexpr size_t kMaxChunk = size_t{64} << 20;
-  std::vector<uint8_t> payload;
+  FrameBytes payload;  // from the block cache, not zeroed: page-sized frames reuse memory
   size_t total = static_cast<size_t>(length);
   size_t done = 0;
+  if (total <= trusted_bytes) payload.reserve(total);  // one block, often a cached one
   while (done < total) {
     size_t chunk = std::clamp(done, kFirstChunk, kMaxChunk);
     size_t target = std::min(total, done + chunk);

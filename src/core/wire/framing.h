@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/common/blocks.h"
 #include "core/net/transport.h"
 #include "core/wire/writer.h"
 
@@ -16,9 +17,11 @@ namespace ignite_tf {
 inline constexpr int64_t kDefaultMaxFrameBytes = int64_t{1} << 31;
 
 // Reads one message payload (without its length prefix). The buffer grows only as bytes arrive,
-// so a corrupt length cannot make us allocate gigabytes up front.
-absl::StatusOr<std::vector<uint8_t>> ReadFrame(Transport& transport,
-                                               int64_t max_bytes = kDefaultMaxFrameBytes);
+// so a corrupt length cannot make us allocate gigabytes up front; a length up to `trusted_bytes`
+// (the size of messages this peer has really sent) is allocated at once.
+absl::StatusOr<FrameBytes> ReadFrame(Transport& transport,
+                                     int64_t max_bytes = kDefaultMaxFrameBytes,
+                                     size_t trusted_bytes = 0);
 
 // Builds an outgoing message: reserves the length prefix, and fills it in Finish().
 class FrameBuilder {

@@ -38,7 +38,7 @@ TEST(ParsePageTest, ParsesAValidPage) {
   EXPECT_EQ(page.rows_begin, 22u);
   EXPECT_EQ(page.rows_end, frame.size() - 1);
   EXPECT_EQ(page.rows_end - page.rows_begin, rows.size());
-  EXPECT_EQ(page.frame, frame);
+  EXPECT_THAT(page.frame, ::testing::ElementsAreArray(frame));
   EXPECT_EQ(page.bytes().size(), frame.size());
 }
 
