@@ -33,7 +33,7 @@ from ignite_tf.testing import (
 SOURCE = Path(__file__).resolve().parent / "java" / "ThinClientReader.java"
 MAIN_CLASS = "ThinClientReader"
 WORKLOADS = ("W1", "W2", "W3")
-RESULT_KEYS = ("rows", "bytes", "seconds", "peak_rss_bytes")
+RESULT_KEYS = ("rows", "bytes", "seconds", "peak_rss_bytes", "cpu_seconds")
 
 
 def _javac(java: Path) -> Path:
@@ -115,7 +115,8 @@ def run_java_reader(
         max_heap: the JVM's ``-Xmx`` (a W1 page of N rows needs about 2 * N MiB of heap).
 
     Returns:
-        ``{"rows", "bytes", "seconds", "peak_rss_bytes"}`` as measured inside the JVM.
+        ``{"rows", "bytes", "seconds", "peak_rss_bytes", "cpu_seconds"}`` as measured inside the
+        JVM (``cpu_seconds``: the JVM's CPU time during the read, all threads).
 
     Raises:
         RuntimeError: the reader exited with an error or printed no result.

@@ -15,7 +15,8 @@ import org.apache.ignite.configuration.ClientConfiguration;
 
 /**
  * Baseline reader for the benchmarks: reads one workload fully with Apache Ignite's official Java
- * thin client and prints one JSON line {"rows", "bytes", "seconds", "peak_rss_bytes", "checksum"}.
+ * thin client and prints one JSON line {"rows", "bytes", "seconds", "peak_rss_bytes",
+ * "cpu_seconds", "checksum"}; cpu_seconds is the JVM's CPU time during the read.
  *
  * <pre>
  * java ThinClientReader --host H --port P --workload W1|W2|W3 --page-size N [--cache NAME] [--query SQL]
@@ -64,9 +65,12 @@ public final class ThinClientReader {
         ThinClientReader reader = new ThinClientReader();
         long started;
         long finished;
+        long cpuStarted;
+        long cpuFinished;
         try (IgniteClient client = Ignition.startClient(cfg)) {
             // Timing starts after the client has connected (handshake done): JVM start, class
             // loading of the client and the connection are not part of "seconds". No warm-up run.
+            cpuStarted = processCpuNanos();
             started = System.nanoTime();
             switch (workload) {
                 case "W1":
@@ -83,12 +87,14 @@ public final class ThinClientReader {
                     return;
             }
             finished = System.nanoTime();
+            cpuFinished = processCpuNanos();
         }
         System.out.println(
                 "{\"rows\": " + reader.rows
                         + ", \"bytes\": " + reader.bytes
                         + ", \"seconds\": " + ((finished - started) / 1e9)
                         + ", \"peak_rss_bytes\": " + peakRssBytes()
+                        + ", \"cpu_seconds\": " + ((cpuFinished - cpuStarted) / 1e9)
                         + ", \"checksum\": " + reader.checksum + "}");
     }
 
@@ -186,6 +192,13 @@ public final class ThinClientReader {
         rows = n;
         bytes = total;
         checksum = sum;
+    }
+
+    /** CPU time of the whole JVM (every thread, JIT and GC included), in nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** VmHWM (peak resident set size) of this process, in bytes; -1 when unavailable. */

@@ -1,0 +1,683 @@
+"""Read throughput of ignite_tf against Ignite's Java thin client, pyignite and the loopback limit,
+side by side in one run on one real node; writes a JSON result and a PNG chart.
+
+    python benchmarks/throughput.py                      # full size (about 15 minutes)
+    python benchmarks/throughput.py --scale smoke        # tiny sizes: checks that it all runs
+    python benchmarks/throughput.py --address host:port  # a running node (loads what is missing)
+
+Workloads, loaded by the benchmark into the node (a progress line shows the loading):
+  W1  the article's: BENCH_W1, 2048 partitions, long -> byte[1 MiB], 2048 rows (2.15 GB)
+  W2  MNIST-shaped: BENCH_W2, long -> MnistRow {label: int, pixels: byte[784]}, 1,000,000 rows
+  W3  a SQL table: BENCH_W3 (ID BIGINT PRIMARY KEY, C0..C2 BIGINT, C3..C5 INT, C6..C8 DOUBLE,
+      C9 REAL), 2,000,000 rows, read with SELECT C0, ..., C9
+
+Readers, each in its own process (its peak RSS is its own): ignite_tf NumPy (Client.scan /
+Client.sql_batches), ignite_tf tf.data batched (IgniteDataset / SqlDataset with batched=True),
+ignite_tf tf.data element-wise (the first --element-rows rows), pyignite (scan / sql at the page
+size that was fastest for it in a short sweep), the official Java thin client
+(java/ThinClientReader.java), and the loopback limit (one process streaming the workload's bytes
+to another over 127.0.0.1). MB/s counts user payload bytes (W1 1 MiB, W2 788, W3 64 a row); the
+node's CPU use during each read is reported in cores, the evidence when a reader is server-bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+W3_COLUMNS = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9"]
+W3_QUERY = f"SELECT {', '.join(W3_COLUMNS)} FROM BENCH_W3"
+
+WORKLOADS = {
+    "W1": {
+        "cache": "BENCH_W1",
+        "rows": 2048,
+        "row_bytes": 1 << 20,
+        "page_size": 16,
+        "batch_size": 16,
+        "pyignite_pages": [4, 16, 64],
+        "describe": "long -> byte[1 MiB], cache of 2048 partitions",
+    },
+    "W2": {
+        "cache": "BENCH_W2",
+        "rows": 1_000_000,
+        "row_bytes": 4 + 784,
+        "page_size": 1024,
+        "batch_size": 4096,
+        "pyignite_pages": [256, 1024, 4096],
+        "describe": "long -> MnistRow {label: int, pixels: byte[784]}",
+    },
+    "W3": {
+        "cache": "BENCH_W3",
+        "rows": 2_000_000,
+        "row_bytes": 3 * 8 + 3 * 4 + 3 * 8 + 4,
+        "page_size": 1024,
+        "batch_size": 4096,
+        "pyignite_pages": [256, 1024, 4096],
+        "describe": "SQL table: 3 BIGINT, 3 INT, 3 DOUBLE, 1 REAL; " + W3_QUERY,
+    },
+}
+SMOKE_ROWS = {"W1": 48, "W2": 20_000, "W3": 40_000}
+READERS = ["ignite_tf_numpy", "tf_batched", "tf_elements", "pyignite", "java_thin_client"]
+LABELS = {
+    "ignite_tf_numpy": "ignite_tf NumPy",
+    "tf_batched": "ignite_tf tf.data batched",
+    "tf_elements": "ignite_tf tf.data elements",
+    "pyignite": "pyignite",
+    "java_thin_client": "Java thin client",
+    "loopback": "loopback limit",
+}
+
+
+# ------------------------------------------------------------------------------------------------
+# Reader processes: `throughput.py --reader NAME ...` prints one JSON line.
+
+
+def _peak_rss() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return -1
+
+
+def _read(
+    reader: str, workload: str, host: str, port: int, page: int, batch: int, limit: int
+) -> int:
+    """Reads the workload (at most `limit` rows when > 0); returns the rows read."""
+    w = WORKLOADS[workload]
+    if reader == "ignite_tf_numpy":
+        from ignite_tf import Client
+
+        with Client(host, port, timeout=600) as client:
+            if workload == "W3":
+                scan = client.sql_batches(W3_QUERY, page_size=page, batch_size=batch)
+            else:
+                scan = client.scan(w["cache"], page_size=page, batch_size=batch)
+            rows = 0
+            with scan:
+                for columns in scan:
+                    rows += len(next(iter(columns.values())))
+            return rows
+    if reader in ("tf_batched", "tf_elements"):
+        import tensorflow as tf  # noqa: F401  (imported before timing starts in main)
+
+        from ignite_tf import IgniteDataset, SqlDataset
+
+        batched = reader == "tf_batched"
+        if workload == "W3":
+            ds = SqlDataset(
+                W3_QUERY, host=host, port=port, page_size=page, batch_size=batch, batched=batched
+            )
+            first = "C0"
+        else:
+            ds = IgniteDataset(
+                w["cache"],
+                host=host,
+                port=port,
+                page_size=page,
+                batch_size=batch,
+                batched=batched,
+                timeout=600,
+            )
+            first = "key"
+        if batched:
+            return sum(int(b[first].shape[0]) for b in ds)
+        if limit > 0:
+            ds = ds.take(limit)
+        return sum(1 for _ in ds)
+    if reader == "pyignite":
+        from pyignite import Client as PyIgniteClient
+
+        client = PyIgniteClient(timeout=600)
+        rows = 0
+        with client.connect(host, port):
+            if workload == "W3":
+                cursor = client.sql(W3_QUERY, page_size=page)
+            else:
+                cursor = client.get_cache(w["cache"]).scan(page_size=page)
+            with cursor:
+                for _ in cursor:
+                    rows += 1
+                    if rows == limit:
+                        break
+        return rows
+    raise ValueError(f"unknown reader {reader}")
+
+
+def reader_main(args: argparse.Namespace) -> int:
+    # Imports are not part of the read (the Java reader's JVM start is not either).
+    if args.reader in ("tf_batched", "tf_elements"):
+        import tensorflow  # noqa: F401
+    if args.reader == "pyignite":
+        import pyignite  # noqa: F401
+    else:
+        import ignite_tf  # noqa: F401
+    if args.reader == "loopback":  # `limit` rows' worth of the workload's bytes
+        from loopback import measure_loopback
+
+        result = measure_loopback(args.limit * WORKLOADS[args.workload]["row_bytes"])
+        result["rows"] = args.limit
+        print(json.dumps(result))
+        return 0
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_started = usage.ru_utime + usage.ru_stime
+    started = time.perf_counter()
+    rows = _read(
+        args.reader,
+        args.workload,
+        args.host,
+        args.port,
+        args.page_size,
+        args.batch_size,
+        args.limit,
+    )
+    seconds = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_started
+    print(
+        json.dumps(
+            {"rows": rows, "seconds": seconds, "peak_rss_bytes": _peak_rss(), "cpu_seconds": cpu}
+        )
+    )
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------
+# Measuring from the outside: client RSS over time, the node's CPU.
+
+
+def _proc_rss(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _run_measured(command: list[str], node_pid: int | None, sample_rss: bool) -> dict:
+    """Runs a reader process; returns its JSON plus the node's CPU seconds and an RSS curve."""
+    cpu_before = _cpu_seconds(node_pid)
+    curve: list[tuple[float, int]] = []
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started = time.perf_counter()
+
+    def sample() -> None:
+        while proc.poll() is None:
+            rss = _proc_rss(proc.pid)
+            if rss is not None:
+                curve.append((time.perf_counter() - started, rss))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if sample_rss:
+        sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    if sample_rss:
+        sampler.join()
+    cpu_after = _cpu_seconds(node_pid)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:4])} failed ({proc.returncode}):\n{err[-3000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    if cpu_before is not None and cpu_after is not None:
+        result["node_cpu_seconds"] = cpu_after - cpu_before
+        result["process_wall_seconds"] = wall
+    if sample_rss:
+        step = max(1, len(curve) // 400)
+        result["rss_curve"] = [[round(t, 3), r] for t, r in curve[::step]]
+    return result
+
+
+# ------------------------------------------------------------------------------------------------
+# Loading.
+
+
+def _progress(what: str, done: int, total: int, started: float) -> None:
+    rate = done / max(time.monotonic() - started, 1e-9)
+    width = 30
+    filled = int(width * done / max(total, 1))
+    bar = "#" * filled + "." * (width - filled)
+    end = "\n" if done >= total else ""
+    print(
+        f"\r  loading {what} [{bar}] {done:,}/{total:,} rows ({rate:,.0f}/s)", end=end, flush=True
+    )
+
+
+def load(client, workload: str, rows: int) -> None:
+    import numpy as np
+
+    from ignite_tf import BinaryObject
+
+    w = WORKLOADS[workload]
+    cache = w["cache"]
+    if workload == "W3":
+        if cache not in client.cache_names():
+            client.sql(
+                "CREATE TABLE BENCH_W3 (ID BIGINT PRIMARY KEY, C0 BIGINT, C1 BIGINT, C2 BIGINT, "
+                "C3 INT, C4 INT, C5 INT, C6 DOUBLE, C7 DOUBLE, C8 DOUBLE, C9 REAL) WITH "
+                '"CACHE_NAME=BENCH_W3, KEY_TYPE=java.lang.Long, VALUE_TYPE=BenchW3Row"'
+            )
+    else:
+        client.get_or_create_cache(cache)  # W1's 2048 partitions come from the node config
+    if client.size(cache) == rows:
+        print(f"  {workload}: {rows:,} rows already loaded")
+        return
+    client.clear(cache)
+    rng = np.random.default_rng(0)
+    started = time.monotonic()
+    chunk = {"W1": 16, "W2": 4000, "W3": 10000}[workload]
+    for start in range(0, rows, chunk):
+        end = min(rows, start + chunk)
+        keys = range(start, end)
+        if workload == "W1":
+            entries = [(i, rng.integers(0, 256, w["row_bytes"], dtype=np.uint8)) for i in keys]
+        elif workload == "W2":
+            pixels = rng.integers(0, 256, (end - start, 784), dtype=np.uint8)
+            entries = [
+                (
+                    i,
+                    BinaryObject(
+                        "MnistRow", {"label": np.int32(i % 10), "pixels": pixels[i - start]}
+                    ),
+                )
+                for i in keys
+            ]
+        else:
+            ints = rng.integers(-(2**31), 2**31, (end - start, 6))
+            reals = rng.random((end - start, 4))
+            entries = []
+            for j, i in enumerate(keys):
+                a, r = ints[j], reals[j]
+                fields = {
+                    "C0": int(a[0]) * 3,
+                    "C1": int(a[1]) << 20,
+                    "C2": i,
+                    "C3": np.int32(a[3]),
+                    "C4": np.int32(a[4]),
+                    "C5": np.int32(i % 1000),
+                    "C6": float(r[0]),
+                    "C7": float(r[1]) * 1e6,
+                    "C8": float(i),
+                    "C9": np.float32(r[3]),
+                }
+                entries.append((i, BinaryObject("BenchW3Row", fields)))
+        client.put_all(cache, entries)
+        _progress(workload, end, rows, started)
+    if client.size(cache) != rows:
+        raise RuntimeError(f"{cache} holds {client.size(cache)} rows after loading {rows}")
+
+
+def _node_config(directory: Path) -> Path:
+    """The default node template plus BENCH_W1 with the article's 2048 partitions."""
+    from ignite_tf.testing import DEFAULT_CONFIG_TEMPLATE
+
+    text = Path(DEFAULT_CONFIG_TEMPLATE).read_text()
+    caches = """<property name="cacheConfiguration">
+            <list>
+                <bean class="org.apache.ignite.configuration.CacheConfiguration">
+                    <property name="name" value="BENCH_W1"/>
+                    <property name="affinity">
+                        <bean class=
+                            "org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction">
+                            <property name="partitions" value="2048"/>
+                        </bean>
+                    </property>
+                </bean>
+            </list>
+        </property>
+
+        <property name="dataStorageConfiguration">"""
+    marker = '<property name="dataStorageConfiguration">'
+    if marker not in text:
+        raise RuntimeError(f"{DEFAULT_CONFIG_TEMPLATE} has no {marker}")
+    path = directory / "bench-node.xml"
+    path.write_text(text.replace(marker, caches, 1))
+    return path
+
+
+# ------------------------------------------------------------------------------------------------
+# The run.
+
+
+def _reader_command(reader, workload, host, port, page, batch, limit=0) -> list[str]:
+    return [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--reader",
+        reader,
+        "--workload",
+        workload,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--page-size",
+        str(page),
+        "--batch-size",
+        str(batch),
+        "--limit",
+        str(limit),
+    ]
+
+
+def _finish(result: dict, row_bytes: int) -> dict:
+    result["rows_per_s"] = result["rows"] / result["seconds"]
+    result["mb_per_s"] = result["rows"] * row_bytes / result["seconds"] / 1e6
+    if result.get("cpu_seconds") is not None:
+        result["client_cpu_us_per_row"] = result["cpu_seconds"] / max(result["rows"], 1) * 1e6
+    if "node_cpu_seconds" in result:
+        # The node's CPU over the reader's measured seconds (JVM start-up etc. is idle for it).
+        result["node_cpu_cores"] = result["node_cpu_seconds"] / result["seconds"]
+    return result
+
+
+def _have(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def run_workload(
+    workload: str, rows: int, host: str, port: int, node_pid: int | None, args
+) -> dict:
+    from java_reader import run_java_reader
+
+    w = WORKLOADS[workload]
+    page, batch, row_bytes = w["page_size"], w["batch_size"], w["row_bytes"]
+    print(f"{workload}: {rows:,} rows ({rows * row_bytes / 1e9:.2f} GB), page size {page}")
+    results: dict[str, dict] = {}
+
+    def record(name: str, result: dict) -> None:
+        if result["rows"] <= 0:
+            raise RuntimeError(f"{name} read no rows of {workload}")
+        results[name] = _finish(result, row_bytes)
+        extra = f" of {result['rows']:,} rows" if result["rows"] != rows else ""
+        cpu = result.get("node_cpu_cores")
+        cpu_text = f"  node {cpu:4.2f} cores" if cpu is not None else ""
+        if result.get("client_cpu_us_per_row") is not None:
+            cpu_text += f"  client {result['client_cpu_us_per_row']:7.2f} us CPU/row"
+        print(
+            f"  {LABELS[name]:<28} {result['rows_per_s']:>12,.0f} rows/s {result['mb_per_s']:>9.1f}"
+            f" MB/s  peak RSS {result['peak_rss_bytes'] / 2**20:7.0f} MiB{cpu_text}{extra}",
+            flush=True,
+        )
+
+    def python_reader(name: str, limit: int = 0, page_size: int = page) -> dict:
+        command = _reader_command(name, workload, host, port, page_size, batch, limit)
+        result = _run_measured(
+            command, node_pid, sample_rss=name in ("ignite_tf_numpy", "tf_batched")
+        )
+        if limit == 0 and result["rows"] != rows:
+            raise RuntimeError(f"{name} read {result['rows']} rows of {workload}, expected {rows}")
+        return result
+
+    # One untimed pass first, so that no reader pays for the node's JIT and caches warming up.
+    python_reader("ignite_tf_numpy")
+    record("ignite_tf_numpy", python_reader("ignite_tf_numpy"))
+    if _have("tensorflow"):
+        record("tf_batched", python_reader("tf_batched"))
+        limit = args.element_rows if rows > args.element_rows else 0
+        record("tf_elements", python_reader("tf_elements", limit))
+    else:
+        print("  (TensorFlow is not installed: tf.data readers left out)")
+    if _have("pyignite"):
+        best, best_rate = page, 0.0
+        sample = max(1, min(rows, {"W1": 256, "W2": 30_000, "W3": 60_000}[workload]))
+        sweep = {}
+        for candidate in w["pyignite_pages"]:
+            r = python_reader("pyignite", sample, candidate)
+            sweep[candidate] = r["rows"] / r["seconds"]
+            if sweep[candidate] > best_rate:
+                best, best_rate = candidate, sweep[candidate]
+        result = python_reader(
+            "pyignite", args.pyignite_rows if rows > args.pyignite_rows else 0, best
+        )
+        result["page_size"] = best
+        result["page_size_sweep_rows_per_s"] = sweep
+        record("pyignite", result)
+    else:
+        print("  (pyignite is not installed: left out)")
+    cpu_before = _cpu_seconds(node_pid)
+    java = run_java_reader(workload, host, port, page, max_heap="3g")
+    cpu_after = _cpu_seconds(node_pid)
+    if java["rows"] != rows or java["bytes"] != rows * row_bytes:
+        raise RuntimeError(f"Java reader read {java} of {workload}, expected {rows} rows")
+    if cpu_before is not None and cpu_after is not None:
+        java["node_cpu_seconds"] = cpu_after - cpu_before  # includes the JVM's start (idle)
+    record("java_thin_client", java)
+    # In its own process too, so that its RSS is the receiver's alone.
+    record("loopback", python_reader("loopback", rows))
+
+    base = results["ignite_tf_numpy"]["rows_per_s"]
+    for r in results.values():
+        r["ratio_to_ignite_tf_numpy"] = r["rows_per_s"] / base
+    return {
+        "describe": w["describe"],
+        "rows": rows,
+        "bytes": rows * row_bytes,
+        "row_bytes": row_bytes,
+        "page_size": page,
+        "batch_size": batch,
+        "results": results,
+    }
+
+
+def _targets(report: dict) -> list[dict]:
+    out = []
+
+    def target(name: str, value: float | None, goal: float) -> None:
+        if value is not None:
+            out.append(
+                {"target": name, "value": round(value, 3), "goal": goal, "met": value >= goal}
+            )
+
+    for workload, data in report["workloads"].items():
+        r = data["results"]
+        numpy_rate = r["ignite_tf_numpy"]["rows_per_s"]
+
+        def ratio(other: str, r: dict = r, numpy_rate: float = numpy_rate) -> float | None:
+            return numpy_rate / r[other]["rows_per_s"] if other in r else None
+
+        target(f"{workload} ignite_tf NumPy / Java thin client", ratio("java_thin_client"), 1.0)
+        target(
+            f"{workload} ignite_tf NumPy / pyignite",
+            ratio("pyignite"),
+            5.0 if workload == "W1" else 20.0,
+        )
+        if "tf_batched" in r:
+            target(
+                f"{workload} tf.data batched / ignite_tf NumPy",
+                r["tf_batched"]["rows_per_s"] / numpy_rate,
+                0.8,
+            )
+    return out
+
+
+def _rss_flatness(curve: list) -> dict | None:
+    """Client RSS in the second quarter of a read (after imports and the first pages) against
+    the second half: flat when the second half peaks no higher than the quarter plus 10%."""
+    if len(curve) < 8:
+        return None
+    n = len(curve)
+    early = max(r for _, r in curve[n // 4 : n // 2])
+    late = max(r for _, r in curve[n // 2 :])
+    return {"early_peak_bytes": early, "late_peak_bytes": late, "flat": late <= early * 1.1}
+
+
+def chart(report: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    workloads = list(report["workloads"])
+    fig, axes = plt.subplots(1, len(workloads) + 1, figsize=(6 * (len(workloads) + 1), 5))
+    for ax, workload in zip(axes, workloads):
+        data = report["workloads"][workload]
+        names = [n for n in LABELS if n in data["results"]]
+        rates = [data["results"][n]["mb_per_s"] for n in names]
+        bars = ax.barh([LABELS[n] for n in names], rates, color="tab:blue")
+        for bar, n in zip(bars, names):
+            r = data["results"][n]
+            ax.text(
+                bar.get_width(),
+                bar.get_y() + bar.get_height() / 2,
+                f" {r['mb_per_s']:,.0f} MB/s, {r['rows_per_s']:,.0f} rows/s,"
+                f" x{r['ratio_to_ignite_tf_numpy']:.2f}",
+                va="center",
+                fontsize=7,
+            )
+        ax.set_xscale("log")
+        ax.invert_yaxis()
+        ax.set_xlabel("MB/s of payload (log)")
+        ax.set_title(f"{workload}: {data['rows']:,} rows, {data['bytes'] / 1e9:.2f} GB", fontsize=9)
+        ax.set_xlim(right=max(rates) * 60)
+    ax = axes[-1]
+    for workload in workloads:
+        for name in ("ignite_tf_numpy", "tf_batched"):
+            r = report["workloads"][workload]["results"].get(name, {})
+            curve = r.get("rss_curve")
+            if curve:
+                ax.plot(
+                    [t for t, _ in curve],
+                    [b / 2**20 for _, b in curve],
+                    label=f"{workload} {LABELS[name]}",
+                )
+    ax.set_xlabel("seconds since the reader process started")
+    ax.set_ylabel("client RSS (MiB)")
+    ax.set_title("client RSS while reading (import, then the read)", fontsize=9)
+    ax.legend(fontsize=7)
+    fig.suptitle(
+        f"ignite_tf read throughput, Ignite {report['ignite_version']}, "
+        f"{report['machine']['cpus']} CPUs ({report['date']})",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", choices=["full", "smoke"], default="full")
+    parser.add_argument("--workloads", default="W1,W2,W3")
+    parser.add_argument("--address", help="host:port of a running node (default: start one)")
+    parser.add_argument("--element-rows", type=int, default=200_000)
+    parser.add_argument("--pyignite-rows", type=int, default=0, help="0: all rows")
+    parser.add_argument("--out", default=str(HERE / "results" / "throughput.json"))
+    parser.add_argument("--chart", default=None, help="PNG path (default: next to --out)")
+    # Reader-process mode (internal).
+    parser.add_argument("--reader", help=argparse.SUPPRESS)
+    parser.add_argument("--workload", help=argparse.SUPPRESS)
+    parser.add_argument("--host", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--page-size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--batch-size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.reader:
+        return reader_main(args)
+    if args.pyignite_rows <= 0:
+        args.pyignite_rows = 1 << 62
+
+    from ignite_tf import Client
+    from ignite_tf.testing import IgniteNode, external_endpoint, ignite_version
+
+    workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
+    sizes = {
+        w: (SMOKE_ROWS[w] if args.scale == "smoke" else WORKLOADS[w]["rows"]) for w in workloads
+    }
+    endpoint = external_endpoint(args.address) if args.address else external_endpoint()
+    node = None
+    node_pid = None
+    with tempfile.TemporaryDirectory(prefix="ignite-tf-bench-") as tmp:
+        if endpoint is None:
+            gigs = 10 if args.scale == "full" else 1
+            node = IgniteNode(
+                config_template=_node_config(Path(tmp)),
+                region_max_size=gigs << 30,
+                heap_options=("-Xms4g", "-Xmx4g") if args.scale == "full" else ("-Xmx1g",),
+                startup_timeout=120,
+            ).start()
+            endpoint = (node.host, node.port)
+            node_pid = node.pid
+            print(f"node: {node.address}, pid {node_pid}")
+        host, port = endpoint
+        report = {
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "ignite_version": ignite_version(),
+            "scale": args.scale,
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "node": "started by the benchmark" if node else f"external {host}:{port}",
+            },
+            "element_rows": args.element_rows,
+            "workloads": {},
+        }
+        try:
+            with Client(host, port, timeout=600) as client:
+                for w in workloads:
+                    load(client, w, sizes[w])
+            for w in workloads:
+                report["workloads"][w] = run_workload(w, sizes[w], host, port, node_pid, args)
+        finally:
+            if node is not None:
+                node.stop()
+    report["targets"] = _targets(report)
+    flat = {}
+    for w, data in report["workloads"].items():
+        curve = data["results"]["ignite_tf_numpy"].get("rss_curve")
+        if curve:
+            flat[w] = _rss_flatness(curve)
+    report["rss_flat"] = flat
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1) + "\n")
+    chart_path = Path(args.chart) if args.chart else out.with_suffix(".png")
+    try:
+        chart(report, chart_path)
+        print(f"wrote {out} and {chart_path}")
+    except ImportError:
+        print(f"wrote {out} (matplotlib is not installed: no chart)")
+    for t in report["targets"]:
+        print(f"  {'met ' if t['met'] else 'MISS'} {t['target']}: {t['value']} (goal {t['goal']})")
+    for w, f in flat.items():
+        if f:
+            print(
+                f"  RSS {w}: second quarter {f['early_peak_bytes'] / 2**20:.0f} MiB, second half"
+                f" {f['late_peak_bytes'] / 2**20:.0f} MiB ({'flat' if f['flat'] else 'GROWS'})"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
