@@ -30,6 +30,15 @@ if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: that is a failure here" >&2
 fi
 
+echo "== Benchmarks: the throughput command at smoke size, and the callgrind decode check"
+# Keeps `bash .ci/bench.sh` working from a fresh machine (tiny sizes: its figures mean nothing),
+# and fails when decoding a captured page costs more than 5% more instructions than the baseline.
+bench_status=0
+(cd /tmp && "$VENV/bin/python" "$ROOT/benchmarks/throughput.py" --scale smoke \
+  --out "$ROOT/build/bench-smoke/throughput.json") || bench_status=$?
+"$VENV/bin/python" "$ROOT/benchmarks/decode_callgrind.py" --check || bench_status=$?
+[ "$status" -ne 0 ] || status=$bench_status
+
 echo "== TLS leak check: 1,000 TLS connect/handshake/close cycles under valgrind (minutes)"
 # tls_cycles was built with the C++ unit tests above; a missing binary fails the step.
 leak_status=0
