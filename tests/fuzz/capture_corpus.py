@@ -302,7 +302,7 @@ NUMERIC_COLUMNS = ["L1", "L2", "L3", "I1", "I2", "I3", "D1", "D2", "D3", "F1"]
 
 
 def write_bench_mnist(client: Client) -> str:
-    """W2: key long, value MnistRow {label: int, pixels: byte[784]} (benchmarks/scan_throughput)."""
+    """W2: key long, value MnistRow {label: int, pixels: byte[784]} (benchmarks/throughput.py)."""
     cache = "BENCH_W2_MNIST"
     client.get_or_create_cache(cache)
     pixels = np.random.default_rng(0).integers(0, 256, (BENCH_ROWS, 784), dtype=np.uint8)
