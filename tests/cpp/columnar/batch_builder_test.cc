@@ -648,5 +648,65 @@ TEST_F(BatchBuilderTest, PlansAddedByNestedObjectsKeepTheOuterPlanValid) {
   EXPECT_THAT(Fixed<int32_t>(Col(batch, "val.A.F0")), ::testing::Each(0));
 }
 
+// SQL fields rows: one value per query column, scalars read by copying their bytes, a string and
+// nulls among them.
+TEST_F(BatchBuilderTest, SqlRowsDecodeAndEveryTruncationFails) {
+  const std::vector<std::string> columns = {"ID", "NAME", "X", "D", "DAY", "C"};
+  const std::vector<std::vector<Value>> rows = {
+      {Value::Integer(kLong, 1), Value::String("a"), Value::Integer(kInt, 7),
+       Value::Real(kDouble, 0.5), Value::Integer(kDate, 86400000), Value::Integer(kChar, 'c')},
+      {Value::Integer(kLong, 2), Value::Null(), Value::Integer(kInt, -3), Value::Real(kDouble, 1.5),
+       Value::Null(), Value::Integer(kChar, 'd')},
+  };
+  Writer w;
+  w.WriteInt64(0x1234);
+  const size_t begin = w.size();
+  for (const std::vector<Value>& row : rows) {
+    for (const Value& v : row) ASSERT_THAT(encoder_.Encode(v, w), IsOk());
+  }
+  const size_t end = w.size();
+  w.WriteBool(false);
+  const Bytes frame = w.Release();
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSqlSchema(columns, rows, types_.get()));
+
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(builder.AppendSqlRows(frame, begin, end, 2, 0), IsOk());
+  const Batch batch = builder.Finish();
+  EXPECT_THAT(Fixed<int64_t>(Col(batch, "ID")), ElementsAre(1, 2));
+  EXPECT_THAT(Strings(Col(batch, "NAME")), ElementsAre("a", ""));
+  EXPECT_THAT(Fixed<int32_t>(Col(batch, "X")), ElementsAre(7, -3));
+  EXPECT_THAT(Fixed<double>(Col(batch, "D")), ElementsAre(0.5, 1.5));
+  EXPECT_THAT(Fixed<int64_t>(Col(batch, "DAY")), ElementsAre(86400000, 0));
+  EXPECT_THAT(Fixed<uint16_t>(Col(batch, "C")), ElementsAre('c', 'd'));
+
+  for (size_t cut = begin; cut < end; ++cut) {
+    BatchBuilder short_end(schema, types_);
+    EXPECT_THAT(short_end.AppendSqlRows(frame, begin, cut, 2, 0),
+                StatusIs(absl::StatusCode::kDataLoss))
+        << "end " << cut;
+    const Bytes cut_frame(frame.begin(), frame.begin() + cut);
+    BatchBuilder short_buffer(schema, types_);
+    EXPECT_THAT(short_buffer.AppendSqlRows(cut_frame, begin, cut, 2, 0), Not(IsOk()))
+        << "end " << cut;
+  }
+}
+
+TEST_F(BatchBuilderTest, SqlColumnOfAnotherTypeIsASchemaError) {
+  const std::vector<std::string> columns = {"ID", "X"};
+  ASSERT_OK_AND_ASSIGN(
+      RowSchema schema,
+      InferSqlSchema(columns, {{Value::Integer(kLong, 1), Value::Integer(kInt, 7)}}, types_.get()));
+  Writer w;
+  ASSERT_THAT(encoder_.Encode(Value::Integer(kLong, 1), w), IsOk());
+  ASSERT_THAT(encoder_.Encode(Value::Integer(kLong, 7), w), IsOk());  // X was an int
+  const size_t end = w.size();
+  const Bytes frame = w.Release();
+  BatchBuilder builder(schema, types_);
+  const absl::Status s = builder.AppendSqlRows(frame, 0, end, 1, 5);
+  EXPECT_THAT(s, ErrorKindIs(ErrorKind::kSchema));
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("X holds"));
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("row 5"));
+}
+
 }  // namespace
 }  // namespace ignite_tf
