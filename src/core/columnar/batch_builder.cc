@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 #include "core/binary/decimal.h"
 #include "core/binary/decoder.h"
@@ -110,6 +111,10 @@ absl::Status BatchBuilder::AppendSqlRows(absl::Span<const uint8_t> buffer, size_
       auto row_error = [&](const absl::Status& s) {
         return Annotate(s, absl::StrCat("row ", current_row_));
       };
+      if (column != nullptr && AppendCopy(*column, page, pos)) {
+        pos += 1 + column->copy_size;  // the type code and the value, as QuickValueEnd finds
+        continue;
+      }
       if (column != nullptr) {
         if (absl::Status s = DecodeNode(*column, page, pos, 0); !s.ok()) return row_error(s);
       }
@@ -238,12 +243,40 @@ absl::Status BatchBuilder::Mismatch(const SchemaNode& node, absl::string_view wh
                                   "structure"));
 }
 
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool BatchBuilder::AppendCopy(const SchemaNode& node,
+                                                                  absl::Span<const uint8_t> buffer,
+                                                                  size_t pos) {
+  const size_t size = node.copy_size;
+  if (size == 0 || pos >= buffer.size() || buffer[pos] != node.type_code ||
+      buffer.size() - pos - 1 < size) {
+    return false;
+  }
+  const uint8_t* p = buffer.data() + pos + 1;
+  AlignedBuffer& data = *columns_[node.column].data;
+  switch (size) {
+    case 1:
+      data.Push<uint8_t>(*p);
+      break;
+    case 2:
+      data.Push<uint16_t>(LoadUnaligned<uint16_t>(p));
+      break;
+    case 4:
+      data.Push<uint32_t>(LoadUnaligned<uint32_t>(p));
+      break;
+    default:
+      data.Push<uint64_t>(LoadUnaligned<uint64_t>(p));
+      break;
+  }
+  return true;
+}
+
 absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const uint8_t> buffer,
                                       size_t pos, int depth, bool element) {
   if (depth > kMaxNestingDepth) {
     return ProtocolError(absl::StrCat(node.path, ": nesting deeper than ", kMaxNestingDepth,
                                       " levels (or a cycle of handles)"));
   }
+  if (AppendCopy(node, buffer, pos)) return absl::OkStatus();
   if (pos >= buffer.size()) return Truncated(node, pos);
   const uint8_t code = buffer[pos];
   switch (code) {
@@ -445,8 +478,10 @@ absl::Status BatchBuilder::DecodeStruct(const SchemaNode& node, absl::Span<const
       }
       continue;
     }
-    IGNITE_RETURN_IF_ERROR(DecodeNode(
-        node.children[c], fields, layout->FieldPosition(buffer.data(), index), depth + 1, element));
+    const size_t at = layout->FieldPosition(buffer.data(), index);
+    // A fixed-width field needs none of DecodeNode's checks (but the depth one, kept in order).
+    if (depth < kMaxNestingDepth && AppendCopy(node.children[c], fields, at)) continue;
+    IGNITE_RETURN_IF_ERROR(DecodeNode(node.children[c], fields, at, depth + 1, element));
   }
   return absl::OkStatus();
 }

@@ -62,6 +62,9 @@ class BatchBuilder {
   absl::Status DecodeArray(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
                            int depth, uint8_t code);
   absl::Status DecodeEnum(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos);
+  // Appends the value at `pos` when `node` stores it as sent (SchemaNode::copy_size) and it has
+  // the node's type code and fits in `buffer`; false, having appended nothing, otherwise.
+  bool AppendCopy(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos);
   absl::Status DecodeScalar(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
                             uint8_t code);
   std::string_view EnumName(int32_t type_id, int32_t ordinal);
