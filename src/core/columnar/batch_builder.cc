@@ -146,8 +146,18 @@ Batch BatchBuilder::Finish() {
   Batch batch;
   batch.num_rows = num_rows_;
   for (Column& c : columns_) c.length = num_rows_;
+  // The next batch most likely takes as much room as this one: reserve it now rather than grow
+  // each buffer by doubling (and copying) up to it.
+  const std::vector<size_t> sizes = Snapshot();
   batch.columns = std::move(columns_);
   ResetColumns();
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    Column& c = columns_[i];
+    c.data->Reserve(sizes[4 * i]);
+    if (c.offsets) c.offsets->Reserve(sizes[4 * i + 1]);
+    if (c.string_offsets) c.string_offsets->Reserve(sizes[4 * i + 2]);
+    if (c.valid) c.valid->Reserve(sizes[4 * i + 3]);
+  }
   return batch;
 }
 

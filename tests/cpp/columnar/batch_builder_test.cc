@@ -269,6 +269,33 @@ TEST_F(BatchBuilderTest, FinishStartsAFreshBatch) {
               ElementsAre(ElementsAre("t"), ElementsAre("u"), ElementsAre("t"), ElementsAre("u")));
 }
 
+TEST_F(BatchBuilderTest, NextBatchReservesWhatTheLastOneUsed) {
+  const PageBytes page = Page({Encoded(Value::Integer(kLong, 1), Kitten("a", 1, 1, {"t"}, {1})),
+                               Encoded(Value::Integer(kLong, 2), Kitten("b", 2, 2, {"u"}, {2}))});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_, /*masks=*/true);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  const Batch first = builder.Finish();
+  const Batch empty = builder.Finish();
+  EXPECT_EQ(empty.num_rows, 0);
+  ASSERT_EQ(empty.columns.size(), first.columns.size());
+  for (size_t i = 0; i < first.columns.size(); ++i) {
+    const Column& used = first.columns[i];
+    const Column& next = empty.columns[i];
+    SCOPED_TRACE(used.path);
+    EXPECT_EQ(next.data->size(), 0u);
+    EXPECT_GE(next.data->capacity(), used.data->size());
+    EXPECT_GE(next.valid->capacity(), used.valid->size());
+    if (used.offsets) {
+      EXPECT_EQ(next.offsets->size(), 8u);  // the leading 0
+      EXPECT_GE(next.offsets->capacity(), used.offsets->size());
+    }
+    if (used.string_offsets) {
+      EXPECT_GE(next.string_offsets->capacity(), used.string_offsets->size());
+    }
+  }
+}
+
 TEST_F(BatchBuilderTest, MissingAndNullFieldsGetDefaults) {
   // Row 1 has every field; row 2 is written without AGE, NAME, TAGS and SCORES (a different
   // schema); row 3 has explicit null fields (a full-footer object written by hand); row 4's
