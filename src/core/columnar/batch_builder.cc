@@ -97,6 +97,7 @@ BatchBuilder::BatchBuilder(RowSchema schema, std::shared_ptr<TypeResolver> types
   for (const std::string& name : schema_.sql_columns) {
     sql_columns_.push_back(schema_.value.Child(name));
   }
+  last_plans_.resize(static_cast<size_t>(schema_.struct_count));
   ResetColumns();
 }
 
@@ -435,15 +436,28 @@ absl::StatusOr<const BatchBuilder::Plan*> BatchBuilder::PlanFor(const SchemaNode
                                                                 const ObjectLayout& layout,
                                                                 Plan* scratch) {
   const bool cacheable = layout.compact();
+  LastPlan* last = nullptr;
+  if (cacheable && node.struct_index >= 0 &&
+      static_cast<size_t>(node.struct_index) < last_plans_.size()) {
+    last = &last_plans_[node.struct_index];
+  }
   if (cacheable) {
-    auto it = plans_.find(std::make_tuple(&node, layout.type_id, layout.schema_id));
-    if (it != plans_.end()) {
-      if (it->second.field_count != layout.field_count) {
+    const Plan* cached = nullptr;
+    if (last != nullptr && last->plan != nullptr && last->type_id == layout.type_id &&
+        last->schema_id == layout.schema_id) {
+      cached = last->plan;
+    } else if (auto it = plans_.find(std::make_tuple(&node, layout.type_id, layout.schema_id));
+               it != plans_.end()) {
+      cached = &it->second;
+    }
+    if (cached != nullptr) {
+      if (cached->field_count != layout.field_count) {
         return ProtocolError(absl::StrCat("object of type id ", layout.type_id, " claims schema ",
-                                          layout.schema_id, " (", it->second.field_count,
+                                          layout.schema_id, " (", cached->field_count,
                                           " fields) but its footer has ", layout.field_count));
       }
-      return &it->second;
+      if (last != nullptr) *last = LastPlan{layout.type_id, layout.schema_id, cached};
+      return cached;
     }
   }
   std::shared_ptr<const BinaryType> type;
@@ -467,6 +481,7 @@ absl::StatusOr<const BatchBuilder::Plan*> BatchBuilder::PlanFor(const SchemaNode
   }
   auto [it, inserted] =
       plans_.emplace(std::make_tuple(&node, layout.type_id, layout.schema_id), std::move(plan));
+  if (last != nullptr) *last = LastPlan{layout.type_id, layout.schema_id, &it->second};
   return &it->second;
 }
 

@@ -52,6 +52,7 @@ namespace {
 
 void IndexNode(SchemaNode& node, const std::string& path, RowSchema& schema) {
   node.path = path;
+  node.struct_index = node.kind == NodeKind::kStruct ? schema.struct_count++ : -1;
   if (node.is_struct) {
     for (SchemaNode& child : node.children) {
       IndexNode(child, path.empty() ? child.name : path + "." + child.name, schema);
@@ -401,6 +402,7 @@ absl::StatusOr<RowSchema> SelectFields(const RowSchema& schema,
 void RowSchema::Index() {
   leaves.clear();
   column_paths.clear();
+  struct_count = 0;
   IndexNode(key, key.name, *this);
   IndexNode(value, value.name, *this);
 }

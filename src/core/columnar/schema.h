@@ -77,6 +77,9 @@ struct SchemaNode {
   // Set by RowSchema::Index: for a leaf of one value per row whose bytes are stored as sent (type
   // codes 1-7, 11 and 36, as wide in the column as on the wire), that size; 0 for other nodes.
   uint8_t copy_size = 0;
+  // Set by RowSchema::Index: for a kStruct node, its number among the schema's structs (0 to
+  // RowSchema::struct_count - 1), for caches kept per struct; -1 for other nodes.
+  int struct_index = -1;
 
   const SchemaNode* Child(absl::string_view child_name) const;
 };
@@ -89,6 +92,7 @@ struct RowSchema {
   std::vector<std::string> sql_columns;
   std::vector<std::string> column_paths;  // "key", "val.metadata.label", ...
   std::vector<const SchemaNode*> leaves;  // by column index; points into key/value
+  int struct_count = 0;                   // kStruct nodes (SchemaNode::struct_index)
 
   RowSchema() = default;
   RowSchema(const RowSchema& other) { *this = other; }

@@ -135,6 +135,11 @@ TEST(InferSchemaTest, NestedObjectsBecomeNestedStructs) {
   ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSchema(Value::Integer(kInt, 0), value, nullptr));
   EXPECT_THAT(schema.column_paths, ElementsAre("key", "val.a", "val.b.y", "val.b.z"));
   EXPECT_TRUE(schema.value.Child("b")->is_struct);
+  EXPECT_EQ(schema.struct_count, 2);
+  EXPECT_EQ(schema.key.struct_index, -1);
+  EXPECT_EQ(schema.value.struct_index, 0);
+  EXPECT_EQ(schema.value.Child("b")->struct_index, 1);
+  EXPECT_EQ(schema.value.Child("a")->struct_index, -1);
 }
 
 TEST(InferSchemaTest, CopiesPointIntoTheirOwnTree) {
