@@ -718,6 +718,33 @@ TEST_F(BatchBuilderTest, SqlRowsDecodeAndEveryTruncationFails) {
   }
 }
 
+TEST_F(BatchBuilderTest, SqlSingleByteCorruptionsFailCleanly) {
+  const std::vector<std::string> columns = {"ID", "NAME", "X", "D", "DAY", "T"};
+  const std::vector<Value> row = {Value::Integer(kLong, 1),   Value::String("ab"),
+                                  Value::Integer(kInt, 7),    Value::Real(kDouble, 0.5),
+                                  Value::Integer(kDate, 864), Value::Timestamp(5, 6)};
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSqlSchema(columns, {row}, types_.get()));
+  Writer w;
+  for (const Value& v : row) ASSERT_THAT(encoder_.Encode(v, w), IsOk());
+  const size_t end = w.size();
+  const Bytes frame = w.Release();
+  static constexpr uint8_t kSet[] = {0x00, 0x01, 0x03, 0x04, 0x09, 0x65, 0x66, 0x7F, 0x80, 0xFF};
+  for (size_t i = 0; i < end; ++i) {
+    for (uint8_t value : kSet) {
+      Bytes corrupt = frame;
+      corrupt[i] = value;
+      BatchBuilder builder(schema, types_);
+      absl::Status s = builder.AppendSqlRows(corrupt, 0, end, 1, 0);
+      if (!s.ok()) {
+        EXPECT_THAT(s.code(), ::testing::AnyOf(absl::StatusCode::kDataLoss,
+                                               absl::StatusCode::kInvalidArgument,
+                                               absl::StatusCode::kUnimplemented))
+            << s;
+      }
+    }
+  }
+}
+
 TEST_F(BatchBuilderTest, SqlColumnOfAnotherTypeIsASchemaError) {
   const std::vector<std::string> columns = {"ID", "X"};
   ASSERT_OK_AND_ASSIGN(
