@@ -1,8 +1,10 @@
 #include "core/columnar/batch_builder.h"
 
+#include <array>
 #include <cstdlib>
 #include <cstring>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 #include "core/binary/decimal.h"
 #include "core/binary/decoder.h"
@@ -38,6 +40,56 @@ void FormatUuid(uint64_t most, uint64_t least, char* out) {
   out[at] = '\0';
 }
 
+// Bytes a value of each type code takes when its size follows from the code alone (the code byte
+// included); 0 for codes whose size is read from the value.
+constexpr std::array<uint8_t, 256> MakeFixedValueSizes() {
+  std::array<uint8_t, 256> sizes{};
+  sizes[kNull] = 1;
+  sizes[kByte] = 2;
+  sizes[kShort] = 3;
+  sizes[kInt] = 5;
+  sizes[kLong] = 9;
+  sizes[kFloat] = 5;
+  sizes[kDouble] = 9;
+  sizes[kChar] = 3;
+  sizes[kBool] = 2;
+  sizes[kUuid] = 17;
+  sizes[kDate] = 9;
+  sizes[kTimestamp] = 13;
+  sizes[kTime] = 9;
+  sizes[kHandle] = 5;
+  return sizes;
+}
+constexpr std::array<uint8_t, 256> kFixedValueSizes = MakeFixedValueSizes();
+
+// Where the value at `pos` ends, for the values rows are mostly made of (fixed-size scalars,
+// null, strings, wrapped objects) when they lie wholly inside `buffer`; 0 when it takes SkipValue
+// to tell (other types, and every value that would be an error there). Agrees with SkipValue
+// whenever it returns non-zero.
+inline size_t QuickValueEnd(absl::Span<const uint8_t> buffer, size_t pos) {
+  if (pos >= buffer.size()) return 0;
+  const uint8_t code = buffer[pos];
+  const size_t left = buffer.size() - pos;
+  if (const size_t size = kFixedValueSizes[code]; size != 0) return size <= left ? pos + size : 0;
+  if (code != kString && code != kWrappedObject) return 0;
+  if (left < 5) return 0;
+  const int32_t n = LoadUnaligned<int32_t>(buffer.data() + pos + 1);
+  const size_t trailer = code == kWrappedObject ? 4 : 0;  // the wrapped object's start offset
+  if (n < 0 || static_cast<size_t>(n) + trailer > left - 5) return 0;
+  return pos + 5 + static_cast<size_t>(n) + trailer;
+}
+
+// Sets `*end` to where the value at `pos` ends, or fails as SkipValue does.
+inline absl::Status ValueEnd(absl::Span<const uint8_t> buffer, size_t pos, absl::string_view path,
+                             size_t* end) {
+  *end = QuickValueEnd(buffer, pos);
+  if (*end != 0) return absl::OkStatus();
+  absl::StatusOr<size_t> next = SkipValue(buffer, pos, path);
+  if (!next.ok()) return next.status();
+  *end = *next;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 BatchBuilder::BatchBuilder(RowSchema schema, std::shared_ptr<TypeResolver> types, bool masks)
@@ -45,6 +97,7 @@ BatchBuilder::BatchBuilder(RowSchema schema, std::shared_ptr<TypeResolver> types
   for (const std::string& name : schema_.sql_columns) {
     sql_columns_.push_back(schema_.value.Child(name));
   }
+  last_plans_.resize(static_cast<size_t>(schema_.struct_count));
   ResetColumns();
 }
 
@@ -59,12 +112,16 @@ absl::Status BatchBuilder::AppendSqlRows(absl::Span<const uint8_t> buffer, size_
       auto row_error = [&](const absl::Status& s) {
         return Annotate(s, absl::StrCat("row ", current_row_));
       };
+      if (column != nullptr && AppendCopy(*column, page, pos)) {
+        pos += 1 + column->copy_size;  // the type code and the value, as QuickValueEnd finds
+        continue;
+      }
       if (column != nullptr) {
         if (absl::Status s = DecodeNode(*column, page, pos, 0); !s.ok()) return row_error(s);
       }
-      absl::StatusOr<size_t> next = SkipValue(page, pos, schema_.sql_columns[c]);
-      if (!next.ok()) return row_error(next.status());
-      pos = *next;
+      if (absl::Status s = ValueEnd(page, pos, schema_.sql_columns[c], &pos); !s.ok()) {
+        return row_error(s);
+      }
     }
     FinishRowMasks();
     ++num_rows_;
@@ -90,8 +147,18 @@ Batch BatchBuilder::Finish() {
   Batch batch;
   batch.num_rows = num_rows_;
   for (Column& c : columns_) c.length = num_rows_;
+  // The next batch most likely takes as much room as this one: reserve it now rather than grow
+  // each buffer by doubling (and copying) up to it.
+  const std::vector<size_t> sizes = Snapshot();
   batch.columns = std::move(columns_);
   ResetColumns();
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    Column& c = columns_[i];
+    c.data->Reserve(sizes[4 * i]);
+    if (c.offsets) c.offsets->Reserve(sizes[4 * i + 1]);
+    if (c.string_offsets) c.string_offsets->Reserve(sizes[4 * i + 2]);
+    if (c.valid) c.valid->Reserve(sizes[4 * i + 3]);
+  }
   return batch;
 }
 
@@ -138,14 +205,14 @@ absl::Status BatchBuilder::AppendRows(absl::Span<const uint8_t> buffer, size_t b
       }
       return Annotate(s, where);
     };
-    absl::StatusOr<size_t> key_end = SkipValue(page, pos, "key");
-    if (!key_end.ok()) return row_error(key_end.status());
-    absl::StatusOr<size_t> value_end = SkipValue(page, *key_end, "val");
-    if (!value_end.ok()) return row_error(value_end.status());
+    size_t key_end = 0;
+    size_t value_end = 0;
+    if (absl::Status s = ValueEnd(page, pos, "key", &key_end); !s.ok()) return row_error(s);
+    if (absl::Status s = ValueEnd(page, key_end, "val", &value_end); !s.ok()) return row_error(s);
     if (skip_mismatched_) before = Snapshot();
     absl::Status s = DecodeNode(schema_.key, page, pos, 0);
-    if (s.ok()) s = DecodeNode(schema_.value, page, *key_end, 0);
-    pos = *value_end;
+    if (s.ok()) s = DecodeNode(schema_.value, page, key_end, 0);
+    pos = value_end;
     if (!s.ok()) {
       if (skip_mismatched_ && GetErrorKind(s) == ErrorKind::kSchema) {
         Restore(before);
@@ -187,12 +254,40 @@ absl::Status BatchBuilder::Mismatch(const SchemaNode& node, absl::string_view wh
                                   "structure"));
 }
 
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool BatchBuilder::AppendCopy(const SchemaNode& node,
+                                                                  absl::Span<const uint8_t> buffer,
+                                                                  size_t pos) {
+  const size_t size = node.copy_size;
+  if (size == 0 || pos >= buffer.size() || buffer[pos] != node.type_code ||
+      buffer.size() - pos - 1 < size) {
+    return false;
+  }
+  const uint8_t* p = buffer.data() + pos + 1;
+  AlignedBuffer& data = *columns_[node.column].data;
+  switch (size) {
+    case 1:
+      data.Push<uint8_t>(*p);
+      break;
+    case 2:
+      data.Push<uint16_t>(LoadUnaligned<uint16_t>(p));
+      break;
+    case 4:
+      data.Push<uint32_t>(LoadUnaligned<uint32_t>(p));
+      break;
+    default:
+      data.Push<uint64_t>(LoadUnaligned<uint64_t>(p));
+      break;
+  }
+  return true;
+}
+
 absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const uint8_t> buffer,
                                       size_t pos, int depth, bool element) {
   if (depth > kMaxNestingDepth) {
     return ProtocolError(absl::StrCat(node.path, ": nesting deeper than ", kMaxNestingDepth,
                                       " levels (or a cycle of handles)"));
   }
+  if (AppendCopy(node, buffer, pos)) return absl::OkStatus();
   if (pos >= buffer.size()) return Truncated(node, pos);
   const uint8_t code = buffer[pos];
   switch (code) {
@@ -297,9 +392,7 @@ absl::Status BatchBuilder::DecodeContainer(const SchemaNode& node, absl::Span<co
   for (int64_t i = 0; i < items; ++i) {
     const SchemaNode& target = is_map ? node.children[i % 2] : node;
     IGNITE_RETURN_IF_ERROR(DecodeNode(target, buffer, at, depth + 1, /*element=*/true));
-    absl::StatusOr<size_t> next = SkipValue(buffer, at, node.path);
-    if (!next.ok()) return next.status();
-    at = *next;
+    IGNITE_RETURN_IF_ERROR(ValueEnd(buffer, at, node.path, &at));
   }
   FinishRowLists(node);
   return absl::OkStatus();
@@ -332,9 +425,7 @@ absl::Status BatchBuilder::DecodeArray(const SchemaNode& node, absl::Span<const 
                                         " inside a ", TypeCodeName(code)));
     }
     IGNITE_RETURN_IF_ERROR(DecodeNode(node, buffer, at, depth + 1, /*element=*/true));
-    absl::StatusOr<size_t> next = SkipValue(buffer, at, node.path);
-    if (!next.ok()) return next.status();
-    at = *next;
+    IGNITE_RETURN_IF_ERROR(ValueEnd(buffer, at, node.path, &at));
   }
   FinishRowLists(node);
   return absl::OkStatus();
@@ -345,15 +436,28 @@ absl::StatusOr<const BatchBuilder::Plan*> BatchBuilder::PlanFor(const SchemaNode
                                                                 const ObjectLayout& layout,
                                                                 Plan* scratch) {
   const bool cacheable = layout.compact();
+  LastPlan* last = nullptr;
+  if (cacheable && node.struct_index >= 0 &&
+      static_cast<size_t>(node.struct_index) < last_plans_.size()) {
+    last = &last_plans_[node.struct_index];
+  }
   if (cacheable) {
-    auto it = plans_.find(std::make_tuple(&node, layout.type_id, layout.schema_id));
-    if (it != plans_.end()) {
-      if (it->second.field_count != layout.field_count) {
+    const Plan* cached = nullptr;
+    if (last != nullptr && last->plan != nullptr && last->type_id == layout.type_id &&
+        last->schema_id == layout.schema_id) {
+      cached = last->plan;
+    } else if (auto it = plans_.find(std::make_tuple(&node, layout.type_id, layout.schema_id));
+               it != plans_.end()) {
+      cached = &it->second;
+    }
+    if (cached != nullptr) {
+      if (cached->field_count != layout.field_count) {
         return ProtocolError(absl::StrCat("object of type id ", layout.type_id, " claims schema ",
-                                          layout.schema_id, " (", it->second.field_count,
+                                          layout.schema_id, " (", cached->field_count,
                                           " fields) but its footer has ", layout.field_count));
       }
-      return &it->second;
+      if (last != nullptr) *last = LastPlan{layout.type_id, layout.schema_id, cached};
+      return cached;
     }
   }
   std::shared_ptr<const BinaryType> type;
@@ -377,6 +481,7 @@ absl::StatusOr<const BatchBuilder::Plan*> BatchBuilder::PlanFor(const SchemaNode
   }
   auto [it, inserted] =
       plans_.emplace(std::make_tuple(&node, layout.type_id, layout.schema_id), std::move(plan));
+  if (last != nullptr) *last = LastPlan{layout.type_id, layout.schema_id, &it->second};
   return &it->second;
 }
 
@@ -398,8 +503,10 @@ absl::Status BatchBuilder::DecodeStruct(const SchemaNode& node, absl::Span<const
       }
       continue;
     }
-    IGNITE_RETURN_IF_ERROR(DecodeNode(
-        node.children[c], fields, layout->FieldPosition(buffer.data(), index), depth + 1, element));
+    const size_t at = layout->FieldPosition(buffer.data(), index);
+    // A fixed-width field needs none of DecodeNode's checks (but the depth one, kept in order).
+    if (depth < kMaxNestingDepth && AppendCopy(node.children[c], fields, at)) continue;
+    IGNITE_RETURN_IF_ERROR(DecodeNode(node.children[c], fields, at, depth + 1, element));
   }
   return absl::OkStatus();
 }

@@ -62,6 +62,9 @@ class BatchBuilder {
   absl::Status DecodeArray(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
                            int depth, uint8_t code);
   absl::Status DecodeEnum(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos);
+  // Appends the value at `pos` when `node` stores it as sent (SchemaNode::copy_size) and it has
+  // the node's type code and fits in `buffer`; false, having appended nothing, otherwise.
+  bool AppendCopy(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos);
   absl::Status DecodeScalar(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
                             uint8_t code);
   std::string_view EnumName(int32_t type_id, int32_t ordinal);
@@ -96,6 +99,14 @@ class BatchBuilder {
   // (struct node, type id, schema id) -> plan, for compact footers. A node map: DecodeStruct keeps
   // a pointer to its plan while nested objects add theirs, so plans must not move on rehash.
   absl::node_hash_map<std::tuple<const SchemaNode*, int32_t, int32_t>, Plan> plans_;
+  // Per struct node (SchemaNode::struct_index): the plan its last object used, which the next
+  // object of the same type and schema takes without a lookup in plans_.
+  struct LastPlan {
+    int32_t type_id = 0;
+    int32_t schema_id = 0;
+    const Plan* plan = nullptr;  // into plans_
+  };
+  std::vector<LastPlan> last_plans_;
   // enum type id -> ordinal -> constant name
   absl::flat_hash_map<int32_t, absl::flat_hash_map<int32_t, std::string>> enum_names_;
 };

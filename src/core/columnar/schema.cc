@@ -33,26 +33,6 @@ const char* ElementTypeName(ElementType type) {
   return "?";
 }
 
-size_t ElementSize(ElementType type) {
-  switch (type) {
-    case ElementType::kUInt8:
-    case ElementType::kBool:
-      return 1;
-    case ElementType::kInt16:
-    case ElementType::kUInt16:
-      return 2;
-    case ElementType::kInt32:
-    case ElementType::kFloat32:
-      return 4;
-    case ElementType::kInt64:
-    case ElementType::kFloat64:
-      return 8;
-    case ElementType::kString:
-      return 0;
-  }
-  return 0;
-}
-
 const SchemaNode* SchemaNode::Child(absl::string_view child_name) const {
   for (const SchemaNode& c : children) {
     if (c.name == child_name) return &c;
@@ -72,6 +52,7 @@ namespace {
 
 void IndexNode(SchemaNode& node, const std::string& path, RowSchema& schema) {
   node.path = path;
+  node.struct_index = node.kind == NodeKind::kStruct ? schema.struct_count++ : -1;
   if (node.is_struct) {
     for (SchemaNode& child : node.children) {
       IndexNode(child, path.empty() ? child.name : path + "." + child.name, schema);
@@ -79,6 +60,14 @@ void IndexNode(SchemaNode& node, const std::string& path, RowSchema& schema) {
     return;
   }
   node.column = static_cast<int>(schema.leaves.size());
+  node.copy_size = 0;
+  if (node.kind == NodeKind::kLeaf && !node.is_list && !node.repeated) {
+    const int32_t code = node.type_code;
+    const size_t sent = code == kDate || code == kTime   ? 8
+                        : code >= kByte && code <= kChar ? static_cast<size_t>(PrimitiveSize(code))
+                                                         : 0;
+    if (sent != 0 && sent == ElementSize(node.element)) node.copy_size = static_cast<uint8_t>(sent);
+  }
   schema.leaves.push_back(&node);
   schema.column_paths.push_back(path);
 }
@@ -413,6 +402,7 @@ absl::StatusOr<RowSchema> SelectFields(const RowSchema& schema,
 void RowSchema::Index() {
   leaves.clear();
   column_paths.clear();
+  struct_count = 0;
   IndexNode(key, key.name, *this);
   IndexNode(value, value.name, *this);
 }

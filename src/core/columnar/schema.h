@@ -28,7 +28,26 @@ enum class ElementType {
 };
 
 const char* ElementTypeName(ElementType type);
-size_t ElementSize(ElementType type);  // 0 for strings
+// Bytes of one element: 0 for strings.
+inline size_t ElementSize(ElementType type) {
+  switch (type) {
+    case ElementType::kUInt8:
+    case ElementType::kBool:
+      return 1;
+    case ElementType::kInt16:
+    case ElementType::kUInt16:
+      return 2;
+    case ElementType::kInt32:
+    case ElementType::kFloat32:
+      return 4;
+    case ElementType::kInt64:
+    case ElementType::kFloat64:
+      return 8;
+    case ElementType::kString:
+      return 0;
+  }
+  return 0;
+}
 
 // How a node reads from the wire.
 enum class NodeKind {
@@ -55,6 +74,12 @@ struct SchemaNode {
   ElementType element = ElementType::kInt64;
   bool is_list = false;  // one variable-length list per row (arrays, or under a repeated node)
   int column = -1;       // index of the leaf's column in a Batch
+  // Set by RowSchema::Index: for a leaf of one value per row whose bytes are stored as sent (type
+  // codes 1-7, 11 and 36, as wide in the column as on the wire), that size; 0 for other nodes.
+  uint8_t copy_size = 0;
+  // Set by RowSchema::Index: for a kStruct node, its number among the schema's structs (0 to
+  // RowSchema::struct_count - 1), for caches kept per struct; -1 for other nodes.
+  int struct_index = -1;
 
   const SchemaNode* Child(absl::string_view child_name) const;
 };
@@ -67,6 +92,7 @@ struct RowSchema {
   std::vector<std::string> sql_columns;
   std::vector<std::string> column_paths;  // "key", "val.metadata.label", ...
   std::vector<const SchemaNode*> leaves;  // by column index; points into key/value
+  int struct_count = 0;                   // kStruct nodes (SchemaNode::struct_index)
 
   RowSchema() = default;
   RowSchema(const RowSchema& other) { *this = other; }

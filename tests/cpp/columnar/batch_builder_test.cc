@@ -269,6 +269,33 @@ TEST_F(BatchBuilderTest, FinishStartsAFreshBatch) {
               ElementsAre(ElementsAre("t"), ElementsAre("u"), ElementsAre("t"), ElementsAre("u")));
 }
 
+TEST_F(BatchBuilderTest, NextBatchReservesWhatTheLastOneUsed) {
+  const PageBytes page = Page({Encoded(Value::Integer(kLong, 1), Kitten("a", 1, 1, {"t"}, {1})),
+                               Encoded(Value::Integer(kLong, 2), Kitten("b", 2, 2, {"u"}, {2}))});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_, /*masks=*/true);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  const Batch first = builder.Finish();
+  const Batch empty = builder.Finish();
+  EXPECT_EQ(empty.num_rows, 0);
+  ASSERT_EQ(empty.columns.size(), first.columns.size());
+  for (size_t i = 0; i < first.columns.size(); ++i) {
+    const Column& used = first.columns[i];
+    const Column& next = empty.columns[i];
+    SCOPED_TRACE(used.path);
+    EXPECT_EQ(next.data->size(), 0u);
+    EXPECT_GE(next.data->capacity(), used.data->size());
+    EXPECT_GE(next.valid->capacity(), used.valid->size());
+    if (used.offsets) {
+      EXPECT_EQ(next.offsets->size(), 8u);  // the leading 0
+      EXPECT_GE(next.offsets->capacity(), used.offsets->size());
+    }
+    if (used.string_offsets) {
+      EXPECT_GE(next.string_offsets->capacity(), used.string_offsets->size());
+    }
+  }
+}
+
 TEST_F(BatchBuilderTest, MissingAndNullFieldsGetDefaults) {
   // Row 1 has every field; row 2 is written without AGE, NAME, TAGS and SCORES (a different
   // schema); row 3 has explicit null fields (a full-footer object written by hand); row 4's
@@ -646,6 +673,93 @@ TEST_F(BatchBuilderTest, PlansAddedByNestedObjectsKeepTheOuterPlanValid) {
   ASSERT_EQ(z.size(), 40u);
   for (int i = 0; i < 40; ++i) EXPECT_EQ(z[i], 1000 + i);
   EXPECT_THAT(Fixed<int32_t>(Col(batch, "val.A.F0")), ::testing::Each(0));
+}
+
+// SQL fields rows: one value per query column, scalars read by copying their bytes, a string and
+// nulls among them.
+TEST_F(BatchBuilderTest, SqlRowsDecodeAndEveryTruncationFails) {
+  const std::vector<std::string> columns = {"ID", "NAME", "X", "D", "DAY", "C"};
+  const std::vector<std::vector<Value>> rows = {
+      {Value::Integer(kLong, 1), Value::String("a"), Value::Integer(kInt, 7),
+       Value::Real(kDouble, 0.5), Value::Integer(kDate, 86400000), Value::Integer(kChar, 'c')},
+      {Value::Integer(kLong, 2), Value::Null(), Value::Integer(kInt, -3), Value::Real(kDouble, 1.5),
+       Value::Null(), Value::Integer(kChar, 'd')},
+  };
+  Writer w;
+  w.WriteInt64(0x1234);
+  const size_t begin = w.size();
+  for (const std::vector<Value>& row : rows) {
+    for (const Value& v : row) ASSERT_THAT(encoder_.Encode(v, w), IsOk());
+  }
+  const size_t end = w.size();
+  w.WriteBool(false);
+  const Bytes frame = w.Release();
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSqlSchema(columns, rows, types_.get()));
+
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(builder.AppendSqlRows(frame, begin, end, 2, 0), IsOk());
+  const Batch batch = builder.Finish();
+  EXPECT_THAT(Fixed<int64_t>(Col(batch, "ID")), ElementsAre(1, 2));
+  EXPECT_THAT(Strings(Col(batch, "NAME")), ElementsAre("a", ""));
+  EXPECT_THAT(Fixed<int32_t>(Col(batch, "X")), ElementsAre(7, -3));
+  EXPECT_THAT(Fixed<double>(Col(batch, "D")), ElementsAre(0.5, 1.5));
+  EXPECT_THAT(Fixed<int64_t>(Col(batch, "DAY")), ElementsAre(86400000, 0));
+  EXPECT_THAT(Fixed<uint16_t>(Col(batch, "C")), ElementsAre('c', 'd'));
+
+  for (size_t cut = begin; cut < end; ++cut) {
+    BatchBuilder short_end(schema, types_);
+    EXPECT_THAT(short_end.AppendSqlRows(frame, begin, cut, 2, 0),
+                StatusIs(absl::StatusCode::kDataLoss))
+        << "end " << cut;
+    const Bytes cut_frame(frame.begin(), frame.begin() + cut);
+    BatchBuilder short_buffer(schema, types_);
+    EXPECT_THAT(short_buffer.AppendSqlRows(cut_frame, begin, cut, 2, 0), Not(IsOk()))
+        << "end " << cut;
+  }
+}
+
+TEST_F(BatchBuilderTest, SqlSingleByteCorruptionsFailCleanly) {
+  const std::vector<std::string> columns = {"ID", "NAME", "X", "D", "DAY", "T"};
+  const std::vector<Value> row = {Value::Integer(kLong, 1),   Value::String("ab"),
+                                  Value::Integer(kInt, 7),    Value::Real(kDouble, 0.5),
+                                  Value::Integer(kDate, 864), Value::Timestamp(5, 6)};
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSqlSchema(columns, {row}, types_.get()));
+  Writer w;
+  for (const Value& v : row) ASSERT_THAT(encoder_.Encode(v, w), IsOk());
+  const size_t end = w.size();
+  const Bytes frame = w.Release();
+  static constexpr uint8_t kSet[] = {0x00, 0x01, 0x03, 0x04, 0x09, 0x65, 0x66, 0x7F, 0x80, 0xFF};
+  for (size_t i = 0; i < end; ++i) {
+    for (uint8_t value : kSet) {
+      Bytes corrupt = frame;
+      corrupt[i] = value;
+      BatchBuilder builder(schema, types_);
+      absl::Status s = builder.AppendSqlRows(corrupt, 0, end, 1, 0);
+      if (!s.ok()) {
+        EXPECT_THAT(s.code(), ::testing::AnyOf(absl::StatusCode::kDataLoss,
+                                               absl::StatusCode::kInvalidArgument,
+                                               absl::StatusCode::kUnimplemented))
+            << s;
+      }
+    }
+  }
+}
+
+TEST_F(BatchBuilderTest, SqlColumnOfAnotherTypeIsASchemaError) {
+  const std::vector<std::string> columns = {"ID", "X"};
+  ASSERT_OK_AND_ASSIGN(
+      RowSchema schema,
+      InferSqlSchema(columns, {{Value::Integer(kLong, 1), Value::Integer(kInt, 7)}}, types_.get()));
+  Writer w;
+  ASSERT_THAT(encoder_.Encode(Value::Integer(kLong, 1), w), IsOk());
+  ASSERT_THAT(encoder_.Encode(Value::Integer(kLong, 7), w), IsOk());  // X was an int
+  const size_t end = w.size();
+  const Bytes frame = w.Release();
+  BatchBuilder builder(schema, types_);
+  const absl::Status s = builder.AppendSqlRows(frame, 0, end, 1, 5);
+  EXPECT_THAT(s, ErrorKindIs(ErrorKind::kSchema));
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("X holds"));
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("row 5"));
 }
 
 }  // namespace

@@ -109,6 +109,25 @@ TEST(InferSchemaTest, PrimitiveKeyAndObjectValueWithSortedFields) {
   EXPECT_EQ(schema.value.Child("missing"), nullptr);
 }
 
+TEST(InferSchemaTest, FixedWidthLeavesAreCopiedAsSent) {
+  Value value = ObjectOf("K", {{"B", Value::Integer(kByte, 1)},
+                               {"C", Value::Integer(kChar, 'c')},
+                               {"D", Value::Integer(kDate, 1)},
+                               {"F", Value::Real(kFloat, 1)},
+                               {"I", Value::Integer(kInt, 1)},
+                               {"O", Value::Integer(kBool, 1)},
+                               {"S", Value::String("s")},
+                               {"T", Value::Timestamp(1, 0)},
+                               {"Z", Value::Array(kIntArray, {0, 0, 0, 0})}});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSchema(Value::Integer(kLong, 0), value, nullptr));
+  EXPECT_EQ(schema.key.copy_size, 8);
+  EXPECT_EQ(schema.value.copy_size, 0);
+  std::vector<int> sizes;
+  for (const SchemaNode& child : schema.value.children) sizes.push_back(child.copy_size);
+  // bool is normalized to 0/1, strings and timestamps converted, arrays are lists.
+  EXPECT_THAT(sizes, ElementsAre(1, 2, 8, 4, 4, 0, 0, 0, 0));
+}
+
 TEST(InferSchemaTest, NestedObjectsBecomeNestedStructs) {
   Value value = ObjectOf(
       "P", {{"b", ObjectOf("Q", {{"z", Value::Integer(kInt, 1)}, {"y", Value::Real(kDouble, 2)}})},
@@ -116,6 +135,11 @@ TEST(InferSchemaTest, NestedObjectsBecomeNestedStructs) {
   ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSchema(Value::Integer(kInt, 0), value, nullptr));
   EXPECT_THAT(schema.column_paths, ElementsAre("key", "val.a", "val.b.y", "val.b.z"));
   EXPECT_TRUE(schema.value.Child("b")->is_struct);
+  EXPECT_EQ(schema.struct_count, 2);
+  EXPECT_EQ(schema.key.struct_index, -1);
+  EXPECT_EQ(schema.value.struct_index, 0);
+  EXPECT_EQ(schema.value.Child("b")->struct_index, 1);
+  EXPECT_EQ(schema.value.Child("a")->struct_index, -1);
 }
 
 TEST(InferSchemaTest, CopiesPointIntoTheirOwnTree) {
