@@ -299,6 +299,9 @@ def _map_tree(tree: Any, leaf: Any) -> Any:
     return leaf(tree)
 
 
+_SPLITS_SUFFIX = "#row_splits"
+
+
 def _num_rows(batch: dict) -> int:
     return len(next(iter(batch.values())))
 
@@ -362,36 +365,29 @@ def _dataset_over(
     """
     leaves = [leaf for tree in trees for leaf in _leaves(tree)]
     has_lists = any(is_list for _, _, is_list in leaves)
-
-    def leaf_spec(tree: Any) -> Any:
-        dtype, is_list, _ = tree
-        dtype = getattr(tf, _TF_DTYPES[dtype])
+    # The generator hands TensorFlow flat NumPy columns (list columns as values + row splits);
+    # a map builds the nested structure and the RaggedTensors inside the graph, which costs
+    # TensorFlow far less per batch than building them eagerly in the generator.
+    signature = {}
+    for path, dtype, is_list in leaves:
+        signature[path] = tf.TensorSpec([None], getattr(tf, _TF_DTYPES[dtype]))
         if is_list:
-            return tf.RaggedTensorSpec(
-                [None, None], dtype, ragged_rank=1, row_splits_dtype=tf.int64
-            )
-        return tf.TensorSpec([None], dtype)
-
-    signature = element(lambda tree: _map_tree(tree, leaf_spec))
+            signature[path + _SPLITS_SUFFIX] = tf.TensorSpec([None], tf.int64)
 
     def batches():
         # Runs on each iteration: its own connection and cursor, closed when iteration stops.
-        # Columns go to TensorFlow as they are; list columns as RaggedTensors over the same
-        # values and row offsets (no per-row work in Python).
         with connect() as client:
             scan = open_scan(client)
             try:
                 for batch in _exact_batches(scan, batched) if batched else scan:
-
-                    def column(tree: Any, batch: dict = batch) -> Any:
-                        col = batch[tree[2]]
-                        if isinstance(col, RaggedColumn):
-                            return tf.RaggedTensor.from_row_splits(
-                                col.values, col.row_offsets, validate=False
-                            )
-                        return col
-
-                    yield element(lambda tree, column=column: _map_tree(tree, column))
+                    flat = {}
+                    for path, column in batch.items():
+                        if isinstance(column, RaggedColumn):
+                            flat[path] = column.values
+                            flat[path + _SPLITS_SUFFIX] = column.row_offsets
+                        else:
+                            flat[path] = column
+                    yield flat
             finally:
                 scan.close()
                 if scan.skipped_rows:
@@ -400,6 +396,17 @@ def _dataset_over(
                         stacklevel=2,
                     )
 
+    def restructure(flat: dict) -> dict:
+        def leaf(tree: Any) -> Any:
+            _, is_list, path = tree
+            if is_list:
+                return tf.RaggedTensor.from_row_splits(
+                    flat[path], flat[path + _SPLITS_SUFFIX], validate=False
+                )
+            return flat[path]
+
+        return element(lambda tree: _map_tree(tree, leaf))
+
     def densify(element: Any) -> Any:
         # After unbatch, a row of a ragged column is an ordinary 1-D tensor; say so in the spec.
         return tf.nest.map_structure(
@@ -407,8 +414,10 @@ def _dataset_over(
         )
 
     dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
+    dataset = dataset.map(restructure)
     if batched:
-        return dataset
+        # The next batches are converted while the current one trains.
+        return dataset.prefetch(2)
     dataset = dataset.unbatch()
     if has_lists:
         dataset = dataset.map(densify, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
