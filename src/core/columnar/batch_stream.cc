@@ -24,6 +24,7 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
     stream->schema_ = std::move(schema);
     stream->schema_known_ = true;
   }
+  stream->fetcher_ = std::thread([s = stream.get()] { s->Fetch(); });
   stream->worker_ = std::thread([s = stream.get()] { s->Run(); });
   return stream;
 }
@@ -36,6 +37,7 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::OpenSql(Client& client
   stream->options_ = options;
   stream->source_ = "SQL query";
   IGNITE_ASSIGN_OR_RETURN(stream->sql_cursor_, client.Sql(query));
+  stream->fetcher_ = std::thread([s = stream.get()] { s->Fetch(); });
   stream->worker_ = std::thread([s = stream.get()] { s->Run(); });
   return stream;
 }
@@ -46,6 +48,7 @@ BatchStream::~BatchStream() {
     stop_ = true;
   }
   if (worker_.joinable()) worker_.join();
+  if (fetcher_.joinable()) fetcher_.join();  // after at most one reply (or its timeout)
   // The cursor closes its server resource here if pages were left.
 }
 
@@ -57,6 +60,40 @@ bool BatchStream::Push(absl::StatusOr<std::optional<Batch>> item) {
   if (stop_) return false;
   queue_.push_back(std::move(item));
   return true;
+}
+
+void BatchStream::Fetch() {
+  const size_t limit = options_.prefetch_pages < 1 ? 1 : options_.prefetch_pages;
+  while (true) {
+    absl::StatusOr<std::optional<Page>> page =
+        sql_cursor_ != nullptr ? sql_cursor_->NextPage() : cursor_->NextPage();
+    absl::MutexLock lock(&mu_);
+    auto has_room = [&]()
+                        ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stop_ || pages_.size() < limit; };
+    mu_.Await(absl::Condition(&has_room));
+    if (stop_) return;
+    if (!page.ok() || !page->has_value()) {
+      fetch_status_ = page.status();
+      fetch_done_ = true;
+      return;
+    }
+    pages_.push_back(std::move(page->value()));
+  }
+}
+
+absl::Status BatchStream::TakePage(std::optional<Page>* page) {
+  page->reset();
+  absl::MutexLock lock(&mu_);
+  auto ready = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return stop_ || fetch_done_ || !pages_.empty();
+  };
+  mu_.Await(absl::Condition(&ready));
+  if (!pages_.empty()) {
+    page->emplace(std::move(pages_.front()));
+    pages_.pop_front();
+    return absl::OkStatus();
+  }
+  return stop_ ? absl::OkStatus() : fetch_status_;
 }
 
 void BatchStream::Run() {
@@ -87,8 +124,8 @@ absl::Status BatchStream::Produce() {
       absl::MutexLock lock(&mu_);
       if (stop_) return absl::OkStatus();
     }
-    IGNITE_ASSIGN_OR_RETURN(std::optional<Page> page,
-                            sql_cursor_ != nullptr ? sql_cursor_->NextPage() : cursor_->NextPage());
+    std::optional<Page> page;
+    IGNITE_RETURN_IF_ERROR(TakePage(&page));
     if (!page.has_value()) break;
     if (page->row_count == 0) {
       if (!page->more) break;

@@ -27,6 +27,9 @@ struct StreamOptions {
   int64_t min_batch_rows = 1024;
   // Decoded batches waiting for the consumer.
   int prefetch_batches = 2;
+  // Pages received and waiting to be decoded: the next page is requested as soon as one
+  // arrives, so the server works on it while this one is decoded.
+  int prefetch_pages = 2;
   // Value fields to read ("NAME", "metadata.label"); empty = all. Others are never decoded.
   std::vector<std::string> fields;
   // Add a validity column per column (Column::valid): which rows had the value.
@@ -62,6 +65,10 @@ class BatchStream {
   void Run();
   absl::Status Produce();
   bool Push(absl::StatusOr<std::optional<Batch>> item);  // false when stopping
+  // The fetching thread: pages from the cursor into pages_, until the end or an error.
+  void Fetch();
+  // The next fetched page into *page (nullopt at the end or when stopping), or the fetch error.
+  absl::Status TakePage(std::optional<Page>* page);
 
   std::shared_ptr<TypeResolver> types_;
   std::string source_;  // "cache 'X' on host:port" or "SQL query on host:port", for errors
@@ -72,13 +79,17 @@ class BatchStream {
 
   absl::Mutex mu_;
   std::deque<absl::StatusOr<std::optional<Batch>>> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<Page> pages_ ABSL_GUARDED_BY(mu_);
+  bool fetch_done_ ABSL_GUARDED_BY(mu_) = false;  // the cursor ended or failed
+  absl::Status fetch_status_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;  // the end or an error was queued
   bool schema_known_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<RowSchema> schema_ ABSL_GUARDED_BY(mu_);
   absl::Status schema_error_ ABSL_GUARDED_BY(mu_);
   std::atomic<int64_t> skipped_rows_{0};
-  std::thread worker_;
+  std::thread fetcher_;  // network: cursor pages into pages_
+  std::thread worker_;   // decoding: pages_ into batches in queue_
 };
 
 }  // namespace ignite_tf
