@@ -101,6 +101,7 @@ def run_java_reader(
     query: str | None = None,
     timeout: float = 3600,
     max_heap: str = "2g",
+    passes: int = 1,
 ) -> dict:
     """Read one workload with the Java thin client in a fresh JVM.
 
@@ -113,6 +114,7 @@ def run_java_reader(
         query: SQL instead of ``SELECT C0, ..., C9 FROM BENCH_W3``.
         timeout: seconds before the JVM is killed.
         max_heap: the JVM's ``-Xmx`` (a W1 page of N rows needs about 2 * N MiB of heap).
+        passes: full reads in the one JVM; the last is reported (2: the first warms the JIT).
 
     Returns:
         ``{"rows", "bytes", "seconds", "peak_rss_bytes", "cpu_seconds"}`` as measured inside the
@@ -146,6 +148,7 @@ def run_java_reader(
         command += ["--cache", cache]
     if query is not None:
         command += ["--query", query]
+    command += ["--passes", str(passes)]
     proc = subprocess.run(
         command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout
     )
