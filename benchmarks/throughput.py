@@ -201,6 +201,7 @@ def reader_main(args: argparse.Namespace) -> int:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         clock["cpu"] = usage.ru_utime + usage.ru_stime
         clock["time"] = time.perf_counter()
+        clock["wall"] = time.time()
 
     mark()
     rows = _read(
@@ -214,11 +215,18 @@ def reader_main(args: argparse.Namespace) -> int:
         mark,
     )
     seconds = time.perf_counter() - clock["time"]
+    window = [clock["wall"], time.time()]
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime - clock["cpu"]
     print(
         json.dumps(
-            {"rows": rows, "seconds": seconds, "peak_rss_bytes": _peak_rss(), "cpu_seconds": cpu}
+            {
+                "rows": rows,
+                "seconds": seconds,
+                "peak_rss_bytes": _peak_rss(),
+                "cpu_seconds": cpu,
+                "window": window,
+            }
         )
     )
     return 0
@@ -250,34 +258,35 @@ def _cpu_seconds(pid: int | None) -> float | None:
 
 
 def _run_measured(command: list[str], node_pid: int | None, sample_rss: bool) -> dict:
-    """Runs a reader process; returns its JSON plus the node's CPU seconds and an RSS curve."""
-    cpu_before = _cpu_seconds(node_pid)
-    curve: list[tuple[float, int]] = []
+    """Runs a reader process; returns its JSON plus the node's CPU use during the timed read
+    (from samples every 50 ms around the reader's reported window) and an RSS curve."""
+    samples: list[tuple[float, int | None, float | None]] = []  # (time, client RSS, node CPU s)
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    started = time.perf_counter()
+    started = time.time()
 
     def sample() -> None:
         while proc.poll() is None:
-            rss = _proc_rss(proc.pid)
-            if rss is not None:
-                curve.append((time.perf_counter() - started, rss))
+            samples.append((time.time(), _proc_rss(proc.pid), _cpu_seconds(node_pid)))
             time.sleep(0.05)
+        samples.append((time.time(), None, _cpu_seconds(node_pid)))
 
     sampler = threading.Thread(target=sample, daemon=True)
-    if sample_rss:
-        sampler.start()
+    sampler.start()
     out, err = proc.communicate()
-    wall = time.perf_counter() - started
-    if sample_rss:
-        sampler.join()
-    cpu_after = _cpu_seconds(node_pid)
+    sampler.join()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:4])} failed ({proc.returncode}):\n{err[-3000:]}")
     result = json.loads(out.strip().splitlines()[-1])
-    if cpu_before is not None and cpu_after is not None:
-        result["node_cpu_seconds"] = cpu_after - cpu_before
-        result["process_wall_seconds"] = wall
+    window = result.pop("window", None)
+    cpu = [(t, c) for t, _, c in samples if c is not None]
+    if window and len(cpu) >= 2:
+        before = [s for s in cpu if s[0] <= window[0]] or cpu[:1]
+        after = [s for s in cpu if s[0] >= window[1]] or cpu[-1:]
+        (t0, c0), (t1, c1) = before[-1], after[0]
+        if t1 > t0:
+            result["node_cpu_cores"] = (c1 - c0) / (t1 - t0)
     if sample_rss:
+        curve = [(t - started, r) for t, r, _ in samples if r is not None]
         step = max(1, len(curve) // 400)
         result["rss_curve"] = [[round(t, 3), r] for t, r in curve[::step]]
     return result
@@ -420,9 +429,9 @@ def _finish(result: dict, row_bytes: int) -> dict:
     result["mb_per_s"] = result["rows"] * row_bytes / result["seconds"] / 1e6
     if result.get("cpu_seconds") is not None:
         result["client_cpu_us_per_row"] = result["cpu_seconds"] / max(result["rows"], 1) * 1e6
-    if "node_cpu_seconds" in result:
-        # The node's CPU over the reader's measured seconds (JVM start-up etc. is idle for it).
-        result["node_cpu_cores"] = result["node_cpu_seconds"] / result["seconds"]
+    if "node_cpu_cores" not in result and "node_cpu_seconds" in result:
+        # Java: the node's CPU over the JVM's whole run (both passes and its start-up).
+        result["node_cpu_cores"] = result["node_cpu_seconds"] / result["process_wall_seconds"]
     return result
 
 
@@ -466,11 +475,19 @@ def run_workload(
             raise RuntimeError(f"{name} read {result['rows']} rows of {workload}, expected {rows}")
         return result
 
+    def best_of_two(name: str) -> dict:
+        # These finish in seconds, where this machine's noise is tens of percent: the faster of
+        # two runs (both in the JSON).
+        runs = [python_reader(name), python_reader(name)]
+        best = min(runs, key=lambda r: r["seconds"])
+        best["runs_rows_per_s"] = [r["rows"] / r["seconds"] for r in runs]
+        return best
+
     # One untimed pass first, so that no reader pays for the node's JIT and caches warming up.
     python_reader("ignite_tf_numpy")
-    record("ignite_tf_numpy", python_reader("ignite_tf_numpy"))
+    record("ignite_tf_numpy", best_of_two("ignite_tf_numpy"))
     if _have("tensorflow"):
-        record("tf_batched", python_reader("tf_batched"))
+        record("tf_batched", best_of_two("tf_batched"))
         limit = args.element_rows if rows > args.element_rows else 0
         record("tf_elements", python_reader("tf_elements", limit))
     else:
@@ -494,12 +511,15 @@ def run_workload(
         print("  (pyignite is not installed: left out)")
     # The node's CPU over both passes, so node_cpu_cores is a rough figure for this reader.
     cpu_before = _cpu_seconds(node_pid)
+    java_started = time.perf_counter()
     java = run_java_reader(workload, host, port, page, max_heap="3g", passes=2)
+    java_wall = time.perf_counter() - java_started
     cpu_after = _cpu_seconds(node_pid)
     if java["rows"] != rows or java["bytes"] != rows * row_bytes:
         raise RuntimeError(f"Java reader read {java} of {workload}, expected {rows} rows")
     if cpu_before is not None and cpu_after is not None:
-        java["node_cpu_seconds"] = cpu_after - cpu_before  # includes the JVM's start (idle)
+        java["node_cpu_seconds"] = cpu_after - cpu_before
+        java["process_wall_seconds"] = java_wall
     record("java_thin_client", java)
     # In its own process too, so that its RSS is the receiver's alone.
     record("loopback", python_reader("loopback", rows))
@@ -551,13 +571,14 @@ def _targets(report: dict) -> list[dict]:
 
 def _rss_flatness(curve: list) -> dict | None:
     """Client RSS in the second quarter of a read (after imports and the first pages) against
-    the second half: flat when the second half peaks no higher than the quarter plus 10%."""
+    the second half: flat when the second half peaks no higher than the quarter + 10% + 8 MiB."""
     if len(curve) < 8:
         return None
     n = len(curve)
     early = max(r for _, r in curve[n // 4 : n // 2])
     late = max(r for _, r in curve[n // 2 :])
-    return {"early_peak_bytes": early, "late_peak_bytes": late, "flat": late <= early * 1.1}
+    flat = late <= early * 1.1 + (8 << 20)
+    return {"early_peak_bytes": early, "late_peak_bytes": late, "flat": flat}
 
 
 def chart(report: dict, path: Path) -> None:
