@@ -93,6 +93,35 @@ void DecodeAndSkip(absl::Span<const uint8_t> bytes, size_t pos, TypeResolver* ty
   }
 }
 
+// A SQL page: the first page's rows as Values (as SqlCursor::DecodeRows does) to infer the schema,
+// then the columnar builder over every row.
+int DecodeSql(const Page& page, size_t column_count, const std::shared_ptr<TypeResolver>& types) {
+  std::vector<std::string> columns;
+  for (size_t c = 0; c < column_count; ++c) columns.push_back("C" + std::to_string(c));
+  ValueDecoder decoder(types.get());
+  std::vector<std::vector<Value>> rows;
+  size_t pos = page.rows_begin;
+  for (int32_t r = 0; r < page.row_count && r < 64; ++r) {
+    std::vector<Value> row;
+    for (size_t c = 0; c < column_count; ++c) {
+      absl::StatusOr<Value> v = decoder.Decode(page.bytes(), &pos, columns[c]);
+      if (!v.ok()) return 0;
+      row.push_back(std::move(*v));
+    }
+    rows.push_back(std::move(row));
+  }
+  absl::StatusOr<RowSchema> schema = InferSqlSchema(columns, rows, types.get());
+  if (!schema.ok()) return 0;
+  BatchBuilder builder(*schema, types);
+  absl::Status status = builder.AppendSqlRows(page.bytes(), page.rows_begin, page.rows_end,
+                                              page.row_count, /*first_row=*/0);
+  if (!status.ok()) return 0;
+  Batch batch = builder.Finish();
+  if (batch.num_rows != page.row_count) std::abort();
+  for (const Column& c : batch.columns) CheckColumn(c, batch.num_rows);
+  return 0;
+}
+
 }  // namespace
 }  // namespace ignite_tf
 
@@ -111,6 +140,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool cap_rows = (options & 1) != 0;
   const bool no_metadata = (options & 2) != 0;
   const bool select_first = (options & 4) != 0;
+  // bit 3: a SQL fields page of 1 + (bits 4-6) columns, through InferSqlSchema and AppendSqlRows
+  const bool sql = (options & 8) != 0;
+  const size_t sql_columns = 1 + ((options >> 4) & 7);
   std::shared_ptr<TypeResolver> types =
       no_metadata ? std::make_shared<fuzz::StaticTypeResolver>() : KnownTypes();
 
@@ -122,6 +154,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (page->rows_begin > page->rows_end || page->rows_end > page->frame.size()) std::abort();
   DecodeAndSkip(page->bytes(), page->rows_begin, types.get());
   if (page->row_count == 0) return 0;
+  if (sql) return DecodeSql(*page, sql_columns, types);
 
   ValueDecoder decoder(types.get());
   size_t pos = page->rows_begin;
