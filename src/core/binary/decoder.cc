@@ -1,5 +1,6 @@
 #include "core/binary/decoder.h"
 
+#include <array>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
@@ -508,10 +509,50 @@ absl::StatusOr<size_t> SkipAt(absl::Span<const uint8_t> buffer, size_t pos, absl
   return r.position();
 }
 
+// Bytes a value of each type code takes when its size follows from the code alone (the code byte
+// included); 0 for codes whose size is read from the value.
+constexpr std::array<uint8_t, 256> MakeFixedValueSizes() {
+  std::array<uint8_t, 256> sizes{};
+  sizes[kNull] = 1;
+  sizes[kByte] = 2;
+  sizes[kShort] = 3;
+  sizes[kInt] = 5;
+  sizes[kLong] = 9;
+  sizes[kFloat] = 5;
+  sizes[kDouble] = 9;
+  sizes[kChar] = 3;
+  sizes[kBool] = 2;
+  sizes[kUuid] = 17;
+  sizes[kDate] = 9;
+  sizes[kTimestamp] = 13;
+  sizes[kTime] = 9;
+  sizes[kHandle] = 5;
+  return sizes;
+}
+constexpr std::array<uint8_t, 256> kFixedValueSizes = MakeFixedValueSizes();
+
+// Where the value at `pos` ends, for the values rows are mostly made of (fixed-size scalars,
+// null, strings, wrapped objects) when they lie wholly inside `buffer`; 0 when it takes SkipAt
+// to tell (other types, and every value that would be an error there). Agrees with SkipAt
+// whenever it returns non-zero: the fast path of SkipValue, which runs for every row.
+inline size_t QuickValueEnd(absl::Span<const uint8_t> buffer, size_t pos) {
+  if (pos >= buffer.size()) return 0;
+  const uint8_t code = buffer[pos];
+  const size_t left = buffer.size() - pos;
+  if (const size_t size = kFixedValueSizes[code]; size != 0) return size <= left ? pos + size : 0;
+  if (code != kString && code != kWrappedObject) return 0;
+  if (left < 5) return 0;
+  const int32_t n = LoadUnaligned<int32_t>(buffer.data() + pos + 1);
+  const size_t trailer = code == kWrappedObject ? 4 : 0;  // the wrapped object's start offset
+  if (n < 0 || static_cast<size_t>(n) + trailer > left - 5) return 0;
+  return pos + 5 + static_cast<size_t>(n) + trailer;
+}
+
 }  // namespace
 
 absl::StatusOr<size_t> SkipValue(absl::Span<const uint8_t> buffer, size_t pos,
                                  absl::string_view path) {
+  if (const size_t end = QuickValueEnd(buffer, pos); end != 0) return end;
   return SkipAt(buffer, pos, path, 0);
 }
 

@@ -1,6 +1,5 @@
 #include "core/columnar/batch_builder.h"
 
-#include <array>
 #include <cstdlib>
 #include <cstring>
 
@@ -40,56 +39,6 @@ void FormatUuid(uint64_t most, uint64_t least, char* out) {
   out[at] = '\0';
 }
 
-// Bytes a value of each type code takes when its size follows from the code alone (the code byte
-// included); 0 for codes whose size is read from the value.
-constexpr std::array<uint8_t, 256> MakeFixedValueSizes() {
-  std::array<uint8_t, 256> sizes{};
-  sizes[kNull] = 1;
-  sizes[kByte] = 2;
-  sizes[kShort] = 3;
-  sizes[kInt] = 5;
-  sizes[kLong] = 9;
-  sizes[kFloat] = 5;
-  sizes[kDouble] = 9;
-  sizes[kChar] = 3;
-  sizes[kBool] = 2;
-  sizes[kUuid] = 17;
-  sizes[kDate] = 9;
-  sizes[kTimestamp] = 13;
-  sizes[kTime] = 9;
-  sizes[kHandle] = 5;
-  return sizes;
-}
-constexpr std::array<uint8_t, 256> kFixedValueSizes = MakeFixedValueSizes();
-
-// Where the value at `pos` ends, for the values rows are mostly made of (fixed-size scalars,
-// null, strings, wrapped objects) when they lie wholly inside `buffer`; 0 when it takes SkipValue
-// to tell (other types, and every value that would be an error there). Agrees with SkipValue
-// whenever it returns non-zero.
-inline size_t QuickValueEnd(absl::Span<const uint8_t> buffer, size_t pos) {
-  if (pos >= buffer.size()) return 0;
-  const uint8_t code = buffer[pos];
-  const size_t left = buffer.size() - pos;
-  if (const size_t size = kFixedValueSizes[code]; size != 0) return size <= left ? pos + size : 0;
-  if (code != kString && code != kWrappedObject) return 0;
-  if (left < 5) return 0;
-  const int32_t n = LoadUnaligned<int32_t>(buffer.data() + pos + 1);
-  const size_t trailer = code == kWrappedObject ? 4 : 0;  // the wrapped object's start offset
-  if (n < 0 || static_cast<size_t>(n) + trailer > left - 5) return 0;
-  return pos + 5 + static_cast<size_t>(n) + trailer;
-}
-
-// Sets `*end` to where the value at `pos` ends, or fails as SkipValue does.
-inline absl::Status ValueEnd(absl::Span<const uint8_t> buffer, size_t pos, absl::string_view path,
-                             size_t* end) {
-  *end = QuickValueEnd(buffer, pos);
-  if (*end != 0) return absl::OkStatus();
-  absl::StatusOr<size_t> next = SkipValue(buffer, pos, path);
-  if (!next.ok()) return next.status();
-  *end = *next;
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 BatchBuilder::BatchBuilder(RowSchema schema, std::shared_ptr<TypeResolver> types, bool masks)
@@ -113,15 +62,15 @@ absl::Status BatchBuilder::AppendSqlRows(absl::Span<const uint8_t> buffer, size_
         return Annotate(s, absl::StrCat("row ", current_row_));
       };
       if (column != nullptr && AppendCopy(*column, page, pos)) {
-        pos += 1 + column->copy_size;  // the type code and the value, as QuickValueEnd finds
+        pos += 1 + column->copy_size;  // the type code and the value
         continue;
       }
       if (column != nullptr) {
         if (absl::Status s = DecodeNode(*column, page, pos, 0); !s.ok()) return row_error(s);
       }
-      if (absl::Status s = ValueEnd(page, pos, schema_.sql_columns[c], &pos); !s.ok()) {
-        return row_error(s);
-      }
+      absl::StatusOr<size_t> next = SkipValue(page, pos, schema_.sql_columns[c]);
+      if (!next.ok()) return row_error(next.status());
+      pos = *next;
     }
     FinishRowMasks();
     ++num_rows_;
@@ -205,14 +154,14 @@ absl::Status BatchBuilder::AppendRows(absl::Span<const uint8_t> buffer, size_t b
       }
       return Annotate(s, where);
     };
-    size_t key_end = 0;
-    size_t value_end = 0;
-    if (absl::Status s = ValueEnd(page, pos, "key", &key_end); !s.ok()) return row_error(s);
-    if (absl::Status s = ValueEnd(page, key_end, "val", &value_end); !s.ok()) return row_error(s);
+    absl::StatusOr<size_t> key_end = SkipValue(page, pos, "key");
+    if (!key_end.ok()) return row_error(key_end.status());
+    absl::StatusOr<size_t> value_end = SkipValue(page, *key_end, "val");
+    if (!value_end.ok()) return row_error(value_end.status());
     if (skip_mismatched_) before = Snapshot();
     absl::Status s = DecodeNode(schema_.key, page, pos, 0);
-    if (s.ok()) s = DecodeNode(schema_.value, page, key_end, 0);
-    pos = value_end;
+    if (s.ok()) s = DecodeNode(schema_.value, page, *key_end, 0);
+    pos = *value_end;
     if (!s.ok()) {
       if (skip_mismatched_ && GetErrorKind(s) == ErrorKind::kSchema) {
         Restore(before);
@@ -392,7 +341,7 @@ absl::Status BatchBuilder::DecodeContainer(const SchemaNode& node, absl::Span<co
   for (int64_t i = 0; i < items; ++i) {
     const SchemaNode& target = is_map ? node.children[i % 2] : node;
     IGNITE_RETURN_IF_ERROR(DecodeNode(target, buffer, at, depth + 1, /*element=*/true));
-    IGNITE_RETURN_IF_ERROR(ValueEnd(buffer, at, node.path, &at));
+    IGNITE_ASSIGN_OR_RETURN(at, SkipValue(buffer, at, node.path));
   }
   FinishRowLists(node);
   return absl::OkStatus();
@@ -425,7 +374,7 @@ absl::Status BatchBuilder::DecodeArray(const SchemaNode& node, absl::Span<const 
                                         " inside a ", TypeCodeName(code)));
     }
     IGNITE_RETURN_IF_ERROR(DecodeNode(node, buffer, at, depth + 1, /*element=*/true));
-    IGNITE_RETURN_IF_ERROR(ValueEnd(buffer, at, node.path, &at));
+    IGNITE_ASSIGN_OR_RETURN(at, SkipValue(buffer, at, node.path));
   }
   FinishRowLists(node);
   return absl::OkStatus();
