@@ -40,6 +40,8 @@ from typing import Callable
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from loopback import peak_rss_bytes  # noqa: E402
+
 W3_COLUMNS = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9"]
 W3_QUERY = f"SELECT {', '.join(W3_COLUMNS)} FROM BENCH_W3"
 
@@ -86,14 +88,6 @@ LABELS = {
 
 # ------------------------------------------------------------------------------------------------
 # Reader processes: `throughput.py --reader NAME ...` prints one JSON line.
-
-
-def _peak_rss() -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return -1
 
 
 def _read(
@@ -223,7 +217,7 @@ def reader_main(args: argparse.Namespace) -> int:
             {
                 "rows": rows,
                 "seconds": seconds,
-                "peak_rss_bytes": _peak_rss(),
+                "peak_rss_bytes": peak_rss_bytes(),
                 "cpu_seconds": cpu,
                 "window": window,
             }
