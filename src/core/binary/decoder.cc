@@ -213,8 +213,9 @@ absl::StatusOr<Value> ValueDecoder::DecodeAt(absl::Span<const uint8_t> buffer, s
       auto n = r.ReadLength(1, "decimal");
       if (!n.ok()) return fail(n.status());
       auto bytes = r.ReadBytes(*n);
+      if (!bytes.ok()) return fail(bytes.status());
       v.text = DecimalToString(*scale, *bytes);
-      v.real = std::strtod(v.text.c_str(), nullptr);
+      v.real = DecimalToDouble(*scale, *bytes);
       break;
     }
     case kEnum:
