@@ -92,6 +92,10 @@ SchemaNode NodeFromPython(py::handle tree, std::string name, const std::string& 
     node.is_struct = true;
     for (auto [field, child] : tree.cast<py::dict>()) {
       std::string field_name = py::str(field).cast<std::string>();
+      if (field_name == kRawFieldName) {  // the raw data section, whatever type it was given
+        node.children.push_back(RawLeaf());
+        continue;
+      }
       node.children.push_back(NodeFromPython(child, field_name, path + "." + field_name));
     }
     std::sort(node.children.begin(), node.children.end(),

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/client/client.h"
 #include "core/columnar/batch_stream.h"
 #include "python/columns.h"
@@ -21,6 +22,21 @@ namespace py = pybind11;
 
 namespace ignite_tf::python {
 namespace {
+
+DecimalMode DecimalModeFrom(const std::string& name) {
+  if (name == "float64") return DecimalMode::kFloat64;
+  if (name == "string") return DecimalMode::kString;
+  throw StatusException(absl::InvalidArgumentError(
+      absl::StrCat("decimals must be \"float64\" or \"string\", not \"", name, "\"")));
+}
+
+TimestampUnit TimestampUnitFrom(const std::string& name) {
+  if (name == "ns") return TimestampUnit::kNanoseconds;
+  if (name == "us") return TimestampUnit::kMicroseconds;
+  if (name == "ms") return TimestampUnit::kMilliseconds;
+  throw StatusException(absl::InvalidArgumentError(
+      absl::StrCat("timestamp_unit must be \"ns\", \"us\" or \"ms\", not \"", name, "\"")));
+}
 
 absl::Duration Seconds(double s) { return s <= 0 ? absl::InfiniteDuration() : absl::Seconds(s); }
 
@@ -268,7 +284,8 @@ PYBIND11_MODULE(_core, m) {
           "sql_scan",
           [](PyClient& self, const std::string& sql, py::iterable args, const std::string& schema,
              int page_size, bool distributed_joins, bool local, int64_t timeout_ms,
-             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks) {
+             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
+             const std::string& decimals, const std::string& timestamp_unit) {
             SqlQuery query;
             query.sql = sql;
             for (py::handle a : args) query.args.push_back(ToValue(a, "SQL argument"));
@@ -282,6 +299,8 @@ PYBIND11_MODULE(_core, m) {
             options.prefetch_batches = prefetch;
             options.fields = std::move(fields);
             options.masks = masks;
+            options.decimals = DecimalModeFrom(decimals);
+            options.timestamp_unit = TimestampUnitFrom(timestamp_unit);
             std::unique_ptr<BatchStream> stream;
             {
               py::gil_scoped_release release;
@@ -293,18 +312,22 @@ PYBIND11_MODULE(_core, m) {
           py::arg("page_size") = 1024, py::arg("distributed_joins") = false,
           py::arg("local") = false, py::arg("timeout_ms") = 0, py::arg("min_batch_rows") = 1024,
           py::arg("prefetch") = 2, py::arg("fields") = std::vector<std::string>(),
-          py::arg("masks") = false)
+          py::arg("masks") = false, py::arg("decimals") = "float64",
+          py::arg("timestamp_unit") = "ns")
       .def(
           "scan",
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,
              int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
-             py::object schema, bool skip_mismatched) {
+             py::object schema, bool skip_mismatched, const std::string& decimals,
+             const std::string& timestamp_unit) {
             std::optional<RowSchema> given;
             if (!schema.is_none()) given = SchemaFromPython(schema);
             StreamOptions options;
             options.fields = std::move(fields);
             options.masks = masks;
             options.skip_mismatched = skip_mismatched;
+            options.decimals = DecimalModeFrom(decimals);
+            options.timestamp_unit = TimestampUnitFrom(timestamp_unit);
             options.scan.page_size = page_size;
             options.scan.partition = partition;
             options.scan.local = local;
@@ -320,7 +343,8 @@ PYBIND11_MODULE(_core, m) {
           py::arg("cache"), py::arg("page_size") = 1024, py::arg("partition") = -1,
           py::arg("local") = false, py::arg("min_batch_rows") = 1024, py::arg("prefetch") = 2,
           py::arg("fields") = std::vector<std::string>(), py::arg("masks") = false,
-          py::arg("schema") = py::none(), py::arg("skip_mismatched") = false);
+          py::arg("schema") = py::none(), py::arg("skip_mismatched") = false,
+          py::arg("decimals") = "float64", py::arg("timestamp_unit") = "ns");
 }
 
 }  // namespace ignite_tf::python

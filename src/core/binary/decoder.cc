@@ -214,7 +214,7 @@ absl::StatusOr<Value> ValueDecoder::DecodeAt(absl::Span<const uint8_t> buffer, s
       if (!n.ok()) return fail(n.status());
       auto bytes = r.ReadBytes(*n);
       if (!bytes.ok()) return fail(bytes.status());
-      v.text = DecimalToString(*scale, *bytes);
+      v.text = DecimalToJavaString(*scale, *bytes);
       v.real = DecimalToDouble(*scale, *bytes);
       break;
     }
@@ -343,6 +343,7 @@ absl::StatusOr<std::pair<Value, size_t>> ValueDecoder::DecodeObject(
   auto object = std::make_shared<ObjectValue>();
   object->type_id = layout.type_id;
   object->schema_id = layout.schema_id;
+  object->has_raw = layout.has_raw;
   if (type != nullptr) object->type_name = type->type_name;
   object->fields.reserve(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {

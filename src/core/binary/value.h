@@ -48,7 +48,8 @@ struct Value {
   static Value Object(std::shared_ptr<ObjectValue> object);
   static Value Uuid(int64_t most, int64_t least);
   static Value Timestamp(int64_t millis, int32_t nanos);
-  // `canonical`: the exact value as Java's BigDecimal.toPlainString() writes it ("-123.45").
+  // `canonical`: the exact value as Java's BigDecimal.toString() writes it ("-123.45", "1E+3");
+  // decoded decimals carry that text, which keeps the scale.
   static Value Decimal(std::string canonical, double approximate);
   static Value Items(TypeCode code, std::vector<Value> items, int32_t kind = 0);
 };
@@ -61,6 +62,7 @@ struct ObjectValue {
   int32_t schema_id = 0;
   std::string type_name;                              // empty when only the id is known
   std::vector<std::pair<std::string, Value>> fields;  // in the object's own field order
+  bool has_raw = false;  // the object has a raw data section (Binarylizable rawWriter())
 
   const Value* Find(absl::string_view name) const;
 };

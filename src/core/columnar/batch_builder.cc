@@ -5,6 +5,7 @@
 
 #include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "core/binary/decimal.h"
 #include "core/binary/decoder.h"
 #include "core/binary/java_sql_date.h"
@@ -37,6 +38,45 @@ void FormatUuid(uint64_t most, uint64_t least, char* out) {
   out[at++] = '-';
   emit(least & 0xFFFFFFFFFFFFULL, 12);
   out[at] = '\0';
+}
+
+// "9999-12-31T23:59:59.999000001Z" for milliseconds since the epoch and nanoseconds within the
+// millisecond (proleptic Gregorian calendar, as java.time prints it; any int64 of milliseconds).
+std::string FormatTimestamp(int64_t ms, int32_t nanos) {
+  int64_t days = ms / 86400000;
+  int64_t ms_of_day = ms % 86400000;
+  if (ms_of_day < 0) {
+    ms_of_day += 86400000;
+    --days;
+  }
+  // Days to civil date (H. Hinnant's algorithm).
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const int64_t fraction = (ms_of_day % 1000) * 1000000 + nanos;
+  return absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d.%09dZ", year, month, day,
+                         ms_of_day / 3600000, ms_of_day / 60000 % 60, ms_of_day / 1000 % 60,
+                         fraction);
+}
+
+absl::Status TimestampOutOfRange(const SchemaNode& node, int64_t ms, int32_t nanos) {
+  const char* unit =
+      node.timestamp_unit == TimestampUnit::kNanoseconds ? "nanoseconds" : "microseconds";
+  const char* range = node.timestamp_unit == TimestampUnit::kNanoseconds
+                          ? "years 1677 to 2262"
+                          : "about 292,000 years either side of 1970";
+  const char* hint = node.timestamp_unit == TimestampUnit::kNanoseconds
+                         ? "; read it with timestamp_unit=\"us\" (or \"ms\")"
+                         : "; read it with timestamp_unit=\"ms\"";
+  return absl::InvalidArgumentError(absl::StrCat(node.path, ": timestamp ",
+                                                 FormatTimestamp(ms, nanos), " does not fit int64 ",
+                                                 unit, " since the epoch (", range, ")", hint));
 }
 
 }  // namespace
@@ -149,7 +189,8 @@ absl::Status BatchBuilder::AppendRows(absl::Span<const uint8_t> buffer, size_t b
     const size_t row_begin = pos;
     auto row_error = [&](const absl::Status& s) {
       std::string where = absl::StrCat("row ", current_row_);
-      if (GetErrorKind(s) == ErrorKind::kSchema) {
+      // Schema errors, and values that do not fit their column (InvalidArgument without a kind).
+      if (s.code() == absl::StatusCode::kInvalidArgument) {
         absl::StrAppend(&where, " (key ", DescribeKey(page, row_begin), ")");
       }
       return Annotate(s, where);
@@ -421,8 +462,13 @@ absl::StatusOr<const BatchBuilder::Plan*> BatchBuilder::PlanFor(const SchemaNode
     const BinaryField* field = type == nullptr ? nullptr : type->FieldById(ids[f]);
     if (field == nullptr) continue;
     for (size_t c = 0; c < node.children.size(); ++c) {
-      if (node.children[c].name == field->name) plan.footer_index[c] = static_cast<int>(f);
+      if (node.children[c].name == field->name && !node.children[c].raw) {
+        plan.footer_index[c] = static_cast<int>(f);
+      }
     }
+  }
+  for (size_t c = 0; c < node.children.size(); ++c) {
+    if (node.children[c].raw) plan.footer_index[c] = kRawSection;
   }
   if (!cacheable) {
     *scratch = std::move(plan);
@@ -444,6 +490,12 @@ absl::Status BatchBuilder::DecodeStruct(const SchemaNode& node, absl::Span<const
   absl::Span<const uint8_t> fields = buffer.subspan(0, layout->data_end);
   for (size_t c = 0; c < node.children.size(); ++c) {
     int index = (*plan)->footer_index[c];
+    if (index == kRawSection && layout->has_raw) {
+      AppendString(node.children[c], std::string_view(reinterpret_cast<const char*>(buffer.data()) +
+                                                          layout->raw_begin,
+                                                      layout->raw_end - layout->raw_begin));
+      continue;
+    }
     if (index < 0) {
       if (element) {
         AppendElementDefault(node.children[c]);
@@ -536,14 +588,23 @@ absl::Status BatchBuilder::DecodeScalar(const SchemaNode& node, absl::Span<const
     case kTimestamp: {
       if (left < 12) return Truncated(node, pos);
       const int64_t ms = LoadUnaligned<int64_t>(p);
-      int64_t nanos = 0;
-      if (__builtin_mul_overflow(ms, int64_t{1000000}, &nanos) ||
-          __builtin_add_overflow(nanos, int64_t{LoadUnaligned<int32_t>(p + 8)}, &nanos)) {
-        return SchemaError(absl::StrCat(node.path, ": timestamp of ", ms,
-                                        " ms since the epoch does not fit int64 nanoseconds "
-                                        "(years 1678 to 2261)"));
+      const int32_t nanos = LoadUnaligned<int32_t>(p + 8);  // within the millisecond
+      int64_t value = ms;
+      bool overflow = false;
+      switch (node.timestamp_unit) {
+        case TimestampUnit::kNanoseconds:
+          overflow = __builtin_mul_overflow(ms, int64_t{1000000}, &value) ||
+                     __builtin_add_overflow(value, int64_t{nanos}, &value);
+          break;
+        case TimestampUnit::kMicroseconds:
+          overflow = __builtin_mul_overflow(ms, int64_t{1000}, &value) ||
+                     __builtin_add_overflow(value, int64_t{nanos / 1000}, &value);
+          break;
+        case TimestampUnit::kMilliseconds:
+          break;
       }
-      column.data->Push<int64_t>(nanos);
+      if (overflow) return TimestampOutOfRange(node, ms, nanos);
+      column.data->Push<int64_t>(value);
       return absl::OkStatus();
     }
     case kDecimal: {
@@ -552,8 +613,14 @@ absl::Status BatchBuilder::DecodeScalar(const SchemaNode& node, absl::Span<const
       absl::StatusOr<int32_t> n = scale.ok() ? r.ReadLength(1, "decimal") : scale;
       if (!n.ok()) return Annotate(n.status(), node.path);
       absl::StatusOr<absl::Span<const uint8_t>> bytes = r.ReadBytes(*n);
-      std::string text = DecimalToString(*scale, *bytes);
-      column.data->Push<double>(std::strtod(text.c_str(), nullptr));
+      if (!bytes.ok()) return Annotate(bytes.status(), node.path);
+      if (node.element == ElementType::kString) {
+        const std::string text = DecimalToJavaString(*scale, *bytes);
+        column.data->Append(text.data(), text.size());
+        AdvanceString(node, column);
+      } else {
+        column.data->Push<double>(DecimalToDouble(*scale, *bytes));
+      }
       return absl::OkStatus();
     }
     case kBool:

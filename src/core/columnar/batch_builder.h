@@ -46,9 +46,11 @@ class BatchBuilder {
   const RowSchema& schema() const { return schema_; }
 
  private:
+  static constexpr int kRawSection = -2;
   struct Plan {
-    std::vector<int> footer_index;  // per child of the struct node: footer entry, or -1
-    size_t field_count = 0;         // footer entries the schema promises
+    // Per child of the struct node: footer entry, -1 (not in this schema) or kRawSection.
+    std::vector<int> footer_index;
+    size_t field_count = 0;  // footer entries the schema promises
   };
 
   // `element`: the value is one element of a list (under a repeated node, inside an array or a

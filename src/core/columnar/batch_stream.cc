@@ -18,6 +18,7 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
   IGNITE_ASSIGN_OR_RETURN(stream->cursor_, client.Scan(cache, options.scan));
   if (schema.has_value()) {
     IGNITE_ASSIGN_OR_RETURN(*schema, SelectFields(*schema, options.fields));
+    ApplyColumnOptions(options.decimals, options.timestamp_unit, &*schema);
     stream->builder_ = std::make_unique<BatchBuilder>(*schema, stream->types_, options.masks);
     stream->builder_->set_skip_mismatched(options.skip_mismatched);
     absl::MutexLock lock(&stream->mu_);
@@ -136,6 +137,7 @@ absl::Status BatchStream::Produce() {
       IGNITE_ASSIGN_OR_RETURN(RowSchema inferred,
                               InferSqlSchema(sql_cursor_->columns(), rows, types_.get()));
       IGNITE_ASSIGN_OR_RETURN(RowSchema schema, SelectFields(inferred, options_.fields));
+      ApplyColumnOptions(options_.decimals, options_.timestamp_unit, &schema);
       builder_ = std::make_unique<BatchBuilder>(schema, types_, options_.masks);
       builder_->set_skip_mismatched(options_.skip_mismatched);
       absl::MutexLock lock(&mu_);
@@ -150,6 +152,7 @@ absl::Status BatchStream::Produce() {
       IGNITE_ASSIGN_OR_RETURN(Value value, decoder.Decode(page->bytes(), &pos, "val"));
       IGNITE_ASSIGN_OR_RETURN(RowSchema inferred, InferSchema(key, value, types_.get()));
       IGNITE_ASSIGN_OR_RETURN(RowSchema schema, SelectFields(inferred, options_.fields));
+      ApplyColumnOptions(options_.decimals, options_.timestamp_unit, &schema);
       builder_ = std::make_unique<BatchBuilder>(schema, types_, options_.masks);
       builder_->set_skip_mismatched(options_.skip_mismatched);
       absl::MutexLock lock(&mu_);

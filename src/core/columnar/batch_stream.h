@@ -36,6 +36,10 @@ struct StreamOptions {
   bool masks = false;
   // Leave out (and count) rows whose structure does not fit instead of failing.
   bool skip_mismatched = false;
+  // Decimal columns: float64 (nearest double) or the exact text.
+  DecimalMode decimals = DecimalMode::kFloat64;
+  // Timestamp columns: int64 in this unit since the epoch.
+  TimestampUnit timestamp_unit = TimestampUnit::kNanoseconds;
 };
 
 class BatchStream {

@@ -236,6 +236,13 @@ absl::StatusOr<SchemaNode> InferNode(const Value& v, std::string name, const std
         types->Resolve(object.type_id, object.schema_id);
     if (resolved.ok()) type = *resolved;
   }
+  if (object.has_raw) {
+    if (object.Find(kRawFieldName) != nullptr) {
+      return SchemaError(absl::StrCat(path, " has both a field named ", kRawFieldName,
+                                      " and raw data, which reads into a column of that name"));
+    }
+    node.children.push_back(RawLeaf());
+  }
   for (const auto& [field_name, field_value] : object.fields) {
     std::string field_path = absl::StrCat(path, ".", field_name);
     if (field_value.code == kNull) {
@@ -275,6 +282,33 @@ absl::StatusOr<SchemaNode> InferNode(const Value& v, std::string name, const std
 }
 
 }  // namespace
+
+SchemaNode RawLeaf() {
+  SchemaNode leaf = ScalarLeaf(kByteArray, kRawFieldName, false, 0);
+  leaf.element = ElementType::kString;
+  leaf.raw = true;
+  return leaf;
+}
+
+namespace {
+
+void ApplyToNode(DecimalMode decimals, TimestampUnit unit, SchemaNode& node) {
+  for (SchemaNode& child : node.children) ApplyToNode(decimals, unit, child);
+  if (node.kind != NodeKind::kLeaf) return;
+  if (node.type_code == kDecimal) {
+    node.element = decimals == DecimalMode::kString ? ElementType::kString : ElementType::kFloat64;
+  } else if (node.type_code == kTimestamp) {
+    node.timestamp_unit = unit;
+  }
+}
+
+}  // namespace
+
+void ApplyColumnOptions(DecimalMode decimals, TimestampUnit unit, RowSchema* schema) {
+  ApplyToNode(decimals, unit, schema->key);
+  ApplyToNode(decimals, unit, schema->value);
+  schema->Index();
+}
 
 bool IsScalarCode(int32_t code) {
   return (code >= kByte && code <= kDate) || code == kDecimal || code == kTimestamp ||

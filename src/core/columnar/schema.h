@@ -49,6 +49,22 @@ inline size_t ElementSize(ElementType type) {
   return 0;
 }
 
+// How decimal leaves become column values.
+enum class DecimalMode {
+  kFloat64,  // the nearest double
+  kString,   // the exact value as Java's BigDecimal.toString() writes it ("-12.3400", "1E+3")
+};
+
+// The unit of the int64 in timestamp leaves (Timestamp, Timestamp[]), counted from the epoch.
+// Nanoseconds cover the years 1677 to 2262 only; microseconds and milliseconds every date Java
+// can hold but the last few thousand years of its range.
+enum class TimestampUnit { kNanoseconds, kMicroseconds, kMilliseconds };
+
+// The name of the leaf that holds an object's raw data section (what a Binarylizable class
+// writes through rawWriter()): bytes, empty when the object has none. A struct has it when the
+// object its schema was learned from had raw data, or when a given schema names it.
+inline constexpr char kRawFieldName[] = "$raw";
+
 // How a node reads from the wire.
 enum class NodeKind {
   kLeaf,    // one value (or, with is_list, one array) per row
@@ -74,6 +90,10 @@ struct SchemaNode {
   ElementType element = ElementType::kInt64;
   bool is_list = false;  // one variable-length list per row (arrays, or under a repeated node)
   int column = -1;       // index of the leaf's column in a Batch
+  // Timestamp leaves: the unit of the column's int64 (ApplyColumnOptions).
+  TimestampUnit timestamp_unit = TimestampUnit::kNanoseconds;
+  // The raw data section of the parent struct (kRawFieldName), a string leaf.
+  bool raw = false;
   // Set by RowSchema::Index: for a leaf of one value per row whose bytes are stored as sent (type
   // codes 1-7, 11 and 36, as wide in the column as on the wire), that size; 0 for other nodes.
   uint8_t copy_size = 0;
@@ -104,6 +124,13 @@ struct RowSchema {
 // The node for a value of an Ignite type code whose layout needs no sample (scalars, typed arrays,
 // enums), or an unsupported-type error naming `path`.
 absl::StatusOr<SchemaNode> LeafFor(int32_t type_code, std::string name, absl::string_view path);
+
+// The leaf for the raw data section of a struct (see kRawFieldName).
+SchemaNode RawLeaf();
+
+// Applies the user's representation choices to every decimal and timestamp leaf of `schema`
+// (learned or given): decimals become string or float64 columns, timestamps count `unit`s.
+void ApplyColumnOptions(DecimalMode decimals, TimestampUnit unit, RowSchema* schema);
 
 // True for codes read as one scalar column value: 1-11, 30, 33, 36.
 bool IsScalarCode(int32_t code);

@@ -539,13 +539,165 @@ TEST_F(BatchBuilderTest, TimestampBeyondInt64NanosecondsIsAnError) {
   const PageBytes page{frame, 4, frame.size() - 1, 2};
   ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
   BatchBuilder builder(schema, types_);
-  EXPECT_THAT(Append(builder, page), StatusIs(absl::StatusCode::kInvalidArgument,
-                                              "val: timestamp of 2387225703656530209"));
-  BatchBuilder one_row(schema, types_);
-  ASSERT_THAT(one_row.AppendRows(frame, 4, 4 + 9 + 13, 1, 0), IsOk());
-  Batch batch = one_row.Finish();
+  absl::Status s = Append(builder, page);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          "row 1 (key 2): val: timestamp 75650141-01-29T15:42:10.209000000Z does "
+                          "not fit int64 nanoseconds"));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "timestamp_unit=\"us\""));
+  EXPECT_NE(GetErrorKind(s), ErrorKind::kSchema);  // not a row to skip: its structure fits
+  // Too far for microseconds as well: the hint is milliseconds.
+  ApplyColumnOptions(DecimalMode::kFloat64, TimestampUnit::kMicroseconds, &schema);
+  BatchBuilder micros(schema, types_);
+  EXPECT_THAT(Append(micros, page),
+              StatusIs(absl::StatusCode::kInvalidArgument, "timestamp_unit=\"ms\""));
+  ApplyColumnOptions(DecimalMode::kFloat64, TimestampUnit::kMilliseconds, &schema);
+  BatchBuilder millis(schema, types_);
+  ASSERT_THAT(Append(millis, page), IsOk());
+  EXPECT_THAT(Fixed<int64_t>(Col(millis.Finish(), "val")), ElementsAre(1, 2387225703656530209));
+  ApplyColumnOptions(DecimalMode::kFloat64, TimestampUnit::kNanoseconds, &schema);
+  BatchBuilder nanos(schema, types_);
+  ASSERT_THAT(nanos.AppendRows(frame, 4, 4 + 9 + 13, 1, 0), IsOk());
+  Batch batch = nanos.Finish();
   ASSERT_EQ(batch.columns.size(), 2u);
   EXPECT_EQ(reinterpret_cast<const int64_t*>(batch.columns[1].data->data())[0], 1000005);
+}
+
+// The sentinels Java code stores for "no date": 0001-01-01 and 9999-12-31T23:59:59.999999999.
+TEST_F(BatchBuilderTest, FarTimestampsReadInMicrosecondsAndMilliseconds) {
+  const int64_t kFirst = -62135596800000;  // 0001-01-01T00:00:00Z in ms
+  const int64_t kLast = 253402300799999;   // 9999-12-31T23:59:59.999Z in ms
+  const PageBytes page = Page({
+      Encoded(Value::Integer(kLong, 1), Value::Timestamp(kFirst, 0)),
+      Encoded(Value::Integer(kLong, 2), Value::Timestamp(kLast, 999999)),
+      Encoded(Value::Integer(kLong, 3), Value::Timestamp(-1, 1)),  // 1969-12-31T23:59:59.999000001
+  });
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder nanos(schema, types_);
+  EXPECT_THAT(Append(nanos, page),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "row 0 (key 1): val: timestamp 0001-01-01T00:00:00.000000000Z does not "
+                       "fit int64 nanoseconds since the epoch (years 1677 to 2262); read it with "
+                       "timestamp_unit=\"us\""));
+  ApplyColumnOptions(DecimalMode::kFloat64, TimestampUnit::kMicroseconds, &schema);
+  BatchBuilder micros(schema, types_);
+  ASSERT_THAT(Append(micros, page), IsOk());
+  EXPECT_THAT(Fixed<int64_t>(Col(micros.Finish(), "val")),
+              ElementsAre(kFirst * 1000, kLast * 1000 + 999, -1000));
+  ApplyColumnOptions(DecimalMode::kFloat64, TimestampUnit::kMilliseconds, &schema);
+  BatchBuilder millis(schema, types_);
+  ASSERT_THAT(Append(millis, page), IsOk());
+  EXPECT_THAT(Fixed<int64_t>(Col(millis.Finish(), "val")), ElementsAre(kFirst, kLast, -1));
+
+  const PageBytes last = Page({Encoded(Value::Integer(kLong, 7), Value::Timestamp(kLast, 999999))});
+  ApplyColumnOptions(DecimalMode::kFloat64, TimestampUnit::kNanoseconds, &schema);
+  BatchBuilder again(schema, types_);
+  EXPECT_THAT(Append(again, last, 40),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "row 40 (key 7): val: timestamp 9999-12-31T23:59:59.999999999Z"));
+  // The skip mode leaves out rows of another structure, not values out of range.
+  BatchBuilder skipping(schema, types_);
+  skipping.set_skip_mismatched(true);
+  EXPECT_FALSE(Append(skipping, last).ok());
+}
+
+TEST_F(BatchBuilderTest, TimestampArraysFollowTheUnit) {
+  const int64_t kLast = 253402300799999;
+  const PageBytes page =
+      Page({Encoded(Value::Integer(kLong, 1),
+                    Value::Items(kTimestampArray, {Value::Timestamp(kLast, 5), Value::Null(),
+                                                   Value::Timestamp(1, 2000)}))});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder nanos(schema, types_);
+  EXPECT_THAT(Append(nanos, page), StatusIs(absl::StatusCode::kInvalidArgument,
+                                            "val: timestamp 9999-12-31T23:59:59.999000005Z"));
+  ApplyColumnOptions(DecimalMode::kFloat64, TimestampUnit::kMicroseconds, &schema);
+  BatchBuilder micros(schema, types_);
+  ASSERT_THAT(Append(micros, page), IsOk());
+  EXPECT_THAT(Lists<int64_t>(Col(micros.Finish(), "val")),
+              ElementsAre(ElementsAre(kLast * 1000, 0, 1002)));
+}
+
+// Decimals as exact text: alone, in Decimal[], in a collection and as map values; nulls are "".
+TEST_F(BatchBuilderTest, DecimalsAsStringsKeepTheExactValue) {
+  auto dec = [](const std::string& text) { return Value::Decimal(text, 0); };
+  auto row = [&](int64_t key, const std::string& a, const std::string& b) {
+    return Encoded(
+        Value::Integer(kLong, key),
+        ObjectOf("Prices", {{"P", dec(a)},
+                            {"PS", Value::Items(kDecimalArray, {dec(b), Value::Null()})},
+                            {"C", Value::Items(kCollection, {dec(a), dec(b)}, 1)},
+                            {"M", Value::Items(kMap, {Value::String("k"), dec(b)}, 1)}}));
+  };
+  const PageBytes page = Page({row(1, "-12.3400", "1E+3"), row(2, "0.00", "1E-7"),
+                               row(3, "123456789012345678901234567890.5", "-0.000001")});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  {
+    BatchBuilder floats(schema, types_);
+    ASSERT_THAT(Append(floats, page), IsOk());
+    Batch batch = floats.Finish();
+    EXPECT_THAT(Fixed<double>(Col(batch, "val.P")),
+                ElementsAre(-12.34, 0.0, 123456789012345678901234567890.5));
+    EXPECT_THAT(
+        Lists<double>(Col(batch, "val.PS")),
+        ElementsAre(ElementsAre(1000.0, 0.0), ElementsAre(1e-7, 0.0), ElementsAre(-0.000001, 0.0)));
+  }
+  ApplyColumnOptions(DecimalMode::kString, TimestampUnit::kNanoseconds, &schema);
+  EXPECT_EQ(schema.value.Child("P")->element, ElementType::kString);
+  BatchBuilder strings(schema, types_);
+  ASSERT_THAT(Append(strings, page), IsOk());
+  Batch batch = strings.Finish();
+  EXPECT_THAT(Strings(Col(batch, "val.P")),
+              ElementsAre("-12.3400", "0.00", "123456789012345678901234567890.5"));
+  EXPECT_THAT(
+      StringLists(Col(batch, "val.PS")),
+      ElementsAre(ElementsAre("1E+3", ""), ElementsAre("1E-7", ""), ElementsAre("-0.000001", "")));
+  EXPECT_THAT(StringLists(Col(batch, "val.C")),
+              ElementsAre(ElementsAre("-12.3400", "1E+3"), ElementsAre("0.00", "1E-7"),
+                          ElementsAre("123456789012345678901234567890.5", "-0.000001")));
+  EXPECT_THAT(StringLists(Col(batch, "val.M.values")),
+              ElementsAre(ElementsAre("1E+3"), ElementsAre("1E-7"), ElementsAre("-0.000001")));
+}
+
+// A Binarylizable object: named fields, then what writeBinary wrote through rawWriter(), which
+// reads into the "$raw" column (empty for objects without a raw section).
+TEST_F(BatchBuilderTest, RawDataSectionsReadAsBytes) {
+  const int32_t type_id = BinaryNameId("Blob");
+  types_->Add(MakeType(type_id, "Blob", {{"id", kInt, 0}}, {{0x51, {BinaryNameId("id")}}}));
+  auto blob = [&](int32_t id, Bytes raw, bool compact) {
+    HandObject h;
+    h.type_id = type_id;
+    h.schema_id = 0x51;
+    h.compact = compact;
+    h.Field(BinaryNameId("id"), TInt(id));
+    h.raw = std::move(raw);
+    return h.Build();
+  };
+  HandObject only_raw;  // no named fields at all: the header's offset points at the raw data
+  only_raw.type_id = type_id;
+  only_raw.raw = Bytes{9, 8, 7};
+  const PageBytes page = Page({RawRow(TLong(1), blob(10, Bytes{0x01, 0x00, 0xFF, 'x'}, true)),
+                               RawRow(TLong(2), blob(20, Bytes{}, true)),  // no raw section
+                               RawRow(TLong(3), blob(30, Bytes{0x42}, false)),
+                               RawRow(TLong(4), only_raw.Build()), RawRow(TLong(5), TNull())});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  ASSERT_NE(schema.value.Child("$raw"), nullptr);
+  BatchBuilder builder(schema, types_, /*masks=*/true);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch batch = builder.Finish();
+  EXPECT_THAT(Fixed<int32_t>(Col(batch, "val.id")), ElementsAre(10, 20, 30, 0, 0));
+  EXPECT_THAT(Strings(Col(batch, "val.$raw")), ElementsAre(std::string("\x01\x00\xFF"
+                                                                       "x",
+                                                                       4),
+                                                           "", "\x42", "\x09\x08\x07", ""));
+  const AlignedBuffer& valid = *Col(batch, "val.$raw").valid;
+  EXPECT_THAT(std::vector<uint8_t>(valid.data(), valid.data() + valid.size()),
+              ElementsAre(1, 0, 1, 1, 0));
+}
+
+TEST_F(BatchBuilderTest, ObjectsWithoutRawDataHaveNoRawColumn) {
+  const PageBytes page = Page({Encoded(Value::Integer(kLong, 1), Kitten("Tom", 3, 4.5, {}, {}))});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  EXPECT_EQ(schema.value.Child("$raw"), nullptr);
 }
 
 TEST_F(BatchBuilderTest, NestedStringArraysAreRejectedBeforeTheyAreSkipped) {
