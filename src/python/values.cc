@@ -152,17 +152,24 @@ Value ToValue(py::handle o, const std::string& path) {
   py::module_ decimal = py::module_::import("decimal");
   if (py::isinstance(o, decimal.attr("Decimal"))) {
     if (!o.attr("is_finite")().cast<bool>()) BadValue(path, "decimals must be finite");
-    std::string text = py::str(o.attr("__format__")("f"));
+    // str() keeps the exponent (Decimal("1E+3") is unscaled 1, scale -3, as Java would write it);
+    // format "f" would turn it into 1000 with scale 0.
+    std::string text = py::str(o);
     return Value::Decimal(text, std::strtod(text.c_str(), nullptr));
   }
   py::module_ numpy = py::module_::import("numpy");
   if (py::isinstance(o, numpy.attr("datetime64"))) {
-    int64_t ns = py::reinterpret_borrow<py::object>(o)
-                     .attr("astype")("datetime64[ns]")
-                     .attr("astype")("int64")
-                     .cast<int64_t>();
-    int64_t ms = ns >= 0 ? ns / 1000000 : -((-ns + 999999) / 1000000);
-    return Value::Timestamp(ms, static_cast<int32_t>(ns - ms * 1000000));
+    // Milliseconds (floored) and the nanoseconds within, without going through int64
+    // nanoseconds: datetime64("9999-12-31") has none, and NumPy's cast would wrap silently.
+    py::object t = py::reinterpret_borrow<py::object>(o);
+    if (t.attr("__ne__")(t).cast<bool>()) BadValue(path, "NaT has no Ignite timestamp");
+    py::object ms_point = t.attr("astype")("datetime64[ms]");
+    int64_t ms = ms_point.attr("astype")("int64").cast<int64_t>();
+    int64_t nanos = t.attr("__sub__")(ms_point)
+                        .attr("astype")("timedelta64[ns]")
+                        .attr("astype")("int64")
+                        .cast<int64_t>();
+    return Value::Timestamp(ms, static_cast<int32_t>(nanos));
   }
   if (py::hasattr(o, "ordinal") && py::hasattr(o, "type_name") && py::hasattr(o, "type_id")) {
     Value v = Value::Integer(kBinaryEnum, o.attr("ordinal").cast<int64_t>());
@@ -310,9 +317,16 @@ py::object FromValue(const Value& v) {
       return py::module_::import("uuid").attr("UUID")(py::str(text));
     }
     case kTimestamp: {
-      // Python integers: a timestamp beyond int64 nanoseconds is NumPy's OverflowError, not UB.
-      py::object ns = py::int_(v.integer) * py::int_(1000000) + py::int_(v.integer2);
-      return py::module_::import("numpy").attr("datetime64")(ns, "ns");
+      // Nanoseconds when they fit int64 (years 1677 to 2262); beyond, microseconds (the
+      // nanoseconds below a microsecond dropped), so 0001-01-01 and 9999-12-31 still read.
+      int64_t ns = 0;
+      py::module_ numpy = py::module_::import("numpy");
+      if (!__builtin_mul_overflow(v.integer, int64_t{1000000}, &ns) &&
+          !__builtin_add_overflow(ns, v.integer2, &ns)) {
+        return numpy.attr("datetime64")(ns, "ns");
+      }
+      py::object us = py::int_(v.integer) * py::int_(1000) + py::int_(v.integer2 / 1000);
+      return numpy.attr("datetime64")(us, "us");
     }
     case kTime: {
       int64_t ms = v.integer;
