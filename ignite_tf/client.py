@@ -35,6 +35,17 @@ def _path(value: str | os.PathLike[str] | None) -> str:
     return os.fspath(value) if value else ""
 
 
+_DECIMALS = ("float64", "string")
+_TIMESTAMP_UNITS = ("ns", "us", "ms")
+
+
+def _check_representation(decimals: str, timestamp_unit: str) -> None:
+    if decimals not in _DECIMALS:
+        raise IgniteValueError(f"decimals must be 'float64' or 'string', not {decimals!r}")
+    if timestamp_unit not in _TIMESTAMP_UNITS:
+        raise IgniteValueError(f"timestamp_unit must be 'ns', 'us' or 'ms', not {timestamp_unit!r}")
+
+
 class RaggedColumn:
     """A column of variable-length arrays (Ignite arrays such as ``byte[]``).
 
@@ -358,6 +369,8 @@ class Client:
         local: bool = False,
         timeout_ms: int = 0,
         masks: bool = False,
+        decimals: str = "float64",
+        timestamp_unit: str = "ns",
     ) -> Scan:
         """Runs a SQL query and yields its rows as batches of column arrays, like :meth:`scan`.
 
@@ -367,8 +380,10 @@ class Client:
 
         Column types come from the first non-null value of each column in the first page; a
         SQL NULL reads as 0, ``b""`` or an empty list (``masks=True`` adds ``"<column>#valid"``
-        bool columns that say which rows were not NULL).
+        bool columns that say which rows were not NULL). ``decimals`` and ``timestamp_unit``
+        choose how DECIMAL and TIMESTAMP columns read, as in :meth:`scan`.
         """
+        _check_representation(decimals, timestamp_unit)
         return Scan(
             self._native.sql_scan(
                 query,
@@ -381,6 +396,8 @@ class Client:
                 min_batch_rows=int(batch_size),
                 prefetch=int(prefetch),
                 masks=bool(masks),
+                decimals=decimals,
+                timestamp_unit=timestamp_unit,
             )
         )
 
@@ -397,6 +414,8 @@ class Client:
         masks: bool = False,
         schema: Any = None,
         on_mismatch: str = "error",
+        decimals: str = "float64",
+        timestamp_unit: str = "ns",
     ) -> Scan:
         """Scans a cache; yields batches of at least ``batch_size`` rows (the last may be smaller).
 
@@ -415,9 +434,22 @@ class Client:
             on_mismatch: ``"error"`` (default): a row whose structure differs from the schema is
                 an IgniteSchemaError naming its key; ``"skip"``: such rows are left out and
                 counted in ``Scan.skipped_rows`` (e.g. to read one value type of several).
+            decimals: ``"float64"`` (default): Decimal values (and Decimal[] elements, decimals in
+                collections and maps) read as the nearest double; ``"string"``: as their exact
+                text, Java's ``BigDecimal.toString()`` (``b"-12.3400"``, ``b"1E+3"``), which
+                ``decimal.Decimal(text.decode())`` turns back into the same value and scale.
+            timestamp_unit: the unit of Timestamp (and Timestamp[]) columns, int64 counted from
+                the epoch: ``"ns"`` (default; years 1677 to 2262, a timestamp outside them is an
+                IgniteValueError naming the field, row and date), ``"us"`` or ``"ms"`` (every
+                date, e.g. the 0001-01-01 and 9999-12-31 sentinels). Date columns stay ms.
+
+        An object with a raw data section (written by a ``Binarylizable`` class through
+        ``rawWriter()``) gets a ``"<path>.$raw"`` column of ``bytes``: the section as written,
+        ``b""`` for objects of that type without one.
         """
         if on_mismatch not in ("error", "skip"):
             raise IgniteValueError(f"on_mismatch must be 'error' or 'skip', not {on_mismatch!r}")
+        _check_representation(decimals, timestamp_unit)
         if schema is not None:
             from ignite_tf.schema import normalize_schema
 
@@ -438,5 +470,7 @@ class Client:
                 masks=bool(masks),
                 schema=schema,
                 skip_mismatched=on_mismatch == "skip",
+                decimals=decimals,
+                timestamp_unit=timestamp_unit,
             )
         )

@@ -85,6 +85,7 @@ def _probe_schema(
     client_args: dict,
     fields: list[str] | None = None,
     schema: Any = None,
+    decimals: str = "float64",
 ) -> tuple[tuple[Any, Any], Any]:
     """(schema trees with dtypes, the code trees to pass to every scan, or None to learn)."""
     from ignite_tf.schema import normalize_schema, schema_from_element_spec, sql_table_schema
@@ -106,6 +107,7 @@ def _probe_schema(
                 batch_size=1,
                 fields=fields,
                 schema=codes,
+                decimals=decimals,
             )
             try:
                 return scan.schema
@@ -161,6 +163,8 @@ def IgniteDataset(
     schema: Any = None,
     on_mismatch: str = "error",
     batched: bool = False,
+    decimals: str = "float64",
+    timestamp_unit: str = "ns",
 ) -> Any:
     """Reads an Ignite cache as a ``tf.data.Dataset`` of ``{'key': ..., 'val': ...}`` elements.
 
@@ -199,6 +203,12 @@ def IgniteDataset(
         masks: add ``element['mask']``, the same structure as ``{'key', 'val'}`` with a bool per
             leaf: False where the row's value was null or absent (it then reads as 0, ``b""``
             or empty).
+        decimals: ``"float64"`` (default): Decimals are float64 tensors (the nearest double);
+            ``"string"``: tf.string tensors of the exact value as Java's
+            ``BigDecimal.toString()`` writes it (``b"-12.3400"``, ``b"1E+3"``).
+        timestamp_unit: Timestamps are int64 counted from the epoch in ``"ns"`` (default; years
+            1677 to 2262, others fail naming the field, row and date), ``"us"`` or ``"ms"``
+            (every date, e.g. 0001-01-01 and 9999-12-31). Dates stay int64 milliseconds.
         tls, ca_file, ca_dir, tls_server_name, tls_insecure_skip_verify: TLS as in
             :class:`ignite_tf.Client`; the server certificate is verified (against ``ca_file``
             or the system trust store) unless ``tls_insecure_skip_verify=True``.
@@ -249,6 +259,7 @@ def IgniteDataset(
         client_args,
         fields,
         schema,
+        decimals,
     )
 
     def open_scan(client: Client) -> Any:
@@ -262,6 +273,8 @@ def IgniteDataset(
             masks=masks,
             schema=given,
             on_mismatch=on_mismatch,
+            decimals=decimals,
+            timestamp_unit=timestamp_unit,
         )
 
     key_tree, val_tree = schema
@@ -437,6 +450,8 @@ def SqlDataset(
     local: bool = False,
     timeout: float = 30.0,
     batched: bool = False,
+    decimals: str = "float64",
+    timestamp_unit: str = "ns",
     **client_options: Any,
 ) -> Any:
     """Runs a SQL query on the cluster and reads its rows as a ``tf.data.Dataset`` of
@@ -450,7 +465,9 @@ def SqlDataset(
     mapping as IgniteDataset); SQL NULLs read as 0, ``b""`` or an empty list. The query runs
     once to learn the columns and again on every iteration. ``batched=True`` yields batches of
     ``batch_size`` rows, the last one shorter (``{column: tensor[rows]}``), instead of single
-    rows, as in :func:`IgniteDataset`. ``client_options`` are :class:`ignite_tf.Client` options
+    rows, as in :func:`IgniteDataset`. ``decimals="string"`` reads DECIMAL columns as their
+    exact text and ``timestamp_unit="us"`` or ``"ms"`` TIMESTAMP columns in that unit, as in
+    :func:`IgniteDataset`. ``client_options`` are :class:`ignite_tf.Client` options
     (username, password, TLS).
     """
     tf = _import_tf()
@@ -470,6 +487,8 @@ def SqlDataset(
             batch_size=batch_size,
             distributed_joins=distributed_joins,
             local=local,
+            decimals=decimals,
+            timestamp_unit=timestamp_unit,
         )
 
     with connect() as client:
