@@ -490,14 +490,13 @@ absl::Status BatchBuilder::DecodeStruct(const SchemaNode& node, absl::Span<const
   absl::Span<const uint8_t> fields = buffer.subspan(0, layout->data_end);
   for (size_t c = 0; c < node.children.size(); ++c) {
     int index = (*plan)->footer_index[c];
-    if (index == kRawSection && layout->has_raw) {
-      AppendString(node.children[c], std::string_view(reinterpret_cast<const char*>(buffer.data()) +
-                                                          layout->raw_begin,
-                                                      layout->raw_end - layout->raw_begin));
-      continue;
-    }
     if (index < 0) {
-      if (element) {
+      if (index == kRawSection && layout->has_raw) {
+        AppendString(
+            node.children[c],
+            std::string_view(reinterpret_cast<const char*>(buffer.data()) + layout->raw_begin,
+                             layout->raw_end - layout->raw_begin));
+      } else if (element) {
         AppendElementDefault(node.children[c]);
       } else {
         AppendDefault(node.children[c]);
