@@ -268,3 +268,17 @@ def test_objects_without_raw_data_gain_no_column(client: Client, cache_name: str
     (batch,) = list(client.scan(cache_name))
     assert set(batch) == {"key", "val.x"}
     assert isinstance(batch["val.x"], np.ndarray) and not isinstance(batch["val.x"], RaggedColumn)
+
+
+def test_a_given_schema_names_the_raw_section(ignite_node, written) -> None:
+    with Client(ignite_node.host, ignite_node.port) as c:
+        rows = _by_key(
+            _merged(
+                c.scan(
+                    written["raw_cache"],
+                    schema={"key": "long", "val": {"id": "int", "$raw": "byte[]"}},
+                )
+            )
+        )
+    assert set(rows) == {"key", "val.id", "val.$raw"}
+    assert rows["val.$raw"] == [bytes.fromhex(w["raw"]) for w in written["raw"]]
