@@ -68,33 +68,6 @@ constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7
 
 }  // namespace
 
-std::string DecimalToString(int32_t scale, absl::Span<const uint8_t> signed_magnitude) {
-  std::string digits = MagnitudeDigits(signed_magnitude);
-  const bool negative = IsNegative(signed_magnitude) && digits != "0";
-  std::string out;
-  // The zeros the plain form needs beyond the digits. The scale is any int32 on the wire, so a
-  // plain string could need gigabytes; past a bound, write Java's scientific form instead
-  // (BigDecimal.toString: "1.5E+2147483647"), which is as exact and as parseable.
-  const int64_t padding =
-      scale <= 0 ? (digits == "0" ? 0 : -int64_t{scale})
-                 : std::max<int64_t>(0, int64_t{scale} + 1 - static_cast<int64_t>(digits.size()));
-  if (padding > kMaxDecimalPlainPadding) {
-    const int64_t exponent = static_cast<int64_t>(digits.size()) - 1 - int64_t{scale};
-    out = digits.substr(0, 1);
-    if (digits.size() > 1) absl::StrAppend(&out, ".", absl::string_view(digits).substr(1));
-    absl::StrAppend(&out, "E", exponent >= 0 ? "+" : "", exponent);
-  } else if (scale <= 0) {
-    out = digits;
-    if (digits != "0") out.append(static_cast<size_t>(-static_cast<int64_t>(scale)), '0');
-  } else {
-    size_t s = static_cast<size_t>(scale);
-    if (digits.size() <= s) digits = absl::StrCat(std::string(s - digits.size() + 1, '0'), digits);
-    absl::string_view view(digits);
-    out = absl::StrCat(view.substr(0, digits.size() - s), ".", view.substr(digits.size() - s));
-  }
-  return negative ? absl::StrCat("-", out) : out;
-}
-
 std::string DecimalToJavaString(int32_t scale, absl::Span<const uint8_t> signed_magnitude) {
   // BigDecimal.layoutChars(true), step by step.
   const std::string digits = MagnitudeDigits(signed_magnitude);

@@ -13,17 +13,11 @@
 
 namespace ignite_tf {
 
-// Zeros DecimalToString writes out at most; beyond, it uses scientific notation.
-inline constexpr int64_t kMaxDecimalPlainPadding = 1000;
-
-// "-123.45" for scale 2 and magnitude 12345 with the sign bit set (BigDecimal.toPlainString), or
-// "-1.2345E-5000" when the plain form would need more than kMaxDecimalPlainPadding zeros.
-std::string DecimalToString(int32_t scale, absl::Span<const uint8_t> signed_magnitude);
-
 // The text Java's BigDecimal.toString() gives for the same value: plain with the scale kept
 // ("-12.3400", "0.00") when the scale is >= 0 and the adjusted exponent (digits - 1 - scale) is
 // >= -6, scientific otherwise ("1E+3" for unscaled 1 and scale -3, "1.5E-7", "0E-10"). Exact and
-// never longer than the digits plus 16 characters, whatever the scale. It is also what Python's
+// never longer than the digits plus 16 characters, whatever the scale (any int32 is valid on the
+// wire: a plain form could need gigabytes of zeros). It is also what Python's
 // str(decimal.Decimal(...)) gives, so decimal.Decimal(text) restores value and scale.
 std::string DecimalToJavaString(int32_t scale, absl::Span<const uint8_t> signed_magnitude);
 
