@@ -4,6 +4,8 @@
 //   bit 0: enforce a page size of 1024 rows in ParsePage (as a cursor does)
 //   bit 1: decode without any type metadata (a registry that knows nothing)
 //   bit 2: keep only the value's first field (field selection)
+//   bit 3: a SQL fields page of 1 + (bits 4-6) columns
+//   bit 7: decimals as exact text and timestamps in microseconds (ApplyColumnOptions)
 // Then: ParsePage; ValueDecoder on the first row + InferSchema (+ SelectFields); BatchBuilder over
 // every row, checking that the finished columns are consistent (what the Python layer trusts);
 // and ValueDecoder::Decode / SkipValue over the raw bytes, which must agree on where a value ends.
@@ -95,7 +97,8 @@ void DecodeAndSkip(absl::Span<const uint8_t> bytes, size_t pos, TypeResolver* ty
 
 // A SQL page: the first page's rows as Values (as SqlCursor::DecodeRows does) to infer the schema,
 // then the columnar builder over every row.
-int DecodeSql(const Page& page, size_t column_count, const std::shared_ptr<TypeResolver>& types) {
+int DecodeSql(const Page& page, size_t column_count, const std::shared_ptr<TypeResolver>& types,
+              bool exact) {
   std::vector<std::string> columns;
   for (size_t c = 0; c < column_count; ++c) columns.push_back("C" + std::to_string(c));
   ValueDecoder decoder(types.get());
@@ -112,6 +115,7 @@ int DecodeSql(const Page& page, size_t column_count, const std::shared_ptr<TypeR
   }
   absl::StatusOr<RowSchema> schema = InferSqlSchema(columns, rows, types.get());
   if (!schema.ok()) return 0;
+  if (exact) ApplyColumnOptions(DecimalMode::kString, TimestampUnit::kMicroseconds, &*schema);
   BatchBuilder builder(*schema, types);
   absl::Status status = builder.AppendSqlRows(page.bytes(), page.rows_begin, page.rows_end,
                                               page.row_count, /*first_row=*/0);
@@ -143,6 +147,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // bit 3: a SQL fields page of 1 + (bits 4-6) columns, through InferSqlSchema and AppendSqlRows
   const bool sql = (options & 8) != 0;
   const size_t sql_columns = 1 + ((options >> 4) & 7);
+  const bool exact = (options & 0x80) != 0;
   std::shared_ptr<TypeResolver> types =
       no_metadata ? std::make_shared<fuzz::StaticTypeResolver>() : KnownTypes();
 
@@ -154,7 +159,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (page->rows_begin > page->rows_end || page->rows_end > page->frame.size()) std::abort();
   DecodeAndSkip(page->bytes(), page->rows_begin, types.get());
   if (page->row_count == 0) return 0;
-  if (sql) return DecodeSql(*page, sql_columns, types);
+  if (sql) return DecodeSql(*page, sql_columns, types, exact);
 
   ValueDecoder decoder(types.get());
   size_t pos = page->rows_begin;
@@ -168,6 +173,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     schema = SelectFields(*schema, {schema->value.children.front().name});
     if (!schema.ok()) return 0;
   }
+  if (exact) ApplyColumnOptions(DecimalMode::kString, TimestampUnit::kMicroseconds, &*schema);
 
   BatchBuilder builder(*schema, types);
   absl::Status status = builder.AppendRows(page->bytes(), page->rows_begin, page->rows_end,
