@@ -5,6 +5,9 @@ an Ignite type name (``"long"``, ``"string"``, ``"byte[]"``, ``"uuid"``, ``"time
 
 >>> IgniteDataset("EMPTY_CACHE", schema={"key": "long", "val": {"NAME": "string"}})
 
+An object's raw data section (what a ``Binarylizable`` class writes through ``rawWriter()``) is
+the field ``"$raw"``: ``{"val": {"id": "int", "$raw": "byte[]"}}`` reads it as bytes.
+
 Tables made with ``CREATE TABLE`` need none: their columns come from the server's ``SYS`` views.
 """
 

@@ -694,6 +694,36 @@ TEST_F(BatchBuilderTest, RawDataSectionsReadAsBytes) {
               ElementsAre(1, 0, 1, 1, 0));
 }
 
+// Objects with raw data inside an object array: "$raw" becomes a list of bytes per row.
+TEST_F(BatchBuilderTest, RawDataSectionsOfObjectsInAList) {
+  const int32_t type_id = BinaryNameId("Blob");
+  types_->Add(MakeType(type_id, "Blob", {{"id", kInt, 0}}, {{0x51, {BinaryNameId("id")}}}));
+  auto blob = [&](int32_t id, Bytes raw) {
+    HandObject h;
+    h.type_id = type_id;
+    h.schema_id = 0x51;
+    h.Field(BinaryNameId("id"), TInt(id));
+    h.raw = std::move(raw);
+    return h.Build();
+  };
+  auto list = [&](std::vector<Bytes> items) {
+    Bytes out = ByteBuilder().U8(kObjectArray).I32(-1).I32(static_cast<int32_t>(items.size()));
+    for (const Bytes& item : items) out.insert(out.end(), item.begin(), item.end());
+    return out;
+  };
+  const PageBytes page =
+      Page({RawRow(TLong(1), list({blob(1, Bytes{0xAA}), blob(2, Bytes{}), TNull()})),
+            RawRow(TLong(2), list({})), RawRow(TLong(3), list({blob(3, Bytes{0xBB, 0xCC})}))});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch batch = builder.Finish();
+  EXPECT_THAT(Lists<int32_t>(Col(batch, "val.id")),
+              ElementsAre(ElementsAre(1, 2, 0), IsEmpty(), ElementsAre(3)));
+  EXPECT_THAT(StringLists(Col(batch, "val.$raw")),
+              ElementsAre(ElementsAre("\xAA", "", ""), IsEmpty(), ElementsAre("\xBB\xCC")));
+}
+
 TEST_F(BatchBuilderTest, ObjectsWithoutRawDataHaveNoRawColumn) {
   const PageBytes page = Page({Encoded(Value::Integer(kLong, 1), Kitten("Tom", 3, 4.5, {}, {}))});
   ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
