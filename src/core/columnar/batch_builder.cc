@@ -198,6 +198,16 @@ absl::Status BatchBuilder::Mismatch(const SchemaNode& node, absl::string_view wh
                                                                       : node.type_code));
       break;
   }
+  if (!schema_.sql_columns.empty()) {
+    // A SQL column: its type was given, or came from its first non-null value.
+    if (node.given) {
+      return SchemaError(absl::StrCat("column ", node.path, " holds ", what,
+                                      " but column_types gives it ", expected));
+    }
+    return SchemaError(absl::StrCat("column ", node.path, " holds ", what, " but held ", expected,
+                                    " in its first non-null value; pass its type in column_types "
+                                    "or CAST it in the query to read it as one type"));
+  }
   return SchemaError(absl::StrCat(node.path, " holds ", what, " but held ", expected,
                                   " in the first row; every row of the cache must share one "
                                   "structure"));

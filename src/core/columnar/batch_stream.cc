@@ -37,6 +37,16 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::OpenSql(Client& client
   stream->options_ = options;
   stream->source_ = "SQL query";
   IGNITE_ASSIGN_OR_RETURN(stream->sql_cursor_, client.Sql(query));
+  IGNITE_ASSIGN_OR_RETURN(SqlSchemaLearner learner,
+                          SqlSchemaLearner::Create(stream->sql_cursor_->columns(),
+                                                   options.sql_column_types, stream->types_.get()));
+  if (learner.complete()) {
+    // Every column typed by the user: the schema needs no row (an empty result has it too).
+    IGNITE_ASSIGN_OR_RETURN(RowSchema schema, learner.Finish(""));
+    IGNITE_RETURN_IF_ERROR(stream->StartBuilder(schema));
+  } else {
+    stream->sql_learner_.emplace(std::move(learner));
+  }
   stream->fetcher_ = std::thread([s = stream.get()] { s->Fetch(); });
   stream->worker_ = std::thread([s = stream.get()] { s->Run(); });
   return stream;
@@ -117,30 +127,77 @@ void BatchStream::Run() {
   finished_ = true;
 }
 
+absl::Status BatchStream::StartBuilder(const RowSchema& inferred) {
+  IGNITE_ASSIGN_OR_RETURN(RowSchema schema, SelectFields(inferred, options_.fields));
+  builder_ = std::make_unique<BatchBuilder>(schema, types_, options_.masks);
+  builder_->set_skip_mismatched(options_.skip_mismatched);
+  absl::MutexLock lock(&mu_);
+  schema_ = std::move(schema);
+  schema_known_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status BatchStream::LearnSqlSchema(const Page& first, std::deque<Page>* held) {
+  SqlSchemaLearner& learner = *sql_learner_;
+  const int64_t limit = options_.sql_type_lookahead_bytes;
+  int64_t rows = 0;
+  int64_t bytes = 0;
+  bool more = true;
+  const Page* page = &first;
+  while (true) {
+    IGNITE_ASSIGN_OR_RETURN(auto values, sql_cursor_->DecodeRows(*page));
+    IGNITE_RETURN_IF_ERROR(learner.Add(values));
+    rows += page->row_count;
+    bytes += static_cast<int64_t>(page->frame.size());
+    more = page->more;
+    if (learner.complete() || !more || bytes >= limit) break;
+    // A column is NULL in every row so far: look at the next page (fetched anyway), keeping it
+    // to decode after the ones before it.
+    std::optional<Page> next;
+    IGNITE_RETURN_IF_ERROR(TakePage(&next));
+    if (!next.has_value()) {
+      absl::MutexLock lock(&mu_);
+      if (stop_) return absl::OkStatus();
+      more = false;
+      break;
+    }
+    held->push_back(std::move(*next));
+    page = &held->back();  // deque::push_back keeps references to elements valid
+  }
+  const std::string seen =
+      more ? absl::StrCat(
+                 "the first ", rows, " rows (", bytes,
+                 " bytes of pages, the type look-ahead limit: type_lookahead_bytes=", limit, ")")
+           : absl::StrCat(rows == 1 ? "the only row" : absl::StrCat("all ", rows, " rows"),
+                          " of the result");
+  IGNITE_ASSIGN_OR_RETURN(RowSchema schema, learner.Finish(seen));
+  sql_learner_.reset();
+  return StartBuilder(schema);
+}
+
 absl::Status BatchStream::Produce() {
   int64_t rows_seen = 0;
+  std::deque<Page> held;  // SQL pages taken while learning the column types, decoded first
   while (true) {
     {
       absl::MutexLock lock(&mu_);
       if (stop_) return absl::OkStatus();
     }
     std::optional<Page> page;
-    IGNITE_RETURN_IF_ERROR(TakePage(&page));
+    if (!held.empty()) {
+      page.emplace(std::move(held.front()));
+      held.pop_front();
+    } else {
+      IGNITE_RETURN_IF_ERROR(TakePage(&page));
+    }
     if (!page.has_value()) break;
     if (page->row_count == 0) {
       if (!page->more) break;
       continue;
     }
     if (builder_ == nullptr && sql_cursor_ != nullptr) {
-      IGNITE_ASSIGN_OR_RETURN(auto rows, sql_cursor_->DecodeRows(*page));
-      IGNITE_ASSIGN_OR_RETURN(RowSchema inferred,
-                              InferSqlSchema(sql_cursor_->columns(), rows, types_.get()));
-      IGNITE_ASSIGN_OR_RETURN(RowSchema schema, SelectFields(inferred, options_.fields));
-      builder_ = std::make_unique<BatchBuilder>(schema, types_, options_.masks);
-      builder_->set_skip_mismatched(options_.skip_mismatched);
-      absl::MutexLock lock(&mu_);
-      schema_ = std::move(schema);
-      schema_known_ = true;
+      IGNITE_RETURN_IF_ERROR(LearnSqlSchema(*page, &held));
+      if (builder_ == nullptr) return absl::OkStatus();  // stopped while looking ahead
     }
     if (builder_ == nullptr) {
       // Learn the schema from the first row, as the original integration did.
@@ -149,12 +206,7 @@ absl::Status BatchStream::Produce() {
       IGNITE_ASSIGN_OR_RETURN(Value key, decoder.Decode(page->bytes(), &pos, "key"));
       IGNITE_ASSIGN_OR_RETURN(Value value, decoder.Decode(page->bytes(), &pos, "val"));
       IGNITE_ASSIGN_OR_RETURN(RowSchema inferred, InferSchema(key, value, types_.get()));
-      IGNITE_ASSIGN_OR_RETURN(RowSchema schema, SelectFields(inferred, options_.fields));
-      builder_ = std::make_unique<BatchBuilder>(schema, types_, options_.masks);
-      builder_->set_skip_mismatched(options_.skip_mismatched);
-      absl::MutexLock lock(&mu_);
-      schema_ = std::move(schema);
-      schema_known_ = true;
+      IGNITE_RETURN_IF_ERROR(StartBuilder(inferred));
     }
     if (sql_cursor_ != nullptr) {
       IGNITE_RETURN_IF_ERROR(builder_->AppendSqlRows(page->bytes(), page->rows_begin,

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,12 @@ struct StreamOptions {
   bool masks = false;
   // Leave out (and count) rows whose structure does not fit instead of failing.
   bool skip_mismatched = false;
+  // SQL queries: column types the user gives (Ignite type codes by column name, as the server
+  // reports it); they win over the types learnt from values.
+  std::map<std::string, int32_t> sql_column_types;
+  // SQL queries: while a column has no type yet (NULL in every row so far), the following pages
+  // are taken and held, up to this many bytes in all, to find a non-null value.
+  int64_t sql_type_lookahead_bytes = int64_t{64} << 20;
 };
 
 class BatchStream {
@@ -46,7 +53,10 @@ class BatchStream {
                                                            const StreamOptions& options,
                                                            std::optional<RowSchema> schema);
   // The same over the rows of a SQL fields query: one column per result column, its type from
-  // the first non-null value of the first page. options.scan is unused.
+  // options.sql_column_types or else from its first non-null value. When the first page leaves a
+  // column without one, the next pages are held (up to options.sql_type_lookahead_bytes) until
+  // every column has one, then decoded in order. With every column typed by the user, the
+  // schema is known at once, even for an empty result. options.scan is unused.
   static absl::StatusOr<std::unique_ptr<BatchStream>> OpenSql(Client& client, const SqlQuery& query,
                                                               const StreamOptions& options);
   ~BatchStream();
@@ -56,6 +66,12 @@ class BatchStream {
 
   // Rows left out so far because they did not fit (skip_mismatched).
   int64_t skipped_rows() const { return skipped_rows_.load(); }
+
+  // SQL queries: the result's column names in query order (known when the query opened, before
+  // any row); empty for cache scans.
+  std::vector<std::string> sql_columns() const {
+    return sql_cursor_ != nullptr ? sql_cursor_->columns() : std::vector<std::string>();
+  }
 
   // The schema, once known (after the first row arrived or when given). Blocks until then.
   absl::StatusOr<std::optional<RowSchema>> Schema();
@@ -69,11 +85,17 @@ class BatchStream {
   void Fetch();
   // The next fetched page into *page (nullopt at the end or when stopping), or the fetch error.
   absl::Status TakePage(std::optional<Page>* page);
+  // SQL: learns the column types from `first` and, while some are missing, from the next pages,
+  // which it appends to *held (to be decoded after `first`, in order). Starts the builder.
+  absl::Status LearnSqlSchema(const Page& first, std::deque<Page>* held);
+  // Makes the builder for `schema` (after field selection) and publishes the schema.
+  absl::Status StartBuilder(const RowSchema& schema);
 
   std::shared_ptr<TypeResolver> types_;
   std::string source_;  // "cache 'X' on host:port" or "SQL query on host:port", for errors
   std::unique_ptr<ScanCursor> cursor_;
   std::unique_ptr<SqlCursor> sql_cursor_;
+  std::optional<SqlSchemaLearner> sql_learner_;  // SQL, until the types are known
   StreamOptions options_;
   std::unique_ptr<BatchBuilder> builder_;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/binary/type_codes.h"
@@ -300,16 +301,9 @@ absl::StatusOr<RowSchema> InferSchema(const Value& key, const Value& value, Type
   return schema;
 }
 
-absl::StatusOr<RowSchema> InferSqlSchema(const std::vector<std::string>& columns,
-                                         const std::vector<std::vector<Value>>& rows,
-                                         TypeResolver* types) {
-  RowSchema schema;
-  schema.key.name = "key";
-  schema.key.kind = NodeKind::kStruct;
-  schema.key.is_struct = true;
-  schema.value.name = "";
-  schema.value.kind = NodeKind::kStruct;
-  schema.value.is_struct = true;
+absl::StatusOr<SqlSchemaLearner> SqlSchemaLearner::Create(
+    std::vector<std::string> columns, const std::map<std::string, int32_t>& given,
+    TypeResolver* types) {
   for (size_t c = 0; c < columns.size(); ++c) {
     for (size_t d = 0; d < c; ++d) {
       if (columns[d] == columns[c]) {
@@ -317,26 +311,93 @@ absl::StatusOr<RowSchema> InferSqlSchema(const std::vector<std::string>& columns
                                         "; give them distinct names with AS"));
       }
     }
-    const Value* sample = nullptr;
+  }
+  for (const auto& [name, code] : given) {
+    if (std::find(columns.begin(), columns.end(), name) != columns.end()) continue;
+    std::string hint;
+    for (const std::string& column : columns) {
+      if (absl::EqualsIgnoreCase(column, name))
+        hint = absl::StrCat(" (did you mean ", column, "?)");
+    }
+    return SchemaError(absl::StrCat("column_types names ", name,
+                                    ", which the query does not return", hint,
+                                    "; its columns are: ", absl::StrJoin(columns, ", ")));
+  }
+  SqlSchemaLearner learner;
+  learner.types_ = types;
+  learner.nodes_.resize(columns.size());
+  for (size_t c = 0; c < columns.size(); ++c) {
+    auto it = given.find(columns[c]);
+    if (it == given.end()) {
+      ++learner.untyped_;
+      continue;
+    }
+    IGNITE_ASSIGN_OR_RETURN(SchemaNode node, LeafFor(it->second, columns[c], columns[c]));
+    node.given = true;
+    learner.nodes_[c] = std::move(node);
+  }
+  learner.columns_ = std::move(columns);
+  return learner;
+}
+
+absl::Status SqlSchemaLearner::Add(const std::vector<std::vector<Value>>& rows) {
+  for (size_t c = 0; c < columns_.size() && untyped_ > 0; ++c) {
+    if (nodes_[c].has_value()) continue;
     for (const auto& row : rows) {
       if (c < row.size() && !row[c].is_null()) {
-        sample = &row[c];
+        IGNITE_ASSIGN_OR_RETURN(SchemaNode node,
+                                InferNode(row[c], columns_[c], columns_[c], types_, 0));
+        nodes_[c] = std::move(node);
+        --untyped_;
         break;
       }
     }
-    if (sample == nullptr) {
-      return SchemaError(absl::StrCat("column ", columns[c],
-                                      " is NULL in every row of the first page, so its type is "
-                                      "unknown; CAST it or filter the NULLs out"));
-    }
-    IGNITE_ASSIGN_OR_RETURN(SchemaNode node, InferNode(*sample, columns[c], columns[c], types, 0));
-    schema.value.children.push_back(std::move(node));
   }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> SqlSchemaLearner::Untyped() const {
+  std::vector<std::string> out;
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    if (!nodes_[c].has_value()) out.push_back(columns_[c]);
+  }
+  return out;
+}
+
+absl::StatusOr<RowSchema> SqlSchemaLearner::Finish(absl::string_view seen) const {
+  if (!complete()) {
+    const std::vector<std::string> untyped = Untyped();
+    const bool one = untyped.size() == 1;
+    std::vector<std::string> entries;
+    for (const std::string& name : untyped) entries.push_back(absl::StrCat("\"", name, "\": ..."));
+    return SchemaError(absl::StrCat(
+        one ? "column " : "columns ", absl::StrJoin(untyped, ", "), one ? " is" : " are",
+        " NULL in ", seen, ", so ", one ? "its type is" : "their types are",
+        " unknown: pass column_types={", absl::StrJoin(entries, ", "),
+        "} with Ignite type names such as \"double\" or \"string\", or CAST ", one ? "it" : "them",
+        " in the query"));
+  }
+  RowSchema schema;
+  schema.key.name = "key";
+  schema.key.kind = NodeKind::kStruct;
+  schema.key.is_struct = true;
+  schema.value.name = "";
+  schema.value.kind = NodeKind::kStruct;
+  schema.value.is_struct = true;
+  for (const std::optional<SchemaNode>& node : nodes_) schema.value.children.push_back(*node);
   std::sort(schema.value.children.begin(), schema.value.children.end(),
             [](const SchemaNode& a, const SchemaNode& b) { return a.name < b.name; });
-  schema.sql_columns = columns;
+  schema.sql_columns = columns_;
   schema.Index();
   return schema;
+}
+
+absl::StatusOr<RowSchema> InferSqlSchema(const std::vector<std::string>& columns,
+                                         const std::vector<std::vector<Value>>& rows,
+                                         TypeResolver* types) {
+  IGNITE_ASSIGN_OR_RETURN(SqlSchemaLearner learner, SqlSchemaLearner::Create(columns, {}, types));
+  IGNITE_RETURN_IF_ERROR(learner.Add(rows));
+  return learner.Finish(absl::StrCat("all ", rows.size(), " rows"));
 }
 
 namespace {

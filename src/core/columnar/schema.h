@@ -4,6 +4,8 @@
 #define IGNITE_TF_CORE_COLUMNAR_SCHEMA_H_
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,6 +82,9 @@ struct SchemaNode {
   // Set by RowSchema::Index: for a kStruct node, its number among the schema's structs (0 to
   // RowSchema::struct_count - 1), for caches kept per struct; -1 for other nodes.
   int struct_index = -1;
+  // SQL result columns: the type was given by the user (SqlSchemaLearner's `given`), not learnt
+  // from a value; mismatch errors say so.
+  bool given = false;
 
   const SchemaNode* Child(absl::string_view child_name) const;
 };
@@ -112,8 +117,41 @@ bool IsScalarCode(int32_t code);
 // row. `types` fills in fields that are null or absent in this row from binary type metadata.
 absl::StatusOr<RowSchema> InferSchema(const Value& key, const Value& value, TypeResolver* types);
 
-// A schema for SQL result rows from the first page's values: each column's type comes from its
-// first non-null value.
+// Learns the schema of SQL result rows, page by page: a column's type is the one the user gave
+// (`given`: Ignite type codes by column name, as the server reports it) or else the type of its
+// first non-null value in the rows added so far.
+class SqlSchemaLearner {
+ public:
+  // A schema error for two columns of one name, or a given name the query does not return.
+  static absl::StatusOr<SqlSchemaLearner> Create(std::vector<std::string> columns,
+                                                 const std::map<std::string, int32_t>& given,
+                                                 TypeResolver* types);
+
+  // Types the columns still untyped from the first non-null value in `rows` (one value per
+  // column, in query order).
+  absl::Status Add(const std::vector<std::vector<Value>>& rows);
+
+  // Every column has a type.
+  bool complete() const { return untyped_ == 0; }
+  // The columns without a type yet, in query order.
+  std::vector<std::string> Untyped() const;
+  const std::vector<std::string>& columns() const { return columns_; }
+
+  // The schema, once complete(); else a schema error naming the untyped columns, which were
+  // NULL in `seen` ("all 12 rows of the result"), and saying how to give their types.
+  absl::StatusOr<RowSchema> Finish(absl::string_view seen) const;
+
+ private:
+  SqlSchemaLearner() = default;
+
+  std::vector<std::string> columns_;
+  std::vector<std::optional<SchemaNode>> nodes_;  // by query column; nullopt while untyped
+  size_t untyped_ = 0;
+  TypeResolver* types_ = nullptr;
+};
+
+// A schema for SQL result rows (SqlSchemaLearner over `rows`): each column's type comes from
+// its first non-null value; a column NULL in every row is a schema error.
 absl::StatusOr<RowSchema> InferSqlSchema(const std::vector<std::string>& columns,
                                          const std::vector<std::vector<Value>>& rows,
                                          TypeResolver* types);

@@ -762,5 +762,35 @@ TEST_F(BatchBuilderTest, SqlColumnOfAnotherTypeIsASchemaError) {
   EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("row 5"));
 }
 
+TEST_F(BatchBuilderTest, SqlColumnGivenAnotherTypeNamesTheColumnAndBothTypes) {
+  ASSERT_OK_AND_ASSIGN(
+      SqlSchemaLearner learner,
+      SqlSchemaLearner::Create({"ID", "SCORE"}, {{"SCORE", kDouble}}, types_.get()));
+  ASSERT_THAT(learner.Add({{Value::Integer(kLong, 1), Value::Null()}}), IsOk());
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, learner.Finish(""));
+  Writer w;
+  ASSERT_THAT(encoder_.Encode(Value::Integer(kLong, 1), w), IsOk());
+  ASSERT_THAT(encoder_.Encode(Value::Null(), w), IsOk());  // a NULL fits any given type
+  ASSERT_THAT(encoder_.Encode(Value::Integer(kLong, 2), w), IsOk());
+  ASSERT_THAT(encoder_.Encode(Value::Real(kDouble, 2.5), w), IsOk());
+  const size_t two_rows = w.size();
+  ASSERT_THAT(encoder_.Encode(Value::Integer(kLong, 3), w), IsOk());
+  ASSERT_THAT(encoder_.Encode(Value::Integer(kInt, 7), w), IsOk());  // SCORE is an int here
+  const size_t end = w.size();
+  const Bytes frame = w.Release();
+  BatchBuilder builder(schema, types_, /*masks=*/true);
+  const absl::Status s = builder.AppendSqlRows(frame, 0, end, 3, 10);
+  EXPECT_THAT(s, ErrorKindIs(ErrorKind::kSchema));
+  EXPECT_THAT(
+      std::string(s.message()),
+      ::testing::HasSubstr("column SCORE holds int (3) but column_types gives it a double (6)"));
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("row 12"));
+
+  BatchBuilder good(schema, types_, /*masks=*/true);
+  ASSERT_THAT(good.AppendSqlRows(frame, 0, two_rows, 2, 0), IsOk());
+  const Batch batch = good.Finish();
+  EXPECT_THAT(Fixed<double>(Col(batch, "SCORE")), ElementsAre(0.0, 2.5));
+}
+
 }  // namespace
 }  // namespace ignite_tf
