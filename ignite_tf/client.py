@@ -96,6 +96,7 @@ class Scan(Iterator[dict[str, Column]]):
         self._stream = stream
         self._schema: tuple[Schema, Schema] | None = None
         self._skipped = 0
+        self._columns: list[str] | None = list(stream.sql_columns()) or None
 
     def __iter__(self) -> Scan:
         return self
@@ -119,6 +120,12 @@ class Scan(Iterator[dict[str, Column]]):
         if self._stream is not None and self._schema is None:
             self._schema = self._stream.schema()
         return self._schema
+
+    @property
+    def columns(self) -> list[str] | None:
+        """SQL queries: the result's column names in query order, known before any row (even
+        when the result is empty or its types are unknown); None for cache scans."""
+        return self._columns
 
     @property
     def skipped_rows(self) -> int:
@@ -358,6 +365,8 @@ class Client:
         local: bool = False,
         timeout_ms: int = 0,
         masks: bool = False,
+        column_types: dict[str, str] | None = None,
+        type_lookahead_bytes: int = 64 << 20,
     ) -> Scan:
         """Runs a SQL query and yields its rows as batches of column arrays, like :meth:`scan`.
 
@@ -365,10 +374,36 @@ class Client:
         ...                                 ["train"]):
         ...     batch["LABEL"], batch["PIXELS"]        # column names as the server reports them
 
-        Column types come from the first non-null value of each column in the first page; a
-        SQL NULL reads as 0, ``b""`` or an empty list (``masks=True`` adds ``"<column>#valid"``
-        bool columns that say which rows were not NULL).
+        The server reports the result's column names but not their types. A column's type is
+        the one given in ``column_types``, or else the type of its first non-null value: when a
+        column is NULL in every row of the first page, the following pages are read ahead (and
+        kept, then yielded in order) until it has a value, up to ``type_lookahead_bytes`` of
+        pages. A SQL NULL reads as 0, ``b""`` or an empty list (``masks=True`` adds
+        ``"<column>#valid"`` bool columns that say which rows were not NULL).
+
+        Args:
+            column_types: Ignite type names by column name, as the server reports it (usually
+                upper case), e.g. ``{"SCORE": "double", "NOTE": "string"}`` (see
+                :mod:`ignite_tf.schema`). They win over the types of the values; a row holding
+                another type is an IgniteSchemaError naming the column and both types. With
+                every column given, ``Scan.schema`` is known even when no row is returned.
+            type_lookahead_bytes: the most bytes of pages held while looking for the first
+                non-null value of a column. A column without a type after the whole result (or
+                this many bytes) is an IgniteSchemaError that names it: pass its type in
+                ``column_types`` or CAST it in the query.
+
+        An empty result yields no batches; ``Scan.columns`` names its columns and
+        ``Scan.schema`` is None unless ``column_types`` gave every column's type.
         """
+        types = {}
+        if column_types:
+            from ignite_tf.schema import column_type_codes
+
+            types = column_type_codes(column_types)
+        if type_lookahead_bytes <= 0:
+            raise IgniteValueError(
+                f"type_lookahead_bytes must be positive, got {type_lookahead_bytes}"
+            )
         return Scan(
             self._native.sql_scan(
                 query,
@@ -381,6 +416,8 @@ class Client:
                 min_batch_rows=int(batch_size),
                 prefetch=int(prefetch),
                 masks=bool(masks),
+                column_types=types,
+                type_lookahead_bytes=int(type_lookahead_bytes),
             )
         )
 

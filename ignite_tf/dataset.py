@@ -437,6 +437,8 @@ def SqlDataset(
     local: bool = False,
     timeout: float = 30.0,
     batched: bool = False,
+    column_types: dict[str, str] | None = None,
+    type_lookahead_bytes: int = 64 << 20,
     **client_options: Any,
 ) -> Any:
     """Runs a SQL query on the cluster and reads its rows as a ``tf.data.Dataset`` of
@@ -446,17 +448,30 @@ def SqlDataset(
     >>> for row in ds.take(1):
     ...     print(row["LABEL"], row["PIXELS"])    # column names as the server reports them
 
-    Column types come from each column's first non-null value in the first page (the same
-    mapping as IgniteDataset); SQL NULLs read as 0, ``b""`` or an empty list. The query runs
-    once to learn the columns and again on every iteration. ``batched=True`` yields batches of
-    ``batch_size`` rows, the last one shorter (``{column: tensor[rows]}``), instead of single
-    rows, as in :func:`IgniteDataset`. ``client_options`` are :class:`ignite_tf.Client` options
-    (username, password, TLS).
+    The server reports column names but not types. A column's type is the one given in
+    ``column_types`` (Ignite type names by column name as the server reports it, e.g.
+    ``{"SCORE": "double", "NOTE": "string"}``, see :mod:`ignite_tf.schema`), or else the type of
+    its first non-null value, with the same mapping as IgniteDataset; when a column is NULL in
+    the whole first page, later pages are read ahead for a value (up to
+    ``type_lookahead_bytes`` of pages, then read in order). SQL NULLs read as 0, ``b""`` or an
+    empty list. Given types win over the values' types; a row holding another type is an
+    IgniteSchemaError naming the column and both types.
+
+    With every column's type known (given, or learnt from the rows), a query that returns no
+    rows gives an empty dataset with the right ``element_spec``. Without them, an empty result,
+    or a column NULL in every row (or in all the rows within ``type_lookahead_bytes``), is an
+    IgniteSchemaError naming the columns to give in ``column_types``.
+
+    The query runs once to learn the columns and again on every iteration. ``batched=True``
+    yields batches of ``batch_size`` rows, the last one shorter (``{column: tensor[rows]}``),
+    instead of single rows, as in :func:`IgniteDataset`. ``client_options`` are
+    :class:`ignite_tf.Client` options (username, password, TLS).
     """
     tf = _import_tf()
     if page_size <= 0 or batch_size <= 0:
         raise IgniteValueError("page_size and batch_size must be positive")
     args = tuple(args)
+    column_types = dict(column_types or {})
 
     def connect() -> Client:
         return Client(host, port, timeout=timeout, **client_options)
@@ -470,18 +485,27 @@ def SqlDataset(
             batch_size=batch_size,
             distributed_joins=distributed_joins,
             local=local,
+            column_types=column_types,
+            type_lookahead_bytes=type_lookahead_bytes,
         )
 
     with connect() as client:
         scan = open_scan(client)
         try:
             trees = scan.schema
+            names = scan.columns or []
         finally:
             scan.close()
     if trees is None:
-        # No rows: the columns' types are unknown, but the dataset is simply empty.
+        # No rows, and some columns have no given type.
+        missing = [name for name in names if name not in column_types]
+        one = len(missing) == 1
+        entries = ", ".join(f'"{name}": ...' for name in missing)
         raise IgniteSchemaError(
-            f"the query returned no rows on {host}:{port}, so its column types are unknown: {query}"
+            f"the query returned no rows on {host}:{port}, so the type"
+            f"{'' if one else 's'} of column{'' if one else 's'} {', '.join(missing)} "
+            f"{'is' if one else 'are'} unknown: pass column_types={{{entries}}} with Ignite "
+            f'type names such as "double" or "string" for an empty dataset: {query}'
         )
     _, columns = trees
     return _dataset_over(

@@ -94,6 +94,10 @@ class PyBatchStream {
     return SchemaToPython(*value);
   }
 
+  std::vector<std::string> SqlColumns() {
+    return stream_ != nullptr ? stream_->sql_columns() : std::vector<std::string>();
+  }
+
   int64_t SkippedRows() {
     if (stream_ != nullptr) skipped_ = stream_->skipped_rows();
     return skipped_;
@@ -128,6 +132,8 @@ PYBIND11_MODULE(_core, m) {
            "The next batch as {column_path: array or (values, row_offsets)}, or None at the end.")
       .def("schema", &PyBatchStream::Schema,
            "(key_tree, val_tree) once the first row arrived; None for an empty scan.")
+      .def("sql_columns", &PyBatchStream::SqlColumns,
+           "SQL queries: the result's column names in query order; [] for cache scans.")
       .def("skipped_rows", &PyBatchStream::SkippedRows,
            "Rows left out because their structure did not fit (skip mode).")
       .def("close", &PyBatchStream::Close);
@@ -268,7 +274,8 @@ PYBIND11_MODULE(_core, m) {
           "sql_scan",
           [](PyClient& self, const std::string& sql, py::iterable args, const std::string& schema,
              int page_size, bool distributed_joins, bool local, int64_t timeout_ms,
-             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks) {
+             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
+             std::map<std::string, int32_t> column_types, int64_t type_lookahead_bytes) {
             SqlQuery query;
             query.sql = sql;
             for (py::handle a : args) query.args.push_back(ToValue(a, "SQL argument"));
@@ -282,6 +289,8 @@ PYBIND11_MODULE(_core, m) {
             options.prefetch_batches = prefetch;
             options.fields = std::move(fields);
             options.masks = masks;
+            options.sql_column_types = std::move(column_types);
+            options.sql_type_lookahead_bytes = type_lookahead_bytes;
             std::unique_ptr<BatchStream> stream;
             {
               py::gil_scoped_release release;
@@ -293,7 +302,8 @@ PYBIND11_MODULE(_core, m) {
           py::arg("page_size") = 1024, py::arg("distributed_joins") = false,
           py::arg("local") = false, py::arg("timeout_ms") = 0, py::arg("min_batch_rows") = 1024,
           py::arg("prefetch") = 2, py::arg("fields") = std::vector<std::string>(),
-          py::arg("masks") = false)
+          py::arg("masks") = false, py::arg("column_types") = std::map<std::string, int32_t>(),
+          py::arg("type_lookahead_bytes") = StreamOptions().sql_type_lookahead_bytes)
       .def(
           "scan",
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,
