@@ -434,6 +434,7 @@ class Client:
         masks: bool = False,
         schema: Any = None,
         on_mismatch: str = "error",
+        num_parallel_reads: int = 1,
     ) -> Scan:
         """Scans a cache; yields batches of at least ``batch_size`` rows (the last may be smaller).
 
@@ -452,6 +453,12 @@ class Client:
             on_mismatch: ``"error"`` (default): a row whose structure differs from the schema is
                 an IgniteSchemaError naming its key; ``"skip"``: such rows are left out and
                 counted in ``Scan.skipped_rows`` (e.g. to read one value type of several).
+            num_parallel_reads: connections reading the cache at once, each scanning the next
+                unread partition (with ``partition=-1``), so a cluster's nodes, or a node's
+                cores, serve several pages at a time. Rows then come in the order their pages
+                arrive, not in one fixed order, and up to ``2 * num_parallel_reads`` pages are
+                held. A replicated cache, or one with a custom affinity function, has no
+                partition map the client can use and is read through one connection.
         """
         if on_mismatch not in ("error", "skip"):
             raise IgniteValueError(f"on_mismatch must be 'error' or 'skip', not {on_mismatch!r}")
@@ -459,6 +466,10 @@ class Client:
             from ignite_tf.schema import normalize_schema
 
             schema = normalize_schema(schema)
+        if num_parallel_reads < 1:
+            raise IgniteValueError(
+                f"num_parallel_reads must be at least 1, got {num_parallel_reads}"
+            )
         if partition < -1:
             raise IgniteValueError(
                 f"partition must be -1 (all) or a partition index, got {partition}"
@@ -475,5 +486,6 @@ class Client:
                 masks=bool(masks),
                 schema=schema,
                 skip_mismatched=on_mismatch == "skip",
+                parallel_reads=int(num_parallel_reads),
             )
         )

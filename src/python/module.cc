@@ -308,7 +308,7 @@ PYBIND11_MODULE(_core, m) {
           "scan",
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,
              int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
-             py::object schema, bool skip_mismatched) {
+             py::object schema, bool skip_mismatched, int parallel_reads) {
             std::optional<RowSchema> given;
             if (!schema.is_none()) given = SchemaFromPython(schema);
             StreamOptions options;
@@ -318,6 +318,7 @@ PYBIND11_MODULE(_core, m) {
             options.scan.page_size = page_size;
             options.scan.partition = partition;
             options.scan.local = local;
+            options.parallel_reads = parallel_reads;
             options.min_batch_rows = min_batch_rows;
             options.prefetch_batches = prefetch;
             std::unique_ptr<BatchStream> stream;
@@ -330,7 +331,8 @@ PYBIND11_MODULE(_core, m) {
           py::arg("cache"), py::arg("page_size") = 1024, py::arg("partition") = -1,
           py::arg("local") = false, py::arg("min_batch_rows") = 1024, py::arg("prefetch") = 2,
           py::arg("fields") = std::vector<std::string>(), py::arg("masks") = false,
-          py::arg("schema") = py::none(), py::arg("skip_mismatched") = false);
+          py::arg("schema") = py::none(), py::arg("skip_mismatched") = false,
+          py::arg("parallel_reads") = 1);
 }
 
 }  // namespace ignite_tf::python

@@ -43,6 +43,11 @@ struct StreamOptions {
   // SQL queries: while a column has no type yet (NULL in every row so far), the following pages
   // are taken and held, up to this many bytes in all, to find a non-null value.
   int64_t sql_type_lookahead_bytes = int64_t{64} << 20;
+  // Connections reading a whole cache at once, each scanning the next unread partition
+  // (scan.partition < 0 only). Rows then come in the order pages arrive, not partition order;
+  // the pages held grow to prefetch_pages per connection. A cache without a partition map the
+  // client can use (replicated, custom affinity) is read through one connection.
+  int parallel_reads = 1;
 };
 
 class BatchStream {
@@ -83,6 +88,14 @@ class BatchStream {
   bool Push(absl::StatusOr<std::optional<Batch>> item);  // false when stopping
   // The fetching thread: pages from the cursor into pages_, until the end or an error.
   void Fetch();
+  // One of several fetching threads of a parallel scan: scans the next unread partition through
+  // `client` until none is left, pages into pages_.
+  void FetchPartitions(Client* client);
+  // Starts one Fetch thread (no clients) or one FetchPartitions thread per client.
+  void StartFetchers(const std::vector<Client*>& clients);
+  // Queues a page from a fetcher; false when the fetcher should stop (stopping, or another
+  // fetcher failed). An error or the end of one fetcher's pages is recorded here too.
+  bool PutPage(absl::StatusOr<std::optional<Page>> page);
   // The next fetched page into *page (nullopt at the end or when stopping), or the fetch error.
   absl::Status TakePage(std::optional<Page>* page);
   // SQL: learns the column types from `first` and, while some are missing, from the next pages,
@@ -94,6 +107,11 @@ class BatchStream {
   std::shared_ptr<TypeResolver> types_;
   std::string source_;  // "cache 'X' on host:port" or "SQL query on host:port", for errors
   std::unique_ptr<ScanCursor> cursor_;
+  // Parallel scans: the cache, its partitions, the next one to read, and the extra connections.
+  std::string cache_;
+  std::vector<int32_t> partitions_;
+  std::atomic<size_t> next_partition_{0};
+  std::vector<std::unique_ptr<Client>> extra_clients_;
   std::unique_ptr<SqlCursor> sql_cursor_;
   std::optional<SqlSchemaLearner> sql_learner_;  // SQL, until the types are known
   StreamOptions options_;
@@ -102,7 +120,9 @@ class BatchStream {
   absl::Mutex mu_;
   std::deque<absl::StatusOr<std::optional<Batch>>> queue_ ABSL_GUARDED_BY(mu_);
   std::deque<Page> pages_ ABSL_GUARDED_BY(mu_);
-  bool fetch_done_ ABSL_GUARDED_BY(mu_) = false;  // the cursor ended or failed
+  bool fetch_done_ ABSL_GUARDED_BY(mu_) = false;  // every fetcher ended, or one failed
+  int fetchers_running_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t num_fetchers_ = 1;  // set before the fetchers start
   absl::Status fetch_status_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;  // the end or an error was queued
@@ -110,8 +130,8 @@ class BatchStream {
   std::optional<RowSchema> schema_ ABSL_GUARDED_BY(mu_);
   absl::Status schema_error_ ABSL_GUARDED_BY(mu_);
   std::atomic<int64_t> skipped_rows_{0};
-  std::thread fetcher_;  // network: cursor pages into pages_
-  std::thread worker_;   // decoding: pages_ into batches in queue_
+  std::vector<std::thread> fetchers_;  // network: cursor pages into pages_
+  std::thread worker_;                 // decoding: pages_ into batches in queue_
 };
 
 }  // namespace ignite_tf
