@@ -197,3 +197,10 @@ def test_batched_dataset_gives_rank_three_ragged_tensors(ignite_node, teams: str
             got[key] = (row, row_tags)
     assert sorted(sizes) == [1, 3]
     assert got == {k: (EXPECTED_SCORES[k], EXPECTED_TAGS[k]) for k in EXPECTED_SCORES}
+
+
+def test_field_selection_inside_a_collection_keeps_the_nesting(client: Client, teams: str) -> None:
+    (batch,) = list(client.scan(teams, fields=["people.scores"]))
+    assert sorted(batch) == ["key", "val.people.scores"]
+    for i, key in enumerate(batch["key"].tolist()):
+        assert _lists(batch["val.people.scores"][i]) == EXPECTED_SCORES[key]
