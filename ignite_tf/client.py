@@ -36,7 +36,8 @@ def _path(value: str | os.PathLike[str] | None) -> str:
 
 
 class RaggedColumn:
-    """A column of variable-length arrays (Ignite arrays such as ``byte[]``).
+    """A column of variable-length arrays (Ignite arrays such as ``byte[]``, object arrays,
+    collections, and lists of lists).
 
     ``values`` holds every row's elements back to back; row ``i`` is
     ``values[row_offsets[i]:row_offsets[i + 1]]``.
@@ -44,26 +45,43 @@ class RaggedColumn:
     >>> col = batch["val.pixels"]
     >>> col[0]            # the first row's array
     >>> col.row_lengths   # int64 length of each row
+
+    For lists of lists (an ``int[]`` field of the objects in a collection, an ``Object[]`` of
+    ``int[]``, a ``List<List<String>>``) ``values`` is itself a RaggedColumn with one entry per
+    inner list, so a row is a RaggedColumn of that row's inner lists, like a
+    ``tf.RaggedTensor`` of ``ragged_rank`` 2:
+
+    >>> col = batch["val.people.scores"]    # Collection<Person>, Person has int[] scores
+    >>> col[0][1]         # the scores of the first row's second person (a NumPy array)
+    >>> col.depth         # 2: levels of lists
+    >>> col.flat_values, col.nested_row_offsets   # the ints, and (row_offsets, inner offsets)
     """
 
     __slots__ = ("values", "row_offsets")
 
-    def __init__(self, values: np.ndarray, row_offsets: np.ndarray) -> None:
+    def __init__(self, values: np.ndarray | RaggedColumn, row_offsets: np.ndarray) -> None:
         self.values = values
         self.row_offsets = row_offsets
 
     def __len__(self) -> int:
         return len(self.row_offsets) - 1
 
-    def __getitem__(self, i: int) -> np.ndarray:
+    def __getitem__(self, i: int | slice) -> np.ndarray | RaggedColumn:
         n = len(self)
+        if isinstance(i, slice):
+            start, stop, step = i.indices(n)
+            if step != 1:
+                raise IndexError("RaggedColumn slices take every row (step 1)")
+            stop = max(start, stop)
+            # Shares values; the offsets keep pointing into them (they need not start at 0).
+            return RaggedColumn(self.values, self.row_offsets[start : stop + 1])
         if i < 0:
             i += n
         if not 0 <= i < n:
             raise IndexError(f"row {i} out of range for a column of {n} rows")
         return self.values[self.row_offsets[i] : self.row_offsets[i + 1]]
 
-    def __iter__(self) -> Iterator[np.ndarray]:
+    def __iter__(self) -> Iterator[np.ndarray | RaggedColumn]:
         for i in range(len(self)):
             yield self[i]
 
@@ -71,15 +89,48 @@ class RaggedColumn:
     def row_lengths(self) -> np.ndarray:
         return np.diff(self.row_offsets)
 
-    def to_list(self) -> list[np.ndarray]:
+    @property
+    def depth(self) -> int:
+        """Levels of lists: 1 for a list per row, 2 for a list of lists per row, ..."""
+        return 1 + (self.values.depth if isinstance(self.values, RaggedColumn) else 0)
+
+    @property
+    def flat_values(self) -> np.ndarray:
+        """The innermost elements, back to back (for a slice, possibly more than its rows use)."""
+        values = self.values
+        return values.flat_values if isinstance(values, RaggedColumn) else values
+
+    @property
+    def nested_row_offsets(self) -> tuple[np.ndarray, ...]:
+        """The offsets of every level, outermost first (``row_offsets`` and each inner
+        ``row_offsets``), as ``tf.RaggedTensor.from_nested_row_splits`` takes them when they
+        start at 0."""
+        inner = self.values.nested_row_offsets if isinstance(self.values, RaggedColumn) else ()
+        return (self.row_offsets, *inner)
+
+    def to_list(self) -> list:
+        """The rows as a list: NumPy arrays, or for lists of lists, lists of them."""
+        if isinstance(self.values, RaggedColumn):
+            return [row.to_list() for row in self]
         return list(self)
 
     def __repr__(self) -> str:
-        return f"RaggedColumn(rows={len(self)}, dtype={self.values.dtype})"
+        depth = f", depth={self.depth}" if isinstance(self.values, RaggedColumn) else ""
+        return f"RaggedColumn(rows={len(self)}, dtype={self.flat_values.dtype}{depth})"
+
+
+def _column(column: Any) -> Column:
+    """A column as the core hands it over: an array, or (values, row_offsets) pairs, nested for
+    lists of lists."""
+    if isinstance(column, tuple):
+        values, row_offsets = column
+        return RaggedColumn(_column(values), row_offsets)
+    return column
 
 
 Column = Union[np.ndarray, RaggedColumn]
-# A schema tree: a dict {field: tree} for objects, or a leaf (dtype_name, is_list, column_path).
+# A schema tree: a dict {field: tree} for objects, or a leaf (dtype_name, list_depth, column_path):
+# list_depth 0 for one value per row, 1 for an array (a RaggedColumn), 2 for lists of lists.
 Schema = Any
 
 
@@ -89,7 +140,8 @@ class Scan(Iterator[dict[str, Column]]):
     Column paths are ``"key"``, ``"val"`` for plain values, and ``"val.FIELD"`` /
     ``"val.metadata.label"`` for object fields. Fixed-width columns are NumPy arrays that share
     memory with the native buffers (64-byte aligned), strings are object arrays of ``bytes``, and
-    arrays are :class:`RaggedColumn`. A background thread fetches the next pages while you work.
+    arrays are :class:`RaggedColumn` (nested ones for lists of lists). A background thread fetches
+    the next pages while you work.
     """
 
     def __init__(self, stream: Any) -> None:
@@ -109,10 +161,7 @@ class Scan(Iterator[dict[str, Column]]):
             self._schema = self._stream.schema()
             self.close()
             raise StopIteration
-        return {
-            path: RaggedColumn(*column) if isinstance(column, tuple) else column
-            for path, column in batch.items()
-        }
+        return {path: _column(column) for path, column in batch.items()}
 
     @property
     def schema(self) -> tuple[Schema, Schema] | None:

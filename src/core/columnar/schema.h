@@ -59,6 +59,10 @@ enum class NodeKind {
   kMap,     // a map: children "keys" and "values", list leaves of aligned entries
 };
 
+// Lists nest: a node's value may sit inside lists opened by the nodes above it (an object array of
+// objects opens one for every leaf below it) and open lists of its own (an int[] opens one, an
+// Object[] of int[] two). A leaf's column has one level of offsets per list around its values.
+
 struct SchemaNode {
   std::string name;
   std::string path;  // "val.metadata.label"; set by RowSchema::Index
@@ -69,12 +73,24 @@ struct SchemaNode {
   // A struct or enum that appears once per element of a container (object array, collection,
   // enum array): its leaves are lists sharing the container's row lengths.
   bool repeated = false;
-  int32_t container_code = 0;  // wire code of that container, or of a list leaf's array
+  // Wire code of the innermost container the node's own lists come from (an object array, a
+  // collection, an enum array, a map, or a list leaf's typed array); the outer ones, when the
+  // node opens more than one (an Object[] of int[]), are object arrays or collections.
+  int32_t container_code = 0;
+  // Levels of lists the node's own value opens: 0 for a plain value, 1 for an array, a map or a
+  // repeated struct, 2 for an object array of arrays (or of maps, or of object arrays), ...
+  int own_lists = 0;
+  // Set by RowSchema::Index: levels of lists opened by the nodes above (an object array of
+  // objects holding this field: 1), and that plus own_lists. A value of this node is decoded at
+  // a level from outer_lists (a whole value: a container if own_lists > 0) to list_depth (one
+  // element); a leaf's column has list_depth levels of offsets.
+  int outer_lists = 0;
+  int list_depth = 0;
 
   // Leaves:
   int32_t type_code = 0;  // the Ignite type code of one value (an element, for lists)
   ElementType element = ElementType::kInt64;
-  bool is_list = false;  // one variable-length list per row (arrays, or under a repeated node)
+  bool is_list = false;  // list_depth > 0: a variable-length list per row (set by Index)
   int column = -1;       // index of the leaf's column in a Batch
   // Set by RowSchema::Index: for a leaf of one value per row whose bytes are stored as sent (type
   // codes 1-7, 11 and 36, as wide in the column as on the wire), that size; 0 for other nodes.

@@ -313,5 +313,48 @@ TEST(SqlSchemaLearnerTest, InferSqlSchemaNeedsAValuePerColumn) {
   EXPECT_THAT(schema.column_paths, ElementsAre("A", "B"));  // leaves sorted by name
 }
 
+TEST(InferSchemaTest, ContainersInsideContainersAreListsOfLists) {
+  auto coll = [](std::vector<Value> items) {
+    return Value::Items(kCollection, std::move(items), 1);
+  };
+  Value person = ObjectOf(
+      "P", {{"scores", Value::Array(kIntArray, {})},
+            {"attrs", Value::Items(kMap, {Value::String("k"), Value::Integer(kLong, 1)}, 1)},
+            {"pets", coll({ObjectOf("Pet", {{"tags", Value::StringArray({"a"})}})})}});
+  Value value = ObjectOf(
+      "T", {{"people", coll({person})},
+            {"grid", Value::Items(kObjectArray, {Value::Array(kDoubleArray, {})})},
+            // Inner lists that are empty or null say nothing; the first one that does decides.
+            {"words", coll({Value::Null(), coll({}), coll({Value::String("w")})})}});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSchema(Value::Integer(kLong, 1), value, nullptr));
+  EXPECT_THAT(schema.column_paths,
+              ElementsAre("key", "val.grid", "val.people.attrs.keys", "val.people.attrs.values",
+                          "val.people.pets.tags", "val.people.scores", "val.words"));
+  std::vector<int> depths;
+  for (const SchemaNode* leaf : schema.leaves) depths.push_back(leaf->list_depth);
+  EXPECT_THAT(depths, ElementsAre(0, 2, 2, 2, 3, 2, 2));
+  for (const SchemaNode* leaf : schema.leaves) EXPECT_EQ(leaf->is_list, leaf->list_depth > 0);
+  const SchemaNode* grid = schema.value.Child("grid");
+  EXPECT_EQ(grid->element, ElementType::kFloat64);
+  EXPECT_EQ(grid->container_code, kDoubleArray);  // the innermost list's wire code
+  EXPECT_EQ(grid->own_lists, 2);
+  EXPECT_EQ(schema.value.Child("words")->element, ElementType::kString);
+  EXPECT_EQ(schema.value.Child("people")->Child("pets")->outer_lists, 1);
+}
+
+TEST(InferSchemaTest, ContainersOfOnlyEmptyContainersAreASchemaError) {
+  Value value =
+      ObjectOf("T", {{"xs", Value::Items(kCollection, {Value::Items(kCollection, {}, 1)}, 1)}});
+  EXPECT_THAT(InferSchema(Value::Integer(kLong, 1), value, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, "val.xs is an empty or all-null"));
+  Value mixed =
+      ObjectOf("T", {{"xs", Value::Items(kCollection,
+                                         {Value::Items(kCollection, {Value::Integer(kInt, 1)}, 1),
+                                          Value::Array(kIntArray, {})},
+                                         1)}});
+  EXPECT_THAT(InferSchema(Value::Integer(kLong, 1), mixed, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, "val.xs mixes"));
+}
+
 }  // namespace
 }  // namespace ignite_tf
