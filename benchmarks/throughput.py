@@ -75,9 +75,17 @@ WORKLOADS = {
     },
 }
 SMOKE_ROWS = {"W1": 48, "W2": 20_000, "W3": 40_000}
-READERS = ["ignite_tf_numpy", "tf_batched", "tf_elements", "pyignite", "java_thin_client"]
+READERS = [
+    "ignite_tf_numpy",
+    "ignite_tf_parallel",
+    "tf_batched",
+    "tf_elements",
+    "pyignite",
+    "java_thin_client",
+]
 LABELS = {
     "ignite_tf_numpy": "ignite_tf NumPy",
+    "ignite_tf_parallel": "ignite_tf NumPy parallel",
     "tf_batched": "ignite_tf tf.data batched",
     "tf_elements": "ignite_tf tf.data elements",
     "pyignite": "pyignite",
@@ -99,18 +107,24 @@ def _read(
     batch: int,
     limit: int,
     mark: Callable[[], None],
+    parallel_reads: int = 1,
 ) -> int:
     """Reads the workload (at most `limit` rows when > 0); returns the rows read. A reader that
     warms up first calls `mark()` when its timed pass begins."""
     w = WORKLOADS[workload]
-    if reader == "ignite_tf_numpy":
+    if reader in ("ignite_tf_numpy", "ignite_tf_parallel"):
         from ignite_tf import Client
 
         with Client(host, port, timeout=600) as client:
             if workload == "W3":
                 scan = client.sql_batches(W3_QUERY, page_size=page, batch_size=batch)
             else:
-                scan = client.scan(w["cache"], page_size=page, batch_size=batch)
+                scan = client.scan(
+                    w["cache"],
+                    page_size=page,
+                    batch_size=batch,
+                    num_parallel_reads=parallel_reads if reader == "ignite_tf_parallel" else 1,
+                )
             rows = 0
             with scan:
                 for columns in scan:
@@ -207,6 +221,7 @@ def reader_main(args: argparse.Namespace) -> int:
         args.batch_size,
         args.limit,
         mark,
+        args.parallel_reads,
     )
     seconds = time.perf_counter() - clock["time"]
     window = [clock["wall"], time.time()]
@@ -397,7 +412,7 @@ def _node_config(directory: Path) -> Path:
 # The run.
 
 
-def _reader_command(reader, workload, host, port, page, batch, limit=0) -> list[str]:
+def _reader_command(reader, workload, host, port, page, batch, limit=0, parallel=1) -> list[str]:
     return [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -415,6 +430,8 @@ def _reader_command(reader, workload, host, port, page, batch, limit=0) -> list[
         str(batch),
         "--limit",
         str(limit),
+        "--parallel-reads",
+        str(parallel),
     ]
 
 
@@ -423,6 +440,7 @@ def _finish(result: dict, row_bytes: int) -> dict:
     result["mb_per_s"] = result["rows"] * row_bytes / result["seconds"] / 1e6
     if result.get("cpu_seconds") is not None:
         result["client_cpu_us_per_row"] = result["cpu_seconds"] / max(result["rows"], 1) * 1e6
+        result["client_cpu_cores"] = result["cpu_seconds"] / result["seconds"]
     if "node_cpu_cores" not in result and "node_cpu_seconds" in result:
         # Java: the node's CPU over the JVM's whole run (both passes and its start-up).
         result["node_cpu_cores"] = result["node_cpu_seconds"] / result["process_wall_seconds"]
@@ -453,7 +471,10 @@ def run_workload(
         cpu = result.get("node_cpu_cores")
         cpu_text = f"  node {cpu:4.2f} cores" if cpu is not None else ""
         if result.get("client_cpu_us_per_row") is not None:
-            cpu_text += f"  client {result['client_cpu_us_per_row']:7.2f} us CPU/row"
+            cpu_text += (
+                f"  client {result['client_cpu_us_per_row']:7.2f} us CPU/row"
+                f" ({result['client_cpu_cores']:4.2f} cores)"
+            )
         print(
             f"  {LABELS[name]:<28} {result['rows_per_s']:>12,.0f} rows/s {result['mb_per_s']:>9.1f}"
             f" MB/s  peak RSS {result['peak_rss_bytes'] / 2**20:7.0f} MiB{cpu_text}{extra}",
@@ -461,9 +482,13 @@ def run_workload(
         )
 
     def python_reader(name: str, limit: int = 0, page_size: int = page) -> dict:
-        command = _reader_command(name, workload, host, port, page_size, batch, limit)
+        command = _reader_command(
+            name, workload, host, port, page_size, batch, limit, args.parallel_reads
+        )
         result = _run_measured(
-            command, node_pid, sample_rss=name in ("ignite_tf_numpy", "tf_batched")
+            command,
+            node_pid,
+            sample_rss=name in ("ignite_tf_numpy", "ignite_tf_parallel", "tf_batched"),
         )
         if limit == 0 and result["rows"] != rows:
             raise RuntimeError(f"{name} read {result['rows']} rows of {workload}, expected {rows}")
@@ -480,6 +505,9 @@ def run_workload(
     # One untimed pass first, so that no reader pays for the node's JIT and caches warming up.
     python_reader("ignite_tf_numpy")
     record("ignite_tf_numpy", best_of_two("ignite_tf_numpy"))
+    if workload != "W3" and args.parallel_reads > 1:  # cache scans (SQL reads one cursor)
+        record("ignite_tf_parallel", best_of_two("ignite_tf_parallel"))
+        results["ignite_tf_parallel"]["parallel_reads"] = args.parallel_reads
     if _have("tensorflow"):
         record("tf_batched", best_of_two("tf_batched"))
         limit = args.element_rows if rows > args.element_rows else 0
@@ -554,6 +582,12 @@ def _targets(report: dict) -> list[dict]:
             ratio("pyignite"),
             5.0 if workload == "W1" else 20.0,
         )
+        if "ignite_tf_parallel" in r and "pyignite" in r:
+            target(
+                f"{workload} ignite_tf NumPy with parallel reads / pyignite",
+                r["ignite_tf_parallel"]["rows_per_s"] / r["pyignite"]["rows_per_s"],
+                5.0 if workload == "W1" else 20.0,
+            )
         if "tf_batched" in r:
             target(
                 f"{workload} tf.data batched / ignite_tf NumPy",
@@ -634,6 +668,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workloads", default="W1,W2,W3")
     parser.add_argument("--address", help="host:port of a running node (default: start one)")
     parser.add_argument("--element-rows", type=int, default=200_000)
+    parser.add_argument(
+        "--parallel-reads",
+        type=int,
+        default=2,
+        help="connections of the ignite_tf parallel reader (num_parallel_reads); 1 leaves it out",
+    )
     parser.add_argument("--pyignite-rows", type=int, default=0, help="0: all rows")
     parser.add_argument("--out", default=str(HERE / "results" / "throughput.json"))
     parser.add_argument("--chart", default=None, help="PNG path (default: next to --out)")

@@ -47,7 +47,8 @@ def _check_representation(decimals: str, timestamp_unit: str) -> None:
 
 
 class RaggedColumn:
-    """A column of variable-length arrays (Ignite arrays such as ``byte[]``).
+    """A column of variable-length arrays (Ignite arrays such as ``byte[]``, object arrays,
+    collections, and lists of lists).
 
     ``values`` holds every row's elements back to back; row ``i`` is
     ``values[row_offsets[i]:row_offsets[i + 1]]``.
@@ -55,26 +56,43 @@ class RaggedColumn:
     >>> col = batch["val.pixels"]
     >>> col[0]            # the first row's array
     >>> col.row_lengths   # int64 length of each row
+
+    For lists of lists (an ``int[]`` field of the objects in a collection, an ``Object[]`` of
+    ``int[]``, a ``List<List<String>>``) ``values`` is itself a RaggedColumn with one entry per
+    inner list, so a row is a RaggedColumn of that row's inner lists, like a
+    ``tf.RaggedTensor`` of ``ragged_rank`` 2:
+
+    >>> col = batch["val.people.scores"]    # Collection<Person>, Person has int[] scores
+    >>> col[0][1]         # the scores of the first row's second person (a NumPy array)
+    >>> col.depth         # 2: levels of lists
+    >>> col.flat_values, col.nested_row_offsets   # the ints, and (row_offsets, inner offsets)
     """
 
     __slots__ = ("values", "row_offsets")
 
-    def __init__(self, values: np.ndarray, row_offsets: np.ndarray) -> None:
+    def __init__(self, values: np.ndarray | RaggedColumn, row_offsets: np.ndarray) -> None:
         self.values = values
         self.row_offsets = row_offsets
 
     def __len__(self) -> int:
         return len(self.row_offsets) - 1
 
-    def __getitem__(self, i: int) -> np.ndarray:
+    def __getitem__(self, i: int | slice) -> np.ndarray | RaggedColumn:
         n = len(self)
+        if isinstance(i, slice):
+            start, stop, step = i.indices(n)
+            if step != 1:
+                raise IndexError("RaggedColumn slices take every row (step 1)")
+            stop = max(start, stop)
+            # Shares values; the offsets keep pointing into them (they need not start at 0).
+            return RaggedColumn(self.values, self.row_offsets[start : stop + 1])
         if i < 0:
             i += n
         if not 0 <= i < n:
             raise IndexError(f"row {i} out of range for a column of {n} rows")
         return self.values[self.row_offsets[i] : self.row_offsets[i + 1]]
 
-    def __iter__(self) -> Iterator[np.ndarray]:
+    def __iter__(self) -> Iterator[np.ndarray | RaggedColumn]:
         for i in range(len(self)):
             yield self[i]
 
@@ -82,15 +100,48 @@ class RaggedColumn:
     def row_lengths(self) -> np.ndarray:
         return np.diff(self.row_offsets)
 
-    def to_list(self) -> list[np.ndarray]:
+    @property
+    def depth(self) -> int:
+        """Levels of lists: 1 for a list per row, 2 for a list of lists per row, ..."""
+        return 1 + (self.values.depth if isinstance(self.values, RaggedColumn) else 0)
+
+    @property
+    def flat_values(self) -> np.ndarray:
+        """The innermost elements, back to back (for a slice, possibly more than its rows use)."""
+        values = self.values
+        return values.flat_values if isinstance(values, RaggedColumn) else values
+
+    @property
+    def nested_row_offsets(self) -> tuple[np.ndarray, ...]:
+        """The offsets of every level, outermost first (``row_offsets`` and each inner
+        ``row_offsets``), as ``tf.RaggedTensor.from_nested_row_splits`` takes them when they
+        start at 0."""
+        inner = self.values.nested_row_offsets if isinstance(self.values, RaggedColumn) else ()
+        return (self.row_offsets, *inner)
+
+    def to_list(self) -> list:
+        """The rows as a list: NumPy arrays, or for lists of lists, lists of them."""
+        if isinstance(self.values, RaggedColumn):
+            return [row.to_list() for row in self]
         return list(self)
 
     def __repr__(self) -> str:
-        return f"RaggedColumn(rows={len(self)}, dtype={self.values.dtype})"
+        depth = f", depth={self.depth}" if isinstance(self.values, RaggedColumn) else ""
+        return f"RaggedColumn(rows={len(self)}, dtype={self.flat_values.dtype}{depth})"
+
+
+def _column(column: Any) -> Column:
+    """A column as the core hands it over: an array, or (values, row_offsets) pairs, nested for
+    lists of lists."""
+    if isinstance(column, tuple):
+        values, row_offsets = column
+        return RaggedColumn(_column(values), row_offsets)
+    return column
 
 
 Column = Union[np.ndarray, RaggedColumn]
-# A schema tree: a dict {field: tree} for objects, or a leaf (dtype_name, is_list, column_path).
+# A schema tree: a dict {field: tree} for objects, or a leaf (dtype_name, list_depth, column_path):
+# list_depth 0 for one value per row, 1 for an array (a RaggedColumn), 2 for lists of lists.
 Schema = Any
 
 
@@ -100,13 +151,15 @@ class Scan(Iterator[dict[str, Column]]):
     Column paths are ``"key"``, ``"val"`` for plain values, and ``"val.FIELD"`` /
     ``"val.metadata.label"`` for object fields. Fixed-width columns are NumPy arrays that share
     memory with the native buffers (64-byte aligned), strings are object arrays of ``bytes``, and
-    arrays are :class:`RaggedColumn`. A background thread fetches the next pages while you work.
+    arrays are :class:`RaggedColumn` (nested ones for lists of lists). A background thread fetches
+    the next pages while you work.
     """
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
         self._schema: tuple[Schema, Schema] | None = None
         self._skipped = 0
+        self._columns: list[str] | None = list(stream.sql_columns()) or None
 
     def __iter__(self) -> Scan:
         return self
@@ -119,10 +172,7 @@ class Scan(Iterator[dict[str, Column]]):
             self._schema = self._stream.schema()
             self.close()
             raise StopIteration
-        return {
-            path: RaggedColumn(*column) if isinstance(column, tuple) else column
-            for path, column in batch.items()
-        }
+        return {path: _column(column) for path, column in batch.items()}
 
     @property
     def schema(self) -> tuple[Schema, Schema] | None:
@@ -130,6 +180,12 @@ class Scan(Iterator[dict[str, Column]]):
         if self._stream is not None and self._schema is None:
             self._schema = self._stream.schema()
         return self._schema
+
+    @property
+    def columns(self) -> list[str] | None:
+        """SQL queries: the result's column names in query order, known before any row (even
+        when the result is empty or its types are unknown); None for cache scans."""
+        return self._columns
 
     @property
     def skipped_rows(self) -> int:
@@ -369,6 +425,8 @@ class Client:
         local: bool = False,
         timeout_ms: int = 0,
         masks: bool = False,
+        column_types: dict[str, str] | None = None,
+        type_lookahead_bytes: int = 64 << 20,
         decimals: str = "float64",
         timestamp_unit: str = "ns",
     ) -> Scan:
@@ -378,12 +436,39 @@ class Client:
         ...                                 ["train"]):
         ...     batch["LABEL"], batch["PIXELS"]        # column names as the server reports them
 
-        Column types come from the first non-null value of each column in the first page; a
-        SQL NULL reads as 0, ``b""`` or an empty list (``masks=True`` adds ``"<column>#valid"``
-        bool columns that say which rows were not NULL). ``decimals`` and ``timestamp_unit``
-        choose how DECIMAL and TIMESTAMP columns read, as in :meth:`scan`.
+        The server reports the result's column names but not their types. A column's type is
+        the one given in ``column_types``, or else the type of its first non-null value: when a
+        column is NULL in every row of the first page, the following pages are read ahead (and
+        kept, then yielded in order) until it has a value, up to ``type_lookahead_bytes`` of
+        pages. A SQL NULL reads as 0, ``b""`` or an empty list (``masks=True`` adds
+        ``"<column>#valid"`` bool columns that say which rows were not NULL).
+
+        Args:
+            column_types: Ignite type names by column name, as the server reports it (usually
+                upper case), e.g. ``{"SCORE": "double", "NOTE": "string"}`` (see
+                :mod:`ignite_tf.schema`). They win over the types of the values; a row holding
+                another type is an IgniteSchemaError naming the column and both types. With
+                every column given, ``Scan.schema`` is known even when no row is returned.
+            type_lookahead_bytes: the most bytes of pages held while looking for the first
+                non-null value of a column. A column without a type after the whole result (or
+                this many bytes) is an IgniteSchemaError that names it: pass its type in
+                ``column_types`` or CAST it in the query.
+
+        An empty result yields no batches; ``Scan.columns`` names its columns and
+        ``Scan.schema`` is None unless ``column_types`` gave every column's type.
+        ``decimals`` and ``timestamp_unit`` choose how DECIMAL and TIMESTAMP columns read, as in
+        :meth:`scan`.
         """
         _check_representation(decimals, timestamp_unit)
+        types = {}
+        if column_types:
+            from ignite_tf.schema import column_type_codes
+
+            types = column_type_codes(column_types)
+        if type_lookahead_bytes <= 0:
+            raise IgniteValueError(
+                f"type_lookahead_bytes must be positive, got {type_lookahead_bytes}"
+            )
         return Scan(
             self._native.sql_scan(
                 query,
@@ -396,6 +481,8 @@ class Client:
                 min_batch_rows=int(batch_size),
                 prefetch=int(prefetch),
                 masks=bool(masks),
+                column_types=types,
+                type_lookahead_bytes=int(type_lookahead_bytes),
                 decimals=decimals,
                 timestamp_unit=timestamp_unit,
             )
@@ -414,6 +501,7 @@ class Client:
         masks: bool = False,
         schema: Any = None,
         on_mismatch: str = "error",
+        num_parallel_reads: int = 1,
         decimals: str = "float64",
         timestamp_unit: str = "ns",
     ) -> Scan:
@@ -434,6 +522,12 @@ class Client:
             on_mismatch: ``"error"`` (default): a row whose structure differs from the schema is
                 an IgniteSchemaError naming its key; ``"skip"``: such rows are left out and
                 counted in ``Scan.skipped_rows`` (e.g. to read one value type of several).
+            num_parallel_reads: connections reading the cache at once, each scanning the next
+                unread partition (with ``partition=-1``), so a cluster's nodes, or a node's
+                cores, serve several pages at a time. Rows then come in the order their pages
+                arrive, not in one fixed order, and up to ``2 * num_parallel_reads`` pages are
+                held. A replicated cache, or one with a custom affinity function, has no
+                partition map the client can use and is read through one connection.
             decimals: ``"float64"`` (default): Decimal values (and Decimal[] elements, decimals in
                 collections and maps) read as the nearest double; ``"string"``: as their exact
                 text, Java's ``BigDecimal.toString()`` (``b"-12.3400"``, ``b"1E+3"``), which
@@ -454,6 +548,10 @@ class Client:
             from ignite_tf.schema import normalize_schema
 
             schema = normalize_schema(schema)
+        if num_parallel_reads < 1:
+            raise IgniteValueError(
+                f"num_parallel_reads must be at least 1, got {num_parallel_reads}"
+            )
         if partition < -1:
             raise IgniteValueError(
                 f"partition must be -1 (all) or a partition index, got {partition}"
@@ -470,6 +568,7 @@ class Client:
                 masks=bool(masks),
                 schema=schema,
                 skip_mismatched=on_mismatch == "skip",
+                parallel_reads=int(num_parallel_reads),
                 decimals=decimals,
                 timestamp_unit=timestamp_unit,
             )

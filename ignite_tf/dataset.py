@@ -2,8 +2,10 @@
 ``tf.contrib.ignite``, on top of the columnar NumPy API.
 
 Elements are ``{'key': K, 'val': V}``. Objects become nested dicts keyed by field name (sorted);
-scalars are scalar tensors and Ignite arrays 1-D tensors. Pages are decoded in C++ into column
-batches; TensorFlow receives whole batches and splits them into elements in its own C++ code.
+scalars are scalar tensors, Ignite arrays 1-D tensors, and lists of lists (an array field of the
+objects in a collection, an ``Object[]`` of arrays) ``tf.RaggedTensor``s of shape
+``[None, None]``. Pages are decoded in C++ into column batches; TensorFlow receives whole
+batches and splits them into elements in its own C++ code.
 """
 
 from __future__ import annotations
@@ -51,15 +53,24 @@ def _import_tf() -> Any:
     return tf
 
 
-def _leaves(tree: Any) -> list[tuple[str, str, bool]]:
-    """(column_path, dtype, is_list) for each leaf of a schema tree, in tree order."""
+def _leaves(tree: Any) -> list[tuple[str, str, int]]:
+    """(column_path, dtype, list_depth) for each leaf of a schema tree, in tree order."""
     if isinstance(tree, dict):
         out = []
         for child in tree.values():
             out.extend(_leaves(child))
         return out
-    dtype, is_list, path = tree
-    return [(path, dtype, is_list)]
+    dtype, depth, path = tree
+    return [(path, dtype, int(depth))]
+
+
+def _leaf_spec(tf: Any, dtype: str, depth: int) -> Any:
+    """The spec of one leaf of an element: a scalar, a 1-D tensor for a list, a RaggedTensor
+    of shape [None, None] (ragged_rank 1) for a list of lists, and so on."""
+    tf_dtype = getattr(tf, _TF_DTYPES[dtype])
+    if depth > 1:
+        return tf.RaggedTensorSpec([None] * depth, tf_dtype, ragged_rank=depth - 1)
+    return tf.TensorSpec([None] * depth, tf_dtype)
 
 
 def element_spec_for(schema: tuple[Any, Any]) -> dict[str, Any]:
@@ -69,8 +80,8 @@ def element_spec_for(schema: tuple[Any, Any]) -> dict[str, Any]:
     def spec(tree: Any) -> Any:
         if isinstance(tree, dict):
             return {name: spec(child) for name, child in tree.items()}
-        dtype, is_list, _ = tree
-        return tf.TensorSpec([None] if is_list else [], getattr(tf, _TF_DTYPES[dtype]))
+        dtype, depth, _ = tree
+        return _leaf_spec(tf, dtype, int(depth))
 
     key_tree, val_tree = schema
     return {"key": spec(key_tree), "val": spec(val_tree)}
@@ -163,6 +174,7 @@ def IgniteDataset(
     schema: Any = None,
     on_mismatch: str = "error",
     batched: bool = False,
+    num_parallel_reads: int = 1,
     decimals: str = "float64",
     timestamp_unit: str = "ns",
 ) -> Any:
@@ -187,8 +199,13 @@ def IgniteDataset(
         batched: yield batches of ``batch_size`` rows (the last one shorter) instead of single
             rows, like ``.batch(batch_size)`` but without splitting and joining rows: each
             leaf is a tensor of shape ``[rows]``, Ignite arrays ``tf.RaggedTensor``s of shape
-            ``[rows, None]`` (``.to_tensor()`` makes them dense). It is the fast path for
+            ``[rows, None]`` (``.to_tensor()`` makes them dense), lists of lists of shape
+            ``[rows, None, None]``. It is the fast path for
             training: the decoded columns reach TensorFlow as they are.
+        num_parallel_reads: connections reading the cache at once, each scanning the next
+            unread partition (when ``part`` is -1), like ``TFRecordDataset``'s option of the
+            same name: faster where the cluster has cores to serve several pages at a time,
+            but rows come in the order their pages arrive, which differs between runs.
         timeout: seconds to wait for any reply before failing.
         fields: value fields to read (``["label", "metadata.width"]``); others are not decoded
             and are absent from the elements. None reads every field.
@@ -236,6 +253,8 @@ def IgniteDataset(
     tls_server_name = _env("TLS_SERVER_NAME", tls_server_name)
     if page_size <= 0 or batch_size <= 0:
         raise IgniteValueError("page_size and batch_size must be positive")
+    if num_parallel_reads < 1:
+        raise IgniteValueError(f"num_parallel_reads must be at least 1, got {num_parallel_reads}")
     client_args = {
         "username": username,
         "password": password,
@@ -273,6 +292,7 @@ def IgniteDataset(
             masks=masks,
             schema=given,
             on_mismatch=on_mismatch,
+            num_parallel_reads=num_parallel_reads,
             decimals=decimals,
             timestamp_unit=timestamp_unit,
         )
@@ -315,23 +335,50 @@ def _map_tree(tree: Any, leaf: Any) -> Any:
 _SPLITS_SUFFIX = "#row_splits"
 
 
+def _splits_key(path: str, level: int) -> str:
+    """The flat column of a list column's offsets of `level` (0: rows)."""
+    return path + _SPLITS_SUFFIX + (str(level) if level else "")
+
+
 def _num_rows(batch: dict) -> int:
     return len(next(iter(batch.values())))
 
 
+def _flat_ragged(column: RaggedColumn) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(flat values, row splits of every level, each starting at 0) of a ragged column, which
+    may be a slice whose offsets start elsewhere: only the part the rows use is kept."""
+    splits = []
+    values: Any = column
+    while isinstance(values, RaggedColumn):
+        offsets = values.row_offsets
+        lo, hi = int(offsets[0]), int(offsets[-1])
+        splits.append(offsets - lo if lo else offsets)
+        values = values.values[lo:hi]
+    return values, splits
+
+
+def _from_flat(values: np.ndarray, splits: list[np.ndarray]) -> RaggedColumn:
+    for offsets in reversed(splits):
+        values = RaggedColumn(values, offsets)
+    return values
+
+
 def _row_slice(column: Any, start: int, stop: int) -> Any:
     if isinstance(column, RaggedColumn):
-        lo, hi = column.row_offsets[start], column.row_offsets[stop]
-        return RaggedColumn(column.values[lo:hi], column.row_offsets[start : stop + 1] - lo)
+        return _from_flat(*_flat_ragged(column[start:stop]))
     return column[start:stop]
 
 
 def _concat(parts: list) -> Any:
     if isinstance(parts[0], RaggedColumn):
-        lengths = np.concatenate([np.diff(p.row_offsets) for p in parts])
-        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        return RaggedColumn(np.concatenate([p.values for p in parts]), offsets)
+        flat = [_flat_ragged(p) for p in parts]
+        splits = []
+        for level in range(len(flat[0][1])):
+            lengths = np.concatenate([np.diff(s[level]) for _, s in flat])
+            offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+            np.cumsum(lengths, out=offsets[1:])
+            splits.append(offsets)
+        return _from_flat(np.concatenate([v for v, _ in flat]), splits)
     return np.concatenate(parts)
 
 
@@ -377,15 +424,15 @@ def _dataset_over(
     from them (`build(tree)` turns a tree into tensors or specs).
     """
     leaves = [leaf for tree in trees for leaf in _leaves(tree)]
-    has_lists = any(is_list for _, _, is_list in leaves)
-    # The generator hands TensorFlow flat NumPy columns (list columns as values + row splits);
-    # a map builds the nested structure and the RaggedTensors inside the graph, which costs
-    # TensorFlow far less per batch than building them eagerly in the generator.
+    has_lists = any(depth for _, _, depth in leaves)
+    # The generator hands TensorFlow flat NumPy columns (list columns as values + the row splits
+    # of each level); a map builds the nested structure and the RaggedTensors inside the graph,
+    # which costs TensorFlow far less per batch than building them eagerly in the generator.
     signature = {}
-    for path, dtype, is_list in leaves:
+    for path, dtype, depth in leaves:
         signature[path] = tf.TensorSpec([None], getattr(tf, _TF_DTYPES[dtype]))
-        if is_list:
-            signature[path + _SPLITS_SUFFIX] = tf.TensorSpec([None], tf.int64)
+        for level in range(depth):
+            signature[_splits_key(path, level)] = tf.TensorSpec([None], tf.int64)
 
     def batches():
         # Runs on each iteration: its own connection and cursor, closed when iteration stops.
@@ -396,8 +443,9 @@ def _dataset_over(
                     flat = {}
                     for path, column in batch.items():
                         if isinstance(column, RaggedColumn):
-                            flat[path] = column.values
-                            flat[path + _SPLITS_SUFFIX] = column.row_offsets
+                            flat[path], splits = _flat_ragged(column)
+                            for level, offsets in enumerate(splits):
+                                flat[_splits_key(path, level)] = offsets
                         else:
                             flat[path] = column
                     yield flat
@@ -411,19 +459,23 @@ def _dataset_over(
 
     def restructure(flat: dict) -> dict:
         def leaf(tree: Any) -> Any:
-            _, is_list, path = tree
-            if is_list:
-                return tf.RaggedTensor.from_row_splits(
-                    flat[path], flat[path + _SPLITS_SUFFIX], validate=False
+            _, depth, path = tree
+            if depth:
+                return tf.RaggedTensor.from_nested_row_splits(
+                    flat[path],
+                    [flat[_splits_key(path, level)] for level in range(depth)],
+                    validate=False,
                 )
             return flat[path]
 
         return element(lambda tree: _map_tree(tree, leaf))
 
     def densify(element: Any) -> Any:
-        # After unbatch, a row of a ragged column is an ordinary 1-D tensor; say so in the spec.
+        # After unbatch, a row of a list column is an ordinary 1-D tensor; say so in the spec.
+        # A row of a list-of-lists column stays a RaggedTensor of shape [None, None].
         return tf.nest.map_structure(
-            lambda t: t.flat_values if isinstance(t, tf.RaggedTensor) else t, element
+            lambda t: t.flat_values if isinstance(t, tf.RaggedTensor) and t.shape.rank == 1 else t,
+            element,
         )
 
     dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
@@ -450,6 +502,8 @@ def SqlDataset(
     local: bool = False,
     timeout: float = 30.0,
     batched: bool = False,
+    column_types: dict[str, str] | None = None,
+    type_lookahead_bytes: int = 64 << 20,
     decimals: str = "float64",
     timestamp_unit: str = "ns",
     **client_options: Any,
@@ -461,19 +515,32 @@ def SqlDataset(
     >>> for row in ds.take(1):
     ...     print(row["LABEL"], row["PIXELS"])    # column names as the server reports them
 
-    Column types come from each column's first non-null value in the first page (the same
-    mapping as IgniteDataset); SQL NULLs read as 0, ``b""`` or an empty list. The query runs
-    once to learn the columns and again on every iteration. ``batched=True`` yields batches of
-    ``batch_size`` rows, the last one shorter (``{column: tensor[rows]}``), instead of single
-    rows, as in :func:`IgniteDataset`. ``decimals="string"`` reads DECIMAL columns as their
-    exact text and ``timestamp_unit="us"`` or ``"ms"`` TIMESTAMP columns in that unit, as in
-    :func:`IgniteDataset`. ``client_options`` are :class:`ignite_tf.Client` options
+    The server reports column names but not types. A column's type is the one given in
+    ``column_types`` (Ignite type names by column name as the server reports it, e.g.
+    ``{"SCORE": "double", "NOTE": "string"}``, see :mod:`ignite_tf.schema`), or else the type of
+    its first non-null value, with the same mapping as IgniteDataset; when a column is NULL in
+    the whole first page, later pages are read ahead for a value (up to
+    ``type_lookahead_bytes`` of pages, then read in order). SQL NULLs read as 0, ``b""`` or an
+    empty list. Given types win over the values' types; a row holding another type is an
+    IgniteSchemaError naming the column and both types.
+
+    With every column's type known (given, or learnt from the rows), a query that returns no
+    rows gives an empty dataset with the right ``element_spec``. Without them, an empty result,
+    or a column NULL in every row (or in all the rows within ``type_lookahead_bytes``), is an
+    IgniteSchemaError naming the columns to give in ``column_types``.
+
+    The query runs once to learn the columns and again on every iteration. ``batched=True``
+    yields batches of ``batch_size`` rows, the last one shorter (``{column: tensor[rows]}``),
+    instead of single rows, as in :func:`IgniteDataset`. ``decimals="string"`` reads DECIMAL
+    columns as their exact text and ``timestamp_unit="us"`` or ``"ms"`` TIMESTAMP columns in that
+    unit, as in :func:`IgniteDataset`. ``client_options`` are :class:`ignite_tf.Client` options
     (username, password, TLS).
     """
     tf = _import_tf()
     if page_size <= 0 or batch_size <= 0:
         raise IgniteValueError("page_size and batch_size must be positive")
     args = tuple(args)
+    column_types = dict(column_types or {})
 
     def connect() -> Client:
         return Client(host, port, timeout=timeout, **client_options)
@@ -487,6 +554,8 @@ def SqlDataset(
             batch_size=batch_size,
             distributed_joins=distributed_joins,
             local=local,
+            column_types=column_types,
+            type_lookahead_bytes=type_lookahead_bytes,
             decimals=decimals,
             timestamp_unit=timestamp_unit,
         )
@@ -495,12 +564,19 @@ def SqlDataset(
         scan = open_scan(client)
         try:
             trees = scan.schema
+            names = scan.columns or []
         finally:
             scan.close()
     if trees is None:
-        # No rows: the columns' types are unknown, but the dataset is simply empty.
+        # No rows, and some columns have no given type.
+        missing = [name for name in names if name not in column_types]
+        one = len(missing) == 1
+        entries = ", ".join(f'"{name}": ...' for name in missing)
         raise IgniteSchemaError(
-            f"the query returned no rows on {host}:{port}, so its column types are unknown: {query}"
+            f"the query returned no rows on {host}:{port}, so the type"
+            f"{'' if one else 's'} of column{'' if one else 's'} {', '.join(missing)} "
+            f"{'is' if one else 'are'} unknown: pass column_types={{{entries}}} with Ignite "
+            f'type names such as "double" or "string" for an empty dataset: {query}'
         )
     _, columns = trees
     return _dataset_over(

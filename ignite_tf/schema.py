@@ -9,6 +9,11 @@ An object's raw data section (what a ``Binarylizable`` class writes through ``ra
 the field ``"$raw"``: ``{"val": {"id": "int", "$raw": "byte[]"}}`` reads it as bytes.
 
 Tables made with ``CREATE TABLE`` need none: their columns come from the server's ``SYS`` views.
+
+SQL queries take the same type names per result column, for columns whose values cannot tell
+(NULL throughout, or an empty result):
+
+>>> SqlDataset("SELECT ID, NOTE FROM T", column_types={"ID": "long", "NOTE": "string"})
 """
 
 from __future__ import annotations
@@ -17,7 +22,13 @@ from typing import Any
 
 from ignite_tf.errors import CacheNotFoundError, IgniteSchemaError
 
-__all__ = ["TYPE_CODES", "normalize_schema", "schema_from_element_spec", "sql_table_schema"]
+__all__ = [
+    "TYPE_CODES",
+    "column_type_codes",
+    "normalize_schema",
+    "schema_from_element_spec",
+    "sql_table_schema",
+]
 
 # Ignite type names (GridBinaryMarshaller) to type codes.
 TYPE_CODES: dict[str, int] = {
@@ -118,6 +129,15 @@ def normalize_schema(schema: Any) -> tuple[Any, Any]:
     else:
         raise IgniteSchemaError('a schema is {"key": tree, "val": tree} or a (key, val) pair')
     return _tree(key, "key"), _tree(val, "val")
+
+
+def column_type_codes(column_types: Any) -> dict[str, int]:
+    """SQL ``column_types`` (``{"SCORE": "double", "NOTE": "string"}``) -> type codes by name."""
+    if not isinstance(column_types, dict):
+        raise IgniteSchemaError(
+            'column_types is a dict of Ignite type names by column, e.g. {"SCORE": "double"}'
+        )
+    return {str(k): _code(v, f"column {k}") for k, v in column_types.items()}
 
 
 def schema_from_element_spec(spec: Any) -> tuple[Any, Any]:

@@ -104,6 +104,17 @@ def test_objects_written_by_java_read_back_exactly(ignite_node, written):
         _check("map.values", got("map.values"), want["map"]["values"])
         _check("items.name", got("items.name"), want["items"]["name"])
         _check("items.qty", got("items.qty"), want["items"]["qty"])
+        # Lists of lists: a row of each is a RaggedColumn of its inner lists.
+        for name, wanted in (
+            ("items.scores", want["items"]["scores"]),
+            ("items.tags", want["items"]["tags"]),
+            ("grid", want["grid"]),
+            ("mats", want["mats"]),
+        ):
+            row = got(name)
+            assert isinstance(row, RaggedColumn) and len(row) == len(wanted), name
+            for k, inner in enumerate(wanted):
+                _check(f"{name}[{k}]", row[k], inner)
         assert got("nested.next.next.next.next.v") == want["nested_v"]
         assert got("extra").decode() == (want["extra"] or "")
         assert bool(rows["val.extra#valid"][i]) == (want["extra"] is not None)
@@ -188,5 +199,10 @@ def test_java_objects_through_tf_data(ignite_node, written):
         assert val["u"].numpy().decode() == want["u"]
         assert int(val["ts"]) == int(want["ts"])
         assert val["items"]["qty"].numpy().tolist() == want["items"]["qty"]
+        assert val["items"]["scores"].to_list() == want["items"]["scores"]
+        assert val["mats"].to_list() == want["mats"]
+        grid = [[w.decode() for w in inner] for inner in val["grid"].to_list()]
+        assert grid == want["grid"]
         assert int(val["nested"]["next"]["next"]["next"]["next"]["v"]) == want["nested_v"]
     assert ds.element_spec["val"]["e"]["name"] == tf.TensorSpec([], tf.string)
+    assert ds.element_spec["val"]["mats"] == tf.RaggedTensorSpec([None, None], tf.int32, 1)

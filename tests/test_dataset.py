@@ -170,18 +170,26 @@ def numeric_cache(ignite_node):
         client.destroy_cache(name)
 
 
-@pytest.mark.parametrize("page_size", [1, 7, 1024])
-def test_numeric_cache_reads_completely(ignite_node, numeric_cache, page_size):
+@pytest.mark.parametrize(("page_size", "readers"), [(1, 1), (7, 1), (1024, 1), (64, 3)])
+def test_numeric_cache_reads_completely(ignite_node, numeric_cache, page_size, readers):
     name, rows = numeric_cache
-    dataset = IgniteDataset(name, host=ignite_node.host, port=ignite_node.port, page_size=page_size)
+    dataset = IgniteDataset(
+        name,
+        host=ignite_node.host,
+        port=ignite_node.port,
+        page_size=page_size,
+        num_parallel_reads=readers,
+    )
     batched = dataset.batch(4096)
     seen = {}
+    elements = 0
     for batch in batched:
         keys = batch["key"].numpy()
+        elements += len(keys)
         val = {k: v.numpy() for k, v in batch["val"].items()}
         for j, key in enumerate(keys):
             seen[int(key)] = {k: v[j] for k, v in val.items()}
-    assert len(seen) == len(rows)
+    assert elements == len(seen) == len(rows)
     for key, row in rows.items():
         got = seen[key]
         assert got["a_long"] == row["a_long"]

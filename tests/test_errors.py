@@ -408,10 +408,11 @@ def _drain(scan) -> int:
     return rows
 
 
-def test_node_killed_mid_scan(ignite_node_factory, bounded) -> None:
+@pytest.mark.parametrize("readers", [1, 4])
+def test_node_killed_mid_scan(ignite_node_factory, bounded, readers: int) -> None:
     node = ignite_node_factory()
     c = _fill(node)
-    scan = c.scan("DOOMED", page_size=16, batch_size=16)
+    scan = c.scan("DOOMED", page_size=16, batch_size=16, num_parallel_reads=readers)
     first = next(scan)
     assert len(first["key"]) == 16
 
@@ -429,10 +430,11 @@ def test_node_killed_mid_scan(ignite_node_factory, bounded) -> None:
     assert bounded(c.close, FAST).error is None
 
 
-def test_node_frozen_mid_scan_times_out(ignite_node_factory, bounded) -> None:
+@pytest.mark.parametrize("readers", [1, 4])
+def test_node_frozen_mid_scan_times_out(ignite_node_factory, bounded, readers: int) -> None:
     node = ignite_node_factory()
     c = _fill(node)
-    scan = c.scan("DOOMED", page_size=16, batch_size=16)
+    scan = c.scan("DOOMED", page_size=16, batch_size=16, num_parallel_reads=readers)
     next(scan)
     os.kill(node.pid, signal.SIGSTOP)  # the socket stays open; nothing answers
     try:
@@ -475,10 +477,13 @@ def test_scan_page_size_must_be_positive(client: Client, make_cache, page_size: 
         client.scan(cache, page_size=page_size)
 
 
-def test_closing_the_client_under_a_running_scan(connect, make_cache, bounded) -> None:
+@pytest.mark.parametrize("readers", [1, 4])
+def test_closing_the_client_under_a_running_scan(
+    connect, make_cache, bounded, readers: int
+) -> None:
     cache = make_cache((k, k) for k in range(5000))
     c = connect()
-    scan = c.scan(cache, page_size=10, batch_size=10)
+    scan = c.scan(cache, page_size=10, batch_size=10, num_parallel_reads=readers)
     next(scan)
     closer = threading.Thread(target=c.close)
     closer.start()

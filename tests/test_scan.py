@@ -11,7 +11,15 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from ignite_tf import BinaryObject, Client, IgniteServerError, RaggedColumn, Scan
+from ignite_tf import (
+    BinaryObject,
+    CacheNotFoundError,
+    Client,
+    IgniteServerError,
+    IgniteValueError,
+    RaggedColumn,
+    Scan,
+)
 
 pytestmark = pytest.mark.usefixtures("hang_guard")
 
@@ -174,6 +182,94 @@ def test_local_scan_on_the_only_node_returns_everything(
     batches = list(client.scan(big_cache.name, local=True))
     assert sum(len(b["key"]) for b in batches) == N_ROWS
     assert_big_cache_rows(big_cache, batches)
+
+
+# --------------------------------------------------------------------------------------------
+# Parallel reads (num_parallel_reads): several connections, each scanning the next partition
+
+
+@pytest.mark.parametrize("readers", [2, 4])
+def test_parallel_scan_returns_every_row_once(
+    client: Client, big_cache: BigCache, readers: int
+) -> None:
+    batches = list(client.scan(big_cache.name, page_size=256, num_parallel_reads=readers))
+    keys = np.concatenate([b["key"] for b in batches])
+    assert len(keys) == N_ROWS
+    assert len(np.unique(keys)) == N_ROWS  # no row read twice
+    assert_big_cache_rows(big_cache, batches)
+
+
+def test_parallel_scan_reads_partitions_concurrently(client: Client, big_cache: BigCache) -> None:
+    # Partitions arrive interleaved: with one reader the keys of each partition form one run;
+    # with four, pages of different partitions alternate, so runs of one partition are split.
+    owner = {}
+    for p in client.partitions(big_cache.name):
+        for b in client.scan(big_cache.name, partition=p):
+            owner.update(dict.fromkeys(b["key"].tolist(), p))
+
+    def partition_runs(readers: int) -> int:
+        keys = np.concatenate(
+            [b["key"] for b in client.scan(big_cache.name, page_size=8, num_parallel_reads=readers)]
+        )
+        parts = [owner[k] for k in keys.tolist()]
+        return 1 + sum(a != b for a, b in zip(parts, parts[1:]))
+
+    partitions_with_rows = len(set(owner.values()))
+    assert partition_runs(1) == partitions_with_rows
+    assert partition_runs(4) > partitions_with_rows
+
+
+def test_parallel_scan_of_a_small_cache_with_more_readers_than_rows(
+    client: Client, make_cache
+) -> None:
+    cache = make_cache([(k, f"v{k}") for k in range(3)])
+    batches = list(client.scan(cache, num_parallel_reads=8))
+    keys = np.concatenate([b["key"] for b in batches])
+    assert sorted(keys.tolist()) == [0, 1, 2]
+    vals = dict(zip(keys.tolist(), np.concatenate([b["val"] for b in batches]).tolist()))
+    assert vals == {0: b"v0", 1: b"v1", 2: b"v2"}
+
+
+def test_parallel_scan_of_an_empty_cache(client: Client, make_cache) -> None:
+    scan = client.scan(make_cache(), num_parallel_reads=4)
+    assert list(scan) == []
+    assert scan.schema is None
+
+
+def test_parallel_scan_of_a_replicated_table_reads_it_through_one_connection(
+    client: Client, table_name: str
+) -> None:
+    client.sql(f'CREATE TABLE {table_name} (ID LONG PRIMARY KEY, V INT) WITH "template=replicated"')
+    for start in range(0, 500, 100):
+        values = ", ".join(f"({k}, {k * 2})" for k in range(start, start + 100))
+        client.sql(f"INSERT INTO {table_name} (ID, V) VALUES {values}")
+    batches = list(client.scan(f"SQL_PUBLIC_{table_name}", num_parallel_reads=4))
+    keys = np.concatenate([b["key"] for b in batches])
+    vals = np.concatenate([b["val.V"] for b in batches])
+    assert sorted(keys.tolist()) == list(range(500))
+    assert (vals == keys * 2).all()
+
+
+def test_parallel_scan_of_a_missing_cache(client: Client) -> None:
+    with pytest.raises(CacheNotFoundError, match="NO_SUCH_CACHE"):
+        client.scan("NO_SUCH_CACHE", num_parallel_reads=4)
+
+
+def test_parallel_scan_abandoned_early_closes_and_the_client_goes_on(
+    client: Client, big_cache: BigCache
+) -> None:
+    for _ in range(20):
+        scan = client.scan(big_cache.name, page_size=16, batch_size=16, num_parallel_reads=4)
+        assert len(next(scan)["key"]) >= 16
+        scan.close()
+    assert client.size(big_cache.name) == N_ROWS
+    assert sum(len(b["key"]) for b in client.scan(big_cache.name, num_parallel_reads=2)) == N_ROWS
+
+
+@pytest.mark.parametrize("readers", [0, -2])
+def test_num_parallel_reads_must_be_positive(client: Client, make_cache, readers: int) -> None:
+    with pytest.raises(IgniteValueError, match="num_parallel_reads"):
+        client.scan(make_cache([(1, 1)]), num_parallel_reads=readers)
 
 
 # --------------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ py::array BytesArray(const AlignedBuffer& values, const AlignedBuffer& offsets, 
 
 py::object TreeToPython(const SchemaNode& node) {
   if (!node.is_struct) {
-    return py::make_tuple(ElementTypeName(node.element), node.is_list, node.path);
+    return py::make_tuple(ElementTypeName(node.element), node.list_depth, node.path);
   }
   py::dict children;
   for (const SchemaNode& child : node.children) children[py::str(child.name)] = TreeToPython(child);
@@ -71,13 +71,21 @@ py::dict BatchToPython(Batch batch) {
       continue;
     }
     py::array row_offsets = AdoptBuffer(c.offsets, py::dtype("int64"), rows + 1);
+    py::object values;
     if (c.element == ElementType::kString) {
       size_t elements = c.string_offsets->size() / sizeof(int64_t) - 1;
-      out[path] = py::make_tuple(BytesArray(*c.data, *c.string_offsets, elements), row_offsets);
+      values = BytesArray(*c.data, *c.string_offsets, elements);
     } else {
       size_t elements = c.data->size() / ElementSize(c.element);
-      out[path] = py::make_tuple(AdoptBuffer(c.data, DtypeOf(c.element), elements), row_offsets);
+      values = AdoptBuffer(c.data, DtypeOf(c.element), elements);
     }
+    // Lists of lists: (values, offsets) pairs from the innermost level out.
+    for (size_t level = c.inner_offsets.size(); level > 0; --level) {
+      const std::shared_ptr<AlignedBuffer>& inner = c.inner_offsets[level - 1];
+      values = py::make_tuple(
+          values, AdoptBuffer(inner, py::dtype("int64"), inner->size() / sizeof(int64_t)));
+    }
+    out[path] = py::make_tuple(values, row_offsets);
   }
   return out;
 }

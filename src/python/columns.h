@@ -10,12 +10,14 @@
 
 namespace ignite_tf::python {
 
-// {path: array} for fixed-width and string columns; {path: (values, row_offsets)} for lists.
+// {path: array} for fixed-width and string columns; {path: (values, row_offsets)} for lists,
+// where for lists of lists `values` is itself a (values, offsets) pair, one per further level.
 // Strings become object arrays of bytes.
 pybind11::dict BatchToPython(Batch batch);
 
 // (key_tree, val_tree); a tree is a dict {field: tree} for objects, or a leaf tuple
-// (dtype_name, is_list, column_path).
+// (dtype_name, list_depth, column_path): list_depth 0 for one value per row, 1 for a list, 2 for a
+// list of lists, ...
 pybind11::tuple SchemaToPython(const RowSchema& schema);
 
 // The reverse, for a schema the user gives: (key_tree, val_tree) where a tree is a dict

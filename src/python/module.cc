@@ -110,6 +110,10 @@ class PyBatchStream {
     return SchemaToPython(*value);
   }
 
+  std::vector<std::string> SqlColumns() {
+    return stream_ != nullptr ? stream_->sql_columns() : std::vector<std::string>();
+  }
+
   int64_t SkippedRows() {
     if (stream_ != nullptr) skipped_ = stream_->skipped_rows();
     return skipped_;
@@ -144,6 +148,8 @@ PYBIND11_MODULE(_core, m) {
            "The next batch as {column_path: array or (values, row_offsets)}, or None at the end.")
       .def("schema", &PyBatchStream::Schema,
            "(key_tree, val_tree) once the first row arrived; None for an empty scan.")
+      .def("sql_columns", &PyBatchStream::SqlColumns,
+           "SQL queries: the result's column names in query order; [] for cache scans.")
       .def("skipped_rows", &PyBatchStream::SkippedRows,
            "Rows left out because their structure did not fit (skip mode).")
       .def("close", &PyBatchStream::Close);
@@ -285,6 +291,7 @@ PYBIND11_MODULE(_core, m) {
           [](PyClient& self, const std::string& sql, py::iterable args, const std::string& schema,
              int page_size, bool distributed_joins, bool local, int64_t timeout_ms,
              int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
+             std::map<std::string, int32_t> column_types, int64_t type_lookahead_bytes,
              const std::string& decimals, const std::string& timestamp_unit) {
             SqlQuery query;
             query.sql = sql;
@@ -301,6 +308,8 @@ PYBIND11_MODULE(_core, m) {
             options.masks = masks;
             options.decimals = DecimalModeFrom(decimals);
             options.timestamp_unit = TimestampUnitFrom(timestamp_unit);
+            options.sql_column_types = std::move(column_types);
+            options.sql_type_lookahead_bytes = type_lookahead_bytes;
             std::unique_ptr<BatchStream> stream;
             {
               py::gil_scoped_release release;
@@ -312,14 +321,15 @@ PYBIND11_MODULE(_core, m) {
           py::arg("page_size") = 1024, py::arg("distributed_joins") = false,
           py::arg("local") = false, py::arg("timeout_ms") = 0, py::arg("min_batch_rows") = 1024,
           py::arg("prefetch") = 2, py::arg("fields") = std::vector<std::string>(),
-          py::arg("masks") = false, py::arg("decimals") = "float64",
-          py::arg("timestamp_unit") = "ns")
+          py::arg("masks") = false, py::arg("column_types") = std::map<std::string, int32_t>(),
+          py::arg("type_lookahead_bytes") = StreamOptions().sql_type_lookahead_bytes,
+          py::arg("decimals") = "float64", py::arg("timestamp_unit") = "ns")
       .def(
           "scan",
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,
              int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
-             py::object schema, bool skip_mismatched, const std::string& decimals,
-             const std::string& timestamp_unit) {
+             py::object schema, bool skip_mismatched, int parallel_reads,
+             const std::string& decimals, const std::string& timestamp_unit) {
             std::optional<RowSchema> given;
             if (!schema.is_none()) given = SchemaFromPython(schema);
             StreamOptions options;
@@ -331,6 +341,7 @@ PYBIND11_MODULE(_core, m) {
             options.scan.page_size = page_size;
             options.scan.partition = partition;
             options.scan.local = local;
+            options.parallel_reads = parallel_reads;
             options.min_batch_rows = min_batch_rows;
             options.prefetch_batches = prefetch;
             std::unique_ptr<BatchStream> stream;
@@ -344,7 +355,8 @@ PYBIND11_MODULE(_core, m) {
           py::arg("local") = false, py::arg("min_batch_rows") = 1024, py::arg("prefetch") = 2,
           py::arg("fields") = std::vector<std::string>(), py::arg("masks") = false,
           py::arg("schema") = py::none(), py::arg("skip_mismatched") = false,
-          py::arg("decimals") = "float64", py::arg("timestamp_unit") = "ns");
+          py::arg("parallel_reads") = 1, py::arg("decimals") = "float64",
+          py::arg("timestamp_unit") = "ns");
 }
 
 }  // namespace ignite_tf::python

@@ -11,6 +11,8 @@ features) and records the raw replies of OP_QUERY_SCAN (2000), OP_QUERY_SCAN_CUR
   tests/fuzz/binary_types.bin               int32 n + n metadata blocks (3002 bodies)
 
     python tests/fuzz/capture_corpus.py            # rewrites the files above
+    python tests/fuzz/capture_corpus.py --only FUZZ_NESTED   # adds that cache's seeds and
+                                                             # rewrites binary_types.bin
 
 With --bench it captures the fixed pages of the callgrind decode benchmark instead
 (benchmarks/decode/, benchmarks/README.md): one 1024-row scan page per workload, the binary types
@@ -145,6 +147,39 @@ def write_data(client: Client) -> list[str]:
         [(i, v) for i, v in enumerate(["str", 1.25, uuid.UUID(int=9), {"a": [1, 2]}, [1, "x"]])],
     )
     caches.append("FUZZ_SCALARS")
+
+    # Lists of lists: arrays and maps in the objects of a collection, an Object[] of int[], a list
+    # of Object[]s of strings; empty and null inner lists.
+    client.get_or_create_cache("FUZZ_NESTED")
+    client.put_all(
+        "FUZZ_NESTED",
+        [
+            (
+                i,
+                BinaryObject(
+                    "FuzzTeam",
+                    {
+                        "members": [
+                            BinaryObject(
+                                "FuzzMember",
+                                {
+                                    "scores": np.arange(j + i % 3, dtype=np.int32),
+                                    "tags": ["t", None, "ü"][: (i + j) % 4],
+                                    "attrs": {"a": float(j), "b": -1.0},
+                                },
+                            )
+                            for j in range(i % 3)
+                        ]
+                        + ([None] if i == 4 else []),
+                        "grid": (np.array([i, 1], np.int32), None, np.array([], np.int32)),
+                        "words": [(), ("x", None), ("yz",)][: 1 + i % 3],
+                    },
+                ),
+            )
+            for i in range(1, 6)
+        ],
+    )
+    caches.append("FUZZ_NESTED")
 
     client.sql(
         "CREATE TABLE IF NOT EXISTS FUZZ_SQL (ID BIGINT PRIMARY KEY, NAME VARCHAR, V DOUBLE,"
@@ -405,13 +440,22 @@ def main() -> int:
     parser.add_argument(
         "--bench", action="store_true", help="capture the decode benchmark's pages instead"
     )
-    if parser.parse_args().bench:
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="CACHE",
+        help="add the seeds of these caches only, keeping the others (binary_types.bin is "
+        "rewritten whole)",
+    )
+    args = parser.parse_args()
+    if args.bench:
         capture_bench()
         return 0
     for target in ("page_decoder_fuzzer", "framing_fuzzer"):
         (CORPUS / target).mkdir(parents=True, exist_ok=True)
         for old in (CORPUS / target).iterdir():
-            old.unlink()
+            if not args.only:
+                old.unlink()
 
     def save(target: str, data: bytes) -> None:
         name = hashlib.sha1(data).hexdigest()[:16]
@@ -423,23 +467,30 @@ def main() -> int:
             caches = write_data(client)
         conn = RawConnection(node.host, node.port)
         try:
-            save("framing_fuzzer", b"\x00\x00" + conn.handshake)
+            if not args.only:
+                save("framing_fuzzer", b"\x00\x00" + conn.handshake)
             all_pages = []
             for cache in caches:
+                keep = not args.only or cache in args.only
                 for page_size in (1, 3, 1024):
                     pages = scan_pages(conn, cache, page_size)
                     for frame, _, page_at in pages:
                         page = frame[page_at:]
                         all_pages.append(page)
-                        save("page_decoder_fuzzer", b"\x00" + page)
-                    if page_size == 3:  # a whole exchange, read in small chunks, new header
+                        if keep:
+                            save("page_decoder_fuzzer", b"\x00" + page)
+                    if keep and page_size == 3:  # a whole exchange, in small chunks, new header
                         save("framing_fuzzer", b"\x07\x00" + b"".join(f for f, _, _ in pages))
-                    if page_size == 1024:
+                    if keep and page_size == 1024:
                         save("framing_fuzzer", b"\x00\x00" + pages[0][0])
             wanted = {type_id(n) for n in ("FuzzRecord", "FuzzNested", "FuzzPerson", "FuzzColor")}
             wanted |= {type_id(n) for n in ("FuzzKey", "FuzzSqlRow", "FuzzPairRow", "FuzzPairKey")}
+            wanted |= {type_id(n) for n in ("FuzzTeam", "FuzzMember")}
             blocks = fetch_types(
-                conn, wanted, all_pages, lambda frame: save("framing_fuzzer", b"\x01\x00" + frame)
+                conn,
+                wanted,
+                all_pages,
+                None if args.only else lambda f: save("framing_fuzzer", b"\x01\x00" + f),
             )
             TYPES_FILE.write_bytes(types_file(blocks))
         finally:

@@ -47,9 +47,12 @@ void CheckColumn(const Column& c, int64_t rows) {
     for (size_t i = 1; i < count; ++i) {
       if (o[i] < o[i - 1]) return false;
     }
-    return o[count - 1] == last;
+    return last < 0 || o[count - 1] == last;
   };
   const size_t n = static_cast<size_t>(rows);
+  if (c.is_list != (c.list_depth > 0)) Fail(c, "is_list and list_depth disagree");
+  if (c.inner_offsets.size() != static_cast<size_t>(c.list_depth > 1 ? c.list_depth - 1 : 0))
+    Fail(c, "inner offsets per level");
   if (!c.is_list && c.element != ElementType::kString) {
     if (c.data->size() != n * width) Fail(c, "fixed-width data size");
     return;
@@ -60,19 +63,22 @@ void CheckColumn(const Column& c, int64_t rows) {
       Fail(c, "string offsets");
     return;
   }
-  const int64_t elements =
-      reinterpret_cast<const int64_t*>(c.offsets->data())[c.offsets->size() / sizeof(int64_t) - 1];
+  // Each level's offsets: one more than the items of the level above, ending at the next
+  // level's item count.
+  size_t count = n + 1;
+  for (int level = 0; level < c.list_depth; ++level) {
+    const AlignedBuffer& b = level == 0 ? *c.offsets : *c.inner_offsets[level - 1];
+    if (b.size() == 0 || !offsets_ok(b, count, -1)) Fail(c, "list offsets of a level");
+    count = static_cast<size_t>(reinterpret_cast<const int64_t*>(b.data())[count - 1]) + 1;
+  }
+  const int64_t elements = static_cast<int64_t>(count) - 1;
   if (c.element == ElementType::kString) {
     if (c.string_offsets == nullptr) Fail(c, "no string offsets");
-    const size_t count = c.string_offsets->size() / sizeof(int64_t);
-    if (!offsets_ok(*c.offsets, n + 1, static_cast<int64_t>(count) - 1)) Fail(c, "row offsets");
     if (!offsets_ok(*c.string_offsets, count, static_cast<int64_t>(c.data->size())))
       Fail(c, "element offsets");
     return;
   }
-  if (!offsets_ok(*c.offsets, n + 1, elements) ||
-      c.data->size() != static_cast<size_t>(elements) * width)
-    Fail(c, "list offsets");
+  if (c.data->size() != static_cast<size_t>(elements) * width) Fail(c, "list offsets");
 }
 
 // Decode and SkipValue must agree: a value that decodes has the same end when skipped.

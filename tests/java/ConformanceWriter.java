@@ -90,10 +90,19 @@ public class ConformanceWriter {
         b.setField("map", map);
         BinaryObject[] items = new BinaryObject[2];
         for (int j = 0; j < 2; j++) {
+          // Arrays inside an object array: lists of lists.
           items[j] = client.binary().builder("ConfItem").setField("name", "item" + i + j)
-              .setField("qty", i * 10 + j).build();
+              .setField("qty", i * 10 + j).setField("scores", new int[] {i, j})
+              .setField("tags", j == 0 ? new String[] {"t" + i, null} : new String[0]).build();
         }
         b.setField("items", items);
+        // A List<List<String>> (an empty inner list) and an Object[] of int[] (a null inner array).
+        List<List<String>> grid = new ArrayList<>();
+        grid.add(new ArrayList<>(Arrays.asList("g" + i)));
+        grid.add(new ArrayList<>());
+        grid.add(new ArrayList<>(Arrays.asList("\u00e4", "z")));
+        b.setField("grid", grid);
+        b.setField("mats", new Object[] {new int[] {i, 1}, null, new int[0]});
         BinaryObject nested = client.binary().builder("ConfL5").setField("v", i * 100).build();
         for (int depth = 4; depth >= 1; depth--) {
           nested = client.binary().builder("ConfL" + depth).setField("next", nested).build();
@@ -131,7 +140,10 @@ public class ConformanceWriter {
         fields.add("\"map\": {\"keys\": [" + q("k" + i) + ", " + q("\u00e4") + "], \"values\": ["
             + (1.0 * i) + ", -2.0]}");
         fields.add("\"items\": {\"name\": [" + q("item" + i + "0") + ", " + q("item" + i + "1")
-            + "], \"qty\": [" + (i * 10) + ", " + (i * 10 + 1) + "]}");
+            + "], \"qty\": [" + (i * 10) + ", " + (i * 10 + 1) + "], \"scores\": [[" + i
+            + ", 0], [" + i + ", 1]], \"tags\": [[" + q("t" + i) + ", null], []]}");
+        fields.add("\"grid\": [[" + q("g" + i) + "], [], [" + q("\u00e4") + ", \"z\"]]");
+        fields.add("\"mats\": [[" + i + ", 1], [], []]");
         fields.add("\"nested_v\": " + (i * 100));
         fields.add("\"extra\": " + (i == 3 ? q("added later") : "null"));
         json.append("  {").append(String.join(", ", fields)).append("}").append(i < 3 ? ",\n" : "\n");

@@ -141,16 +141,22 @@ Batch BatchBuilder::Finish() {
   const std::vector<size_t> sizes = Snapshot();
   batch.columns = std::move(columns_);
   ResetColumns();
-  for (size_t i = 0; i < columns_.size(); ++i) {
-    Column& c = columns_[i];
-    c.data->Reserve(sizes[4 * i]);
-    if (c.offsets) c.offsets->Reserve(sizes[4 * i + 1]);
-    if (c.string_offsets) c.string_offsets->Reserve(sizes[4 * i + 2]);
-    if (c.valid) c.valid->Reserve(sizes[4 * i + 3]);
+  size_t at = 0;
+  for (Column& c : columns_) {
+    c.data->Reserve(sizes[at++]);
+    if (c.offsets) c.offsets->Reserve(sizes[at]);
+    ++at;
+    if (c.string_offsets) c.string_offsets->Reserve(sizes[at]);
+    ++at;
+    if (c.valid) c.valid->Reserve(sizes[at]);
+    ++at;
+    for (auto& inner : c.inner_offsets) inner->Reserve(sizes[at++]);
   }
   return batch;
 }
 
+// Per column: data, offsets, string_offsets and valid sizes (0 when absent), then each of
+// inner_offsets.
 std::vector<size_t> BatchBuilder::Snapshot() const {
   std::vector<size_t> sizes;
   sizes.reserve(columns_.size() * 4);
@@ -159,17 +165,22 @@ std::vector<size_t> BatchBuilder::Snapshot() const {
     sizes.push_back(c.offsets ? c.offsets->size() : 0);
     sizes.push_back(c.string_offsets ? c.string_offsets->size() : 0);
     sizes.push_back(c.valid ? c.valid->size() : 0);
+    for (const auto& inner : c.inner_offsets) sizes.push_back(inner->size());
   }
   return sizes;
 }
 
 void BatchBuilder::Restore(const std::vector<size_t>& sizes) {
-  for (size_t i = 0; i < columns_.size(); ++i) {
-    Column& c = columns_[i];
-    c.data->Truncate(sizes[4 * i]);
-    if (c.offsets) c.offsets->Truncate(sizes[4 * i + 1]);
-    if (c.string_offsets) c.string_offsets->Truncate(sizes[4 * i + 2]);
-    if (c.valid) c.valid->Truncate(sizes[4 * i + 3]);
+  size_t at = 0;
+  for (Column& c : columns_) {
+    c.data->Truncate(sizes[at++]);
+    if (c.offsets) c.offsets->Truncate(sizes[at]);
+    ++at;
+    if (c.string_offsets) c.string_offsets->Truncate(sizes[at]);
+    ++at;
+    if (c.valid) c.valid->Truncate(sizes[at]);
+    ++at;
+    for (auto& inner : c.inner_offsets) inner->Truncate(sizes[at++]);
   }
 }
 
@@ -235,9 +246,22 @@ absl::Status BatchBuilder::Mismatch(const SchemaNode& node, absl::string_view wh
       break;
     case NodeKind::kLeaf:
       expected = absl::StrCat(
-          "a ", TypeCodeName(node.is_list && node.container_code != 0 ? node.container_code
-                                                                      : node.type_code));
+          "a ", TypeCodeName(node.own_lists > 0 && node.container_code != 0 ? node.container_code
+                                                                            : node.type_code));
+      if (node.own_lists > 1) {
+        expected = absl::StrCat("an object array or collection of ", expected.substr(2));
+      }
       break;
+  }
+  if (!schema_.sql_columns.empty()) {
+    // A SQL column: its type was given, or came from its first non-null value.
+    if (node.given) {
+      return SchemaError(absl::StrCat("column ", node.path, " holds ", what,
+                                      " but column_types gives it ", expected));
+    }
+    return SchemaError(absl::StrCat("column ", node.path, " holds ", what, " but held ", expected,
+                                    " in its first non-null value; pass its type in column_types "
+                                    "or CAST it in the query to read it as one type"));
   }
   return SchemaError(absl::StrCat(node.path, " holds ", what, " but held ", expected,
                                   " in the first row; every row of the cache must share one "
@@ -272,7 +296,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool BatchBuilder::AppendCopy(const SchemaNo
 }
 
 absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const uint8_t> buffer,
-                                      size_t pos, int depth, bool element) {
+                                      size_t pos, int depth, int level) {
   if (depth > kMaxNestingDepth) {
     return ProtocolError(absl::StrCat(node.path, ": nesting deeper than ", kMaxNestingDepth,
                                       " levels (or a cycle of handles)"));
@@ -282,11 +306,7 @@ absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const u
   const uint8_t code = buffer[pos];
   switch (code) {
     case kNull:
-      if (element) {
-        AppendElementDefault(node);
-      } else {
-        AppendDefault(node);
-      }
+      AppendDefault(node, level);
       return absl::OkStatus();
     case kHandle: {
       if (buffer.size() - pos < 5) return Truncated(node, pos);
@@ -295,7 +315,7 @@ absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const u
         return ProtocolError(absl::StrCat(node.path, ": handle offset ", offset, " at offset ", pos,
                                           " points outside the enclosing object"));
       }
-      return DecodeNode(node, buffer, pos - offset, depth + 1, element);
+      return DecodeNode(node, buffer, pos - offset, depth + 1, level);
     }
     case kWrappedObject: {
       Reader r(buffer, pos + 1);
@@ -310,12 +330,13 @@ absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const u
                                           " lies outside its ", *n, "-byte payload"));
       }
       return DecodeNode(node, buffer.subspan(inner_begin, *n), static_cast<size_t>(*start),
-                        depth + 1, element);
+                        depth + 1, level);
     }
     default:
       break;
   }
-  if (code == kOptimized && node.kind == NodeKind::kLeaf && node.type_code == kDate) {
+  if (code == kOptimized && node.kind == NodeKind::kLeaf && node.type_code == kDate &&
+      level == node.list_depth) {
     // A SQL DATE column: java.sql.Date, written by the optimized marshaller.
     Reader r(buffer, pos + 1);
     absl::StatusOr<int32_t> n = r.ReadLength(1, "optimized-marshaller object");
@@ -328,13 +349,18 @@ absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const u
   if (code == kComplexObject && node.kind != NodeKind::kStruct) {
     return Mismatch(node, "an object");
   }
-  // A container whose elements fill the lists under `node`.
-  const bool container = !element && (node.repeated || node.kind == NodeKind::kMap);
-  if (container) return DecodeContainer(node, buffer, pos, depth, code);
+  // A container (or array) whose elements fill the lists under `node`.
+  if (level < node.list_depth) {
+    if (level + 1 == node.list_depth && node.kind == NodeKind::kLeaf &&
+        TypedArrayElementCode(node.container_code) != 0) {
+      return DecodeArray(node, buffer, pos, depth, level, code);
+    }
+    return DecodeList(node, buffer, pos, depth, level, code);
+  }
   switch (node.kind) {
     case NodeKind::kStruct:
       if (code != kComplexObject) return Mismatch(node, TypeCodeName(code));
-      return DecodeStruct(node, buffer, pos, depth, element);
+      return DecodeStruct(node, buffer, pos, depth, level);
     case NodeKind::kEnum:
       if (code != kEnum && code != kBinaryEnum) return Mismatch(node, TypeCodeName(code));
       return DecodeEnum(node, buffer, pos);
@@ -343,22 +369,19 @@ absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const u
     case NodeKind::kLeaf:
       break;
   }
-  if (node.is_list && !element && node.container_code != 0 && node.kind == NodeKind::kLeaf &&
-      TypedArrayElementCode(node.container_code) == 0) {
-    // A list leaf read from an object array or collection of scalars.
-    return DecodeContainer(node, buffer, pos, depth, code);
-  }
-  if (node.is_list && !element) return DecodeArray(node, buffer, pos, depth, code);
   return DecodeScalar(node, buffer, pos, code);
 }
 
-absl::Status BatchBuilder::DecodeContainer(const SchemaNode& node, absl::Span<const uint8_t> buffer,
-                                           size_t pos, int depth, uint8_t code) {
-  const bool is_map = node.kind == NodeKind::kMap;
-  const bool accepts =
-      is_map ? code == kMap
-             : (node.container_code == kEnumArray ? code == kEnumArray
-                                                  : (code == kObjectArray || code == kCollection));
+absl::Status BatchBuilder::DecodeList(const SchemaNode& node, absl::Span<const uint8_t> buffer,
+                                      size_t pos, int depth, int level, uint8_t code) {
+  // The node's innermost list comes from its container_code (typed arrays go to DecodeArray);
+  // lists around it (an Object[] of int[]) from object arrays or collections.
+  const bool innermost = level + 1 == node.list_depth;
+  const bool is_map = innermost && node.kind == NodeKind::kMap;
+  const bool accepts = is_map ? code == kMap
+                              : (innermost && node.container_code == kEnumArray
+                                     ? code == kEnumArray
+                                     : (code == kObjectArray || code == kCollection));
   if (!accepts) return Mismatch(node, TypeCodeName(code));
   Reader r(buffer, pos + 1);
   auto fail = [&](const absl::Status& s) { return Annotate(s, node.path); };
@@ -381,15 +404,15 @@ absl::Status BatchBuilder::DecodeContainer(const SchemaNode& node, absl::Span<co
   size_t at = r.position();
   for (int64_t i = 0; i < items; ++i) {
     const SchemaNode& target = is_map ? node.children[i % 2] : node;
-    IGNITE_RETURN_IF_ERROR(DecodeNode(target, buffer, at, depth + 1, /*element=*/true));
+    IGNITE_RETURN_IF_ERROR(DecodeNode(target, buffer, at, depth + 1, level + 1));
     IGNITE_ASSIGN_OR_RETURN(at, SkipValue(buffer, at, node.path));
   }
-  FinishRowLists(node);
+  CloseLists(node, level);
   return absl::OkStatus();
 }
 
 absl::Status BatchBuilder::DecodeArray(const SchemaNode& node, absl::Span<const uint8_t> buffer,
-                                       size_t pos, int depth, uint8_t code) {
+                                       size_t pos, int depth, int level, uint8_t code) {
   if (code != node.container_code) return Mismatch(node, TypeCodeName(code));
   Column& column = columns_[node.column];
   const uint8_t* p = buffer.data() + pos + 1;
@@ -402,7 +425,7 @@ absl::Status BatchBuilder::DecodeArray(const SchemaNode& node, absl::Span<const 
     const size_t size = ElementSize(node.element);
     if (static_cast<uint64_t>(n) * size > left - 4) return Truncated(node, pos);
     column.data->Append(p, static_cast<size_t>(n) * size);
-    column.offsets->Push<int64_t>(static_cast<int64_t>(column.data->size() / size));
+    column.ListOffsets(level).Push<int64_t>(static_cast<int64_t>(column.data->size() / size));
     return absl::OkStatus();
   }
   // string[], UUID[], Date[], Timestamp[], Time[], Decimal[]: typed elements or nulls.
@@ -414,10 +437,10 @@ absl::Status BatchBuilder::DecodeArray(const SchemaNode& node, absl::Span<const 
       return ProtocolError(absl::StrCat(node.path, "[", i, "] is ", TypeCodeName(buffer[at]),
                                         " inside a ", TypeCodeName(code)));
     }
-    IGNITE_RETURN_IF_ERROR(DecodeNode(node, buffer, at, depth + 1, /*element=*/true));
+    IGNITE_RETURN_IF_ERROR(DecodeNode(node, buffer, at, depth + 1, level + 1));
     IGNITE_ASSIGN_OR_RETURN(at, SkipValue(buffer, at, node.path));
   }
-  FinishRowLists(node);
+  CloseLists(node, level);
   return absl::OkStatus();
 }
 
@@ -481,7 +504,7 @@ absl::StatusOr<const BatchBuilder::Plan*> BatchBuilder::PlanFor(const SchemaNode
 }
 
 absl::Status BatchBuilder::DecodeStruct(const SchemaNode& node, absl::Span<const uint8_t> buffer,
-                                        size_t pos, int depth, bool element) {
+                                        size_t pos, int depth, int level) {
   absl::StatusOr<ObjectLayout> layout = ParseObjectLayout(buffer, pos);
   if (!layout.ok()) return Annotate(layout.status(), node.path);
   Plan scratch;
@@ -496,17 +519,15 @@ absl::Status BatchBuilder::DecodeStruct(const SchemaNode& node, absl::Span<const
             node.children[c],
             std::string_view(reinterpret_cast<const char*>(buffer.data()) + layout->raw_begin,
                              layout->raw_end - layout->raw_begin));
-      } else if (element) {
-        AppendElementDefault(node.children[c]);
       } else {
-        AppendDefault(node.children[c]);
+        AppendDefault(node.children[c], level);
       }
       continue;
     }
     const size_t at = layout->FieldPosition(buffer.data(), index);
     // A fixed-width field needs none of DecodeNode's checks (but the depth one, kept in order).
     if (depth < kMaxNestingDepth && AppendCopy(node.children[c], fields, at)) continue;
-    IGNITE_RETURN_IF_ERROR(DecodeNode(node.children[c], fields, at, depth + 1, element));
+    IGNITE_RETURN_IF_ERROR(DecodeNode(node.children[c], fields, at, depth + 1, level));
   }
   return absl::OkStatus();
 }
@@ -654,19 +675,19 @@ void BatchBuilder::FinishRowMasks() {
   }
 }
 
-void BatchBuilder::AppendDefault(const SchemaNode& node) {
-  if (masks_) MarkAbsent(node);
-  if (node.repeated || node.kind == NodeKind::kMap) {
-    FinishRowLists(node);  // an empty list
-    return;
-  }
+void BatchBuilder::AppendDefault(const SchemaNode& node, int level) {
+  if (masks_ && level == 0) MarkAbsent(node);
+  AppendEmpty(node, level);
+}
+
+void BatchBuilder::AppendEmpty(const SchemaNode& node, int level) {
   if (node.is_struct) {
-    for (const SchemaNode& child : node.children) AppendDefault(child);
+    for (const SchemaNode& child : node.children) AppendEmpty(child, level);
     return;
   }
   Column& column = columns_[node.column];
-  if (node.is_list) {
-    PushRowOffset(node, column);
+  if (level < node.list_depth) {
+    PushListOffset(node, column, level);  // an empty list
     return;
   }
   if (node.element == ElementType::kString) {
@@ -676,32 +697,25 @@ void BatchBuilder::AppendDefault(const SchemaNode& node) {
   std::memset(column.data->Extend(ElementSize(node.element)), 0, ElementSize(node.element));
 }
 
-void BatchBuilder::AppendElementDefault(const SchemaNode& node) {
-  if (node.is_struct) {
-    for (const SchemaNode& child : node.children) AppendElementDefault(child);
-    return;
+void BatchBuilder::PushListOffset(const SchemaNode& leaf, Column& column, int level) {
+  const int next = level + 1;
+  int64_t items;
+  if (next < leaf.list_depth) {
+    items = static_cast<int64_t>(column.ListOffsets(next).size() / sizeof(int64_t) - 1);
+  } else if (leaf.element == ElementType::kString) {
+    items = static_cast<int64_t>(column.string_offsets->size() / sizeof(int64_t) - 1);
+  } else {
+    items = static_cast<int64_t>(column.data->size() / ElementSize(leaf.element));
   }
-  Column& column = columns_[node.column];
-  if (node.element == ElementType::kString) {
-    AdvanceString(node, column);
-    return;
-  }
-  std::memset(column.data->Extend(ElementSize(node.element)), 0, ElementSize(node.element));
+  column.ListOffsets(level).Push<int64_t>(items);
 }
 
-void BatchBuilder::PushRowOffset(const SchemaNode& leaf, Column& column) {
-  int64_t elements = leaf.element == ElementType::kString
-                         ? static_cast<int64_t>(column.string_offsets->size() / 8 - 1)
-                         : static_cast<int64_t>(column.data->size() / ElementSize(leaf.element));
-  column.offsets->Push<int64_t>(elements);
-}
-
-void BatchBuilder::FinishRowLists(const SchemaNode& node) {
+void BatchBuilder::CloseLists(const SchemaNode& node, int level) {
   if (node.kind == NodeKind::kLeaf) {
-    PushRowOffset(node, columns_[node.column]);
+    PushListOffset(node, columns_[node.column], level);
     return;
   }
-  for (const SchemaNode& child : node.children) FinishRowLists(child);
+  for (const SchemaNode& child : node.children) CloseLists(child, level);
 }
 
 }  // namespace ignite_tf

@@ -53,16 +53,19 @@ class BatchBuilder {
     size_t field_count = 0;  // footer entries the schema promises
   };
 
-  // `element`: the value is one element of a list (under a repeated node, inside an array or a
-  // map) rather than a whole row's value.
+  // `level`: how many lists the value sits in (0: a whole row's value); from node.outer_lists
+  // (the node's whole value: a container when it opens lists of its own) to node.list_depth (one
+  // element of its innermost list).
   absl::Status DecodeNode(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
-                          int depth, bool element = false);
+                          int depth, int level = 0);
   absl::Status DecodeStruct(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
-                            int depth, bool element);
-  absl::Status DecodeContainer(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
-                               int depth, uint8_t code);
+                            int depth, int level);
+  // A value that opens list `level` of `node`: an object array, collection, map or enum array
+  // whose elements are decoded at level + 1, or a typed array (DecodeArray).
+  absl::Status DecodeList(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
+                          int depth, int level, uint8_t code);
   absl::Status DecodeArray(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos,
-                           int depth, uint8_t code);
+                           int depth, int level, uint8_t code);
   absl::Status DecodeEnum(const SchemaNode& node, absl::Span<const uint8_t> buffer, size_t pos);
   // Appends the value at `pos` when `node` stores it as sent (SchemaNode::copy_size) and it has
   // the node's type code and fits in `buffer`; false, having appended nothing, otherwise.
@@ -73,11 +76,15 @@ class BatchBuilder {
   void AppendString(const SchemaNode& leaf, std::string_view text);
   void AdvanceString(const SchemaNode& leaf, Column& column);
   void AppendFixed(const SchemaNode& leaf, const void* value);
-  void AppendDefault(const SchemaNode& node);
-  void AppendElementDefault(const SchemaNode& node);
-  void PushRowOffset(const SchemaNode& leaf, Column& column);
-  // Closes the current row of every list under `node` (containers and arrays).
-  void FinishRowLists(const SchemaNode& node);
+  // A null or absent value of `node` at `level`: lists it would open are empty, elements 0 or "";
+  // at level 0 the masks say it was missing.
+  void AppendDefault(const SchemaNode& node, int level);
+  void AppendEmpty(const SchemaNode& node, int level);
+  // Ends the current item of list `level` in `leaf`'s column: pushes the count of items of the
+  // next level so far.
+  void PushListOffset(const SchemaNode& leaf, Column& column, int level);
+  // Closes the current list of level `level` of every leaf under `node`.
+  void CloseLists(const SchemaNode& node, int level);
   absl::StatusOr<const Plan*> PlanFor(const SchemaNode& node, absl::Span<const uint8_t> buffer,
                                       const ObjectLayout& layout, Plan* scratch);
   absl::Status Mismatch(const SchemaNode& node, absl::string_view what) const;

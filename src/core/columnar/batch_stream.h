@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,17 @@ struct StreamOptions {
   DecimalMode decimals = DecimalMode::kFloat64;
   // Timestamp columns: int64 in this unit since the epoch.
   TimestampUnit timestamp_unit = TimestampUnit::kNanoseconds;
+  // SQL queries: column types the user gives (Ignite type codes by column name, as the server
+  // reports it); they win over the types learnt from values.
+  std::map<std::string, int32_t> sql_column_types;
+  // SQL queries: while a column has no type yet (NULL in every row so far), the following pages
+  // are taken and held, up to this many bytes in all, to find a non-null value.
+  int64_t sql_type_lookahead_bytes = int64_t{64} << 20;
+  // Connections reading a whole cache at once, each scanning the next unread partition
+  // (scan.partition < 0 only). Rows then come in the order pages arrive, not partition order;
+  // the pages held grow to prefetch_pages per connection. A cache without a partition map the
+  // client can use (replicated, custom affinity) is read through one connection.
+  int parallel_reads = 1;
 };
 
 class BatchStream {
@@ -50,7 +62,10 @@ class BatchStream {
                                                            const StreamOptions& options,
                                                            std::optional<RowSchema> schema);
   // The same over the rows of a SQL fields query: one column per result column, its type from
-  // the first non-null value of the first page. options.scan is unused.
+  // options.sql_column_types or else from its first non-null value. When the first page leaves a
+  // column without one, the next pages are held (up to options.sql_type_lookahead_bytes) until
+  // every column has one, then decoded in order. With every column typed by the user, the
+  // schema is known at once, even for an empty result. options.scan is unused.
   static absl::StatusOr<std::unique_ptr<BatchStream>> OpenSql(Client& client, const SqlQuery& query,
                                                               const StreamOptions& options);
   ~BatchStream();
@@ -60,6 +75,12 @@ class BatchStream {
 
   // Rows left out so far because they did not fit (skip_mismatched).
   int64_t skipped_rows() const { return skipped_rows_.load(); }
+
+  // SQL queries: the result's column names in query order (known when the query opened, before
+  // any row); empty for cache scans.
+  std::vector<std::string> sql_columns() const {
+    return sql_cursor_ != nullptr ? sql_cursor_->columns() : std::vector<std::string>();
+  }
 
   // The schema, once known (after the first row arrived or when given). Blocks until then.
   absl::StatusOr<std::optional<RowSchema>> Schema();
@@ -71,20 +92,41 @@ class BatchStream {
   bool Push(absl::StatusOr<std::optional<Batch>> item);  // false when stopping
   // The fetching thread: pages from the cursor into pages_, until the end or an error.
   void Fetch();
+  // One of several fetching threads of a parallel scan: scans the next unread partition through
+  // `client` until none is left, pages into pages_.
+  void FetchPartitions(Client* client);
+  // Starts one Fetch thread (no clients) or one FetchPartitions thread per client.
+  void StartFetchers(const std::vector<Client*>& clients);
+  // Queues a page from a fetcher; false when the fetcher should stop (stopping, or another
+  // fetcher failed). An error or the end of one fetcher's pages is recorded here too.
+  bool PutPage(absl::StatusOr<std::optional<Page>> page);
   // The next fetched page into *page (nullopt at the end or when stopping), or the fetch error.
   absl::Status TakePage(std::optional<Page>* page);
+  // SQL: learns the column types from `first` and, while some are missing, from the next pages,
+  // which it appends to *held (to be decoded after `first`, in order). Starts the builder.
+  absl::Status LearnSqlSchema(const Page& first, std::deque<Page>* held);
+  // Makes the builder for `schema` (after field selection) and publishes the schema.
+  absl::Status StartBuilder(const RowSchema& schema);
 
   std::shared_ptr<TypeResolver> types_;
   std::string source_;  // "cache 'X' on host:port" or "SQL query on host:port", for errors
   std::unique_ptr<ScanCursor> cursor_;
+  // Parallel scans: the cache, its partitions, the next one to read, and the extra connections.
+  std::string cache_;
+  std::vector<int32_t> partitions_;
+  std::atomic<size_t> next_partition_{0};
+  std::vector<std::unique_ptr<Client>> extra_clients_;
   std::unique_ptr<SqlCursor> sql_cursor_;
+  std::optional<SqlSchemaLearner> sql_learner_;  // SQL, until the types are known
   StreamOptions options_;
   std::unique_ptr<BatchBuilder> builder_;
 
   absl::Mutex mu_;
   std::deque<absl::StatusOr<std::optional<Batch>>> queue_ ABSL_GUARDED_BY(mu_);
   std::deque<Page> pages_ ABSL_GUARDED_BY(mu_);
-  bool fetch_done_ ABSL_GUARDED_BY(mu_) = false;  // the cursor ended or failed
+  bool fetch_done_ ABSL_GUARDED_BY(mu_) = false;  // every fetcher ended, or one failed
+  int fetchers_running_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t num_fetchers_ = 1;  // set before the fetchers start
   absl::Status fetch_status_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;  // the end or an error was queued
@@ -92,8 +134,8 @@ class BatchStream {
   std::optional<RowSchema> schema_ ABSL_GUARDED_BY(mu_);
   absl::Status schema_error_ ABSL_GUARDED_BY(mu_);
   std::atomic<int64_t> skipped_rows_{0};
-  std::thread fetcher_;  // network: cursor pages into pages_
-  std::thread worker_;   // decoding: pages_ into batches in queue_
+  std::vector<std::thread> fetchers_;  // network: cursor pages into pages_
+  std::thread worker_;                 // decoding: pages_ into batches in queue_
 };
 
 }  // namespace ignite_tf

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/binary/type_codes.h"
@@ -50,18 +51,22 @@ RowSchema& RowSchema::operator=(const RowSchema& other) {
 
 namespace {
 
-void IndexNode(SchemaNode& node, const std::string& path, RowSchema& schema) {
+void IndexNode(SchemaNode& node, const std::string& path, int outer_lists, RowSchema& schema) {
   node.path = path;
   node.struct_index = node.kind == NodeKind::kStruct ? schema.struct_count++ : -1;
+  node.outer_lists = outer_lists;
+  node.list_depth = outer_lists + node.own_lists;
   if (node.is_struct) {
     for (SchemaNode& child : node.children) {
-      IndexNode(child, path.empty() ? child.name : path + "." + child.name, schema);
+      IndexNode(child, path.empty() ? child.name : path + "." + child.name, node.list_depth,
+                schema);
     }
     return;
   }
+  node.is_list = node.list_depth > 0;
   node.column = static_cast<int>(schema.leaves.size());
   node.copy_size = 0;
-  if (node.kind == NodeKind::kLeaf && !node.is_list && !node.repeated) {
+  if (node.kind == NodeKind::kLeaf && node.list_depth == 0) {
     const int32_t code = node.type_code;
     const size_t sent = code == kDate || code == kTime   ? 8
                         : code >= kByte && code <= kChar ? static_cast<size_t>(PrimitiveSize(code))
@@ -105,6 +110,8 @@ SchemaNode ScalarLeaf(int32_t code, std::string name, bool is_list, int32_t cont
   leaf.type_code = code;
   leaf.element = ElementFor(code);
   leaf.is_list = is_list;
+  leaf.own_lists = is_list ? 1 : 0;
+  leaf.list_depth = leaf.own_lists;
   leaf.container_code = container;
   return leaf;
 }
@@ -115,39 +122,28 @@ SchemaNode EnumNode(std::string name, bool repeated, int32_t container) {
   node.kind = NodeKind::kEnum;
   node.is_struct = true;
   node.repeated = repeated;
+  node.own_lists = repeated ? 1 : 0;
+  node.list_depth = node.own_lists;
   node.container_code = container;
   node.type_code = kBinaryEnum;
-  node.children.push_back(ScalarLeaf(kString, "name", repeated, 0));
-  node.children.push_back(ScalarLeaf(kInt, "ordinal", repeated, 0));
+  // One value per enum; the enum array's list is the node's own (RowSchema::Index makes these
+  // leaves lists).
+  node.children.push_back(ScalarLeaf(kString, "name", false, 0));
+  node.children.push_back(ScalarLeaf(kInt, "ordinal", false, 0));
   return node;
-}
-
-// Marks every leaf under `node` as a list (it sits under a repeated node).
-absl::Status MakeRepeated(SchemaNode& node, const std::string& path) {
-  if (node.kind == NodeKind::kLeaf) {
-    if (node.is_list) {
-      return UnsupportedError(absl::StrCat(
-          path, ".", node.name,
-          " is an array inside an object array or collection; nested lists are not supported yet"));
-    }
-    node.is_list = true;
-    return absl::OkStatus();
-  }
-  if (node.kind == NodeKind::kMap || node.repeated) {
-    return UnsupportedError(absl::StrCat(path, ".", node.name,
-                                         " is a container inside an object array or collection; "
-                                         "nested lists are not supported yet"));
-  }
-  for (SchemaNode& child : node.children) IGNITE_RETURN_IF_ERROR(MakeRepeated(child, path));
-  return absl::OkStatus();
 }
 
 absl::StatusOr<SchemaNode> InferNode(const Value& v, std::string name, const std::string& path,
                                      TypeResolver* types, int depth);
 
-// Object arrays and collections: the element layout comes from the first non-null element.
+absl::StatusOr<SchemaNode> InferMap(const Value& v, std::string name, const std::string& path);
+
+// Object arrays and collections: the element layout comes from the first non-null element (for
+// elements that are themselves containers, the first one whose layout can be learned). Elements
+// that are arrays, maps or containers make lists of lists.
 absl::StatusOr<SchemaNode> InferContainer(const Value& v, std::string name, const std::string& path,
                                           TypeResolver* types, int depth) {
+  if (depth > 32) return SchemaError(absl::StrCat(path, ": containers nest too deeply"));
   const Value* sample = nullptr;
   for (const Value& item : v.items) {
     if (!item.is_null()) {
@@ -159,7 +155,7 @@ absl::StatusOr<SchemaNode> InferContainer(const Value& v, std::string name, cons
     return SchemaError(absl::StrCat(path, " is an empty or all-null ", TypeCodeName(v.code),
                                     " in the first row, so its element type is unknown"));
   }
-  if (IsScalarCode(sample->code)) {
+  if (IsScalarCode(sample->code) || TypedArrayElementCode(sample->code) != 0) {
     for (const Value& item : v.items) {
       if (!item.is_null() && item.code != sample->code) {
         return SchemaError(absl::StrCat(path, " mixes ", TypeCodeName(sample->code), " and ",
@@ -167,17 +163,51 @@ absl::StatusOr<SchemaNode> InferContainer(const Value& v, std::string name, cons
                                         " elements; a column holds one type"));
       }
     }
-    return ScalarLeaf(sample->code, std::move(name), true, v.code);
+    if (IsScalarCode(sample->code)) return ScalarLeaf(sample->code, std::move(name), true, v.code);
+    // An object array or collection of typed arrays: lists of lists.
+    SchemaNode leaf =
+        ScalarLeaf(TypedArrayElementCode(sample->code), std::move(name), true, sample->code);
+    ++leaf.own_lists;
+    return leaf;
   }
   if (sample->code == kEnum || sample->code == kBinaryEnum) {
     return EnumNode(std::move(name), true, v.code);
   }
   if (sample->code == kComplexObject) {
     IGNITE_ASSIGN_OR_RETURN(SchemaNode node, InferNode(*sample, name, path, types, depth + 1));
-    for (SchemaNode& child : node.children) IGNITE_RETURN_IF_ERROR(MakeRepeated(child, path));
     node.repeated = true;
+    node.own_lists = 1;
     node.container_code = v.code;
     return node;
+  }
+  if (sample->code == kObjectArray || sample->code == kCollection || sample->code == kMap ||
+      sample->code == kEnumArray) {
+    // Containers of containers: the inner layout from the first inner container that shows it.
+    absl::Status first_error;
+    for (const Value& item : v.items) {
+      if (item.is_null()) continue;
+      if (item.code != kObjectArray && item.code != kCollection && item.code != kMap &&
+          item.code != kEnumArray) {
+        return SchemaError(absl::StrCat(path, " mixes ", TypeCodeName(sample->code), " and ",
+                                        TypeCodeName(item.code),
+                                        " elements; a column holds one type"));
+      }
+    }
+    for (const Value& item : v.items) {
+      if (item.is_null()) continue;
+      absl::StatusOr<SchemaNode> inner =
+          item.code == kMap         ? InferMap(item, name, path)
+          : item.code == kEnumArray ? absl::StatusOr<SchemaNode>(EnumNode(name, true, kEnumArray))
+                                    : InferContainer(item, name, path, types, depth + 1);
+      if (inner.ok()) {
+        inner->repeated = inner->kind != NodeKind::kLeaf && inner->kind != NodeKind::kMap;
+        ++inner->own_lists;
+        return inner;
+      }
+      if (first_error.ok()) first_error = inner.status();
+      if (GetErrorKind(inner.status()) != ErrorKind::kSchema) break;
+    }
+    return first_error;
   }
   return UnsupportedError(absl::StrCat(path, " holds ", TypeCodeName(sample->code),
                                        " elements inside ", TypeCodeName(v.code),
@@ -195,6 +225,8 @@ absl::StatusOr<SchemaNode> InferMap(const Value& v, std::string name, const std:
   node.kind = NodeKind::kMap;
   node.is_struct = true;
   node.container_code = kMap;
+  node.own_lists = 1;
+  node.list_depth = 1;
   const char* part_names[2] = {"keys", "values"};
   for (int part = 0; part < 2; ++part) {
     int32_t code = 0;
@@ -209,7 +241,8 @@ absl::StatusOr<SchemaNode> InferMap(const Value& v, std::string name, const std:
           path, ".", part_names[part], " are ", code == 0 ? "all null" : TypeCodeName(code),
           "; maps of numbers, strings, UUIDs, dates and decimals are supported"));
     }
-    node.children.push_back(ScalarLeaf(code, part_names[part], true, 0));
+    // One key (value) per entry; the map's list is the node's own (Index makes these lists).
+    node.children.push_back(ScalarLeaf(code, part_names[part], false, 0));
   }
   return node;
 }
@@ -334,16 +367,9 @@ absl::StatusOr<RowSchema> InferSchema(const Value& key, const Value& value, Type
   return schema;
 }
 
-absl::StatusOr<RowSchema> InferSqlSchema(const std::vector<std::string>& columns,
-                                         const std::vector<std::vector<Value>>& rows,
-                                         TypeResolver* types) {
-  RowSchema schema;
-  schema.key.name = "key";
-  schema.key.kind = NodeKind::kStruct;
-  schema.key.is_struct = true;
-  schema.value.name = "";
-  schema.value.kind = NodeKind::kStruct;
-  schema.value.is_struct = true;
+absl::StatusOr<SqlSchemaLearner> SqlSchemaLearner::Create(
+    std::vector<std::string> columns, const std::map<std::string, int32_t>& given,
+    TypeResolver* types) {
   for (size_t c = 0; c < columns.size(); ++c) {
     for (size_t d = 0; d < c; ++d) {
       if (columns[d] == columns[c]) {
@@ -351,26 +377,93 @@ absl::StatusOr<RowSchema> InferSqlSchema(const std::vector<std::string>& columns
                                         "; give them distinct names with AS"));
       }
     }
-    const Value* sample = nullptr;
+  }
+  for (const auto& [name, code] : given) {
+    if (std::find(columns.begin(), columns.end(), name) != columns.end()) continue;
+    std::string hint;
+    for (const std::string& column : columns) {
+      if (absl::EqualsIgnoreCase(column, name))
+        hint = absl::StrCat(" (did you mean ", column, "?)");
+    }
+    return SchemaError(absl::StrCat("column_types names ", name,
+                                    ", which the query does not return", hint,
+                                    "; its columns are: ", absl::StrJoin(columns, ", ")));
+  }
+  SqlSchemaLearner learner;
+  learner.types_ = types;
+  learner.nodes_.resize(columns.size());
+  for (size_t c = 0; c < columns.size(); ++c) {
+    auto it = given.find(columns[c]);
+    if (it == given.end()) {
+      ++learner.untyped_;
+      continue;
+    }
+    IGNITE_ASSIGN_OR_RETURN(SchemaNode node, LeafFor(it->second, columns[c], columns[c]));
+    node.given = true;
+    learner.nodes_[c] = std::move(node);
+  }
+  learner.columns_ = std::move(columns);
+  return learner;
+}
+
+absl::Status SqlSchemaLearner::Add(const std::vector<std::vector<Value>>& rows) {
+  for (size_t c = 0; c < columns_.size() && untyped_ > 0; ++c) {
+    if (nodes_[c].has_value()) continue;
     for (const auto& row : rows) {
       if (c < row.size() && !row[c].is_null()) {
-        sample = &row[c];
+        IGNITE_ASSIGN_OR_RETURN(SchemaNode node,
+                                InferNode(row[c], columns_[c], columns_[c], types_, 0));
+        nodes_[c] = std::move(node);
+        --untyped_;
         break;
       }
     }
-    if (sample == nullptr) {
-      return SchemaError(absl::StrCat("column ", columns[c],
-                                      " is NULL in every row of the first page, so its type is "
-                                      "unknown; CAST it or filter the NULLs out"));
-    }
-    IGNITE_ASSIGN_OR_RETURN(SchemaNode node, InferNode(*sample, columns[c], columns[c], types, 0));
-    schema.value.children.push_back(std::move(node));
   }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> SqlSchemaLearner::Untyped() const {
+  std::vector<std::string> out;
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    if (!nodes_[c].has_value()) out.push_back(columns_[c]);
+  }
+  return out;
+}
+
+absl::StatusOr<RowSchema> SqlSchemaLearner::Finish(absl::string_view seen) const {
+  if (!complete()) {
+    const std::vector<std::string> untyped = Untyped();
+    const bool one = untyped.size() == 1;
+    std::vector<std::string> entries;
+    for (const std::string& name : untyped) entries.push_back(absl::StrCat("\"", name, "\": ..."));
+    return SchemaError(absl::StrCat(
+        one ? "column " : "columns ", absl::StrJoin(untyped, ", "), one ? " is" : " are",
+        " NULL in ", seen, ", so ", one ? "its type is" : "their types are",
+        " unknown: pass column_types={", absl::StrJoin(entries, ", "),
+        "} with Ignite type names such as \"double\" or \"string\", or CAST ", one ? "it" : "them",
+        " in the query"));
+  }
+  RowSchema schema;
+  schema.key.name = "key";
+  schema.key.kind = NodeKind::kStruct;
+  schema.key.is_struct = true;
+  schema.value.name = "";
+  schema.value.kind = NodeKind::kStruct;
+  schema.value.is_struct = true;
+  for (const std::optional<SchemaNode>& node : nodes_) schema.value.children.push_back(*node);
   std::sort(schema.value.children.begin(), schema.value.children.end(),
             [](const SchemaNode& a, const SchemaNode& b) { return a.name < b.name; });
-  schema.sql_columns = columns;
+  schema.sql_columns = columns_;
   schema.Index();
   return schema;
+}
+
+absl::StatusOr<RowSchema> InferSqlSchema(const std::vector<std::string>& columns,
+                                         const std::vector<std::vector<Value>>& rows,
+                                         TypeResolver* types) {
+  IGNITE_ASSIGN_OR_RETURN(SqlSchemaLearner learner, SqlSchemaLearner::Create(columns, {}, types));
+  IGNITE_RETURN_IF_ERROR(learner.Add(rows));
+  return learner.Finish(absl::StrCat("all ", rows.size(), " rows"));
 }
 
 namespace {
@@ -437,8 +530,8 @@ void RowSchema::Index() {
   leaves.clear();
   column_paths.clear();
   struct_count = 0;
-  IndexNode(key, key.name, *this);
-  IndexNode(value, value.name, *this);
+  IndexNode(key, key.name, 0, *this);
+  IndexNode(value, value.name, 0, *this);
 }
 
 }  // namespace ignite_tf

@@ -4,6 +4,8 @@
 #define IGNITE_TF_CORE_COLUMNAR_SCHEMA_H_
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +75,10 @@ enum class NodeKind {
   kMap,     // a map: children "keys" and "values", list leaves of aligned entries
 };
 
+// Lists nest: a node's value may sit inside lists opened by the nodes above it (an object array of
+// objects opens one for every leaf below it) and open lists of its own (an int[] opens one, an
+// Object[] of int[] two). A leaf's column has one level of offsets per list around its values.
+
 struct SchemaNode {
   std::string name;
   std::string path;  // "val.metadata.label"; set by RowSchema::Index
@@ -83,12 +89,24 @@ struct SchemaNode {
   // A struct or enum that appears once per element of a container (object array, collection,
   // enum array): its leaves are lists sharing the container's row lengths.
   bool repeated = false;
-  int32_t container_code = 0;  // wire code of that container, or of a list leaf's array
+  // Wire code of the innermost container the node's own lists come from (an object array, a
+  // collection, an enum array, a map, or a list leaf's typed array); the outer ones, when the
+  // node opens more than one (an Object[] of int[]), are object arrays or collections.
+  int32_t container_code = 0;
+  // Levels of lists the node's own value opens: 0 for a plain value, 1 for an array, a map or a
+  // repeated struct, 2 for an object array of arrays (or of maps, or of object arrays), ...
+  int own_lists = 0;
+  // Set by RowSchema::Index: levels of lists opened by the nodes above (an object array of
+  // objects holding this field: 1), and that plus own_lists. A value of this node is decoded at
+  // a level from outer_lists (a whole value: a container if own_lists > 0) to list_depth (one
+  // element); a leaf's column has list_depth levels of offsets.
+  int outer_lists = 0;
+  int list_depth = 0;
 
   // Leaves:
   int32_t type_code = 0;  // the Ignite type code of one value (an element, for lists)
   ElementType element = ElementType::kInt64;
-  bool is_list = false;  // one variable-length list per row (arrays, or under a repeated node)
+  bool is_list = false;  // list_depth > 0: a variable-length list per row (set by Index)
   int column = -1;       // index of the leaf's column in a Batch
   // Timestamp leaves: the unit of the column's int64 (ApplyColumnOptions).
   TimestampUnit timestamp_unit = TimestampUnit::kNanoseconds;
@@ -100,6 +118,9 @@ struct SchemaNode {
   // Set by RowSchema::Index: for a kStruct node, its number among the schema's structs (0 to
   // RowSchema::struct_count - 1), for caches kept per struct; -1 for other nodes.
   int struct_index = -1;
+  // SQL result columns: the type was given by the user (SqlSchemaLearner's `given`), not learnt
+  // from a value; mismatch errors say so.
+  bool given = false;
 
   const SchemaNode* Child(absl::string_view child_name) const;
 };
@@ -139,8 +160,41 @@ bool IsScalarCode(int32_t code);
 // row. `types` fills in fields that are null or absent in this row from binary type metadata.
 absl::StatusOr<RowSchema> InferSchema(const Value& key, const Value& value, TypeResolver* types);
 
-// A schema for SQL result rows from the first page's values: each column's type comes from its
-// first non-null value.
+// Learns the schema of SQL result rows, page by page: a column's type is the one the user gave
+// (`given`: Ignite type codes by column name, as the server reports it) or else the type of its
+// first non-null value in the rows added so far.
+class SqlSchemaLearner {
+ public:
+  // A schema error for two columns of one name, or a given name the query does not return.
+  static absl::StatusOr<SqlSchemaLearner> Create(std::vector<std::string> columns,
+                                                 const std::map<std::string, int32_t>& given,
+                                                 TypeResolver* types);
+
+  // Types the columns still untyped from the first non-null value in `rows` (one value per
+  // column, in query order).
+  absl::Status Add(const std::vector<std::vector<Value>>& rows);
+
+  // Every column has a type.
+  bool complete() const { return untyped_ == 0; }
+  // The columns without a type yet, in query order.
+  std::vector<std::string> Untyped() const;
+  const std::vector<std::string>& columns() const { return columns_; }
+
+  // The schema, once complete(); else a schema error naming the untyped columns, which were
+  // NULL in `seen` ("all 12 rows of the result"), and saying how to give their types.
+  absl::StatusOr<RowSchema> Finish(absl::string_view seen) const;
+
+ private:
+  SqlSchemaLearner() = default;
+
+  std::vector<std::string> columns_;
+  std::vector<std::optional<SchemaNode>> nodes_;  // by query column; nullopt while untyped
+  size_t untyped_ = 0;
+  TypeResolver* types_ = nullptr;
+};
+
+// A schema for SQL result rows (SqlSchemaLearner over `rows`): each column's type comes from
+// its first non-null value; a column NULL in every row is a schema error.
 absl::StatusOr<RowSchema> InferSqlSchema(const std::vector<std::string>& columns,
                                          const std::vector<std::vector<Value>>& rows,
                                          TypeResolver* types);

@@ -944,5 +944,347 @@ TEST_F(BatchBuilderTest, SqlColumnOfAnotherTypeIsASchemaError) {
   EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("row 5"));
 }
 
+TEST_F(BatchBuilderTest, SqlColumnGivenAnotherTypeNamesTheColumnAndBothTypes) {
+  ASSERT_OK_AND_ASSIGN(
+      SqlSchemaLearner learner,
+      SqlSchemaLearner::Create({"ID", "SCORE"}, {{"SCORE", kDouble}}, types_.get()));
+  ASSERT_THAT(learner.Add({{Value::Integer(kLong, 1), Value::Null()}}), IsOk());
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, learner.Finish(""));
+  Writer w;
+  ASSERT_THAT(encoder_.Encode(Value::Integer(kLong, 1), w), IsOk());
+  ASSERT_THAT(encoder_.Encode(Value::Null(), w), IsOk());  // a NULL fits any given type
+  ASSERT_THAT(encoder_.Encode(Value::Integer(kLong, 2), w), IsOk());
+  ASSERT_THAT(encoder_.Encode(Value::Real(kDouble, 2.5), w), IsOk());
+  const size_t two_rows = w.size();
+  ASSERT_THAT(encoder_.Encode(Value::Integer(kLong, 3), w), IsOk());
+  ASSERT_THAT(encoder_.Encode(Value::Integer(kInt, 7), w), IsOk());  // SCORE is an int here
+  const size_t end = w.size();
+  const Bytes frame = w.Release();
+  BatchBuilder builder(schema, types_, /*masks=*/true);
+  const absl::Status s = builder.AppendSqlRows(frame, 0, end, 3, 10);
+  EXPECT_THAT(s, ErrorKindIs(ErrorKind::kSchema));
+  EXPECT_THAT(
+      std::string(s.message()),
+      ::testing::HasSubstr("column SCORE holds int (3) but column_types gives it a double (6)"));
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("row 12"));
+
+  BatchBuilder good(schema, types_, /*masks=*/true);
+  ASSERT_THAT(good.AppendSqlRows(frame, 0, two_rows, 2, 0), IsOk());
+  const Batch batch = good.Finish();
+  EXPECT_THAT(Fixed<double>(Col(batch, "SCORE")), ElementsAre(0.0, 2.5));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists of lists: arrays, maps and containers inside object arrays and collections.
+
+namespace nested {
+
+// Offsets of `level` (0: rows) of a column.
+std::vector<int64_t> LevelOffsets(const Column& c, int level) {
+  return Offsets(level == 0 ? *c.offsets : *c.inner_offsets[level - 1]);
+}
+
+// rows -> lists -> values of a two-level fixed-width column.
+template <typename T>
+std::vector<std::vector<std::vector<T>>> Lists2(const Column& c) {
+  EXPECT_EQ(c.list_depth, 2) << c.path;
+  std::vector<int64_t> rows = LevelOffsets(c, 0);
+  std::vector<int64_t> lists = LevelOffsets(c, 1);
+  std::vector<T> flat = Fixed<T>(c);
+  std::vector<std::vector<std::vector<T>>> out;
+  for (size_t r = 0; r + 1 < rows.size(); ++r) {
+    std::vector<std::vector<T>> row;
+    for (int64_t l = rows[r]; l < rows[r + 1]; ++l) {
+      row.emplace_back(flat.begin() + lists[l], flat.begin() + lists[l + 1]);
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::vector<std::vector<std::vector<std::string>>> StringLists2(const Column& c) {
+  EXPECT_EQ(c.list_depth, 2) << c.path;
+  std::vector<int64_t> rows = LevelOffsets(c, 0);
+  std::vector<int64_t> lists = LevelOffsets(c, 1);
+  std::vector<int64_t> bytes = Offsets(*c.string_offsets);
+  std::vector<std::vector<std::vector<std::string>>> out;
+  for (size_t r = 0; r + 1 < rows.size(); ++r) {
+    std::vector<std::vector<std::string>> row;
+    for (int64_t l = rows[r]; l < rows[r + 1]; ++l) {
+      std::vector<std::string> list;
+      for (int64_t s = lists[l]; s < lists[l + 1]; ++s) {
+        list.emplace_back(reinterpret_cast<const char*>(c.data->data()) + bytes[s],
+                          bytes[s + 1] - bytes[s]);
+      }
+      row.push_back(std::move(list));
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+// Every level's offsets start at 0, never decrease, and end at the next level's item count.
+void ExpectConsistent(const Batch& batch) {
+  for (const Column& c : batch.columns) {
+    SCOPED_TRACE(c.path);
+    ASSERT_EQ(c.inner_offsets.size(), static_cast<size_t>(c.list_depth > 1 ? c.list_depth - 1 : 0));
+    if (c.list_depth == 0) continue;
+    int64_t items = batch.num_rows;
+    for (int level = 0; level < c.list_depth; ++level) {
+      std::vector<int64_t> off = LevelOffsets(c, level);
+      ASSERT_EQ(off.size(), static_cast<size_t>(items + 1));
+      EXPECT_EQ(off.front(), 0);
+      for (size_t i = 1; i < off.size(); ++i) EXPECT_LE(off[i - 1], off[i]);
+      items = off.back();
+    }
+    const int64_t values = c.element == ElementType::kString
+                               ? static_cast<int64_t>(c.string_offsets->size() / 8 - 1)
+                               : static_cast<int64_t>(c.data->size() / ElementSize(c.element));
+    EXPECT_EQ(values, items);
+  }
+}
+
+Value IntArray(std::initializer_list<int32_t> items) {
+  return Value::Array(kIntArray, Packed<int32_t>(items));
+}
+
+Value Person(Value scores, Value tags) {
+  return ObjectOf("Person", {{"scores", std::move(scores)}, {"tags", std::move(tags)}});
+}
+
+Value Team(std::vector<Value> people) {
+  return ObjectOf("Team", {{"people", Value::Items(kCollection, std::move(people), 1)}});
+}
+
+}  // namespace nested
+
+TEST_F(BatchBuilderTest, ArraysInsideACollectionOfObjectsAreListsOfLists) {
+  using nested::IntArray;
+  using nested::Person;
+  using nested::Team;
+  const PageBytes page = Page({
+      Encoded(Value::Integer(kLong, 1),
+              Team({Person(IntArray({1, 2}), Value::StringArray({"a", "bb"})),
+                    Person(IntArray({}), Value::StringArray({})),
+                    Person(IntArray({3}), Value::StringArray({std::nullopt, "c"}))})),
+      Encoded(Value::Integer(kLong, 2), Team({})),
+      // A null person, and a person whose arrays are null.
+      Encoded(Value::Integer(kLong, 3),
+              Team({Value::Null(), Person(Value::Null(), Value::Null()),
+                    Person(IntArray({4, 5, 6}), Value::StringArray({"d"}))})),
+      Encoded(Value::Integer(kLong, 4), ObjectOf("Team", {{"people", Value::Null()}})),
+  });
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  EXPECT_THAT(schema.column_paths, ElementsAre("key", "val.people.scores", "val.people.tags"));
+  const SchemaNode* people = schema.value.Child("people");
+  ASSERT_NE(people, nullptr);
+  EXPECT_EQ(people->list_depth, 1);
+  EXPECT_EQ(people->Child("scores")->list_depth, 2);
+  EXPECT_EQ(people->Child("tags")->list_depth, 2);
+  BatchBuilder builder(schema, types_, /*masks=*/true);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch batch = builder.Finish();
+  ASSERT_EQ(batch.num_rows, 4);
+  nested::ExpectConsistent(batch);
+  const Column& scores = Col(batch, "val.people.scores");
+  EXPECT_EQ(scores.element, ElementType::kInt32);
+  EXPECT_THAT(nested::LevelOffsets(scores, 0), ElementsAre(0, 3, 3, 6, 6));  // people per row
+  EXPECT_THAT(nested::Lists2<int32_t>(scores),
+              ElementsAre(ElementsAre(ElementsAre(1, 2), IsEmpty(), ElementsAre(3)), IsEmpty(),
+                          ElementsAre(IsEmpty(), IsEmpty(), ElementsAre(4, 5, 6)), IsEmpty()));
+  EXPECT_THAT(
+      nested::StringLists2(Col(batch, "val.people.tags")),
+      ElementsAre(ElementsAre(ElementsAre("a", "bb"), IsEmpty(), ElementsAre("", "c")), IsEmpty(),
+                  ElementsAre(IsEmpty(), IsEmpty(), ElementsAre("d")), IsEmpty()));
+  // Masks are per row: only the row whose collection was null is missing.
+  std::vector<uint8_t> valid(4);
+  std::memcpy(valid.data(), scores.valid->data(), 4);
+  EXPECT_THAT(valid, ElementsAre(1, 1, 1, 0));
+}
+
+TEST_F(BatchBuilderTest, ObjectArraysOfArraysAndCollectionsOfCollections) {
+  using nested::IntArray;
+  auto grid = [](Value rows, Value words) {
+    return ObjectOf("Grid", {{"rows", std::move(rows)}, {"words", std::move(words)}});
+  };
+  auto strings = [](std::vector<Value> items) {
+    return Value::Items(kCollection, std::move(items), 1);
+  };
+  const PageBytes page = Page({
+      // The first inner collection is empty: the element type comes from the next one.
+      Encoded(Value::Integer(kInt, 1),
+              grid(Value::Items(kObjectArray, {IntArray({1, 2}), Value::Null(), IntArray({})}),
+                   strings({strings({}), strings({Value::String("x"), Value::Null()})}))),
+      Encoded(Value::Integer(kInt, 2),
+              grid(Value::Items(kObjectArray, {}), strings({Value::Null(), strings({})}))),
+      Encoded(Value::Integer(kInt, 3),
+              grid(Value::Items(kCollection, {IntArray({7})}, 1),
+                   // An Object[] where the first row had a collection is as good.
+                   Value::Items(kObjectArray, {Value::Items(kObjectArray, {Value::String("y")})}))),
+  });
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  const SchemaNode* rows = schema.value.Child("rows");
+  ASSERT_NE(rows, nullptr);
+  EXPECT_EQ(rows->list_depth, 2);
+  EXPECT_EQ(rows->container_code, kIntArray);
+  EXPECT_EQ(schema.value.Child("words")->list_depth, 2);
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch batch = builder.Finish();
+  nested::ExpectConsistent(batch);
+  EXPECT_THAT(nested::Lists2<int32_t>(Col(batch, "val.rows")),
+              ElementsAre(ElementsAre(ElementsAre(1, 2), IsEmpty(), IsEmpty()), IsEmpty(),
+                          ElementsAre(ElementsAre(7))));
+  EXPECT_THAT(nested::StringLists2(Col(batch, "val.words")),
+              ElementsAre(ElementsAre(IsEmpty(), ElementsAre("x", "")),
+                          ElementsAre(IsEmpty(), IsEmpty()), ElementsAre(ElementsAre("y"))));
+}
+
+TEST_F(BatchBuilderTest, MapsAndObjectArraysInsideACollectionNestAnyDepth) {
+  using nested::IntArray;
+  auto address = [](int32_t zip, Value codes) {
+    return ObjectOf("Address", {{"zip", Value::Integer(kInt, zip)}, {"codes", std::move(codes)}});
+  };
+  auto person = [](Value attrs, std::vector<Value> addresses) {
+    return ObjectOf("Owner", {{"attrs", std::move(attrs)},
+                              {"homes", Value::Items(kObjectArray, std::move(addresses))}});
+  };
+  auto map = [](std::vector<Value> items) { return Value::Items(kMap, std::move(items), 1); };
+  auto owners = [](std::vector<Value> people) {
+    return ObjectOf("Owners", {{"people", Value::Items(kCollection, std::move(people), 1)}});
+  };
+  const PageBytes page = Page({
+      Encoded(Value::Integer(kInt, 1),
+              owners({person(map({Value::String("k"), Value::Real(kDouble, 1.5)}),
+                             {address(10, IntArray({1, 2})), address(11, IntArray({}))}),
+                      person(map({}), {})})),
+      Encoded(Value::Integer(kInt, 2),
+              owners({person(Value::Null(), {address(12, Value::Null())}),
+                      person(map({Value::String("a"), Value::Null(), Value::String("b"),
+                                  Value::Real(kDouble, 2)}),
+                             {address(13, IntArray({3}))})})),
+  });
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  EXPECT_THAT(schema.column_paths,
+              ElementsAre("key", "val.people.attrs.keys", "val.people.attrs.values",
+                          "val.people.homes.codes", "val.people.homes.zip"));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch batch = builder.Finish();
+  nested::ExpectConsistent(batch);
+  EXPECT_THAT(nested::StringLists2(Col(batch, "val.people.attrs.keys")),
+              ElementsAre(ElementsAre(ElementsAre("k"), IsEmpty()),
+                          ElementsAre(IsEmpty(), ElementsAre("a", "b"))));
+  EXPECT_THAT(nested::Lists2<double>(Col(batch, "val.people.attrs.values")),
+              ElementsAre(ElementsAre(ElementsAre(1.5), IsEmpty()),
+                          ElementsAre(IsEmpty(), ElementsAre(0, 2))));
+  EXPECT_THAT(nested::Lists2<int32_t>(Col(batch, "val.people.homes.zip")),
+              ElementsAre(ElementsAre(ElementsAre(10, 11), IsEmpty()),
+                          ElementsAre(ElementsAre(12), ElementsAre(13))));
+  // Three levels: rows -> people -> homes -> codes.
+  const Column& codes = Col(batch, "val.people.homes.codes");
+  ASSERT_EQ(codes.list_depth, 3);
+  EXPECT_THAT(nested::LevelOffsets(codes, 0), ElementsAre(0, 2, 4));
+  EXPECT_THAT(nested::LevelOffsets(codes, 1), ElementsAre(0, 2, 2, 3, 4));
+  EXPECT_THAT(nested::LevelOffsets(codes, 2), ElementsAre(0, 2, 2, 2, 3));
+  EXPECT_THAT(Fixed<int32_t>(codes), ElementsAre(1, 2, 3));
+}
+
+TEST_F(BatchBuilderTest, NestedListsStartAfreshAfterABatchBoundary) {
+  using nested::IntArray;
+  using nested::Person;
+  using nested::Team;
+  auto row = [](int64_t key, int32_t n) {
+    std::vector<Value> people;
+    for (int32_t i = 0; i < n; ++i) {
+      people.push_back(Person(IntArray({i, n}), Value::StringArray({std::string(i, 'x')})));
+    }
+    return Encoded(Value::Integer(kLong, key), Team(std::move(people)));
+  };
+  const PageBytes first = Page({row(1, 2), row(2, 1)});
+  const PageBytes second = Page({row(3, 0), row(4, 3)});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(first));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, first), IsOk());
+  Batch a = builder.Finish();
+  ASSERT_THAT(Append(builder, second, 2), IsOk());
+  Batch b = builder.Finish();
+  nested::ExpectConsistent(a);
+  nested::ExpectConsistent(b);
+  EXPECT_THAT(nested::Lists2<int32_t>(Col(a, "val.people.scores")),
+              ElementsAre(ElementsAre(ElementsAre(0, 2), ElementsAre(1, 2)),
+                          ElementsAre(ElementsAre(0, 1))));
+  EXPECT_THAT(nested::LevelOffsets(Col(b, "val.people.scores"), 1), ElementsAre(0, 2, 4, 6));
+  EXPECT_THAT(
+      nested::Lists2<int32_t>(Col(b, "val.people.scores")),
+      ElementsAre(IsEmpty(), ElementsAre(ElementsAre(0, 3), ElementsAre(1, 3), ElementsAre(2, 3))));
+  EXPECT_THAT(
+      nested::StringLists2(Col(b, "val.people.tags")),
+      ElementsAre(IsEmpty(), ElementsAre(ElementsAre(""), ElementsAre("x"), ElementsAre("xx"))));
+  // The first batch's buffers were handed out whole.
+  EXPECT_THAT(nested::LevelOffsets(Col(a, "val.people.scores"), 1), ElementsAre(0, 2, 4, 6));
+}
+
+TEST_F(BatchBuilderTest, NestedListMismatchesAreSchemaErrorsAndSkippedRowsLeaveNoTrace) {
+  using nested::IntArray;
+  using nested::Person;
+  using nested::Team;
+  const PageBytes page = Page({
+      Encoded(Value::Integer(kLong, 1), Team({Person(IntArray({1}), Value::StringArray({"a"}))})),
+      // scores is a long where an int[] was: a mismatch after part of the row was appended.
+      Encoded(Value::Integer(kLong, 2),
+              Team({Person(IntArray({2}), Value::StringArray({"b"})),
+                    Person(Value::Integer(kLong, 5), Value::StringArray({"c"}))})),
+      Encoded(Value::Integer(kLong, 3), Team({Person(IntArray({3}), Value::StringArray({"d"}))})),
+  });
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  {
+    BatchBuilder builder(schema, types_);
+    EXPECT_THAT(Append(builder, page),
+                StatusIs(absl::StatusCode::kInvalidArgument, "val.people.scores holds long"));
+  }
+  BatchBuilder builder(schema, types_);
+  builder.set_skip_mismatched(true);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  EXPECT_EQ(builder.skipped_rows(), 1);
+  Batch batch = builder.Finish();
+  nested::ExpectConsistent(batch);
+  EXPECT_THAT(nested::Lists2<int32_t>(Col(batch, "val.people.scores")),
+              ElementsAre(ElementsAre(ElementsAre(1)), ElementsAre(ElementsAre(3))));
+  EXPECT_THAT(nested::StringLists2(Col(batch, "val.people.tags")),
+              ElementsAre(ElementsAre(ElementsAre("a")), ElementsAre(ElementsAre("d"))));
+}
+
+// Every single-byte corruption of a page of lists of lists decodes into consistent columns or
+// fails cleanly.
+TEST_F(BatchBuilderTest, NestedListSingleByteCorruptionsFailCleanly) {
+  using nested::IntArray;
+  using nested::Person;
+  using nested::Team;
+  const PageBytes page = Page({
+      Encoded(
+          Value::Integer(kLong, 1),
+          Team({Person(IntArray({1, 2}), Value::StringArray({"a", std::nullopt})), Value::Null()})),
+  });
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  static constexpr uint8_t kSet[] = {0x00, 0x01, 0x02, 0x65, 0x7F, 0x80, 0xFF};
+  for (size_t i = page.begin; i < page.end; ++i) {
+    for (uint8_t value : kSet) {
+      PageBytes corrupt = page;
+      corrupt.frame[i] = value;
+      BatchBuilder builder(schema, types_);
+      absl::Status s = Append(builder, corrupt);
+      if (s.ok()) {
+        nested::ExpectConsistent(builder.Finish());
+      } else {
+        EXPECT_THAT(s.code(), ::testing::AnyOf(absl::StatusCode::kDataLoss,
+                                               absl::StatusCode::kInvalidArgument,
+                                               absl::StatusCode::kUnimplemented))
+            << s;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ignite_tf

@@ -11,6 +11,7 @@ namespace {
 
 using ::ignite_tf::testing::ErrorKindIs;
 using ::ignite_tf::testing::FakeTypeResolver;
+using ::ignite_tf::testing::IsOk;
 using ::ignite_tf::testing::MakeType;
 using ::ignite_tf::testing::ObjectOf;
 using ::ignite_tf::testing::StatusIs;
@@ -214,6 +215,145 @@ TEST(InferSchemaTest, RefusesAbsurdNesting) {
   for (int i = 0; i < 40; ++i) v = ObjectOf("N", {{"n", v}});
   EXPECT_THAT(InferSchema(Value::Integer(kInt, 1), v, nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument, "nest too deeply"));
+}
+
+// Rows of SQL results: one value per column, in query order.
+using SqlRows = std::vector<std::vector<Value>>;
+
+TEST(SqlSchemaLearnerTest, TypesComeFromTheFirstNonNullValueOverSeveralPages) {
+  ASSERT_OK_AND_ASSIGN(SqlSchemaLearner learner,
+                       SqlSchemaLearner::Create({"ID", "NOTE", "SCORE"}, {}, nullptr));
+  EXPECT_FALSE(learner.complete());
+  // Page 1: NOTE and SCORE are NULL in every row.
+  ASSERT_THAT(learner.Add(SqlRows{{Value::Integer(kLong, 1), Value::Null(), Value::Null()},
+                                  {Value::Integer(kLong, 2), Value::Null(), Value::Null()}}),
+              IsOk());
+  EXPECT_THAT(learner.Untyped(), ElementsAre("NOTE", "SCORE"));
+  EXPECT_THAT(learner.Finish("all 2 rows of the result"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "columns NOTE, SCORE are NULL in all 2 rows of the result, so their types "
+                       "are unknown: pass column_types={\"NOTE\": ..., \"SCORE\": ...}"));
+  // Page 2: NOTE has a value in its second row; SCORE is still NULL.
+  ASSERT_THAT(learner.Add(SqlRows{{Value::Integer(kLong, 3), Value::Null(), Value::Null()},
+                                  {Value::Integer(kLong, 4), Value::String("n4"), Value::Null()}}),
+              IsOk());
+  EXPECT_THAT(learner.Untyped(), ElementsAre("SCORE"));
+  EXPECT_THAT(learner.Finish("the first 4 rows"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "column SCORE is NULL in the first 4 rows, so its type is unknown: pass "
+                       "column_types={\"SCORE\": ...}"));
+  // Page 3: SCORE's first value is a double; a later int does not change the learnt type.
+  ASSERT_THAT(
+      learner.Add(SqlRows{{Value::Integer(kLong, 5), Value::Null(), Value::Real(kDouble, 1)},
+                          {Value::Integer(kLong, 6), Value::Null(), Value::Integer(kInt, 2)}}),
+      IsOk());
+  EXPECT_TRUE(learner.complete());
+  EXPECT_THAT(learner.Untyped(), ElementsAre());
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, learner.Finish("unused"));
+  EXPECT_THAT(schema.sql_columns, ElementsAre("ID", "NOTE", "SCORE"));
+  EXPECT_THAT(schema.column_paths, ElementsAre("ID", "NOTE", "SCORE"));
+  EXPECT_EQ(schema.value.Child("ID")->element, ElementType::kInt64);
+  EXPECT_EQ(schema.value.Child("NOTE")->element, ElementType::kString);
+  EXPECT_EQ(schema.value.Child("SCORE")->type_code, kDouble);
+  EXPECT_FALSE(schema.value.Child("SCORE")->given);
+}
+
+TEST(SqlSchemaLearnerTest, GivenTypesWinAndNeedNoRows) {
+  ASSERT_OK_AND_ASSIGN(SqlSchemaLearner learner,
+                       SqlSchemaLearner::Create(
+                           {"ID", "SCORE", "PIXELS"},
+                           {{"ID", kLong}, {"SCORE", kDouble}, {"PIXELS", kByteArray}}, nullptr));
+  EXPECT_TRUE(learner.complete());  // an empty result has its schema too
+  // Values of another type do not change a given type (the decoder reports them row by row).
+  ASSERT_THAT(
+      learner.Add(SqlRows{{Value::Integer(kInt, 1), Value::Integer(kInt, 2), Value::Null()}}),
+      IsOk());
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, learner.Finish(""));
+  EXPECT_EQ(schema.value.Child("ID")->type_code, kLong);
+  EXPECT_EQ(schema.value.Child("SCORE")->type_code, kDouble);
+  EXPECT_TRUE(schema.value.Child("SCORE")->given);
+  EXPECT_TRUE(schema.value.Child("PIXELS")->is_list);
+  EXPECT_EQ(schema.value.Child("PIXELS")->element, ElementType::kUInt8);
+}
+
+TEST(SqlSchemaLearnerTest, SomeColumnsGivenTheOthersLearnt) {
+  ASSERT_OK_AND_ASSIGN(SqlSchemaLearner learner,
+                       SqlSchemaLearner::Create({"ID", "NOTE"}, {{"NOTE", kString}}, nullptr));
+  EXPECT_THAT(learner.Untyped(), ElementsAre("ID"));
+  ASSERT_THAT(learner.Add(SqlRows{{Value::Integer(kInt, 7), Value::Null()}}), IsOk());
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, learner.Finish(""));
+  EXPECT_EQ(schema.value.Child("ID")->type_code, kInt);
+  EXPECT_FALSE(schema.value.Child("ID")->given);
+  EXPECT_TRUE(schema.value.Child("NOTE")->given);
+}
+
+TEST(SqlSchemaLearnerTest, GivenColumnTheQueryDoesNotReturnIsASchemaError) {
+  absl::StatusOr<SqlSchemaLearner> learner =
+      SqlSchemaLearner::Create({"ID", "SCORE"}, {{"score", kDouble}}, nullptr);
+  EXPECT_THAT(learner, ErrorKindIs(ErrorKind::kSchema));
+  EXPECT_THAT(learner, StatusIs(absl::StatusCode::kInvalidArgument,
+                                "column_types names score, which the query does not return (did "
+                                "you mean SCORE?); its columns are: ID, SCORE"));
+  EXPECT_THAT(SqlSchemaLearner::Create({"ID"}, {{"ID", kProxy}}, nullptr),
+              StatusIs(absl::StatusCode::kUnimplemented, "ID has type proxy"));
+  EXPECT_THAT(SqlSchemaLearner::Create({"ID", "ID"}, {}, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, "two columns named ID"));
+}
+
+TEST(SqlSchemaLearnerTest, InferSqlSchemaNeedsAValuePerColumn) {
+  EXPECT_THAT(
+      InferSqlSchema({"A", "B"}, SqlRows{{Value::Integer(kInt, 1), Value::Null()}}, nullptr),
+      StatusIs(absl::StatusCode::kInvalidArgument, "column B is NULL in all 1 rows"));
+  ASSERT_OK_AND_ASSIGN(RowSchema schema,
+                       InferSqlSchema({"B", "A"},
+                                      SqlRows{{Value::Null(), Value::Integer(kInt, 1)},
+                                              {Value::String("x"), Value::Null()}},
+                                      nullptr));
+  EXPECT_THAT(schema.sql_columns, ElementsAre("B", "A"));
+  EXPECT_THAT(schema.column_paths, ElementsAre("A", "B"));  // leaves sorted by name
+}
+
+TEST(InferSchemaTest, ContainersInsideContainersAreListsOfLists) {
+  auto coll = [](std::vector<Value> items) {
+    return Value::Items(kCollection, std::move(items), 1);
+  };
+  Value person = ObjectOf(
+      "P", {{"scores", Value::Array(kIntArray, {})},
+            {"attrs", Value::Items(kMap, {Value::String("k"), Value::Integer(kLong, 1)}, 1)},
+            {"pets", coll({ObjectOf("Pet", {{"tags", Value::StringArray({"a"})}})})}});
+  Value value = ObjectOf(
+      "T", {{"people", coll({person})},
+            {"grid", Value::Items(kObjectArray, {Value::Array(kDoubleArray, {})})},
+            // Inner lists that are empty or null say nothing; the first one that does decides.
+            {"words", coll({Value::Null(), coll({}), coll({Value::String("w")})})}});
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, InferSchema(Value::Integer(kLong, 1), value, nullptr));
+  EXPECT_THAT(schema.column_paths,
+              ElementsAre("key", "val.grid", "val.people.attrs.keys", "val.people.attrs.values",
+                          "val.people.pets.tags", "val.people.scores", "val.words"));
+  std::vector<int> depths;
+  for (const SchemaNode* leaf : schema.leaves) depths.push_back(leaf->list_depth);
+  EXPECT_THAT(depths, ElementsAre(0, 2, 2, 2, 3, 2, 2));
+  for (const SchemaNode* leaf : schema.leaves) EXPECT_EQ(leaf->is_list, leaf->list_depth > 0);
+  const SchemaNode* grid = schema.value.Child("grid");
+  EXPECT_EQ(grid->element, ElementType::kFloat64);
+  EXPECT_EQ(grid->container_code, kDoubleArray);  // the innermost list's wire code
+  EXPECT_EQ(grid->own_lists, 2);
+  EXPECT_EQ(schema.value.Child("words")->element, ElementType::kString);
+  EXPECT_EQ(schema.value.Child("people")->Child("pets")->outer_lists, 1);
+}
+
+TEST(InferSchemaTest, ContainersOfOnlyEmptyContainersAreASchemaError) {
+  Value value =
+      ObjectOf("T", {{"xs", Value::Items(kCollection, {Value::Items(kCollection, {}, 1)}, 1)}});
+  EXPECT_THAT(InferSchema(Value::Integer(kLong, 1), value, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, "val.xs is an empty or all-null"));
+  Value mixed =
+      ObjectOf("T", {{"xs", Value::Items(kCollection,
+                                         {Value::Items(kCollection, {Value::Integer(kInt, 1)}, 1),
+                                          Value::Array(kIntArray, {})},
+                                         1)}});
+  EXPECT_THAT(InferSchema(Value::Integer(kLong, 1), mixed, nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, "val.xs mixes"));
 }
 
 }  // namespace
