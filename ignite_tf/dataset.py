@@ -414,6 +414,41 @@ def _exact_batches(batches: Iterable[dict], size: int) -> Iterator[dict]:
         yield join()
 
 
+def _tensor_converter(tf: Any) -> Any:
+    """A function that hands a NumPy column to TensorFlow without copying it, where it can.
+
+    ``from_generator`` converts what the generator yields with ``tf.convert_to_tensor``, which
+    copies every column into memory TensorFlow allocates. With batches alive in the pipeline
+    (prefetch), that memory is fresh for each batch: the copy of MNIST-shaped batches cost ~1 us
+    per row in page faults, more than decoding them. DLPack lets the tensor use the column's own
+    64-byte-aligned buffer instead (the tensor keeps the column alive). Columns DLPack cannot
+    carry (strings, unaligned slices of re-cut batches, empty ones, dtypes TensorFlow refuses)
+    go through the usual conversion.
+    """
+    from_dlpack = getattr(getattr(tf, "experimental", None), "dlpack", None)
+    from_dlpack = getattr(from_dlpack, "from_dlpack", None)
+    if from_dlpack is None or not hasattr(np.ndarray, "__dlpack__"):
+        return lambda column: column
+    refused: set = set()
+
+    def convert(column: Any) -> Any:
+        if (
+            column.dtype.kind not in "iuf"
+            or column.dtype in refused
+            or column.size == 0
+            or column.ctypes.data % 64
+            or not column.flags.c_contiguous
+        ):
+            return column
+        try:
+            return from_dlpack(column.__dlpack__())
+        except Exception:  # noqa: BLE001 - a dtype this TensorFlow does not take over DLPack
+            refused.add(column.dtype)
+            return column
+
+    return convert
+
+
 def _dataset_over(
     tf: Any, trees: Any, connect: Any, open_scan: Any, element: Any, batched: int | None
 ) -> Any:
@@ -434,6 +469,8 @@ def _dataset_over(
         for level in range(depth):
             signature[_splits_key(path, level)] = tf.TensorSpec([None], tf.int64)
 
+    to_tensor = _tensor_converter(tf)
+
     def batches():
         # Runs on each iteration: its own connection and cursor, closed when iteration stops.
         with connect() as client:
@@ -443,11 +480,12 @@ def _dataset_over(
                     flat = {}
                     for path, column in batch.items():
                         if isinstance(column, RaggedColumn):
-                            flat[path], splits = _flat_ragged(column)
+                            values, splits = _flat_ragged(column)
+                            flat[path] = to_tensor(values)
                             for level, offsets in enumerate(splits):
-                                flat[_splits_key(path, level)] = offsets
+                                flat[_splits_key(path, level)] = to_tensor(offsets)
                         else:
-                            flat[path] = column
+                            flat[path] = to_tensor(column)
                     yield flat
             finally:
                 scan.close()
