@@ -11,9 +11,13 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import functools
+import json
+import os
+import shutil
 import socket
 import ssl
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -27,7 +31,12 @@ import pytest
 from tls_material import TlsMaterial, make_tls_material, tools_available
 
 from ignite_tf import CacheNotFoundError, Client
-from ignite_tf.testing import probe_thin_client
+from ignite_tf.testing import (
+    find_java,
+    jvm_add_opens,
+    probe_thin_client,
+    resolve_ignite_classpath,
+)
 
 # A test of these modules that runs longer than this is hung: dump every thread's stack and end
 # the run (the launcher's watchdog then stops the nodes) instead of blocking CI forever.
@@ -42,6 +51,31 @@ def hang_guard() -> Iterator[None]:
         yield
     finally:
         faulthandler.cancel_dump_traceback_later()
+
+
+def run_java_writer(source: Path, classes: Path, node: Any, *args: str) -> Any:
+    """Compiles a Java writer (tests/java/*.java) against the node's Ignite jars into `classes`,
+    runs it as ``<class> host port *args`` and returns the JSON it prints (what it wrote)."""
+    java = find_java()
+    javac = Path(java).with_name("javac")
+    if not javac.exists():
+        javac = Path(shutil.which("javac") or "javac")
+    classpath = os.pathsep.join(str(p) for p in resolve_ignite_classpath(quiet=True))
+    subprocess.run(
+        [str(javac), "-d", str(classes), "-cp", classpath, str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    out = subprocess.run(
+        [str(java), *jvm_add_opens(17), "-cp", f"{classes}{os.pathsep}{classpath}"]
+        + [source.stem, node.host, str(node.port), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    return json.loads(out.stdout)
 
 
 def unique_name(prefix: str) -> str:

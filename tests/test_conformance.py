@@ -5,46 +5,23 @@ exactly that."""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import unique_name
+from conftest import run_java_writer, unique_name
 
 from ignite_tf import Client, RaggedColumn
-from ignite_tf.testing import find_java, jvm_add_opens, resolve_ignite_classpath
 
 JAVA_SOURCE = Path(__file__).resolve().parent / "java" / "ConformanceWriter.java"
 
 
 @pytest.fixture(scope="module")
 def written(ignite_node, tmp_path_factory):
-    java = find_java()
-    javac = Path(java).with_name("javac")
-    if not javac.exists():
-        javac = Path(shutil.which("javac") or "javac")
-    classes = tmp_path_factory.mktemp("conformance")
-    classpath = os.pathsep.join(str(p) for p in resolve_ignite_classpath(quiet=True))
-    subprocess.run(
-        [str(javac), "-d", str(classes), "-cp", classpath, str(JAVA_SOURCE)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
     cache, table = unique_name("CONFORMANCE"), unique_name("CONF_SQL")
-    out = subprocess.run(
-        [str(java), *jvm_add_opens(17), "-cp", f"{classes}{os.pathsep}{classpath}"]
-        + ["ConformanceWriter", ignite_node.host, str(ignite_node.port), cache, table],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=180,
+    expected = run_java_writer(
+        JAVA_SOURCE, tmp_path_factory.mktemp("conformance"), ignite_node, cache, table
     )
-    expected = json.loads(out.stdout)
     yield cache, f"SQL_PUBLIC_{table}", table, expected
     with Client(ignite_node.host, ignite_node.port) as c:
         c.destroy_cache(cache)

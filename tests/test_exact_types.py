@@ -6,46 +6,23 @@ through our put API, read with scans, SQL batches and tf.data on a real node."""
 from __future__ import annotations
 
 import decimal
-import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import unique_name
+from conftest import run_java_writer, unique_name
 
 from ignite_tf import BinaryObject, Client, IgniteValueError, RaggedColumn
-from ignite_tf.testing import find_java, jvm_add_opens, resolve_ignite_classpath
 
 JAVA_SOURCE = Path(__file__).resolve().parent / "java" / "ExactTypesWriter.java"
 
 
 @pytest.fixture(scope="module")
 def written(ignite_node, tmp_path_factory):
-    java = find_java()
-    javac = Path(java).with_name("javac")
-    if not javac.exists():
-        javac = Path(shutil.which("javac") or "javac")
-    classes = tmp_path_factory.mktemp("exact_types")
-    classpath = os.pathsep.join(str(p) for p in resolve_ignite_classpath(quiet=True))
-    subprocess.run(
-        [str(javac), "-d", str(classes), "-cp", classpath, str(JAVA_SOURCE)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
     base, table = unique_name("EXACT"), unique_name("EXACT_SQL")
-    out = subprocess.run(
-        [str(java), *jvm_add_opens(17), "-cp", f"{classes}{os.pathsep}{classpath}"]
-        + ["ExactTypesWriter", ignite_node.host, str(ignite_node.port), base, table],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=180,
+    expected = run_java_writer(
+        JAVA_SOURCE, tmp_path_factory.mktemp("exact_types"), ignite_node, base, table
     )
-    expected = json.loads(out.stdout)
     expected["table"] = table
     yield expected
     with Client(ignite_node.host, ignite_node.port) as c:
