@@ -18,6 +18,7 @@ inside TensorFlow with Dataset.reduce, as training consumes them, and timed on t
 pass: the first traces the graph functions, once per program), pyignite (scan / sql at the page
 size that was fastest for it in a short sweep), the official Java thin client
 (java/ThinClientReader.java, timed on its second pass in one JVM: the first warms the JIT),
+the server limit (wire_reader.py: the same requests from a client that decodes nothing),
 and the loopback limit (one process streaming the workload's bytes to another over 127.0.0.1).
 MB/s counts user payload bytes (W1 1 MiB, W2 788, W3 64 a row); the
 node's CPU use during each read is reported in cores, the evidence when a reader is server-bound.
@@ -29,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -53,6 +55,7 @@ WORKLOADS = {
         "page_size": 16,
         "batch_size": 16,
         "pyignite_pages": [1, 4, 16],
+        "partitions": 2048,
         "describe": "long -> byte[1 MiB], cache of 2048 partitions",
     },
     "W2": {
@@ -62,6 +65,7 @@ WORKLOADS = {
         "page_size": 1024,
         "batch_size": 4096,
         "pyignite_pages": [256, 1024, 4096],
+        "partitions": 1024,
         "describe": "long -> MnistRow {label: int, pixels: byte[784]}",
     },
     "W3": {
@@ -90,6 +94,8 @@ LABELS = {
     "tf_elements": "ignite_tf tf.data elements",
     "pyignite": "pyignite",
     "java_thin_client": "Java thin client",
+    "wire_limit": "server limit (no decoding)",
+    "wire_limit_parallel": "server limit, parallel",
     "loopback": "loopback limit",
 }
 
@@ -167,6 +173,21 @@ def _read(
         count(ds)  # the first pass traces the functions (once per program) and is not timed
         mark()
         return int(count(ds).numpy())
+    if reader in ("wire_limit", "wire_limit_parallel"):
+        from wire_reader import read_limit
+
+        if workload == "W3":
+            return read_limit(host, port, page, sql=W3_QUERY)["rows"]
+        if reader == "wire_limit":
+            return read_limit(host, port, page, cache=w["cache"])["rows"]
+        return read_limit(
+            host,
+            port,
+            page,
+            cache=w["cache"],
+            connections=parallel_reads,
+            partitions=w["partitions"],
+        )["rows"]
     if reader == "pyignite":
         from pyignite import Client as PyIgniteClient
 
@@ -192,6 +213,8 @@ def reader_main(args: argparse.Namespace) -> int:
         import tensorflow  # noqa: F401
     if args.reader == "pyignite":
         import pyignite  # noqa: F401
+    elif args.reader.startswith("wire_limit"):
+        import wire_reader  # noqa: F401
     else:
         import ignite_tf  # noqa: F401
     if args.reader == "loopback":  # `limit` rows' worth of the workload's bytes
@@ -266,18 +289,64 @@ def _cpu_seconds(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _thread_cpu_seconds(pid: int | None) -> dict[str, float] | None:
+    """CPU seconds of a process's threads, summed by thread name without its trailing number
+    (the JVM's `client-connector-#12` and `client-connector-#13` are one pool; Linux keeps 15
+    characters of a thread name, so that shows as `client-connecto`)."""
+    if pid is None:
+        return None
+    groups: dict[str, float] = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    for tid in tids:
+        try:
+            stat = Path(f"/proc/{pid}/task/{tid}/stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat.split("(", 1)[1].rsplit(")", 1)
+        fields = rest.split()
+        group = re.sub(r"[-# ]*\d+$", "", name) or name
+        ticks = int(fields[11]) + int(fields[12])
+        groups[group] = groups.get(group, 0.0) + ticks / os.sysconf("SC_CLK_TCK")
+    return groups
+
+
+def _window_rate(samples: list, window: list[float]) -> tuple[tuple, tuple] | None:
+    """The samples (time, value) just before and just after a reader's timed window."""
+    if len(samples) < 2:
+        return None
+    before = [s for s in samples if s[0] <= window[0]] or samples[:1]
+    after = [s for s in samples if s[0] >= window[1]] or samples[-1:]
+    if after[0][0] <= before[-1][0]:
+        return None
+    return before[-1], after[0]
+
+
 def _run_measured(command: list[str], node_pid: int | None, sample_rss: bool) -> dict:
     """Runs a reader process; returns its JSON plus the node's CPU use during the timed read
-    (from samples every 50 ms around the reader's reported window) and an RSS curve."""
+    (from samples every 50 ms around the reader's reported window; by thread pool every 250 ms)
+    and an RSS curve."""
     samples: list[tuple[float, int | None, float | None]] = []  # (time, client RSS, node CPU s)
+    thread_samples: list[tuple[float, dict[str, float]]] = []
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     started = time.time()
 
     def sample() -> None:
+        tick = 0
         while proc.poll() is None:
             samples.append((time.time(), _proc_rss(proc.pid), _cpu_seconds(node_pid)))
+            if tick % 5 == 0 and node_pid is not None:
+                threads = _thread_cpu_seconds(node_pid)
+                if threads is not None:
+                    thread_samples.append((time.time(), threads))
+            tick += 1
             time.sleep(0.05)
         samples.append((time.time(), None, _cpu_seconds(node_pid)))
+        threads = _thread_cpu_seconds(node_pid)
+        if threads is not None:
+            thread_samples.append((time.time(), threads))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -288,12 +357,16 @@ def _run_measured(command: list[str], node_pid: int | None, sample_rss: bool) ->
     result = json.loads(out.strip().splitlines()[-1])
     window = result.pop("window", None)
     cpu = [(t, c) for t, _, c in samples if c is not None]
-    if window and len(cpu) >= 2:
-        before = [s for s in cpu if s[0] <= window[0]] or cpu[:1]
-        after = [s for s in cpu if s[0] >= window[1]] or cpu[-1:]
-        (t0, c0), (t1, c1) = before[-1], after[0]
-        if t1 > t0:
-            result["node_cpu_cores"] = (c1 - c0) / (t1 - t0)
+    span = _window_rate(cpu, window) if window else None
+    if span:
+        (t0, c0), (t1, c1) = span
+        result["node_cpu_cores"] = (c1 - c0) / (t1 - t0)
+    span = _window_rate(thread_samples, window) if window else None
+    if span:
+        (t0, g0), (t1, g1) = span
+        pools = {name: (g1[name] - g0.get(name, 0.0)) / (t1 - t0) for name in g1}
+        busiest = sorted(pools.items(), key=lambda item: -item[1])[:4]
+        result["node_threads_cores"] = {name: round(c, 3) for name, c in busiest if c >= 0.01}
     if sample_rss:
         curve = [(t - started, r) for t, r, _ in samples if r is not None]
         step = max(1, len(curve) // 400)
@@ -470,6 +543,10 @@ def run_workload(
         extra = f" of {result['rows']:,} rows" if result["rows"] != rows else ""
         cpu = result.get("node_cpu_cores")
         cpu_text = f"  node {cpu:4.2f} cores" if cpu is not None else ""
+        threads = result.get("node_threads_cores")
+        if threads:
+            busiest, cores = next(iter(threads.items()))
+            cpu_text += f" (busiest pool {busiest} {cores:4.2f})"
         if result.get("client_cpu_us_per_row") is not None:
             cpu_text += (
                 f"  client {result['client_cpu_us_per_row']:7.2f} us CPU/row"
@@ -508,6 +585,12 @@ def run_workload(
     if workload != "W3" and args.parallel_reads > 1:  # cache scans (SQL reads one cursor)
         record("ignite_tf_parallel", best_of_two("ignite_tf_parallel"))
         results["ignite_tf_parallel"]["parallel_reads"] = args.parallel_reads
+    # What the node serves to a client that decodes nothing, with the same page size and
+    # connections: the ceiling for every reader here.
+    record("wire_limit", best_of_two("wire_limit"))
+    if "ignite_tf_parallel" in results:
+        record("wire_limit_parallel", best_of_two("wire_limit_parallel"))
+        results["wire_limit_parallel"]["parallel_reads"] = args.parallel_reads
     if _have("tensorflow"):
         record("tf_batched", best_of_two("tf_batched"))
         limit = args.element_rows if rows > args.element_rows else 0
@@ -563,11 +646,15 @@ def run_workload(
 def _targets(report: dict) -> list[dict]:
     out = []
 
-    def target(name: str, value: float | None, goal: float) -> None:
+    def target(name: str, value: float | None, goal: float, ceiling: float | None = None) -> None:
+        """`ceiling`: the same ratio for the server limit (a client that decodes nothing), the
+        most any client could reach against this node."""
         if value is not None:
-            out.append(
-                {"target": name, "value": round(value, 3), "goal": goal, "met": value >= goal}
-            )
+            entry = {"target": name, "value": round(value, 3), "goal": goal, "met": value >= goal}
+            if ceiling is not None:
+                entry["server_limit"] = round(ceiling, 3)
+                entry["reachable_on_this_node"] = ceiling >= goal
+            out.append(entry)
 
     for workload, data in report["workloads"].items():
         r = data["results"]
@@ -577,16 +664,24 @@ def _targets(report: dict) -> list[dict]:
             return numpy_rate / r[other]["rows_per_s"] if other in r else None
 
         target(f"{workload} ignite_tf NumPy / Java thin client", ratio("java_thin_client"), 1.0)
+
+        def over_pyignite(name: str, r: dict = r) -> float | None:
+            if name in r and "pyignite" in r:
+                return r[name]["rows_per_s"] / r["pyignite"]["rows_per_s"]
+            return None
+
         target(
             f"{workload} ignite_tf NumPy / pyignite",
             ratio("pyignite"),
             5.0 if workload == "W1" else 20.0,
+            over_pyignite("wire_limit"),
         )
         if "ignite_tf_parallel" in r and "pyignite" in r:
             target(
                 f"{workload} ignite_tf NumPy with parallel reads / pyignite",
-                r["ignite_tf_parallel"]["rows_per_s"] / r["pyignite"]["rows_per_s"],
+                over_pyignite("ignite_tf_parallel"),
                 5.0 if workload == "W1" else 20.0,
+                over_pyignite("wire_limit_parallel"),
             )
         if "tf_batched" in r:
             target(
@@ -753,7 +848,15 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print(f"wrote {out} (matplotlib is not installed: no chart)")
     for t in report["targets"]:
-        print(f"  {'met ' if t['met'] else 'MISS'} {t['target']}: {t['value']} (goal {t['goal']})")
+        limit = ""
+        if "server_limit" in t:
+            limit = f"; the server limit is {t['server_limit']}" + (
+                "" if t["reachable_on_this_node"] else ": out of reach on this node"
+            )
+        print(
+            f"  {'met ' if t['met'] else 'MISS'} {t['target']}: {t['value']}"
+            f" (goal {t['goal']}{limit})"
+        )
     for w, f in flat.items():
         if f:
             print(

@@ -1,0 +1,212 @@
+"""The server's serving limit: how fast a node hands a workload to a client that does no work.
+
+    python benchmarks/wire_reader.py --address 127.0.0.1:10800 --cache BENCH_W1 --page-size 16
+    python benchmarks/wire_reader.py --address ... --sql "SELECT C0 FROM BENCH_W3" --page-size 1024
+
+A minimal thin client in plain Python, independent of ignite_tf: it speaks protocol 1.1.0 over one
+socket (or one socket per thread with --connections N, each scanning whole partitions taken from
+a shared counter, as ``num_parallel_reads`` does), sends the same scan (OP_QUERY_SCAN 2000, then
+OP_QUERY_SCAN_CURSOR_GET_PAGE 2001) or SQL query (OP_QUERY_SQL_FIELDS 2004, then 2005) as the
+other readers with the same page size, receives every reply with ``recv_into`` into one reused
+buffer, and looks only at the row count and the trailing "more" flag of each page. It decodes
+nothing. No client of the same node, page size and connection count can read faster than this,
+so ignite_tf's rate divided by this one says how close it is to what the server serves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import struct
+import sys
+import threading
+import time
+
+OP_QUERY_SCAN = 2000
+OP_QUERY_SCAN_CURSOR_GET_PAGE = 2001
+OP_QUERY_SQL_FIELDS = 2004
+OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE = 2005
+NULL = 101
+STRING = 9
+
+
+def java_hash(name: str) -> int:
+    """String.hashCode() of a cache name: its cache id."""
+    h = 0
+    for ch in name:
+        h = (31 * h + ord(ch)) & 0xFFFFFFFF
+    return h - (1 << 32) if h & 0x80000000 else h
+
+
+def _string(text: str) -> bytes:
+    data = text.encode()
+    return struct.pack("<bi", STRING, len(data)) + data
+
+
+class WireConnection:
+    """One socket with the 1.1.0 handshake done; replies land in one growing, reused buffer."""
+
+    def __init__(self, host: str, port: int, timeout: float) -> None:
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+        self.buf = bytearray(1 << 20)
+        self.request_id = 0
+        self.wire_bytes = 0
+        # Handshake: len, op 1, version 1.1.0, client code 2, no username/password (null strings).
+        body = struct.pack("<bhhhbbb", 1, 1, 1, 0, 2, NULL, NULL)
+        self.sock.sendall(struct.pack("<i", len(body)) + body)
+        reply = self._receive()
+        if reply[0] != 1:
+            raise RuntimeError(f"handshake refused: {bytes(reply[:64])!r}")
+
+    def _exactly(self, view: memoryview) -> None:
+        got = 0
+        while got < len(view):
+            n = self.sock.recv_into(view[got:])
+            if n == 0:
+                raise ConnectionError("the node closed the connection")
+            got += n
+
+    def _receive(self) -> memoryview:
+        head = memoryview(self.buf)[:4]
+        self._exactly(head)
+        (length,) = struct.unpack_from("<i", self.buf)
+        if length > len(self.buf):
+            self.buf = bytearray(length)
+        view = memoryview(self.buf)[:length]
+        self._exactly(view)
+        self.wire_bytes += 4 + length
+        return view
+
+    def call(self, op: int, body: bytes) -> memoryview:
+        """Sends a request; returns the reply after its 12-byte header (request id, status)."""
+        self.request_id += 1
+        self.sock.sendall(struct.pack("<ihq", 10 + len(body), op, self.request_id) + body)
+        reply = self._receive()
+        request_id, status = struct.unpack_from("<qi", reply)
+        if request_id != self.request_id:
+            raise RuntimeError(f"reply to request {request_id}, expected {self.request_id}")
+        if status != 0:
+            raise RuntimeError(f"op {op} failed with status {status}: {bytes(reply[12:200])!r}")
+        return reply[12:]
+
+    def scan(self, cache: str, page_size: int, partition: int = -1) -> int:
+        """Reads a whole scan; returns its row count."""
+        body = struct.pack("<ibbiib", java_hash(cache), 0, NULL, page_size, partition, 0)
+        page = self.call(OP_QUERY_SCAN, body)
+        (cursor,) = struct.unpack_from("<q", page)
+        rows = struct.unpack_from("<i", page, 8)[0]
+        while page[-1]:  # more
+            page = self.call(OP_QUERY_SCAN_CURSOR_GET_PAGE, struct.pack("<q", cursor))
+            rows += struct.unpack_from("<i", page)[0]
+        return rows
+
+    def sql(self, query: str, page_size: int) -> int:
+        """Runs a SQL fields query in schema PUBLIC; returns its row count."""
+        body = (
+            struct.pack("<ib", 0, 0)
+            + _string("PUBLIC")
+            + struct.pack("<ii", page_size, 0)
+            + _string(query)
+            + struct.pack("<ib", 0, 1)  # no arguments; statement type SELECT
+            # distributedJoins, local, replicatedOnly, enforceJoinOrder, collocated, lazy
+            + bytes(6)
+            + struct.pack("<qb", 0, 0)  # no timeout; no field names
+        )
+        page = self.call(OP_QUERY_SQL_FIELDS, body)
+        cursor, _columns, rows = struct.unpack_from("<qii", page)
+        while page[-1]:
+            page = self.call(OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE, struct.pack("<q", cursor))
+            rows += struct.unpack_from("<i", page)[0]
+        return rows
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def read_limit(
+    host: str,
+    port: int,
+    page_size: int,
+    cache: str | None = None,
+    sql: str | None = None,
+    connections: int = 1,
+    partitions: int = 0,
+    timeout: float = 600,
+) -> dict:
+    """Reads a cache (or runs a query) once; returns rows, seconds and the bytes on the wire.
+
+    With ``connections > 1`` (cache scans only) each connection scans whole partitions
+    ``0..partitions-1`` taken from a shared counter, on its own thread; recv_into releases the
+    GIL, and there is nothing else to do per page."""
+    if (cache is None) == (sql is None):
+        raise ValueError("give exactly one of cache= and sql=")
+    if connections > 1 and (sql is not None or partitions <= 0):
+        raise ValueError("connections > 1 needs a cache scan and its partition count")
+    links = [WireConnection(host, port, timeout) for _ in range(connections)]
+    counts = [0] * connections
+    errors: list[BaseException] = []
+    next_partition = iter(range(partitions))
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        try:
+            while True:
+                with lock:
+                    p = next(next_partition, None)
+                if p is None:
+                    return
+                counts[i] += links[i].scan(cache, page_size, p)
+        except BaseException as error:  # reported by the caller
+            errors.append(error)
+
+    started = time.perf_counter()
+    try:
+        if connections == 1:
+            counts[0] = links[0].scan(cache, page_size) if cache else links[0].sql(sql, page_size)
+        else:
+            threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            if errors:
+                raise errors[0]
+        seconds = time.perf_counter() - started
+    finally:
+        for link in links:
+            link.close()
+    return {
+        "rows": sum(counts),
+        "seconds": seconds,
+        "wire_bytes": sum(link.wire_bytes for link in links),
+        "connections": connections,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--address", default="127.0.0.1:10800")
+    parser.add_argument("--cache")
+    parser.add_argument("--sql")
+    parser.add_argument("--page-size", type=int, default=1024)
+    parser.add_argument("--connections", type=int, default=1)
+    parser.add_argument("--partitions", type=int, default=0)
+    args = parser.parse_args(argv)
+    host, _, port = args.address.rpartition(":")
+    result = read_limit(
+        host, int(port), args.page_size, args.cache, args.sql, args.connections, args.partitions
+    )
+    print(json.dumps(result))
+    print(
+        f"{result['rows']:,} rows in {result['seconds']:.3f} s: "
+        f"{result['rows'] / result['seconds']:,.0f} rows/s, "
+        f"{result['wire_bytes'] / result['seconds'] / 1e6:,.0f} MB/s on the wire"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
