@@ -20,6 +20,10 @@ import numpy as np
 from ignite_tf.client import Client, RaggedColumn
 from ignite_tf.errors import IgniteSchemaError, IgniteValueError
 
+# Rows an element-wise IgniteDataset samples at construction to find list columns of one fixed
+# length (images, embeddings), which then reach TensorFlow as dense [rows, length] blocks.
+_LIST_SAMPLE_ROWS = 16
+
 __all__ = ["IgniteDataset", "SqlDataset", "element_spec_for"]
 
 # Column dtype names (as the core reports them) to TensorFlow dtypes, as the original mapped
@@ -97,8 +101,11 @@ def _probe_schema(
     fields: list[str] | None = None,
     schema: Any = None,
     decimals: str = "float64",
-) -> tuple[tuple[Any, Any], Any]:
-    """(schema trees with dtypes, the code trees to pass to every scan, or None to learn)."""
+    sample_lists: bool = False,
+) -> tuple[tuple[Any, Any], Any, frozenset]:
+    """(schema trees with dtypes, the code trees to pass to every scan or None to learn, the
+    paths of list columns whose rows all had one length in a sample of the first rows when
+    `sample_lists`)."""
     from ignite_tf.schema import normalize_schema, schema_from_element_spec, sql_table_schema
 
     given = None
@@ -131,6 +138,29 @@ def _probe_schema(
             given = sql_table_schema(client, cache_name)
             if given is not None:
                 trees = probe(given)
+        fixed: frozenset = frozenset()
+        if sample_lists and trees is not None:
+            lists = [path for tree in trees for path, _, depth in _leaves(tree) if depth == 1]
+            if lists:
+                sample = client.scan(
+                    cache_name,
+                    page_size=_LIST_SAMPLE_ROWS,
+                    partition=part,
+                    local=local,
+                    batch_size=_LIST_SAMPLE_ROWS,
+                    fields=fields,
+                    schema=given,
+                    on_mismatch="skip",
+                    decimals=decimals,
+                )
+                with sample:
+                    batch = next(iter(sample), None)
+                if batch is not None:
+                    fixed = frozenset(
+                        path
+                        for path in lists
+                        if path in batch and len(np.unique(batch[path].row_lengths)) == 1
+                    )
     if trees is None:
         where = f" partition {part}" if part >= 0 else ""
         raise IgniteSchemaError(
@@ -138,7 +168,7 @@ def _probe_schema(
             'element structure is unknown: pass schema={"key": "long", "val": {"NAME": "string"}}'
             " (Ignite type names) or an element_spec"
         )
-    return trees, given
+    return trees, given, fixed
 
 
 def _flatten(tree: Any) -> list:
@@ -269,7 +299,7 @@ def IgniteDataset(
         "tls_insecure_skip_verify": tls_insecure_skip_verify,
     }
 
-    schema, given = _probe_schema(
+    schema, given, fixed_lists = _probe_schema(
         cache_name,
         schema_host or host,
         int(schema_port or port),
@@ -279,6 +309,7 @@ def IgniteDataset(
         fields,
         schema,
         decimals,
+        sample_lists=not batched,
     )
 
     def open_scan(client: Client) -> Any:
@@ -315,6 +346,7 @@ def IgniteDataset(
         open_scan,
         element,
         batch_size if batched else None,
+        fixed_lists,
     )
 
 
@@ -449,27 +481,94 @@ def _tensor_converter(tf: Any) -> Any:
     return convert
 
 
+def _uniform_runs(batch: dict, paths: Iterable[str]) -> list[tuple[int, int]]:
+    """[start, stop) row ranges of a batch in which every list column of `paths` has rows of
+    one length: the whole batch when the lengths are fixed, more pieces where they change."""
+    rows = _num_rows(batch)
+    change = np.zeros(rows, dtype=bool)
+    for path in paths:
+        lengths = np.diff(batch[path].row_offsets)
+        change[1:] |= lengths[1:] != lengths[:-1]
+    bounds = [0, *np.flatnonzero(change).tolist(), rows]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _dense_rows(column: RaggedColumn, start: int, stop: int) -> np.ndarray:
+    """Rows [start, stop) of a list column whose rows there have one length, as a 2-D array."""
+    lo, hi = int(column.row_offsets[start]), int(column.row_offsets[stop])
+    return column.values[lo:hi].reshape(stop - start, (hi - lo) // max(stop - start, 1))
+
+
 def _dataset_over(
-    tf: Any, trees: Any, connect: Any, open_scan: Any, element: Any, batched: int | None
+    tf: Any,
+    trees: Any,
+    connect: Any,
+    open_scan: Any,
+    element: Any,
+    batched: int | None,
+    fixed_lists: frozenset = frozenset(),
 ) -> Any:
     """A tf.data.Dataset over the batches of `open_scan(client)`: one element per `batched` rows
     when it is set, else one per row.
 
     `trees` are the schema trees whose leaves are columns; `element(build)` makes an element
-    from them (`build(tree)` turns a tree into tensors or specs).
+    from them (`build(tree)` turns a tree into tensors or specs). `fixed_lists`: list columns
+    (one level) expected to hold rows of one length; element by element they reach TensorFlow
+    as dense [rows, length] blocks of equal-length rows, which `unbatch` cuts into 1-D tensors
+    with no work per element (a RaggedTensor needs a decode and a map per element, ten times the
+    cost). Rows of other lengths still read correctly, in smaller blocks.
     """
     leaves = [leaf for tree in trees for leaf in _leaves(tree)]
-    has_lists = any(depth for _, _, depth in leaves)
+    dense = (
+        frozenset()
+        if batched
+        else frozenset(path for path, _, depth in leaves if depth == 1 and path in fixed_lists)
+    )
+    ragged_lists = any(depth and path not in dense for path, _, depth in leaves)
     # The generator hands TensorFlow flat NumPy columns (list columns as values + the row splits
-    # of each level); a map builds the nested structure and the RaggedTensors inside the graph,
-    # which costs TensorFlow far less per batch than building them eagerly in the generator.
+    # of each level, or dense blocks); a map builds the nested structure and the RaggedTensors
+    # inside the graph, which costs TensorFlow far less per batch than building them eagerly in
+    # the generator.
     signature = {}
     for path, dtype, depth in leaves:
-        signature[path] = tf.TensorSpec([None], getattr(tf, _TF_DTYPES[dtype]))
+        tf_dtype = getattr(tf, _TF_DTYPES[dtype])
+        if path in dense:
+            signature[path] = tf.TensorSpec([None, None], tf_dtype)
+            continue
+        signature[path] = tf.TensorSpec([None], tf_dtype)
         for level in range(depth):
             signature[_splits_key(path, level)] = tf.TensorSpec([None], tf.int64)
 
     to_tensor = _tensor_converter(tf)
+
+    def flatten(batch: dict) -> dict:
+        flat = {}
+        for path, column in batch.items():
+            if isinstance(column, RaggedColumn):
+                values, splits = _flat_ragged(column)
+                flat[path] = to_tensor(values)
+                for level, offsets in enumerate(splits):
+                    flat[_splits_key(path, level)] = to_tensor(offsets)
+            else:
+                flat[path] = to_tensor(column)
+        return flat
+
+    def pieces(batch: dict) -> Iterator[dict]:
+        if not dense:
+            yield flatten(batch)
+            return
+        for start, stop in _uniform_runs(batch, dense):
+            whole = start == 0 and stop == _num_rows(batch)
+            flat = flatten(
+                {
+                    path: column if whole else _row_slice(column, start, stop)
+                    for path, column in batch.items()
+                    if path not in dense
+                }
+            )
+            for path in dense:
+                flat[path] = to_tensor(_dense_rows(batch[path], start, stop))
+            yield flat
 
     def batches():
         # Runs on each iteration: its own connection and cursor, closed when iteration stops.
@@ -477,16 +576,7 @@ def _dataset_over(
             scan = open_scan(client)
             try:
                 for batch in _exact_batches(scan, batched) if batched else scan:
-                    flat = {}
-                    for path, column in batch.items():
-                        if isinstance(column, RaggedColumn):
-                            values, splits = _flat_ragged(column)
-                            flat[path] = to_tensor(values)
-                            for level, offsets in enumerate(splits):
-                                flat[_splits_key(path, level)] = to_tensor(offsets)
-                        else:
-                            flat[path] = to_tensor(column)
-                    yield flat
+                    yield from pieces(batch)
             finally:
                 scan.close()
                 if scan.skipped_rows:
@@ -498,7 +588,7 @@ def _dataset_over(
     def restructure(flat: dict) -> dict:
         def leaf(tree: Any) -> Any:
             _, depth, path = tree
-            if depth:
+            if depth and path not in dense:
                 return tf.RaggedTensor.from_nested_row_splits(
                     flat[path],
                     [flat[_splits_key(path, level)] for level in range(depth)],
@@ -521,8 +611,16 @@ def _dataset_over(
     if batched:
         # The next batches are converted while the current one trains.
         return dataset.prefetch(2)
-    dataset = dataset.unbatch()
-    if has_lists:
+    if dense:
+        # Not unbatch(): TensorFlow's Unbatch crashes (SIGSEGV, TF 2.21) on a numeric component
+        # of zero elements and some rows, the block of a run of empty arrays. Slicing each block
+        # as its own dataset, one after the other, does not, and still costs nothing per row.
+        dataset = dataset.interleave(
+            tf.data.Dataset.from_tensor_slices, cycle_length=1, block_length=1 << 62
+        )
+    else:
+        dataset = dataset.unbatch()
+    if ragged_lists:
         dataset = dataset.map(densify, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     return dataset
 

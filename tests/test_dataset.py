@@ -140,6 +140,54 @@ def test_batched_mode_yields_whole_batches_with_ragged_arrays(ignite_node, tf_cl
     assert sum(int(t.shape[0]) for t in flat) == 250
 
 
+def test_fixed_length_arrays_read_element_wise_also_where_lengths_change(
+    ignite_node, tf_client, cache
+):
+    # Image-like rows (784 pixels, 8 floats) read element by element as dense blocks of rows;
+    # a few rows have other lengths, in one field or the other: every element must be exact.
+    rng = np.random.default_rng(7)
+    odd_pixels = {100: 0, 1500: 3, 1501: 3, 2999: 785}
+    odd_features = {1501: 7, 2000: 9}
+    rows = {
+        i: BinaryObject(
+            "Digit",
+            {
+                "label": np.int32(i % 10),
+                "pixels": rng.integers(0, 256, odd_pixels.get(i, 784), dtype=np.uint8),
+                "features": rng.random(odd_features.get(i, 8)).astype(np.float32),
+            },
+        )
+        for i in range(3000)
+    }
+    tf_client.put_all(cache, rows.items())
+    for page_size in (7, 1024):
+        dataset = IgniteDataset(
+            cache, host=ignite_node.host, port=ignite_node.port, page_size=page_size
+        )
+        assert dataset.element_spec["val"] == {
+            "features": tf.TensorSpec([None], tf.float32),
+            "label": tf.TensorSpec([], tf.int32),
+            "pixels": tf.TensorSpec([None], tf.uint8),
+        }
+        seen = set()
+        for element in dataset:
+            key = int(element["key"])
+            seen.add(key)
+            val = element["val"]
+            assert int(val["label"]) == key % 10
+            np.testing.assert_array_equal(val["pixels"].numpy(), rows[key]["pixels"])
+            np.testing.assert_array_equal(val["features"].numpy(), rows[key]["features"])
+        assert seen == set(range(3000))
+    # A training pipeline batches the fixed-length rows again, with the odd ones left out.
+    batches = (
+        IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port)
+        .filter(lambda e: tf.size(e["val"]["pixels"]) == 784 and tf.size(e["val"]["features"]) == 8)
+        .map(lambda e: (tf.reshape(e["val"]["pixels"], [28, 28]), e["val"]["label"]))
+        .batch(32)
+    )
+    assert sum(int(x.shape[0]) for x, _ in batches) == 3000 - 5
+
+
 def _numeric_rows(n: int) -> dict[int, BinaryObject]:
     return {
         i: BinaryObject(
