@@ -14,8 +14,10 @@ Workloads, loaded by the benchmark into the node (a progress line shows the load
 Readers, each in its own process (its peak RSS is its own): ignite_tf NumPy (Client.scan /
 Client.sql_batches), ignite_tf tf.data batched (IgniteDataset / SqlDataset with batched=True),
 ignite_tf tf.data element-wise (the first --element-rows rows; both tf.data readers consumed
-inside TensorFlow with Dataset.reduce, as training consumes them, and timed on their second
-pass: the first traces the graph functions, once per program), pyignite (scan / sql at the page
+inside TensorFlow with Dataset.reduce, as training consumes them, the element-wise one after
+.batch(32), and timed on their second pass: the first traces the graph functions, once per
+program), TensorFlow's own element-wise pipeline over the same rows held in memory (its
+ceiling), pyignite (scan / sql at the page
 size that was fastest for it in a short sweep), the official Java thin client
 (java/ThinClientReader.java, timed on its second pass in one JVM: the first warms the JIT),
 the server limit (wire_reader.py: the same requests from a client that decodes nothing),
@@ -92,6 +94,7 @@ LABELS = {
     "ignite_tf_parallel": "ignite_tf NumPy parallel",
     "tf_batched": "ignite_tf tf.data batched",
     "tf_elements": "ignite_tf tf.data elements",
+    "tf_memory_elements": "TensorFlow elements in memory",
     "pyignite": "pyignite",
     "java_thin_client": "Java thin client",
     "wire_limit": "server limit (no decoding)",
@@ -139,9 +142,6 @@ def _read(
     if reader in ("tf_batched", "tf_elements"):
         # Consumed inside TensorFlow (Dataset.reduce), as a training loop consumes a dataset; a
         # Python for-loop would add TensorFlow's eager overhead per element (~50-100 us).
-        import numpy as np
-        import tensorflow as tf
-
         from ignite_tf import IgniteDataset, SqlDataset
 
         batched = reader == "tf_batched"
@@ -163,16 +163,29 @@ def _read(
             first = "key"
         if not batched and limit > 0:
             ds = ds.take(limit)
+        return _count_in_tf(ds, batched, first, mark)
+    if reader == "tf_memory_elements":
+        # TensorFlow's own element-wise pipeline over the same structure held in memory: the
+        # most an element-by-element dataset can give here, whatever its source.
+        import numpy as np
+        import tensorflow as tf
 
-        @tf.function
-        def count(ds):
-            if batched:
-                return ds.reduce(np.int64(0), lambda n, b: n + tf.shape(b[first], tf.int64)[0])
-            return ds.reduce(np.int64(0), lambda n, _: n + 1)
-
-        count(ds)  # the first pass traces the functions (once per program) and is not timed
-        mark()
-        return int(count(ds).numpy())
+        n = limit or w["rows"]
+        rng = np.random.default_rng(0)
+        if workload == "W1":
+            data = {"key": np.arange(n), "val": rng.integers(0, 256, (n, 1 << 20), np.uint8)}
+        elif workload == "W2":
+            data = {
+                "key": np.arange(n),
+                "val": {
+                    "label": rng.integers(0, 10, n, np.int32),
+                    "pixels": rng.integers(0, 256, (n, 784), np.uint8),
+                },
+            }
+        else:
+            data = {c: rng.integers(0, 1 << 30, n) for c in W3_COLUMNS}
+        ds = tf.data.Dataset.from_tensor_slices(data)
+        return _count_in_tf(ds, False, "C0" if workload == "W3" else "key", mark)
     if reader in ("wire_limit", "wire_limit_parallel"):
         from wire_reader import read_limit
 
@@ -207,9 +220,32 @@ def _read(
     raise ValueError(f"unknown reader {reader}")
 
 
+ELEMENTS_REBATCH = 32
+
+
+def _count_in_tf(ds, batched: bool, first: str, mark: Callable[[], None]) -> int:
+    """Rows of a dataset counted inside TensorFlow, on a second pass (the first traces the
+    functions, once per program). An element-wise dataset is batched again by 32 rows first, as
+    a training pipeline over it does: reducing element by element would time TensorFlow's
+    function call per element (~30 us here), not the dataset."""
+    import numpy as np
+    import tensorflow as tf
+
+    if not batched:
+        ds = ds.batch(ELEMENTS_REBATCH)
+
+    @tf.function
+    def count(ds):
+        return ds.reduce(np.int64(0), lambda n, b: n + tf.shape(b[first], tf.int64)[0])
+
+    count(ds)
+    mark()
+    return int(count(ds).numpy())
+
+
 def reader_main(args: argparse.Namespace) -> int:
     # Imports are not part of the read (the Java reader's JVM start is not either).
-    if args.reader in ("tf_batched", "tf_elements"):
+    if args.reader in ("tf_batched", "tf_elements", "tf_memory_elements"):
         import tensorflow  # noqa: F401
     if args.reader == "pyignite":
         import pyignite  # noqa: F401
@@ -595,6 +631,8 @@ def run_workload(
         record("tf_batched", best_of_two("tf_batched"))
         limit = args.element_rows if rows > args.element_rows else 0
         record("tf_elements", python_reader("tf_elements", limit))
+        memory_rows = min(rows, args.element_rows, 256 if workload == "W1" else rows)
+        record("tf_memory_elements", python_reader("tf_memory_elements", memory_rows))
     else:
         print("  (TensorFlow is not installed: tf.data readers left out)")
     if _have("pyignite"):
