@@ -82,10 +82,12 @@ public final class ThinClientReader {
                 started = System.nanoTime();
                 switch (workload) {
                     case "W1":
-                        reader.readBytes(client, cache != null ? cache : "BENCH_W1", pageSize);
+                        reader.readScan(client, cache != null ? cache : "BENCH_W1", pageSize,
+                                reader::readBytesEntry);
                         break;
                     case "W2":
-                        reader.readMnist(client, cache != null ? cache : "BENCH_W2", pageSize);
+                        reader.readScan(client, cache != null ? cache : "BENCH_W2", pageSize,
+                                reader::readMnistEntry);
                         break;
                     case "W3":
                         reader.readSql(client, query != null ? query : DEFAULT_W3_QUERY, pageSize);
@@ -110,48 +112,45 @@ public final class ThinClientReader {
     static final String DEFAULT_W3_QUERY =
             "SELECT C0, C1, C2, C3, C4, C5, C6, C7, C8, C9 FROM BENCH_W3";
 
-    /** W1: values are byte[] (primitive arrays stay byte[] even with keepBinary). */
-    private void readBytes(IgniteClient client, String name, int pageSize) {
+    /** Reads one scanned entry: adds to the checksum and returns its payload bytes. */
+    private interface EntryReader {
+        long read(Object key, Object value);
+    }
+
+    /** Scans a whole cache in keep-binary mode, handing every entry to `reader`. */
+    private void readScan(IgniteClient client, String name, int pageSize, EntryReader reader) {
         ClientCache<Object, Object> cache = client.cache(name).withKeepBinary();
-        long n = 0, total = 0, sum = 0;
+        long n = 0, total = 0;
+        checksum = 0;
         try (QueryCursor<Cache.Entry<Object, Object>> cur =
                 cache.query(new ScanQuery<Object, Object>().setPageSize(pageSize))) {
             for (Cache.Entry<Object, Object> e : cur) {
-                Object v = e.getValue();
-                if (!(v instanceof byte[]))
-                    throw new IllegalStateException("W1 value is not a byte[]: " + typeOf(v));
-                byte[] a = (byte[]) v;
                 n++;
-                total += a.length;
-                sum += e.getKey().hashCode() + (a.length > 0 ? a[a.length - 1] : 0);
+                total += reader.read(e.getKey(), e.getValue());
             }
         }
         rows = n;
         bytes = total;
-        checksum = sum;
+    }
+
+    /** W1: values are byte[] (primitive arrays stay byte[] even with keepBinary). */
+    private long readBytesEntry(Object key, Object v) {
+        if (!(v instanceof byte[]))
+            throw new IllegalStateException("W1 value is not a byte[]: " + typeOf(v));
+        byte[] a = (byte[]) v;
+        checksum += key.hashCode() + (a.length > 0 ? a[a.length - 1] : 0);
+        return a.length;
     }
 
     /** W2: every value is a BinaryObject whose two fields are both read. */
-    private void readMnist(IgniteClient client, String name, int pageSize) {
-        ClientCache<Object, Object> cache = client.cache(name).withKeepBinary();
-        long n = 0, total = 0, sum = 0;
-        try (QueryCursor<Cache.Entry<Object, Object>> cur =
-                cache.query(new ScanQuery<Object, Object>().setPageSize(pageSize))) {
-            for (Cache.Entry<Object, Object> e : cur) {
-                Object v = e.getValue();
-                if (!(v instanceof BinaryObject))
-                    throw new IllegalStateException("W2 value is not a BinaryObject: " + typeOf(v));
-                BinaryObject bo = (BinaryObject) v;
-                Integer label = bo.field("label");
-                byte[] pixels = bo.field("pixels");
-                n++;
-                total += 4 + pixels.length;
-                sum += e.getKey().hashCode() + label + (pixels.length > 0 ? pixels[pixels.length - 1] : 0);
-            }
-        }
-        rows = n;
-        bytes = total;
-        checksum = sum;
+    private long readMnistEntry(Object key, Object v) {
+        if (!(v instanceof BinaryObject))
+            throw new IllegalStateException("W2 value is not a BinaryObject: " + typeOf(v));
+        BinaryObject bo = (BinaryObject) v;
+        Integer label = bo.field("label");
+        byte[] pixels = bo.field("pixels");
+        checksum += key.hashCode() + label + (pixels.length > 0 ? pixels[pixels.length - 1] : 0);
+        return 4 + pixels.length;
     }
 
     /** W3: every column value of every row is read; bytes are the values' fixed widths. */
