@@ -31,6 +31,7 @@
 #include "core/binary/decoder.h"
 #include "core/binary/type_codes.h"
 #include "core/client/scan_cursor.h"
+#include "core/client/sql_cursor.h"
 #include "core/columnar/batch_builder.h"
 #include "core/columnar/schema.h"
 #include "core/common/error.h"
@@ -86,34 +87,15 @@ absl::StatusOr<RowSchema> ScanSchema(const Page& page, TypeResolver* types) {
 // Column names of a SQL page (what SqlCursor::Open reads before the page) and where they end.
 absl::StatusOr<std::vector<std::string>> SqlColumns(absl::Span<const uint8_t> bytes, size_t* end) {
   Reader r(bytes);
-  std::vector<std::string> columns;
-  IGNITE_ASSIGN_OR_RETURN(int32_t count, r.ReadLength(1, "column count"));
-  for (int32_t i = 0; i < count; ++i) {
-    IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
-    if (code != kString) return ProtocolError("SQL column name is not a string");
-    IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "column name"));
-    IGNITE_ASSIGN_OR_RETURN(auto name, r.ReadBytes(n));
-    columns.emplace_back(reinterpret_cast<const char*>(name.data()), name.size());
-  }
+  IGNITE_ASSIGN_OR_RETURN(std::vector<std::string> columns, ReadSqlColumnNames(r));
   *end = r.position();
   return columns;
 }
 
-// The schema of a SQL page: its rows as Values (as SqlCursor::DecodeRows), then InferSqlSchema.
+// The schema of a SQL page: its rows as Values (as SqlCursor does), then InferSqlSchema.
 absl::StatusOr<RowSchema> SqlSchema(const Page& page, const std::vector<std::string>& columns,
                                     TypeResolver* types) {
-  std::vector<std::vector<Value>> rows;
-  ValueDecoder decoder(types);
-  size_t pos = page.rows_begin;
-  absl::Span<const uint8_t> bytes = page.bytes().subspan(0, page.rows_end);
-  for (int32_t i = 0; i < page.row_count; ++i) {
-    std::vector<Value> row;
-    for (const std::string& column : columns) {
-      IGNITE_ASSIGN_OR_RETURN(Value v, decoder.Decode(bytes, &pos, column));
-      row.push_back(std::move(v));
-    }
-    rows.push_back(std::move(row));
-  }
+  IGNITE_ASSIGN_OR_RETURN(auto rows, DecodeSqlRows(page, columns, types));
   return InferSqlSchema(columns, rows, types);
 }
 

@@ -19,6 +19,43 @@ std::string Describe(const std::string& sql) {
 
 }  // namespace
 
+absl::StatusOr<std::vector<std::string>> ReadSqlColumnNames(Reader& r) {
+  std::vector<std::string> columns;
+  IGNITE_ASSIGN_OR_RETURN(int32_t count, r.ReadLength(1, "column count"));
+  columns.reserve(count);
+  for (int32_t i = 0; i < count; ++i) {
+    IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
+    if (code != kString) return ProtocolError("SQL column name is not a string");
+    IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "column name"));
+    IGNITE_ASSIGN_OR_RETURN(auto bytes, r.ReadBytes(n));
+    columns.emplace_back(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
+  return columns;
+}
+
+absl::StatusOr<std::vector<std::vector<Value>>> DecodeSqlRows(
+    const Page& page, const std::vector<std::string>& columns, TypeResolver* types) {
+  std::vector<std::vector<Value>> rows;
+  rows.reserve(page.row_count);
+  ValueDecoder decoder(types);
+  size_t pos = page.rows_begin;
+  absl::Span<const uint8_t> bytes = absl::MakeConstSpan(page.frame).subspan(0, page.rows_end);
+  for (int32_t i = 0; i < page.row_count; ++i) {
+    std::vector<Value> row;
+    row.reserve(columns.size());
+    for (const std::string& column : columns) {
+      IGNITE_ASSIGN_OR_RETURN(Value v, decoder.Decode(bytes, &pos, column));
+      row.push_back(std::move(v));
+    }
+    rows.push_back(std::move(row));
+  }
+  if (pos != page.rows_end) {
+    return ProtocolError(absl::StrCat("SQL page has ", page.rows_end - pos,
+                                      " unexpected bytes after its ", page.row_count, " rows"));
+  }
+  return rows;
+}
+
 absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Connection> connection,
                                                            std::shared_ptr<TypeResolver> types,
                                                            const SqlQuery& query) {
@@ -68,14 +105,7 @@ absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Conne
   Reader r = response.body();
   auto parse = [&]() -> absl::Status {
     IGNITE_ASSIGN_OR_RETURN(int64_t cursor_id, r.ReadInt64());
-    IGNITE_ASSIGN_OR_RETURN(int32_t column_count, r.ReadLength(1, "column count"));
-    for (int32_t i = 0; i < column_count; ++i) {
-      IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
-      if (code != kString) return ProtocolError("SQL column name is not a string");
-      IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "column name"));
-      IGNITE_ASSIGN_OR_RETURN(auto bytes, r.ReadBytes(n));
-      cursor->columns_.emplace_back(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    }
+    IGNITE_ASSIGN_OR_RETURN(cursor->columns_, ReadSqlColumnNames(r));
     IGNITE_ASSIGN_OR_RETURN(Page page, ParsePage(std::move(response.frame), r.position(), 0,
                                                  std::max<size_t>(1, cursor->columns_.size())));
     cursor->pages_.Start(cursor_id, std::move(page), std::max<size_t>(1, cursor->columns_.size()));
@@ -86,25 +116,7 @@ absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Conne
 }
 
 absl::StatusOr<std::vector<std::vector<Value>>> SqlCursor::DecodeRows(const Page& page) const {
-  std::vector<std::vector<Value>> rows;
-  rows.reserve(page.row_count);
-  ValueDecoder decoder(types_.get());
-  size_t pos = page.rows_begin;
-  absl::Span<const uint8_t> bytes = absl::MakeConstSpan(page.frame).subspan(0, page.rows_end);
-  for (int32_t i = 0; i < page.row_count; ++i) {
-    std::vector<Value> row;
-    row.reserve(columns_.size());
-    for (size_t c = 0; c < columns_.size(); ++c) {
-      IGNITE_ASSIGN_OR_RETURN(Value v, decoder.Decode(bytes, &pos, columns_[c]));
-      row.push_back(std::move(v));
-    }
-    rows.push_back(std::move(row));
-  }
-  if (pos != page.rows_end) {
-    return ProtocolError(absl::StrCat("SQL page has ", page.rows_end - pos,
-                                      " unexpected bytes after its ", page.row_count, " rows"));
-  }
-  return rows;
+  return DecodeSqlRows(page, columns_, types_.get());
 }
 
 absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> SqlCursor::NextRows() {

@@ -13,6 +13,7 @@
 #include "core/binary/value.h"
 #include "core/client/connection.h"
 #include "core/client/scan_cursor.h"
+#include "core/wire/reader.h"
 
 namespace ignite_tf {
 
@@ -29,6 +30,13 @@ struct SqlQuery {
   bool collocated = false;
   int64_t timeout_ms = 0;
 };
+
+// The column names that open a SQL fields reply (count, then one String each), read from `r`.
+absl::StatusOr<std::vector<std::string>> ReadSqlColumnNames(Reader& r);
+
+// A SQL page's rows decoded into Values, one per column each (the page must end after them).
+absl::StatusOr<std::vector<std::vector<Value>>> DecodeSqlRows(
+    const Page& page, const std::vector<std::string>& columns, TypeResolver* types);
 
 class SqlCursor {
  public:
