@@ -27,39 +27,54 @@ OP_QUERY_SCAN = 2000
 OP_QUERY_SCAN_CURSOR_GET_PAGE = 2001
 OP_QUERY_SQL_FIELDS = 2004
 OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE = 2005
+OP_GET_BINARY_TYPE = 3002
+OP_RESOURCE_CLOSE = 0
 NULL = 101
 STRING = 9
 
 
-def java_hash(name: str) -> int:
-    """String.hashCode() of a cache name: its cache id."""
+def java_hash(text: str) -> int:
+    """Java's String.hashCode() (over UTF-16 units, int32 wrap-around): a cache's id."""
     h = 0
-    for ch in name:
-        h = (31 * h + ord(ch)) & 0xFFFFFFFF
-    return h - (1 << 32) if h & 0x80000000 else h
+    data = text.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h = (31 * h + int.from_bytes(data[i : i + 2], "little")) & 0xFFFFFFFF
+    return h - (1 << 32) if h >= 1 << 31 else h
 
 
-def _string(text: str) -> bytes:
+def string_object(text: str) -> bytes:
+    """A String object (type code 9, length, UTF-8)."""
     data = text.encode()
     return struct.pack("<bi", STRING, len(data)) + data
 
 
 class WireConnection:
-    """One socket with the 1.1.0 handshake done; replies land in one growing, reused buffer."""
+    """One socket with the handshake done; replies land in one growing, reused buffer.
 
-    def __init__(self, host: str, port: int, timeout: float) -> None:
+    `version` 1.1.0 (the default: the oldest reply header, a 4-byte status) or 1.7.0 (an empty
+    feature mask; replies carry 2-byte flags), enough for the tools that record reply frames
+    byte for byte (tests/fuzz/capture_corpus.py)."""
+
+    def __init__(
+        self, host: str, port: int, timeout: float, version: tuple[int, int, int] = (1, 1, 0)
+    ) -> None:
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
         self.buf = bytearray(1 << 20)
+        self.version = version
         self.request_id = 0
         self.wire_bytes = 0
-        # Handshake: len, op 1, version 1.1.0, client code 2, no username/password (null strings).
-        body = struct.pack("<bhhhbbb", 1, 1, 1, 0, 2, NULL, NULL)
+        # op 1 (handshake), the version, client code 2 (thin client); then either an empty
+        # feature mask (a byte array, 1.7.0+) or no username and password (null strings).
+        body = struct.pack("<bhhhb", 1, *version, 2)
+        body += (
+            struct.pack("<bi", 12, 0) if version >= (1, 7, 0) else struct.pack("<bb", NULL, NULL)
+        )
         self.sock.sendall(struct.pack("<i", len(body)) + body)
-        reply = self._receive()
-        if reply[0] != 1:
-            raise RuntimeError(f"handshake refused: {bytes(reply[:64])!r}")
+        self.handshake = bytes(self._receive())
+        if self.handshake[4] != 1:
+            raise RuntimeError(f"handshake refused: {self.handshake[:64]!r}")
 
     def _exactly(self, view: memoryview) -> None:
         got = 0
@@ -70,56 +85,62 @@ class WireConnection:
             got += n
 
     def _receive(self) -> memoryview:
-        head = memoryview(self.buf)[:4]
-        self._exactly(head)
+        """The next reply frame, its 4-byte length prefix included (valid until the next one)."""
+        self._exactly(memoryview(self.buf)[:4])
         (length,) = struct.unpack_from("<i", self.buf)
-        if length > len(self.buf):
-            self.buf = bytearray(length)
-        view = memoryview(self.buf)[:length]
-        self._exactly(view)
+        if 4 + length > len(self.buf):
+            self.buf = bytearray(self.buf[:4]) + bytearray(length)
+        frame = memoryview(self.buf)[: 4 + length]
+        self._exactly(frame[4:])
         self.wire_bytes += 4 + length
-        return view
+        return frame
 
-    def call(self, op: int, body: bytes) -> memoryview:
-        """Sends a request; returns the reply after its 12-byte header (request id, status)."""
+    def call(self, op: int, body: bytes) -> tuple[memoryview, int]:
+        """Sends a request; returns the whole reply frame and where its body starts."""
         self.request_id += 1
         self.sock.sendall(struct.pack("<ihq", 10 + len(body), op, self.request_id) + body)
-        reply = self._receive()
-        request_id, status = struct.unpack_from("<qi", reply)
+        frame = self._receive()
+        (request_id,) = struct.unpack_from("<q", frame, 4)
         if request_id != self.request_id:
             raise RuntimeError(f"reply to request {request_id}, expected {self.request_id}")
-        if status != 0:
-            raise RuntimeError(f"op {op} failed with status {status}: {bytes(reply[12:200])!r}")
-        return reply[12:]
+        if self.version >= (1, 4, 0):  # flags: 1 error, 2 the affinity topology changed
+            (flags,) = struct.unpack_from("<h", frame, 12)
+            pos = 14 + (12 if flags & 2 else 0)
+            failed = flags & 1
+        else:
+            (status,) = struct.unpack_from("<i", frame, 12)
+            pos, failed = 16, status != 0
+        if failed:
+            raise RuntimeError(f"op {op} failed: {bytes(frame[pos : pos + 200])!r}")
+        return frame, pos
 
     def scan(self, cache: str, page_size: int, partition: int = -1) -> int:
         """Reads a whole scan; returns its row count."""
         body = struct.pack("<ibbiib", java_hash(cache), 0, NULL, page_size, partition, 0)
-        page = self.call(OP_QUERY_SCAN, body)
-        (cursor,) = struct.unpack_from("<q", page)
-        rows = struct.unpack_from("<i", page, 8)[0]
-        while page[-1]:  # more
-            page = self.call(OP_QUERY_SCAN_CURSOR_GET_PAGE, struct.pack("<q", cursor))
-            rows += struct.unpack_from("<i", page)[0]
+        frame, pos = self.call(OP_QUERY_SCAN, body)
+        cursor, rows = struct.unpack_from("<qi", frame, pos)
+        while frame[-1]:  # more
+            frame, pos = self.call(OP_QUERY_SCAN_CURSOR_GET_PAGE, struct.pack("<q", cursor))
+            rows += struct.unpack_from("<i", frame, pos)[0]
         return rows
 
     def sql(self, query: str, page_size: int) -> int:
         """Runs a SQL fields query in schema PUBLIC; returns its row count."""
         body = (
             struct.pack("<ib", 0, 0)
-            + _string("PUBLIC")
+            + string_object("PUBLIC")
             + struct.pack("<ii", page_size, 0)
-            + _string(query)
+            + string_object(query)
             + struct.pack("<ib", 0, 1)  # no arguments; statement type SELECT
             # distributedJoins, local, replicatedOnly, enforceJoinOrder, collocated, lazy
             + bytes(6)
             + struct.pack("<qb", 0, 0)  # no timeout; no field names
         )
-        page = self.call(OP_QUERY_SQL_FIELDS, body)
-        cursor, _columns, rows = struct.unpack_from("<qii", page)
-        while page[-1]:
-            page = self.call(OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE, struct.pack("<q", cursor))
-            rows += struct.unpack_from("<i", page)[0]
+        frame, pos = self.call(OP_QUERY_SQL_FIELDS, body)
+        cursor, _columns, rows = struct.unpack_from("<qii", frame, pos)
+        while frame[-1]:
+            frame, pos = self.call(OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE, struct.pack("<q", cursor))
+            rows += struct.unpack_from("<i", frame, pos)[0]
         return rows
 
     def close(self) -> None:

@@ -32,7 +32,6 @@ import datetime as dt
 import decimal
 import hashlib
 import os
-import socket
 import struct
 import sys
 import uuid
@@ -49,20 +48,18 @@ CORPUS = HERE / "corpus"
 TYPES_FILE = HERE / "binary_types.bin"
 BENCH_DATA = HERE.parent.parent / "benchmarks" / "decode" / "data"
 
-OP_QUERY_SCAN = 2000
-OP_QUERY_SCAN_CURSOR_GET_PAGE = 2001
-OP_QUERY_SQL_FIELDS = 2004
-OP_GET_BINARY_TYPE = 3002
-OP_RESOURCE_CLOSE = 0
-
-
-def java_hash(text: str) -> int:
-    """Java String.hashCode over UTF-16 units, int32 wrap-around."""
-    h = 0
-    data = text.encode("utf-16-le")
-    for i in range(0, len(data), 2):
-        h = (31 * h + int.from_bytes(data[i : i + 2], "little")) & 0xFFFFFFFF
-    return h - (1 << 32) if h >= 1 << 31 else h
+# The minimal thin client of the benchmarks' server-limit reader serves here too.
+sys.path.insert(0, str(HERE.parent.parent / "benchmarks"))
+from wire_reader import (  # noqa: E402
+    OP_GET_BINARY_TYPE,
+    OP_QUERY_SCAN,
+    OP_QUERY_SCAN_CURSOR_GET_PAGE,
+    OP_QUERY_SQL_FIELDS,
+    OP_RESOURCE_CLOSE,
+    WireConnection,
+    java_hash,
+    string_object,
+)
 
 
 def type_id(name: str) -> int:
@@ -213,48 +210,15 @@ def write_data(client: Client) -> list[str]:
 # Raw protocol ---------------------------------------------------------------------------------
 
 
-class RawConnection:
-    """Just enough of the thin-client protocol to record reply frames byte for byte."""
+class RawConnection(WireConnection):
+    """A 1.7.0 connection whose replies are kept: each call returns a copy of the whole frame."""
 
     def __init__(self, host: str, port: int) -> None:
-        self.sock = socket.create_connection((host, port), timeout=30)
-        self.next_id = 1
-        # 1.7.0, thin client, empty feature bitmask (byte-array object of length 0).
-        body = struct.pack("<bhhhb", 1, 1, 7, 0, 2) + b"\x0c" + struct.pack("<i", 0)
-        self.sock.sendall(struct.pack("<i", len(body)) + body)
-        self.handshake = self.read_frame()
-        if self.handshake[4] != 1:
-            raise RuntimeError(f"handshake refused: {self.handshake!r}")
-
-    def read_exact(self, n: int) -> bytes:
-        out = bytearray()
-        while len(out) < n:
-            part = self.sock.recv(n - len(out))
-            if not part:
-                raise ConnectionError("node closed the connection")
-            out += part
-        return bytes(out)
-
-    def read_frame(self) -> bytes:
-        prefix = self.read_exact(4)
-        return prefix + self.read_exact(struct.unpack("<i", prefix)[0])
+        super().__init__(host, port, timeout=30, version=(1, 7, 0))
 
     def call(self, op: int, body: bytes) -> tuple[bytes, int]:
-        """Returns the whole reply frame (length prefix included) and where its body starts."""
-        request_id = self.next_id
-        self.next_id += 1
-        payload = struct.pack("<hq", op, request_id) + body
-        self.sock.sendall(struct.pack("<i", len(payload)) + payload)
-        frame = self.read_frame()
-        got_id, flags = struct.unpack_from("<qh", frame, 4)
-        assert got_id == request_id, (got_id, request_id)
-        pos = 4 + 8 + 2 + (12 if flags & 0x02 else 0)
-        if flags & 0x01:
-            raise RuntimeError(f"op {op} failed: {frame[pos:]!r}")
-        return frame, pos
-
-    def close(self) -> None:
-        self.sock.close()
+        frame, pos = super().call(op, body)
+        return bytes(frame), pos
 
 
 def scan_pages(conn: RawConnection, cache: str, page_size: int) -> list[tuple[bytes, int, int]]:
@@ -304,11 +268,6 @@ def fetch_types(
 
 def types_file(blocks: list[bytes]) -> bytes:
     return struct.pack("<i", len(blocks)) + b"".join(blocks)
-
-
-def string_object(text: str) -> bytes:
-    data = text.encode()
-    return b"\x09" + struct.pack("<i", len(data)) + data
 
 
 def sql_first_page(conn: RawConnection, sql: str, page_size: int) -> bytes:
