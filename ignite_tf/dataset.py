@@ -513,17 +513,17 @@ def _dataset_over(
 
     `trees` are the schema trees whose leaves are columns; `element(build)` makes an element
     from them (`build(tree)` turns a tree into tensors or specs). `fixed_lists`: list columns
-    (one level) expected to hold rows of one length; element by element they reach TensorFlow
-    as dense [rows, length] blocks of equal-length rows, which `unbatch` cuts into 1-D tensors
-    with no work per element (a RaggedTensor needs a decode and a map per element, ten times the
-    cost). Rows of other lengths still read correctly, in smaller blocks.
+    (one level) expected to hold rows of one length. When every list column is one of them,
+    element by element they reach TensorFlow as dense [rows, length] blocks of equal-length
+    rows, cut into 1-D tensors with no work per element (a RaggedTensor needs a decode and a map
+    per element, ten times the cost). Rows of other lengths still read correctly, in smaller
+    blocks.
     """
     leaves = [leaf for tree in trees for leaf in _leaves(tree)]
-    dense = (
-        frozenset()
-        if batched
-        else frozenset(path for path, _, depth in leaves if depth == 1 and path in fixed_lists)
-    )
+    lists = {path for path, _, depth in leaves if depth}
+    # Dense blocks only when every list column is one: slicing blocks that hold RaggedTensors
+    # too works, but makes TensorFlow log a page of "Type inference failed" on every run.
+    dense = frozenset(lists) if not batched and lists and lists <= fixed_lists else frozenset()
     ragged_lists = any(depth and path not in dense for path, _, depth in leaves)
     # The generator hands TensorFlow flat NumPy columns (list columns as values + the row splits
     # of each level, or dense blocks); a map builds the nested structure and the RaggedTensors

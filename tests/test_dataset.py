@@ -188,6 +188,31 @@ def test_fixed_length_arrays_read_element_wise_also_where_lengths_change(
     assert sum(int(x.shape[0]) for x, _ in batches) == 3000 - 5
 
 
+def test_fixed_and_varying_arrays_together_read_element_wise_quietly(
+    ignite_node, tf_client, cache, capfd
+):
+    # One fixed-length array field beside one of varying length, with masks: exact values, and
+    # TensorFlow logs no "Type inference failed" page for the mix.
+    rows = {
+        i: BinaryObject(
+            "Tagged",
+            {"scores": np.arange(4, dtype=np.float64) + i, "tags": [f"t{j}" for j in range(i % 4)]},
+        )
+        for i in range(200)
+    }
+    tf_client.put_all(cache, rows.items())
+    dataset = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, masks=True)
+    seen = {}
+    for element in dataset:
+        seen[int(element["key"])] = _values(element)
+    assert sorted(seen) == list(range(200))
+    for key, element in seen.items():
+        np.testing.assert_array_equal(element["val"]["scores"], rows[key]["scores"])
+        assert list(element["val"]["tags"]) == [t.encode() for t in rows[key]["tags"]]
+        assert element["mask"]["val"] == {"scores": True, "tags": True}
+    assert "Type inference failed" not in capfd.readouterr().err
+
+
 def _numeric_rows(n: int) -> dict[int, BinaryObject]:
     return {
         i: BinaryObject(
