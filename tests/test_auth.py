@@ -8,6 +8,7 @@ is created with SQL ``CREATE USER``.
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 import pytest
@@ -91,6 +92,39 @@ def test_refused_credentials(auth_node, credentials, what) -> None:
     assert "authentication failed" in msg and auth_node.address in msg and what in msg
     if credentials:
         assert credentials["password"] not in msg
+
+
+@pytest.mark.parametrize(
+    "mistake",
+    [
+        pytest.param({"timeout": [10]}, id="timeout-list"),
+        pytest.param({"connect_timeout": "ten"}, id="connect_timeout-text"),
+        pytest.param({"ca_file": 42}, id="ca_file-int"),
+        pytest.param({"tls_server_name": 7}, id="tls_server_name-int"),
+    ],
+)
+def test_a_wrongly_typed_argument_never_echoes_the_secrets(auth_node, mistake) -> None:
+    # The native constructor's own TypeError lists the value of every argument it was given.
+    secret, key_secret = "Echo-Secret-5", "Echo-Key-Secret-6"
+    with pytest.raises((TypeError, ValueError)) as info:
+        Client(
+            auth_node.host,
+            auth_node.port,
+            username="reader",
+            password=secret,
+            cert_password=key_secret,
+            **mistake,
+        )
+    text = "".join(traceback.format_exception(info.value))  # with any chained exception
+    assert secret not in text and key_secret not in text
+    name = next(iter(mistake))
+    assert name in str(info.value) or "float" in str(info.value)
+
+
+def test_a_password_of_the_wrong_type_is_named_not_shown(auth_node) -> None:
+    with pytest.raises(TypeError) as info:
+        Client(auth_node.host, auth_node.port, username="reader", password=73519046)
+    assert "password" in str(info.value) and "73519046" not in str(info.value)
 
 
 @pytest.mark.tensorflow
