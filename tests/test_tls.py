@@ -101,6 +101,36 @@ def test_the_name_to_verify_can_be_given(tls_node, tls_material, tls_cache) -> N
         assert c.size(tls_cache) == 100
 
 
+def hashed_ca_dir(directory: Path, *pems: Path) -> Path:
+    """A CA directory as OpenSSL reads one: the certificates under their subject hashes."""
+    directory.mkdir()
+    for pem in pems:
+        shutil.copy(pem, directory / pem.name)
+    subprocess.run(["openssl", "rehash", str(directory)], check=True, capture_output=True)
+    return directory
+
+
+def test_ca_directory_verifies_the_node(tls_node, tls_material, tls_cache, tmp_path) -> None:
+    m = tls_material
+    trusted = hashed_ca_dir(tmp_path / "trusted", m.other_ca, m.ca)
+    with Client(tls_node.host, tls_node.port, **tls_args(m, ca_file=None, ca_dir=trusted)) as c:
+        assert c.size(tls_cache) == 100
+    # A directory without the node's CA does not verify it.
+    strangers = hashed_ca_dir(tmp_path / "strangers", m.other_ca)
+    args = tls_args(m, ca_file=None, ca_dir=strangers)
+    msg = refusal(lambda: Client(tls_node.host, tls_node.port, **args))
+    assert "not signed by a trusted CA" in msg
+
+
+def test_without_a_ca_the_system_trust_store_is_used(
+    tls_node, tls_material, tls_cache, monkeypatch
+) -> None:
+    # OpenSSL's system store honours SSL_CERT_FILE: pointed at the test CA, it verifies the node.
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_material.ca))
+    with Client(tls_node.host, tls_node.port, **tls_args(tls_material, ca_file=None)) as c:
+        assert c.size(tls_cache) == 100
+
+
 def test_tls_options_turn_tls_on_and_contradictions_are_refused(tls_node, tls_material) -> None:
     with pytest.raises(IgniteValueError, match="tls=False"):
         Client(tls_node.host, tls_node.port, tls=False, ca_file=tls_material.ca)
