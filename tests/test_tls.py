@@ -263,6 +263,50 @@ def test_expired_server_certificate(ignite_node_factory, tls_material, tmp_path)
     assert "has expired" in msg and "2020" in msg
 
 
+def test_a_node_offering_only_tls_1_1_is_refused(
+    ignite_node_factory, tls_material, tmp_path
+) -> None:
+    # Java disables TLS 1.1 by default: this node re-enables it and offers nothing newer.
+    m = tls_material
+    security = tmp_path / "java.security"
+    security.write_text(
+        "jdk.tls.disabledAlgorithms=SSLv3, RC4, DES, MD5withRSA, DH keySize < 1024, "
+        "EC keySize < 224, 3DES_EDE_CBC, anon, NULL\n"
+    )
+    node = start_node(
+        tmp_path / "tls11",
+        "tls.xml",
+        m.node_substitutions(client_auth=False, protocols="TLSv1.1"),
+        ready_probe_listening,
+        jvm_options=(f"-Djava.security.properties={security}",),
+    )
+    ignite_node_factory.nodes.append(node)
+    # The node does speak TLS 1.1 (to a client that allows it) ...
+    probe = subprocess.run(
+        ["openssl", "s_client", "-connect", node.address, "-tls1_1"]
+        + ["-cipher", "DEFAULT@SECLEVEL=0"],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert "Protocol  : TLSv1.1" in probe.stdout, probe.stdout + probe.stderr
+    # ... but never to ignite_tf. Java closes without an alert when no version is shared.
+    msg = refusal(lambda: Client(node.host, node.port, ca_file=m.ca, timeout=10))
+    assert "TLS 1.2 or newer" in msg and node.address in msg
+
+
+def ready_probe_listening(host: str, port: int, timeout: float) -> bool:
+    """Ready when the thin-client port accepts connections (for nodes no probe can talk to)."""
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 def test_verification_off_works_against_a_self_signed_node_and_warns(
     ignite_node_factory, tls_material, tmp_path
 ) -> None:
