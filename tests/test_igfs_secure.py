@@ -251,6 +251,10 @@ def test_fsspec_with_credentials(auth_node, monkeypatch) -> None:
     monkeypatch.setenv("IGNITE_DATASET_PASSWORD", ADMIN["password"])
     fs2 = IgfsFileSystem(auth_node.host, auth_node.port, skip_instance_cache=True)
     assert fs2.cat(path) == b"fsspec + auth"
+    # fsspec keeps keyword arguments (to recreate the filesystem elsewhere); from the
+    # environment, the password stays out of them (README).
+    assert fs.storage_options.get("password") == ADMIN["password"]
+    assert "password" not in fs2.storage_options and "Bad-7" not in str(vars(fs2))
 
 
 @pytest.mark.parametrize(

@@ -332,6 +332,20 @@ def test_verification_off_works_against_a_self_signed_node_and_warns(
         c.create_cache(name)
         c.put(name, 1, "one")
         assert c.get(name, 1) == "one"
+    # The igfs filesystem through fsspec takes the same option, and warns the same way.
+    fsspec = pytest.importorskip("fsspec")
+    with pytest.warns(IgniteInsecureTLSWarning, match="without verifying the server certificate"):
+        fs = fsspec.filesystem(
+            "igfs",
+            host=node.host,
+            port=node.port,
+            tls_insecure_skip_verify=True,
+            timeout=10,
+            skip_instance_cache=True,
+        )
+    fs.makedirs("/insecure")
+    fs.pipe("/insecure/x.txt", b"unverified")
+    assert fs.cat("/insecure/x.txt") == b"unverified"
 
 
 def ready_probe_insecure() -> Any:
