@@ -7,6 +7,7 @@ the timeout; secrets never appear in messages or reprs.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 from pathlib import Path
@@ -129,6 +130,33 @@ def test_without_a_ca_the_system_trust_store_is_used(
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_material.ca))
     with Client(tls_node.host, tls_node.port, **tls_args(tls_material, ca_file=None)) as c:
         assert c.size(tls_cache) == 100
+
+
+def test_sni_carries_the_name_never_an_address(fake_server, tls_material) -> None:
+    # Ignite's server ignores SNI, so a bare TLS endpoint (Python's ssl, the node's certificate)
+    # records what the client sends; SNI-routing proxies in front of clusters depend on it.
+    import ssl
+
+    m = tls_material
+    seen: list[str | None] = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(m.dir / "server.pem", m.dir / "server.key")
+    context.sni_callback = lambda _sock, name, _ctx: seen.append(name)
+
+    def tls_then_close(conn) -> None:
+        with context.wrap_socket(conn, server_side=True) as tls:
+            tls.recv(1)  # the start of the Ignite handshake; then hang up
+
+    server = fake_server(tls_then_close)
+    for host, server_name, expected in [
+        ("localhost", None, "localhost"),
+        ("127.0.0.1", None, None),
+        ("127.0.0.1", "localhost", "localhost"),
+    ]:
+        seen.clear()
+        args = tls_args(m, certfile=None, keyfile=None, tls_server_name=server_name, timeout=5)
+        refusal(functools.partial(Client, host, server.port, **args), IgniteConnectionError)
+        assert (seen[-1] if seen else None) == expected, (host, server_name, seen)
 
 
 def test_tls_options_turn_tls_on_and_contradictions_are_refused(tls_node, tls_material) -> None:
@@ -349,7 +377,6 @@ def test_verification_off_works_against_a_self_signed_node_and_warns(
 
 
 def ready_probe_insecure() -> Any:
-    import functools
     import ssl
 
     from ignite_tf.testing import probe_thin_client
