@@ -93,6 +93,16 @@ def test_encrypted_key_with_its_password(tls_node, tls_material, tls_cache, layo
         assert m.key_password not in repr(c)
 
 
+def test_one_pem_with_certificate_and_plain_key(
+    tls_node, tls_material, tls_cache, tmp_path
+) -> None:
+    m = tls_material
+    combined = tmp_path / "client-and-key.pem"
+    combined.write_text(m.client_cert.read_text() + m.client_key.read_text())
+    with Client(tls_node.host, tls_node.port, **tls_args(m, certfile=combined, keyfile=None)) as c:
+        assert len(read_all(c, tls_cache)) == 100
+
+
 def test_the_name_to_verify_can_be_given(tls_node, tls_material, tls_cache) -> None:
     # The certificate names localhost and 127.0.0.1: both ways of reaching it verify.
     with Client("localhost", tls_node.port, **tls_args(tls_material)) as c:
