@@ -31,8 +31,42 @@ except ImportError as e:  # pragma: no cover - depends on how the package was in
 __all__ = ["Client", "RaggedColumn", "Scan", "SqlResult", "Column", "Schema"]
 
 
-def _path(value: str | os.PathLike[str] | None) -> str:
-    return os.fspath(value) if value else ""
+def _path(value: str | os.PathLike[str] | None, name: str = "path") -> str:
+    if not value:
+        return ""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a str or os.PathLike, not {type(value).__name__}")
+    return os.fspath(value)
+
+
+def _text(value: str | None, name: str, *, secret: bool = False) -> str:
+    """``value`` as the native core takes it ("" for None); a wrong type is named, and a secret's
+    value is never shown."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    what = "" if secret else f" ({value!r})"
+    raise TypeError(f"{name} must be a str, not {type(value).__name__}{what}")
+
+
+def _seconds(value: float, name: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}") from None
+
+
+def _native(constructor: Any, *args: Any, **kwargs: Any) -> Any:
+    """Calls a native constructor that receives secrets. pybind11's TypeError for an argument of
+    the wrong type lists the value of every argument, the password among them: the error raised
+    here keeps only the expected signature (and is raised outside the handler, so that the
+    original is not attached as its context either)."""
+    try:
+        return constructor(*args, **kwargs)
+    except TypeError as err:
+        message = str(err).split("Invoked with", 1)[0].rstrip()
+    raise TypeError(f"{message}\n(the values given are not shown: they include secrets)")
 
 
 _DECIMALS = ("float64", "string")
@@ -306,20 +340,21 @@ class Client:
         self.port = int(port)
         self.tls = bool(tls)
         self.username = username or None
-        self._native = _core.Client(
-            host,
+        self._native = _native(
+            _core.Client,
+            _text(host, "host"),
             self.port,
-            username or "",
-            password or "",
-            connect_timeout,
-            timeout,
+            _text(username, "username"),
+            _text(password, "password", secret=True),
+            _seconds(connect_timeout, "connect_timeout"),
+            _seconds(timeout, "timeout"),
             tls=self.tls,
-            ca_file=_path(ca_file),
-            ca_dir=_path(ca_dir),
-            cert_file=_path(certfile),
-            key_file=_path(keyfile),
-            key_password=cert_password or "",
-            server_name=tls_server_name or "",
+            ca_file=_path(ca_file, "ca_file"),
+            ca_dir=_path(ca_dir, "ca_dir"),
+            cert_file=_path(certfile, "certfile"),
+            key_file=_path(keyfile, "keyfile"),
+            key_password=_text(cert_password, "cert_password", secret=True),
+            server_name=_text(tls_server_name, "tls_server_name"),
             insecure_skip_verify=bool(tls_insecure_skip_verify),
         )
 

@@ -24,6 +24,7 @@ from typing import Any
 from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
 
 from ignite_tf import _core
+from ignite_tf.client import _native, _path, _seconds, _text
 from ignite_tf.errors import IgniteInsecureTLSWarning
 
 __all__ = ["IgfsFile", "IgfsFileSystem"]
@@ -31,10 +32,6 @@ __all__ = ["IgfsFile", "IgfsFileSystem"]
 
 def _split(url: str) -> tuple[str, int, str, dict[str, Any]]:
     return _core.parse_igfs_uri(url)
-
-
-def _path(value: str | os.PathLike[str] | None) -> str:
-    return os.fspath(value) if value else ""
 
 
 class IgfsFileSystem(AbstractFileSystem):
@@ -89,23 +86,24 @@ class IgfsFileSystem(AbstractFileSystem):
                 IgniteInsecureTLSWarning,
                 stacklevel=2,
             )
-        self.store = _core.IgfsStore(
-            self.host,
+        self.store = _native(
+            _core.IgfsStore,
+            _text(self.host, "host"),
             self.port,
-            self.fs_name,
+            _text(self.fs_name, "fs_name"),
             block_size,
-            connect_timeout,
-            timeout,
+            _seconds(connect_timeout, "connect_timeout"),
+            _seconds(timeout, "timeout"),
             tls=tls,
-            ca_file=_path(ca_file),
-            ca_dir=_path(ca_dir),
-            cert_file=_path(certfile),
-            key_file=_path(keyfile),
-            server_name=tls_server_name or "",
+            ca_file=_path(ca_file, "ca_file"),
+            ca_dir=_path(ca_dir, "ca_dir"),
+            cert_file=_path(certfile, "certfile"),
+            key_file=_path(keyfile, "keyfile"),
+            server_name=_text(tls_server_name, "tls_server_name"),
             insecure_skip_verify=bool(tls_insecure_skip_verify),
-            username=username or "",
-            password=password or "",
-            key_password=cert_password or "",
+            username=_text(username, "username"),
+            password=_text(password, "password", secret=True),
+            key_password=_text(cert_password, "cert_password", secret=True),
         )
         self.tls = self.store.tls
         self.username = self.store.username or None

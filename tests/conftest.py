@@ -415,7 +415,13 @@ def activating_probe(
     return probe
 
 
-def start_node(work_dir: Path, template: str, substitutions: dict[str, str], probe: Any) -> Any:
+def start_node(
+    work_dir: Path,
+    template: str,
+    substitutions: dict[str, str],
+    probe: Any,
+    jvm_options: tuple[str, ...] = (),
+) -> Any:
     """Starts an IgniteNode from ``tests/server/<template>``; the caller stops it."""
     from ignite_tf.testing import IgniteNode
 
@@ -425,6 +431,7 @@ def start_node(work_dir: Path, template: str, substitutions: dict[str, str], pro
         work_dir=work_dir,
         ready_probe=probe,
         print_log_on_failure=False,
+        jvm_options=jvm_options,
         **SMALL_NODE,
     )
     node.start()

@@ -9,6 +9,7 @@ arguments); refusals are clear errors within a bounded time and never show a sec
 
 from __future__ import annotations
 
+import traceback
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -250,3 +251,27 @@ def test_fsspec_with_credentials(auth_node, monkeypatch) -> None:
     monkeypatch.setenv("IGNITE_DATASET_PASSWORD", ADMIN["password"])
     fs2 = IgfsFileSystem(auth_node.host, auth_node.port, skip_instance_cache=True)
     assert fs2.cat(path) == b"fsspec + auth"
+    # fsspec keeps keyword arguments (to recreate the filesystem elsewhere); from the
+    # environment, the password stays out of them (README).
+    assert fs.storage_options.get("password") == ADMIN["password"]
+    assert "password" not in fs2.storage_options and "Bad-7" not in str(vars(fs2))
+
+
+@pytest.mark.parametrize(
+    "mistake", [{"block_size": "1 MiB"}, {"timeout": [30]}, {"tls_server_name": 5}], ids=str
+)
+def test_fsspec_wrongly_typed_argument_never_echoes_the_secrets(auth_node, mistake) -> None:
+    # The native constructor's own TypeError lists the value of every argument it was given.
+    secret, key_secret = "Echo-Secret-9", "Echo-Key-Secret-10"
+    with pytest.raises((TypeError, ValueError)) as info:
+        IgfsFileSystem(
+            auth_node.host,
+            auth_node.port,
+            username="ignite",
+            password=secret,
+            cert_password=key_secret,
+            skip_instance_cache=True,
+            **mistake,
+        )
+    text = "".join(traceback.format_exception(info.value))  # with any chained exception
+    assert secret not in text and key_secret not in text

@@ -7,17 +7,15 @@ the timeout; secrets never appear in messages or reprs.
 
 from __future__ import annotations
 
-import json
-import os
+import functools
 import shutil
 import subprocess
-import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import start_node, tls_probe, unique_name
+from tls_dataset_run import run_dataset_process, secrets_in
 from tls_material import TlsMaterial
 
 from ignite_tf import (
@@ -95,6 +93,16 @@ def test_encrypted_key_with_its_password(tls_node, tls_material, tls_cache, layo
         assert m.key_password not in repr(c)
 
 
+def test_one_pem_with_certificate_and_plain_key(
+    tls_node, tls_material, tls_cache, tmp_path
+) -> None:
+    m = tls_material
+    combined = tmp_path / "client-and-key.pem"
+    combined.write_text(m.client_cert.read_text() + m.client_key.read_text())
+    with Client(tls_node.host, tls_node.port, **tls_args(m, certfile=combined, keyfile=None)) as c:
+        assert len(read_all(c, tls_cache)) == 100
+
+
 def test_the_name_to_verify_can_be_given(tls_node, tls_material, tls_cache) -> None:
     # The certificate names localhost and 127.0.0.1: both ways of reaching it verify.
     with Client("localhost", tls_node.port, **tls_args(tls_material)) as c:
@@ -102,6 +110,63 @@ def test_the_name_to_verify_can_be_given(tls_node, tls_material, tls_cache) -> N
     args = tls_args(tls_material, tls_server_name="localhost")
     with Client("127.0.0.1", tls_node.port, **args) as c:
         assert c.size(tls_cache) == 100
+
+
+def hashed_ca_dir(directory: Path, *pems: Path) -> Path:
+    """A CA directory as OpenSSL reads one: the certificates under their subject hashes."""
+    directory.mkdir()
+    for pem in pems:
+        shutil.copy(pem, directory / pem.name)
+    subprocess.run(["openssl", "rehash", str(directory)], check=True, capture_output=True)
+    return directory
+
+
+def test_ca_directory_verifies_the_node(tls_node, tls_material, tls_cache, tmp_path) -> None:
+    m = tls_material
+    trusted = hashed_ca_dir(tmp_path / "trusted", m.other_ca, m.ca)
+    with Client(tls_node.host, tls_node.port, **tls_args(m, ca_file=None, ca_dir=trusted)) as c:
+        assert c.size(tls_cache) == 100
+    # A directory without the node's CA does not verify it.
+    strangers = hashed_ca_dir(tmp_path / "strangers", m.other_ca)
+    args = tls_args(m, ca_file=None, ca_dir=strangers)
+    msg = refusal(lambda: Client(tls_node.host, tls_node.port, **args))
+    assert "not signed by a trusted CA" in msg
+
+
+def test_without_a_ca_the_system_trust_store_is_used(
+    tls_node, tls_material, tls_cache, monkeypatch
+) -> None:
+    # OpenSSL's system store honours SSL_CERT_FILE: pointed at the test CA, it verifies the node.
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_material.ca))
+    with Client(tls_node.host, tls_node.port, **tls_args(tls_material, ca_file=None)) as c:
+        assert c.size(tls_cache) == 100
+
+
+def test_sni_carries_the_name_never_an_address(fake_server, tls_material) -> None:
+    # Ignite's server ignores SNI, so a bare TLS endpoint (Python's ssl, the node's certificate)
+    # records what the client sends; SNI-routing proxies in front of clusters depend on it.
+    import ssl
+
+    m = tls_material
+    seen: list[str | None] = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(m.dir / "server.pem", m.dir / "server.key")
+    context.sni_callback = lambda _sock, name, _ctx: seen.append(name)
+
+    def tls_then_close(conn) -> None:
+        with context.wrap_socket(conn, server_side=True) as tls:
+            tls.recv(1)  # the start of the Ignite handshake; then hang up
+
+    server = fake_server(tls_then_close)
+    for host, server_name, expected in [
+        ("localhost", None, "localhost"),
+        ("127.0.0.1", None, None),
+        ("127.0.0.1", "localhost", "localhost"),
+    ]:
+        seen.clear()
+        args = tls_args(m, certfile=None, keyfile=None, tls_server_name=server_name, timeout=5)
+        refusal(functools.partial(Client, host, server.port, **args), IgniteConnectionError)
+        assert (seen[-1] if seen else None) == expected, (host, server_name, seen)
 
 
 def test_tls_options_turn_tls_on_and_contradictions_are_refused(tls_node, tls_material) -> None:
@@ -236,6 +301,50 @@ def test_expired_server_certificate(ignite_node_factory, tls_material, tmp_path)
     assert "has expired" in msg and "2020" in msg
 
 
+def test_a_node_offering_only_tls_1_1_is_refused(
+    ignite_node_factory, tls_material, tmp_path
+) -> None:
+    # Java disables TLS 1.1 by default: this node re-enables it and offers nothing newer.
+    m = tls_material
+    security = tmp_path / "java.security"
+    security.write_text(
+        "jdk.tls.disabledAlgorithms=SSLv3, RC4, DES, MD5withRSA, DH keySize < 1024, "
+        "EC keySize < 224, 3DES_EDE_CBC, anon, NULL\n"
+    )
+    node = start_node(
+        tmp_path / "tls11",
+        "tls.xml",
+        m.node_substitutions(client_auth=False, protocols="TLSv1.1"),
+        ready_probe_listening,
+        jvm_options=(f"-Djava.security.properties={security}",),
+    )
+    ignite_node_factory.nodes.append(node)
+    # The node does speak TLS 1.1 (to a client that allows it) ...
+    probe = subprocess.run(
+        ["openssl", "s_client", "-connect", node.address, "-tls1_1"]
+        + ["-cipher", "DEFAULT@SECLEVEL=0"],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert "Protocol  : TLSv1.1" in probe.stdout, probe.stdout + probe.stderr
+    # ... but never to ignite_tf. Java closes without an alert when no version is shared.
+    msg = refusal(lambda: Client(node.host, node.port, ca_file=m.ca, timeout=10))
+    assert "TLS 1.2 or newer" in msg and node.address in msg
+
+
+def ready_probe_listening(host: str, port: int, timeout: float) -> bool:
+    """Ready when the thin-client port accepts connections (for nodes no probe can talk to)."""
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 def test_verification_off_works_against_a_self_signed_node_and_warns(
     ignite_node_factory, tls_material, tmp_path
 ) -> None:
@@ -261,10 +370,23 @@ def test_verification_off_works_against_a_self_signed_node_and_warns(
         c.create_cache(name)
         c.put(name, 1, "one")
         assert c.get(name, 1) == "one"
+    # The igfs filesystem through fsspec takes the same option, and warns the same way.
+    fsspec = pytest.importorskip("fsspec")
+    with pytest.warns(IgniteInsecureTLSWarning, match="without verifying the server certificate"):
+        fs = fsspec.filesystem(
+            "igfs",
+            host=node.host,
+            port=node.port,
+            tls_insecure_skip_verify=True,
+            timeout=10,
+            skip_instance_cache=True,
+        )
+    fs.makedirs("/insecure")
+    fs.pipe("/insecure/x.txt", b"unverified")
+    assert fs.cat("/insecure/x.txt") == b"unverified"
 
 
 def ready_probe_insecure() -> Any:
-    import functools
     import ssl
 
     from ignite_tf.testing import probe_thin_client
@@ -278,31 +400,7 @@ def ready_probe_insecure() -> Any:
 # --------------------------------------------------------------------------------------------
 # tf.data over TLS, with TensorFlow imported before and after ignite_tf (TensorFlow carries
 # BoringSSL under OpenSSL's symbol names; ours must stay apart). Each order runs in a fresh
-# interpreter so that the import order is real.
-
-_DATASET_SCRIPT = textwrap.dedent(
-    """
-    import json, os, sys
-    order = sys.argv[1]
-    if order == "tensorflow-first":
-        import tensorflow as tf
-        import ignite_tf
-    else:
-        import ignite_tf
-        from ignite_tf import Client
-        # A TLS connection before TensorFlow is even loaded.
-        c = Client(os.environ["HOST"], int(os.environ["PORT"]), ca_file=os.environ["CA"],
-                   certfile=os.environ["CERT"], keyfile=os.environ["KEY"])
-        c.close()
-        import tensorflow as tf
-    ds = ignite_tf.IgniteDataset(os.environ["CACHE"], host=os.environ["HOST"],
-                                 port=int(os.environ["PORT"]), ca_file=os.environ["CA"],
-                                 **json.loads(os.environ["EXTRA"]))
-    rows = {int(e["key"]): float(e["val"]) for e in ds}
-    print(json.dumps({"rows": len(rows), "sum": sum(rows.values()),
-                      "first": sys.modules.get("tensorflow") is not None}))
-    """
-)
+# interpreter so that the import order is real (tls_dataset_run.py).
 
 
 @pytest.mark.tensorflow
@@ -312,66 +410,79 @@ def test_dataset_over_tls_with_either_import_order(
 ) -> None:
     pytest.importorskip("tensorflow")
     m = tls_material
-    env = dict(os.environ)
-    env.update(
-        HOST=tls_node.host,
-        PORT=str(tls_node.port),
-        CACHE=tls_cache,
-        CA=str(m.ca),
-        CERT=str(m.client_cert),
-        KEY=str(m.client_key),
-        TF_CPP_MIN_LOG_LEVEL="2",
+    wrong = "Not-The-Key-Password-1"
+    cases = [
+        {"name": "client-certificate", "kwargs": tls_args(m, timeout=None)},
+        {
+            "name": "encrypted-key",
+            "kwargs": tls_args(
+                m, keyfile=m.client_key_encrypted, cert_password=m.key_password, timeout=None
+            ),
+        },
+        {  # the original's environment overrides: one PEM with certificate and encrypted key
+            "name": "environment",
+            "kwargs": {"ca_file": m.ca},
+            "env": {
+                "IGNITE_DATASET_CERTFILE": str(m.client_combined),
+                "IGNITE_DATASET_CERT_PASSWORD": m.key_password,
+            },
+        },
+        {
+            "name": "wrong-key-password",
+            "kwargs": tls_args(m, keyfile=m.client_key_encrypted, cert_password=wrong),
+        },
+    ]
+    report, output = run_dataset_process(
+        order, tls_node.host, tls_node.port, tls_cache, tls_args(m, timeout=None), cases, tmp_path
     )
-    if order == "tensorflow-first":
-        # The original's environment overrides carry the client certificate.
-        env.update(
-            IGNITE_DATASET_CERTFILE=str(m.client_combined),
-            IGNITE_DATASET_CERT_PASSWORD=m.key_password,
-            EXTRA="{}",
-        )
-    else:
-        env["EXTRA"] = json.dumps(
-            {
-                "certfile": str(m.client_cert),
-                "keyfile": str(m.client_key_encrypted),
-                "cert_password": m.key_password,
-            }
-        )
-    proc = subprocess.run(
-        [sys.executable, "-c", _DATASET_SCRIPT, order],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert result["rows"] == 100
-    assert result["sum"] == pytest.approx(sum(i * 1.5 for i in range(100)))
+    # TensorFlow's BoringSSL answers to OpenSSL's names in this process ...
+    assert report["ssl_new"] and "tensorflow" in report["ssl_new"], report["ssl_new"]
+    if order == "ignite_tf-first":
+        assert report["before"] in ("TLSv1.2", "TLSv1.3")
+    # ... and ignite_tf reads over TLS all the same, every way the certificate can be given.
+    results = {r["name"]: r for r in report["results"]}
+    expected_sum = pytest.approx(sum(i * 1.5 for i in range(100)))
+    for name in ("client-certificate", "encrypted-key", "environment"):
+        assert results[name].get("rows") == 100, results[name]
+        assert results[name]["sum"] == expected_sum
+    refused = results["wrong-key-password"]
+    assert refused.get("error") == "IgniteTLSError" and "wrong cert_password" in refused["message"]
+    # No secret in anything the process printed: logs at DEBUG, warnings, tracebacks.
+    assert not secrets_in(output, m.key_password, wrong)
 
 
 # --------------------------------------------------------------------------------------------
-# OpenSSL stays private to the module
+# OpenSSL stays private to the modules
 
 
-def test_the_module_exports_no_openssl_symbols() -> None:
+OPENSSL_PREFIXES = (
+    "SSL_", "SSL_CTX_", "EVP_", "OPENSSL_", "CRYPTO_", "X509", "BIO_", "ERR_", "TLS", "PEM_",
+    "ASN1_", "RAND_", "d2i_", "i2d_",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("module", ["_core", "_igfs_tf_plugin"])
+def test_the_modules_neither_export_nor_import_openssl_symbols(module) -> None:
+    """Both binaries that end up in a TensorFlow process (the Python module and the igfs plugin
+    TensorFlow loads) carry OpenSSL inside: no OpenSSL name is exported (TensorFlow could bind to
+    ours) or left undefined (ours would bind to TensorFlow's BoringSSL), and no libssl/libcrypto
+    is loaded."""
     nm = shutil.which("nm")
-    if nm is None:
-        pytest.skip("nm (binutils) is not installed")
+    readelf = shutil.which("readelf")
+    if nm is None or readelf is None:
+        pytest.fail("nm and readelf (binutils) are needed to check the symbol isolation")
     from ignite_tf import _core
+    from ignite_tf.igfs import plugin_path
 
-    module = Path(_core.__file__)
-    exported = subprocess.run(
-        [nm, "-D", "--defined-only", str(module)], capture_output=True, text=True, check=True
-    ).stdout.split()
-    leaked = [
-        s
-        for s in exported
-        if s.startswith(("SSL_", "EVP_", "OPENSSL_", "CRYPTO_", "X509", "BIO_", "ERR_", "TLS"))
-    ]
+    path = Path(_core.__file__) if module == "_core" else plugin_path()
+    assert path.is_file(), path
+    dynamic = subprocess.run([nm, "-D", str(path)], capture_output=True, text=True, check=True)
+    symbols = [line.split()[-1] for line in dynamic.stdout.splitlines() if line.split()]
+    leaked = [s for s in symbols if s.startswith(OPENSSL_PREFIXES)]
     assert not leaked, leaked[:20]
     needed = subprocess.run(
-        ["readelf", "-d", str(module)], capture_output=True, text=True, check=True
+        [readelf, "-d", str(path)], capture_output=True, text=True, check=True
     ).stdout
     assert "libssl" not in needed and "libcrypto" not in needed  # linked in, not loaded
+    # ... and OpenSSL really is inside (its error strings), not merely absent.
+    assert b"SSL routines" in path.read_bytes()

@@ -74,6 +74,7 @@ class TlsMaterial:
         key_store: Path | None = None,
         client_auth: bool = True,
         authentication: bool = False,
+        protocols: str = "TLSv1.2,TLSv1.3",
     ) -> dict[str, str]:
         """``@NAME@`` values for ``tests/server/tls.xml``."""
         return {
@@ -83,6 +84,7 @@ class TlsMaterial:
             "SSL_CLIENT_AUTH": "true" if client_auth else "false",
             "AUTHENTICATION_ENABLED": "true" if authentication else "false",
             "PERSISTENCE_ENABLED": "true" if authentication else "false",
+            "TLS_PROTOCOLS": protocols,
         }
 
 

@@ -405,7 +405,8 @@ absl::Status TlsTransport::Failure(int ssl_error, const char* stage) {
     }
     return TlsError(
         absl::StrCat("the server at ", who, " closed the connection during the ", stage,
-                     ": is TLS enabled on this thin-client port (sslEnabled=true)?",
+                     ": is TLS enabled on this thin-client port (sslEnabled=true), with TLS 1.2 "
+                     "or newer among its protocols?",
                      has_client_cert_ ? "" : " Does it require a client certificate (certfile)?"));
   }
   if (ssl_error == SSL_ERROR_SYSCALL) {
