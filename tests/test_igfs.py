@@ -4,6 +4,7 @@ compared with a local directory, killed writers, a large file with bounded memor
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -111,6 +112,60 @@ def test_summary_writer_events_readable_while_open(igfs_env):
     writer.close()
 
 
+_TENSORBOARD_WITHOUT_TF = textwrap.dedent(
+    """
+    import json, sys
+    sys.modules["tensorflow"] = None  # TensorBoard falls back to its stub gfile, then fsspec
+    from tensorboard.backend.event_processing import event_accumulator as ea
+    from tensorboard.compat import tf as tb_tf
+    from tensorboard.util import tensor_util
+
+    assert tb_tf.__version__ == "stub", tb_tf.__version__
+    acc = ea.EventAccumulator(sys.argv[1], size_guidance={ea.TENSORS: 0})
+    acc.Reload()
+    print(json.dumps([[e.step, float(tensor_util.make_ndarray(e.tensor_proto))]
+                      for e in acc.Tensors("loss")]))
+    """
+)
+
+
+def test_tensorboard_follows_events_while_the_writer_is_open(igfs_env, tmp_path):
+    """TensorBoard's own loader, with TensorFlow (the plugin) and without it (fsspec), reads the
+    scalars of an event file whose writer is still open, and picks up what a later flush adds."""
+    from tensorboard.backend.event_processing import event_accumulator as ea
+
+    logdir = f"{igfs_env}/tb"
+    writer = tf.summary.create_file_writer(logdir)
+    with writer.as_default():
+        for step in range(3):
+            tf.summary.scalar("loss", 1.0 / (step + 1), step=step)
+    writer.flush()
+    acc = ea.EventAccumulator(logdir, size_guidance={ea.TENSORS: 0})
+    acc.Reload()
+    assert [e.step for e in acc.Tensors("loss")] == [0, 1, 2]
+    with writer.as_default():
+        for step in range(3, 6):
+            tf.summary.scalar("loss", 1.0 / (step + 1), step=step)
+    writer.flush()
+    acc.Reload()  # the same accumulator continues the growing file from where it stopped
+    steps = [e.step for e in acc.Tensors("loss")]
+    assert steps == [0, 1, 2, 3, 4, 5]
+    script = tmp_path / "tb_without_tf.py"
+    script.write_text(_TENSORBOARD_WITHOUT_TF)
+    out = subprocess.run(
+        [sys.executable, str(script), logdir],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    scalars = json.loads(out.stdout.strip().splitlines()[-1])  # [step, value] pairs
+    assert [s for s, _ in scalars] == [0, 1, 2, 3, 4, 5]
+    assert scalars[5][1] == pytest.approx(1.0 / 6)
+    writer.close()
+
+
 # ---- differential test: tf.io.gfile on igfs vs on a local directory
 
 
@@ -179,7 +234,7 @@ def test_gfile_functions_agree_with_a_local_directory(igfs_env, tmp_path):
     same(lambda r: _relative(gf.walk(r), r), "walk")
     same(lambda r: _relative(gf.walk(r, topdown=False), r), "walk bottom-up")
     # copy, rename, remove, rmtree
-    f0, f1, f2 = files[0], files[1], files[2]
+    f0, f1 = files[0], files[1]
     same(lambda r: gf.copy(f"{r}/{f0}", f"{r}/copied"), "copy")
     same(lambda r: gf.copy(f"{r}/{f0}", f"{r}/copied"), "copy onto existing")
     same(lambda r: gf.copy(f"{r}/{f0}", f"{r}/copied", overwrite=True), "copy overwrite")
@@ -189,15 +244,186 @@ def test_gfile_functions_agree_with_a_local_directory(igfs_env, tmp_path):
     same(lambda r: gf.GFile(f"{r}/copied", "rb").read(), "read renamed")
     same(lambda r: gf.exists(f"{r}/{f1}"), "renamed source gone")
     same(lambda r: gf.rename(f"{r}/missing", f"{r}/other"), "rename missing")
+    same(lambda r: gf.rename(f"{r}/copied", f"{r}/fresh.txt"), "rename to a new name")
+    same(lambda r: gf.GFile(f"{r}/fresh.txt", "rb").read(), "read fresh")
+    same(lambda r: gf.exists(f"{r}/copied"), "rename source gone")
+    same(lambda r: gf.rename(f"{r}/fresh.txt", f"{r}/a", overwrite=True), "rename over a dir")
     same(lambda r: gf.rename(f"{r}/d", f"{r}/d2"), "rename directory")
+    same(lambda r: _relative(gf.walk(f"{r}/d2"), f"{r}/d2"), "walk renamed directory")
+    same(lambda r: gf.exists(f"{r}/d"), "renamed directory gone")
     same(lambda r: gf.remove(f"{r}/nope"), "remove missing")
     same(lambda r: gf.remove(f"{r}/a"), "remove a directory")
-    if gf.exists(f"{roots['local']}/{f2}"):
-        same(lambda r: gf.remove(f"{r}/{f2}"), "remove")
+    same(lambda r: gf.remove(f"{r}/{f0}/below"), "remove under a file")
+    existing = sorted(
+        os.path.relpath(os.path.join(top, name), roots["local"])
+        for top, _, names in os.walk(roots["local"])
+        for name in names
+    )
+    assert len(existing) >= 8, existing
+    for path in existing[::3]:  # remove files in several directories, then compare the trees
+        same(lambda r, p=path: gf.remove(f"{r}/{p}"), f"remove {path}")
+        same(lambda r, p=path: gf.exists(f"{r}/{p}"), f"removed {path} gone")
+    same(lambda r: gf.rmtree(f"{r}/{existing[1]}"), "rmtree a file")
+    same(lambda r: gf.mkdir(f"{r}/{existing[1]}/sub"), "mkdir under a removed file")
     same(lambda r: gf.rmtree(f"{r}/a"), "rmtree")
     same(lambda r: gf.rmtree(f"{r}/nope"), "rmtree missing")
     same(lambda r: _relative(gf.walk(r), r), "walk after changes")
     same(lambda r: sorted(gf.listdir(r)), "final listdir")
+
+
+# ---- several processes at once
+
+
+_CONCURRENT = textwrap.dedent(
+    """
+    import json, sys, time
+    import ignite_tf, tensorflow as tf
+
+    role, root = sys.argv[1], sys.argv[2]
+    gf = tf.io.gfile
+
+
+    def content(tag, i, size):
+        return (f"{tag}-{i}|".encode() * (size // 4 + 1))[:size]
+
+
+    def version(k):
+        return content("v", k, (3 << 19) + 4099 * k)  # 1.5 MB and more: two blocks
+
+
+    def wait_for_readers():
+        deadline = time.monotonic() + 300
+        while not (gf.exists(f"{root}/ready-0") and gf.exists(f"{root}/ready-1")):
+            assert time.monotonic() < deadline, "readers never started"
+            time.sleep(0.05)
+
+
+    if role.startswith("writer"):  # different files, in the same directory
+        wait_for_readers()
+        for i in range(6):
+            with gf.GFile(f"{root}/files/{role}-{i}", "wb") as f:
+                data = content(role, i, (2 << 20) + 777 * i)
+                for at in range(0, len(data), 300_000):
+                    f.write(data[at : at + 300_000])
+        print(json.dumps({"role": role}))
+    elif role == "rewriter":  # one path rewritten while others read it
+        wait_for_readers()
+        for k in range(1, 13):
+            if k % 2:  # in place
+                with gf.GFile(f"{root}/shared.bin", "wb") as f:
+                    f.write(version(k))
+            else:  # as TensorFlow saves checkpoints: a temporary file renamed over
+                with gf.GFile(f"{root}/shared.tmp{k}", "wb") as f:
+                    f.write(version(k))
+                gf.rename(f"{root}/shared.tmp{k}", f"{root}/shared.bin", overwrite=True)
+        with gf.GFile(f"{root}/done", "wb") as f:
+            f.write(b"")
+        print(json.dumps({"role": role}))
+    else:  # reader-N
+        counts = {"role": role, "whole": 0, "versions": [], "bad": 0, "missing": 0,
+                  "aborted": 0}
+        with gf.GFile(f"{root}/{role.replace('reader', 'ready')}", "wb") as f:
+            f.write(b"")
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            done = gf.exists(f"{root}/done")
+            try:
+                data = gf.GFile(f"{root}/shared.bin", "rb").read()
+            except tf.errors.NotFoundError:
+                counts["missing"] += 1
+            except tf.errors.AbortedError:  # the version it opened was replaced mid-read
+                counts["aborted"] += 1
+            else:
+                k = int(data[2 : data.index(b"|")])
+                if data == version(k):
+                    counts["whole"] += 1
+                    if k not in counts["versions"]:
+                        counts["versions"].append(k)
+                else:
+                    counts["bad"] += 1
+            if done:
+                break
+        print(json.dumps(counts))
+    """
+)
+
+
+def test_processes_writing_different_files_and_reading_a_rewritten_one(igfs_env, tmp_path):
+    script = tmp_path / "igfs_concurrent.py"  # (not concurrent.py: the stdlib package)
+    script.write_text(_CONCURRENT)
+    root = f"{igfs_env}/concurrent"
+    tf.io.gfile.makedirs(f"{root}/files")
+    with tf.io.gfile.GFile(f"{root}/shared.bin", "wb") as f:  # version 0 before anyone reads
+        f.write((b"v-0|" * ((3 << 19) // 4 + 1))[: 3 << 19])
+    roles = ["writer-a", "writer-b", "rewriter", "reader-0", "reader-1"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), role, root],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for role in roles
+    ]
+    results = {}
+    for role, proc in zip(roles, procs):
+        out, err = proc.communicate(timeout=900)
+        assert proc.returncode == 0, (role, err[-6000:])
+        results[role] = json.loads(out.strip().splitlines()[-1])
+    # Both writers' files are whole, none mixed with the other's.
+    for role in ("writer-a", "writer-b"):
+        for i in range(6):
+            expected = (f"{role}-{i}|".encode() * ((2 << 20) // 4 + 777 * i))[: (2 << 20) + 777 * i]
+            got = tf.io.gfile.GFile(f"{root}/files/{role}-{i}", "rb").read()
+            assert got == expected, (role, i, len(got))
+    assert sorted(tf.io.gfile.listdir(f"{root}/files")) == sorted(
+        f"{role}-{i}" for role in ("writer-a", "writer-b") for i in range(6)
+    )
+    # Readers of the rewritten path saw whole versions only, and never a missing file.
+    for reader in ("reader-0", "reader-1"):
+        counts = results[reader]
+        assert counts["bad"] == 0 and counts["missing"] == 0, counts
+        assert counts["whole"] >= 1, counts
+    print("readers:", results["reader-0"], results["reader-1"])  # shown with pytest -s
+    seen = set(results["reader-0"]["versions"]) | set(results["reader-1"]["versions"])
+    assert len(seen) >= 2, results  # the readers overlapped the rewrites
+    final = tf.io.gfile.GFile(f"{root}/shared.bin", "rb").read()
+    assert final[:5] == b"v-12|" and len(final) == (3 << 19) + 4099 * 12
+    assert not tf.io.gfile.glob(f"{root}/shared.tmp*")
+
+
+def test_two_writers_on_one_path_the_first_to_publish_wins(igfs_env):
+    path = f"{igfs_env}/raced.bin"
+    first = tf.io.gfile.GFile(path, "wb")
+    second = tf.io.gfile.GFile(path, "wb")
+    first.write(b"1" * (3 << 20))
+    second.write(b"2" * (2 << 20) + b"tail")
+    second.close()  # publishes first: it wins
+    with pytest.raises(tf.errors.AbortedError, match="replaced, renamed or deleted"):
+        first.close()
+    assert tf.io.gfile.GFile(path, "rb").read() == b"2" * (2 << 20) + b"tail"
+    # A writer that published (flushed) loses too when someone else replaces the file.
+    third = tf.io.gfile.GFile(path, "wb")
+    third.write(b"3" * 100)
+    third.flush()
+    assert tf.io.gfile.GFile(path, "rb").read() == b"3" * 100  # flushed: visible while open
+    tf.io.gfile.rename(f"{igfs_env}/raced.bin", f"{igfs_env}/moved.bin")
+    third.write(b"3" * 100)
+    with pytest.raises(tf.errors.AbortedError):
+        third.close()
+    assert not tf.io.gfile.exists(path)
+    assert tf.io.gfile.GFile(f"{igfs_env}/moved.bin", "rb").read() == b"3" * 100
+
+
+def test_append_in_tensorflow(igfs_env):
+    path = f"{igfs_env}/appended.txt"
+    with tf.io.gfile.GFile(path, "a") as f:  # append creates a missing file
+        f.write("one\n")
+    for line in ("two\n", "three\n" * 400_000):  # the last append crosses several blocks
+        with tf.io.gfile.GFile(path, "a") as f:
+            f.write(line)
+    with tf.io.gfile.GFile(path, "r") as f:
+        assert f.read() == "one\ntwo\n" + "three\n" * 400_000
 
 
 # ---- killed writers, large files, errors
