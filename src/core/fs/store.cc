@@ -457,8 +457,16 @@ absl::StatusOr<GcStats> Store::CollectGarbage(absl::Duration min_age) {
       orphans.push_back(std::move(key.text));
     }
   }
+  if (orphans.empty()) return stats;
+  // Re-check against a second scan of the entries: a file renamed during the first scan had its
+  // source entry removed before its destination entry was put, so its content may have looked
+  // unreferenced.
+  IGNITE_ASSIGN_OR_RETURN(auto again, ScanUnder("/"));
+  for (const auto& [p, e] : again) {
+    if (!e.content_id.empty()) referenced.insert(e.content_id);
+  }
   for (const std::string& id : orphans) {
-    // Re-check: a rename may have published this content since the scan.
+    if (referenced.contains(id)) continue;
     IGNITE_RETURN_IF_ERROR(DeleteContent(id, 0, &stats.blocks_removed));
     ++stats.contents_removed;
   }

@@ -41,8 +41,10 @@
 //
 // Orphans (blocks of killed writers, of crashed renames or of replaced content whose deleter
 // died) are reclaimed by CollectGarbage(): contents registered more than `min_age` ago that no
-// entry references lose their blocks and their register entry. `min_age` (default one hour)
-// must exceed the longest time a writer writes before its first flush or close.
+// entry references lose their blocks and their register entry. The entries are scanned twice
+// (before and after the register), so a file whose rename was between its two steps during one
+// scan is seen by the other. `min_age` (default one hour) must exceed the longest time a writer
+// writes before its first flush or close.
 #ifndef IGNITE_TF_CORE_FS_STORE_H_
 #define IGNITE_TF_CORE_FS_STORE_H_
 
