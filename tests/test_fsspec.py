@@ -3,6 +3,10 @@ mv, appends, flush visibility, errors, gc, and pandas.read_csv on igfs:// URLs."
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import textwrap
 import uuid
 
 import pytest
@@ -144,3 +148,78 @@ def test_gc_reclaims_blocks_of_abandoned_writers(ignite_node, igfs):
         assert stats["contents_removed"] >= 1 and stats["blocks_removed"] >= 2
         assert client.size(fs.store.blocks_cache) <= blocks_before - 2
     assert not fs.exists(f"{root}/abandoned")
+
+
+_KILLED_WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from ignite_tf.fsspec import IgfsFileSystem
+    fs = IgfsFileSystem(host=sys.argv[1], port=int(sys.argv[2]), fs_name=sys.argv[3])
+    f = fs.open("/killed.bin", "wb")
+    f.write(b"k" * (3 << 20))
+    f._push()  # three full blocks streamed to the blocks cache, nothing published
+    print("written", flush=True)
+    time.sleep(600)
+    """
+)
+
+
+def test_gc_reclaims_a_killed_writer_and_keeps_live_files(ignite_node, tmp_path):
+    """In a filesystem of its own (exact counts): a writer process killed with SIGKILL leaves
+    three orphan blocks; gc with min_age 0 removes exactly those, while a closed file and a file
+    still open after a flush keep every block and read back whole."""
+    from ignite_tf import Client
+
+    name = f"gc{uuid.uuid4().hex[:8]}"
+    fs = fsspec.filesystem(
+        "igfs", host=ignite_node.host, port=ignite_node.port, fs_name=name, skip_instance_cache=True
+    )
+    closed = b"c" * ((5 << 19) + 3)  # 2.5 MB: three blocks
+    fs.pipe("/closed.bin", closed)
+    growing = fs.open("/growing.bin", "wb")
+    growing.write(b"g" * (3 << 19))
+    growing.flush()  # published, still open: two blocks
+    script = tmp_path / "killed_writer.py"
+    script.write_text(_KILLED_WRITER)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), ignite_node.host, str(ignite_node.port), name],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert any(line.strip() == "written" for line in iter(proc.stdout.readline, ""))
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert not fs.exists("/killed.bin")
+    with Client(ignite_node.host, ignite_node.port) as client:
+        assert client.size(fs.store.blocks_cache) == 3 + 2 + 3
+        assert client.size(fs.store.contents_cache) == 3
+        young = fs.gc()  # the default min_age (one hour) spares the young orphan
+        assert young["contents_removed"] == 0 and young["blocks_removed"] == 0
+        stats = fs.gc(min_age_seconds=0)
+        assert stats == {"contents_checked": 3, "contents_removed": 1, "blocks_removed": 3}
+        assert client.size(fs.store.blocks_cache) == 3 + 2
+        assert client.size(fs.store.contents_cache) == 2
+    assert fs.cat("/closed.bin") == closed
+    assert fs.cat("/growing.bin") == b"g" * (3 << 19)
+    growing.write(b"h")
+    growing.close()
+    assert fs.cat("/growing.bin") == b"g" * (3 << 19) + b"h"
+    assert fs.gc(min_age_seconds=0)["contents_removed"] == 0
+    with Client(ignite_node.host, ignite_node.port) as client:
+        for cache in (fs.store.entries_cache, fs.store.blocks_cache, fs.store.contents_cache):
+            client.destroy_cache(cache)
+
+
+def test_conflicting_writers_raise_ignite_conflict_error(igfs):
+    from ignite_tf.errors import IgniteConflictError
+
+    fs, root = igfs
+    first = fs.open(f"{root}/raced", "wb")
+    first.write(b"first")
+    with fs.open(f"{root}/raced", "wb") as second:
+        second.write(b"second")
+    with pytest.raises(IgniteConflictError, match="replaced, renamed or deleted"):
+        first.close()
+    assert fs.cat(f"{root}/raced") == b"second"
