@@ -150,6 +150,23 @@ def test_gc_reclaims_blocks_of_abandoned_writers(ignite_node, igfs):
     assert not fs.exists(f"{root}/abandoned")
 
 
+def test_pyarrow_reads_and_writes_parquet(ignite_node, igfs):
+    pa = pytest.importorskip("pyarrow")  # in the test extra
+    pq = pytest.importorskip("pyarrow.parquet")
+    pd = pytest.importorskip("pandas")
+    fs, root = igfs
+    table = pa.table({"id": list(range(1000)), "name": [f"kitten {i}" for i in range(1000)]})
+    pq.write_table(table, f"{root}/t.parquet", filesystem=fs, row_group_size=100)
+    assert pq.read_table(f"{root}/t.parquet", filesystem=fs).equals(table)
+    # Column and row-group reads seek inside the file.
+    group = pq.ParquetFile(f"{root}/t.parquet", filesystem=fs).read_row_group(7, columns=["name"])
+    assert group.column("name").to_pylist() == [f"kitten {i}" for i in range(700, 800)]
+    # pandas hands igfs:// URLs to fsspec and PyArrow.
+    url = f"igfs://{ignite_node.host}:{ignite_node.port}{root}/p.parquet"
+    table.to_pandas().to_parquet(url)
+    assert pd.read_parquet(url, columns=["id"])["id"].tolist() == list(range(1000))
+
+
 _KILLED_WRITER = textwrap.dedent(
     """
     import sys, time
