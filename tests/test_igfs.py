@@ -129,7 +129,7 @@ _TENSORBOARD_WITHOUT_TF = textwrap.dedent(
 )
 
 
-def test_tensorboard_follows_events_while_the_writer_is_open(igfs_env, tmp_path):
+def test_tensorboard_follows_events_while_the_writer_is_open(igfs_env, ignite_node, tmp_path):
     """TensorBoard's own loader, with TensorFlow (the plugin) and without it (fsspec), reads the
     scalars of an event file whose writer is still open, and picks up what a later flush adds."""
     from tensorboard.backend.event_processing import event_accumulator as ea
@@ -152,8 +152,11 @@ def test_tensorboard_follows_events_while_the_writer_is_open(igfs_env, tmp_path)
     assert steps == [0, 1, 2, 3, 4, 5]
     script = tmp_path / "tb_without_tf.py"
     script.write_text(_TENSORBOARD_WITHOUT_TF)
+    # The explicit host:port must carry through TensorBoard's listing (IGFS_PORT points nowhere).
+    explicit = f"igfs://{ignite_node.host}:{ignite_node.port}/{logdir[len('igfs:///') :]}"
     out = subprocess.run(
-        [sys.executable, str(script), logdir],
+        [sys.executable, str(script), explicit],
+        env=dict(os.environ, IGFS_PORT="1"),
         capture_output=True,
         text=True,
         timeout=300,
@@ -519,6 +522,37 @@ def test_256mb_file_round_trips_with_bounded_memory(ignite_node_factory, tmp_pat
 def test_2gb_file_round_trips_with_bounded_memory(ignite_node_factory, tmp_path):
     node = ignite_node_factory(region_max_size=3 << 30)
     _big_file_round_trip(node, 2048, tmp_path)
+
+
+def test_end_of_file_behaves_as_on_a_local_disk(igfs_env, tmp_path):
+    """Reads at and past the end (OUT_OF_RANGE from the plugin) and a TFRecord file cut short
+    (a record reader meeting the end mid-record) give what they give on a local file."""
+    records = [os.urandom(n) for n in (10, 700_000, 600_000, 20)]  # crosses block boundaries
+    local = str(tmp_path / "r.tfrecord")
+    with tf.io.TFRecordWriter(local) as w:
+        for r in records:
+            w.write(r)
+    whole = (tmp_path / "r.tfrecord").read_bytes()
+    outcomes = {}
+    for cut in (0, 7, 30):
+        data = whole[: len(whole) - cut]
+        for where, path in (("local", str(tmp_path / "cut")), ("igfs", f"{igfs_env}/cut")):
+            with tf.io.gfile.GFile(path, "wb") as f:
+                f.write(data)
+            with tf.io.gfile.GFile(path, "rb") as f:
+                f.seek(len(data) - 5)
+                tail = (f.read(100), f.read(100))
+            got = []
+            try:
+                for record in tf.data.TFRecordDataset(path):
+                    got.append(record.numpy())
+                error = None
+            except tf.errors.OpError as e:
+                error = type(e).__name__
+            outcomes[(cut, where)] = (tail, got, error)
+        assert outcomes[(cut, "igfs")] == outcomes[(cut, "local")], cut
+    assert outcomes[(0, "igfs")] == ((whole[-5:], b""), records, None)
+    assert outcomes[(7, "igfs")][2] == "DataLossError"  # "truncated record", not a hang or OK
 
 
 def test_error_statuses(igfs_env):
