@@ -452,9 +452,10 @@ def test_writer_killed_mid_file_leaves_old_content(igfs_env, tmp_path):
     with tf.io.gfile.GFile(path, "wb") as w:
         w.write(b"old content")
     new_path = f"{igfs_env}/never-published.bin"
-    for target in (path, new_path):
+    flushed_path = f"{igfs_env}/flushed.bin"
+    for target, mode in ((path, "noflush"), (new_path, "noflush"), (flushed_path, "flush")):
         proc = subprocess.Popen(
-            [sys.executable, str(script), target, "noflush"], stdout=subprocess.PIPE, text=True
+            [sys.executable, str(script), target, mode], stdout=subprocess.PIPE, text=True
         )
         try:
             lines = iter(proc.stdout.readline, "")  # (an editable build may print first)
@@ -464,6 +465,8 @@ def test_writer_killed_mid_file_leaves_old_content(igfs_env, tmp_path):
             proc.wait()
     assert tf.io.gfile.GFile(path, "rb").read() == b"old content"
     assert not tf.io.gfile.exists(new_path)
+    # Killed after a flush: what it flushed stays (3 MB of N), nothing it wrote after.
+    assert tf.io.gfile.GFile(flushed_path, "rb").read() == b"N" * (3 << 20)
 
 
 _BIG_FILE = textwrap.dedent(
@@ -506,6 +509,7 @@ def _big_file_round_trip(node, mb, tmp_path):
         .split()
     )
     length, ok, growth_mb = int(out[-3]), out[-2] == "True", int(out[-1])
+    print(f"{mb} MB round trip: client peak RSS grew by {growth_mb} MB")  # pytest -s shows it
     assert length == mb << 20 and ok
     assert growth_mb < 200, f"client RSS grew by {growth_mb} MB for a {mb} MB file"
 
