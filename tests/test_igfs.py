@@ -50,6 +50,34 @@ def test_explicit_host_and_port_in_the_uri(ignite_node, monkeypatch):
     tf.io.gfile.remove(uri)
 
 
+def test_filesystem_names_share_a_cluster(ignite_node, monkeypatch):
+    """IGFS_FS_NAME picks the caches: one path in two filesystems holds two contents, and fsspec
+    with the same fs_name sees what TensorFlow wrote."""
+    from ignite_tf import Client
+    from ignite_tf.fsspec import IgfsFileSystem
+
+    monkeypatch.setenv("IGFS_HOST", ignite_node.host)
+    monkeypatch.setenv("IGFS_PORT", str(ignite_node.port))
+    names = [f"n{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    for name in names:
+        monkeypatch.setenv("IGFS_FS_NAME", name)
+        tf.io.gfile.makedirs("igfs:///same")
+        with tf.io.gfile.GFile("igfs:///same/path.txt", "w") as f:
+            f.write(f"written in {name}")
+    for name in names:
+        monkeypatch.setenv("IGFS_FS_NAME", name)
+        assert tf.io.gfile.GFile("igfs:///same/path.txt").read() == f"written in {name}"
+        fs = IgfsFileSystem(ignite_node.host, ignite_node.port, fs_name=name)
+        assert fs.cat("/same/path.txt") == f"written in {name}".encode()
+        assert fs.store.entries_cache == f"IGFS_{name}_ENTRIES"
+    with Client(ignite_node.host, ignite_node.port) as client:
+        caches = set(client.cache_names())
+        for name in names:
+            for kind in ("ENTRIES", "BLOCKS", "CONTENTS"):
+                assert f"IGFS_{name}_{kind}" in caches
+                client.destroy_cache(f"IGFS_{name}_{kind}")
+
+
 def test_registration_is_idempotent():
     assert ignite_tf.register_tensorflow_plugin()
     assert ignite_tf.register_tensorflow_plugin()
