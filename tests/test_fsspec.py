@@ -240,3 +240,28 @@ def test_conflicting_writers_raise_ignite_conflict_error(igfs):
     with pytest.raises(IgniteConflictError, match="replaced, renamed or deleted"):
         first.close()
     assert fs.cat(f"{root}/raced") == b"second"
+
+
+def test_concurrent_appenders_the_first_to_publish_wins(igfs):
+    """Two appenders opened on one file: the first to close publishes its bytes whole; the
+    other is refused and none of its bytes reach the file (it once overwrote the winner's)."""
+    from ignite_tf.errors import IgniteConflictError
+
+    fs, root = igfs
+    path = f"{root}/log"
+    fs.pipe(path, b"base-" * 300_000)  # 1.5 MB: a full block and a partial one
+    a = fs.store.open_write(path, append=True)
+    b = fs.store.open_write(path, append=True)
+    assert a.tell() == b.tell() == 1_500_000
+    a.write(b"A" * 700_000)  # fills the partial block and starts another
+    with pytest.raises(OSError):
+        fs.store.open_write(f"{root}/log/below", append=True)
+    reader = fs.open(path, "rb")  # opened before the append is published
+    a.close()
+    assert fs.cat(path) == b"base-" * 300_000 + b"A" * 700_000
+    b.write(b"B" * 900_000)
+    with pytest.raises(IgniteConflictError):
+        b.close()
+    assert fs.cat(path) == b"base-" * 300_000 + b"A" * 700_000
+    with pytest.raises(IgniteConflictError):  # its version was replaced before it read
+        reader.read()
