@@ -402,32 +402,53 @@ absl::StatusOr<std::unique_ptr<FileWriter>> Store::OpenWrite(const std::string& 
   IGNITE_ASSIGN_OR_RETURN(Value current, client_->Get(entries_cache_, Key(path)));
   std::unique_ptr<FileWriter> w(new FileWriter(shared_from_this(), path));
   w->expected_ = current;
+  w->entry_.kind = EntryKind::kFile;
+  w->entry_.block_size = options_.block_size;
+  absl::optional<Entry> appended;
   if (!current.is_null()) {
     IGNITE_ASSIGN_OR_RETURN(Entry e, Entry::FromValue(current));
     if (e.is_directory()) return IsADirectory(path, "; it cannot be opened for writing");
+    w->replaced_content_ = e.content_id;
+    w->replaced_blocks_ = BlockCount(e.length, e.block_size);
     if (append) {
-      w->appending_ = true;
-      w->entry_ = e;
-      w->length_ = e.length;
-      const int64_t tail = e.length % e.block_size;
-      if (tail > 0) {  // reload the partial last block; its prefix stays as it is
-        IGNITE_ASSIGN_OR_RETURN(auto block, ReadBlock(e.content_id, e.length / e.block_size));
-        if (static_cast<int64_t>(block->size()) < tail) {
-          return ProtocolError(absl::StrCat("igfs: the last block of '", path, "' is short"));
-        }
-        w->buffer_.assign(block->begin(), block->begin() + tail);
-      }
-    } else {
-      w->replaced_content_ = e.content_id;
-      w->replaced_blocks_ = BlockCount(e.length, e.block_size);
+      w->entry_.block_size = e.block_size;  // the file keeps its own block size
+      appended = std::move(e);
     }
   }
-  if (!w->appending_) {
-    w->entry_.kind = EntryKind::kFile;
-    w->entry_.block_size = options_.block_size;
-    IGNITE_ASSIGN_OR_RETURN(w->entry_.content_id, NewContent());
-  }
+  IGNITE_ASSIGN_OR_RETURN(w->entry_.content_id, NewContent());
   w->buffer_.reserve(static_cast<size_t>(w->entry_.block_size));
+  if (appended.has_value()) {
+    // Copy-on-append: the existing bytes are copied block by block into the writer's own
+    // content, so an append publishes like any other write (old or whole new content), and two
+    // appenders never write into one content. The copy costs one read and one write per block.
+    const Entry& e = *appended;
+    const int64_t full = e.length / e.block_size;
+    for (int64_t i = 0; i <= full; ++i) {
+      const int64_t want = i < full ? e.block_size : e.length % e.block_size;
+      if (want == 0) break;
+      absl::StatusOr<std::shared_ptr<const std::vector<uint8_t>>> block =
+          ReadBlock(e.content_id, i);
+      absl::Status s = block.status();
+      if (s.ok() && static_cast<int64_t>((*block)->size()) < want) {
+        s = ProtocolError(absl::StrCat("igfs: block ", i, " of '", path, "' is short"));
+      }
+      if (s.ok() && i < full) {
+        if ((*block)->size() == static_cast<size_t>(want)) {
+          s = WriteBlock(w->entry_.content_id, i, **block);
+        } else {
+          s = WriteBlock(w->entry_.content_id, i,
+                         std::vector<uint8_t>((*block)->begin(), (*block)->begin() + want));
+        }
+      }
+      if (!s.ok()) {
+        w->length_ = i * e.block_size;
+        w->Discard();  // the blocks copied so far
+        return s;
+      }
+      w->length_ += want;
+      if (i == full) w->buffer_.assign((*block)->begin(), (*block)->begin() + want);
+    }
+  }
   return w;
 }
 
@@ -457,8 +478,16 @@ absl::StatusOr<GcStats> Store::CollectGarbage(absl::Duration min_age) {
       orphans.push_back(std::move(key.text));
     }
   }
+  if (orphans.empty()) return stats;
+  // Re-check against a second scan of the entries: a file renamed during the first scan had its
+  // source entry removed before its destination entry was put, so its content may have looked
+  // unreferenced.
+  IGNITE_ASSIGN_OR_RETURN(auto again, ScanUnder("/"));
+  for (const auto& [p, e] : again) {
+    if (!e.content_id.empty()) referenced.insert(e.content_id);
+  }
   for (const std::string& id : orphans) {
-    // Re-check: a rename may have published this content since the scan.
+    if (referenced.contains(id)) continue;
     IGNITE_RETURN_IF_ERROR(DeleteContent(id, 0, &stats.blocks_removed));
     ++stats.contents_removed;
   }
@@ -538,7 +567,7 @@ FileWriter::~FileWriter() {
 
 void FileWriter::Discard() {
   closed_ = true;
-  if (appending_ || published_) return;  // published data belongs to the file now
+  if (published_) return;  // published data belongs to the file now
   (void)store_->DeleteContent(entry_.content_id, BlockCount(length_, entry_.block_size));
 }
 

@@ -16,13 +16,15 @@
 //
 // A content id is "<creation ms, 12 hex digits>-<128 random bits, 32 hex digits>".
 //
-// Writes: a writer streams full blocks under a fresh content id (append: under the file's own
-// content id, rewriting its last partial block, whose prefix never changes), keeping at most one
-// block in memory, and publishes the path entry last. Publication is a compare-and-set on the
-// path's entry (putIfAbsent / replaceIfEquals against the entry the writer saw when it opened or
-// last published), so a reader sees either the old content or the whole published new content,
-// and a writer killed before publishing leaves the old entry untouched. Flush publishes what is
-// written so far (same content id, new length, open=true): TensorBoard reads growing files.
+// Writes: a writer streams full blocks under a fresh content id, keeping at most one block in
+// memory, and publishes the path entry last. An append first copies the file's blocks into its
+// fresh content (one block at a time; the cost of an append is a read and a write of the whole
+// file), so appends publish like other writes and two appenders never share a content. Publication
+// is a compare-and-set on the path's entry (putIfAbsent / replaceIfEquals against the entry the
+// writer saw when it opened or last published), so a reader sees either the old content or the
+// whole published new content, and a writer killed before publishing leaves the old entry
+// untouched. Flush publishes what is written so far (same content id, new length, open=true):
+// TensorBoard reads growing files.
 //
 // Two writers racing on one path: the first to publish wins; the other one's next flush/close
 // fails with ABORTED ("replaced by another writer"), and it deletes its own unpublished blocks.
@@ -41,8 +43,10 @@
 //
 // Orphans (blocks of killed writers, of crashed renames or of replaced content whose deleter
 // died) are reclaimed by CollectGarbage(): contents registered more than `min_age` ago that no
-// entry references lose their blocks and their register entry. `min_age` (default one hour)
-// must exceed the longest time a writer writes before its first flush or close.
+// entry references lose their blocks and their register entry. The entries are scanned twice
+// (before and after the register), so a file whose rename was between its two steps during one
+// scan is seen by the other. `min_age` (default one hour) must exceed the longest time a writer
+// writes before its first flush or close.
 #ifndef IGNITE_TF_CORE_FS_STORE_H_
 #define IGNITE_TF_CORE_FS_STORE_H_
 
@@ -140,9 +144,8 @@ class FileWriter {
   std::shared_ptr<Store> store_;
   std::string path_;
   absl::Mutex mu_;
-  Entry entry_;             // what gets published
-  Value expected_;          // entry value in the cache we compare against (null: absent)
-  bool appending_ = false;  // writing into an existing content id
+  Entry entry_;     // what gets published
+  Value expected_;  // entry value in the cache we compare against (null: absent)
   bool published_ = false;
   bool closed_ = false;
   bool partial_written_ = false;  // the buffered tail has been stored as a partial block

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 namespace ignite_tf::fs {
 namespace {
 
@@ -54,6 +56,26 @@ TEST(ParseUriTest, RefusesOtherSchemesAndBadPorts) {
   EXPECT_TRUE(absl::IsInvalidArgument(ParseUri("igfs://h:0/x", "h", 1).status()));
   EXPECT_TRUE(absl::IsInvalidArgument(ParseUri("igfs://h:99999/x", "h", 1).status()));
   EXPECT_TRUE(absl::IsInvalidArgument(ParseUri("igfs://h:ab/x", "h", 1).status()));
+}
+
+TEST(DefaultsTest, EnvironmentThenLocalhost10800) {
+  unsetenv("IGFS_HOST");
+  unsetenv("IGFS_PORT");
+  EXPECT_EQ(DefaultHost(), "localhost");
+  EXPECT_EQ(DefaultPort(), 10800);
+  setenv("IGFS_HOST", "node7", 1);
+  setenv("IGFS_PORT", "10900", 1);
+  EXPECT_EQ(DefaultHost(), "node7");
+  EXPECT_EQ(DefaultPort(), 10900);
+  Location loc = *ParseUri("igfs:///a", DefaultHost(), DefaultPort());
+  EXPECT_EQ(loc.host, "node7");
+  EXPECT_EQ(loc.port, 10900);
+  setenv("IGFS_HOST", "", 1);  // empty and unparsable values fall back to the defaults
+  setenv("IGFS_PORT", "port", 1);
+  EXPECT_EQ(DefaultHost(), "localhost");
+  EXPECT_EQ(DefaultPort(), 10800);
+  unsetenv("IGFS_HOST");
+  unsetenv("IGFS_PORT");
 }
 
 }  // namespace
