@@ -3,6 +3,7 @@ page sizes, environment overrides and errors."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import numpy as np
@@ -344,6 +345,57 @@ def test_missing_cache_is_a_clear_error(ignite_node):
 def test_no_server_is_a_clear_error():
     with pytest.raises(ignite_tf.IgniteConnectionError, match="127.0.0.1:1"):
         IgniteDataset("ANY", host="127.0.0.1", port=1)
+
+
+def test_node_closing_the_socket_mid_page_fails_the_dataset(ignite_node, tf_client, cache, relay):
+    """The node's socket closes halfway through the third scan page (a relay in front of the real
+    node cuts it): iterating fails at once with the client's error, never a hang or a short
+    dataset."""
+    tf_client.put_all(
+        cache, [(i, BinaryObject("Cut", {"v": i, "s": f"row {i}"})) for i in range(3000)]
+    )
+    pages = []
+    armed = False  # the dataset's first scan learns the structure; the iteration's scan is cut
+
+    def cut_third_page(op, frame):
+        if armed and op == 2001:  # next page of a scan
+            pages.append(len(frame))
+            if len(pages) == 2:
+                return ("cut", len(frame) // 2)
+        return None
+
+    r = relay(on_reply=cut_third_page)
+    ds = IgniteDataset(cache, host=r.host, port=r.port, page_size=100, timeout=30)
+    armed = True
+    started = time.monotonic()
+    rows = 0
+    with pytest.raises(tf.errors.OpError, match="IgniteConnectionError") as info:
+        for _ in ds:
+            rows += 1
+    assert time.monotonic() - started < 10  # not the 30 s timeout
+    assert r.acted.is_set()
+    assert r.address in str(info.value)
+    assert rows < 3000
+
+
+def test_old_protocol_1_1_0_reads_the_kitten_table(ignite_node, tf_client, relay):
+    """TensorFlow's original client spoke protocol 1.1.0: a server that offers only 1.1.0 still
+    serves the article's example (the relay answers the 1.7.0 handshake for the real node)."""
+    tf_client.sql("DROP TABLE IF EXISTS KITTEN_OLD")
+    tf_client.sql("CREATE TABLE KITTEN_OLD (ID LONG PRIMARY KEY, NAME VARCHAR)")
+    tf_client.sql("INSERT INTO KITTEN_OLD (ID, NAME) VALUES (1, 'WARM KITTY')")
+    tf_client.sql("INSERT INTO KITTEN_OLD (ID, NAME) VALUES (2, 'SOFT KITTY')")
+    try:
+        r = relay(offer=(1, 1, 0))
+        ds = IgniteDataset("SQL_PUBLIC_KITTEN_OLD", host=r.host, port=r.port)
+        assert sorted((int(e["key"]), e["val"]["NAME"].numpy()) for e in ds) == [
+            (1, b"WARM KITTY"),
+            (2, b"SOFT KITTY"),
+        ]
+        assert (1, 1, 0) in r.offers and (1, 7, 0) in r.offers
+        assert all(v in ((1, 7, 0), (1, 1, 0)) for v in r.offers)
+    finally:
+        tf_client.sql("DROP TABLE KITTEN_OLD")
 
 
 def test_mixed_structures_are_a_schema_error(ignite_node, tf_client, cache):
