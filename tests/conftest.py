@@ -3,7 +3,8 @@
 The Ignite nodes come from the ``ignite_tf`` pytest plugin (``ignite_node``: one node for the
 session; ``ignite_node_factory``: extra nodes for one test). Everything here talks to real nodes,
 except :class:`FakeServer`, a tiny socket server on 127.0.0.1 that plays a broken or hostile
-"Ignite" endpoint for the error-handling tests.
+"Ignite" endpoint for the error-handling tests, and :class:`Relay`, which passes a real node's
+messages on and breaks one of them (or answers the handshake as an older server) on cue.
 """
 
 from __future__ import annotations
@@ -359,6 +360,7 @@ class Relay:
         self.on_reply = on_reply
         self.offers: list[tuple[int, int, int]] = []  # every version a client asked for
         self.replies: list[int | None] = []  # op code of every reply passed on or changed
+        self.requests: list[bytes] = []  # every request after a handshake, without its prefix
         self.acted = threading.Event()  # set once on_reply returned an action
         self._server = FakeServer(self._serve)
         self.host, self.port = self._server.host, self._server.port
@@ -404,6 +406,7 @@ class Relay:
             while (frame := recv_frame(client)) is not None:
                 op, request_id = struct.unpack_from("<hq", frame)
                 ops[request_id] = op  # before the node can answer it
+                self.requests.append(frame)
                 send_frame(node, frame)
         with contextlib.suppress(OSError):
             node.shutdown(socket.SHUT_WR)

@@ -3,6 +3,7 @@ page sizes, environment overrides and errors."""
 
 from __future__ import annotations
 
+import struct
 import time
 import uuid
 
@@ -202,21 +203,55 @@ def test_numeric_cache_reads_completely(ignite_node, numeric_cache, page_size, r
 
 
 def test_partitions_cover_the_cache_exactly(ignite_node, tf_client, cache):
-    tf_client.put_all(cache, [(i, f"value {i}") for i in range(3000)])
+    # 1,000 long keys in 1,024 partitions (key k lands in partition k % 1024): 24 are empty.
+    tf_client.put_all(cache, [(i, f"value {i}") for i in range(1000)])
     partitions = tf_client.partitions(cache)
     assert len(partitions) == 1024
+    _every_partition_adds_up(ignite_node, cache, partitions, 1000, has_empty=True)
+
+
+def _every_partition_adds_up(ignite_node, cache, partitions, rows_in_cache, has_empty):
     collected = []
-    # One dataset per (non-empty) partition, as one distributed worker per partition would read.
+    empty = 0
+    # One dataset per partition, as one distributed worker per partition would read; an empty
+    # partition is an empty dataset with the cache's element_spec.
     for p in partitions:
-        if _partition_nonempty(tf_client, cache, p):
-            ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, part=p)
-            collected.extend((int(e["key"]), e["val"].numpy()) for e in ds)
+        ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, part=p)
+        assert ds.element_spec == {
+            "key": tf.TensorSpec([], tf.int64),
+            "val": tf.TensorSpec([], tf.string),
+        }
+        rows = [(int(e["key"]), e["val"].numpy()) for e in ds]
+        empty += not rows
+        collected.extend(rows)
     full = [
         (int(e["key"]), e["val"].numpy())
         for e in IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port)
     ]
     assert sorted(collected) == sorted(full)
-    assert len(full) == 3000
+    assert len(full) == rows_in_cache
+    assert (empty > 0) == has_empty
+
+
+def test_empty_partition_is_an_empty_dataset_with_the_caches_structure(
+    ignite_node, tf_client, cache, monkeypatch
+):
+    tf_client.put(cache, 1, BinaryObject("Lonely", {"x": 1.5, "name": "one"}))
+    partitions = tf_client.partitions(cache)
+    (home,) = [p for p in partitions if _partition_nonempty(tf_client, cache, p)]
+    other = next(p for p in partitions if p != home)
+    spec = {
+        "key": tf.TensorSpec([], tf.int64),
+        "val": {"name": tf.TensorSpec([], tf.string), "x": tf.TensorSpec([], tf.float64)},
+    }
+    ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, part=other)
+    assert ds.element_spec == spec
+    assert list(ds) == []
+    monkeypatch.setenv("IGNITE_DATASET_PART", str(home))  # the environment picks the partition
+    (element,) = list(
+        IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, part=other)
+    )
+    assert int(element["key"]) == 1 and element["val"]["name"].numpy() == b"one"
 
 
 def _partition_nonempty(client, cache, p):
@@ -245,6 +280,29 @@ def test_environment_overrides(ignite_node, tf_client, cache, monkeypatch):
         expected = sorted(int(k) for batch in scan for k in batch["key"])
     assert sorted(keys) == expected
     assert 0 < len(keys) < 100
+
+
+def test_environment_overrides_cache_name_local_and_page_size(
+    ignite_node, tf_client, cache, relay, monkeypatch
+):
+    tf_client.put_all(cache, [(i, i * 10) for i in range(100)])
+    pages = []
+    r = relay(on_reply=lambda op, frame: pages.append(op))
+    monkeypatch.setenv("IGNITE_DATASET_CACHE_NAME", cache)
+    monkeypatch.setenv("IGNITE_DATASET_PAGE_SIZE", "10")
+    monkeypatch.setenv("IGNITE_DATASET_LOCAL", "1")
+    ds = IgniteDataset("NO_SUCH_CACHE", host=r.host, port=r.port, page_size=1000)
+    pages.clear()  # the pages of the dataset's structure probe
+    assert sorted((int(e["key"]), int(e["val"])) for e in ds) == [(i, i * 10) for i in range(100)]
+    # 100 rows in pages of 10: a first page (op 2000) and at least 9 next pages (op 2001).
+    assert pages.count(2000) == 1 and pages.count(2001) >= 9
+    # The scan request (op 2000): cache id, flags, null filter, page size, partition, local.
+    scan = [f for f in r.requests if struct.unpack_from("<h", f)[0] == 2000][-1]
+    assert struct.unpack_from("<iiB", scan, 2 + 8 + 4 + 1 + 1) == (10, -1, 1)
+
+    monkeypatch.setenv("IGNITE_DATASET_PORT", "ten-eight-hundred")
+    with pytest.raises(ignite_tf.IgniteValueError, match="IGNITE_DATASET_PORT='ten-eight-hundred'"):
+        IgniteDataset(cache, host=r.host, port=r.port)
 
 
 def test_dataset_is_reiterable_and_works_in_keras(ignite_node, tf_client, cache):

@@ -1,8 +1,9 @@
 """Failures surface as ignite_tf.errors exceptions within a bounded time: never a crash, a hang or
 a silently short result.
 
-Unreachable and hostile endpoints are small socket servers on 127.0.0.1 (``fake_server``);
-everything else runs against real Apache Ignite nodes.
+Unreachable and hostile endpoints are small socket servers on 127.0.0.1 (``fake_server``); a
+reply broken in the middle of a scan comes from a real node through a ``relay`` that cuts, stalls
+or replaces that one reply; everything else runs against real Apache Ignite nodes.
 """
 
 from __future__ import annotations
