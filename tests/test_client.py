@@ -80,6 +80,9 @@ def test_older_protocol_versions_work_against_a_real_node(
         else:
             with pytest.raises(IgniteError, match="needs 1.4.0"):
                 c.partitions(cache_name)
+        # Without a partition map (before 1.4.0) a parallel scan reads through one connection.
+        parallel = c.scan(cache_name, page_size=64, num_parallel_reads=2)
+        assert sorted(k for b in parallel for k in b["key"].tolist()) == [*range(500), 1000]
 
         c.sql(f"CREATE TABLE {table_name} (ID LONG PRIMARY KEY, NAME VARCHAR)")
         c.sql(f"INSERT INTO {table_name} (ID, NAME) VALUES (?, ?)", [1, "WARM KITTY"])
