@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from conftest import run_java_writer, unique_name
 
-from ignite_tf import Client, RaggedColumn
+from ignite_tf import Client, IgniteUnsupportedTypeError, RaggedColumn
 
 JAVA_SOURCE = Path(__file__).resolve().parent / "java" / "ConformanceWriter.java"
 
@@ -205,12 +205,12 @@ def _field_type_codes(obj: bytes) -> list[int]:
     return codes
 
 
-def test_full_footers_and_handles_written_by_java(ignite_node, relay, tmp_path):
+def test_full_footers_handles_and_an_unsupported_type_written_by_java(ignite_node, relay, tmp_path):
     """Java with compactFooter=false writes field ids in each object's footer, and an object
     referenced twice in one value as a handle: ignite_tf locates fields through that footer and
     follows the handles (here in a field and inside an Object[])."""
-    cache = unique_name("LAYOUT")
-    expected = run_java_writer(LAYOUT_SOURCE, tmp_path, ignite_node, cache)["rows"]
+    cache, unsupported = unique_name("LAYOUT"), unique_name("UNSUPPORTED")
+    expected = run_java_writer(LAYOUT_SOURCE, tmp_path, ignite_node, cache, unsupported)["rows"]
     try:
         pages = []
         r = relay(on_reply=lambda op, frame: pages.append(frame) if op == 2000 else None)
@@ -241,6 +241,14 @@ def test_full_footers_and_handles_written_by_java(ignite_node, relay, tmp_path):
         for want in expected:
             k, x, y = want["key"], want["x"], want["y"]
             assert rows[k] == (k, (x, y), (x, y), [x, x], [y, y])
+        # A type ignite_tf does not read is an error naming the field path and the type code.
+        with Client(ignite_node.host, ignite_node.port) as c:
+            with pytest.raises(
+                IgniteUnsupportedTypeError, match=r"val\.kind has type class \(32\)"
+            ):
+                list(c.scan(unsupported))
+            assert c.size(unsupported) == 1  # the connection goes on
     finally:
         with Client(ignite_node.host, ignite_node.port) as c:
             c.destroy_cache(cache)
+            c.destroy_cache(unsupported)

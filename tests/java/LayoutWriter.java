@@ -1,7 +1,8 @@
 // Writes objects whose binary layout ignite_tf must follow rather than assume, with Apache
 // Ignite's own Java thin client: full (non-compact) footers, and handles (type 102) for an object
-// referenced twice in one value (a field and both elements of an array). Prints the rows as JSON.
-// Usage: java LayoutWriter host port cache
+// referenced twice in one value (a field and both elements of an array); and, in a second cache,
+// a field of a type ignite_tf does not read (java.lang.Class, type 32). Prints the rows as JSON.
+// Usage: java LayoutWriter host port cache unsupported_cache
 import org.apache.ignite.Ignition;
 import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.IgniteClient;
@@ -26,6 +27,11 @@ public class LayoutWriter {
     Point[] both;
   }
 
+  public static class WithClass {
+    int id;
+    Class<?> kind;
+  }
+
   public static void main(String[] args) throws Exception {
     ClientConfiguration cfg =
         new ClientConfiguration()
@@ -46,6 +52,10 @@ public class LayoutWriter {
         json.append(k == 0 ? "" : ", ")
             .append(String.format("{\"key\": %d, \"x\": %d, \"y\": %d}", k, p.a.x, p.a.y));
       }
+      WithClass w = new WithClass();
+      w.id = 1;
+      w.kind = String.class;
+      client.getOrCreateCache(args[3]).put(1L, w);
       System.out.println(json.append("]}"));
     }
   }
