@@ -46,6 +46,18 @@ def _env(name: str, default: Any) -> Any:
     return os.environ.get(f"IGNITE_DATASET_{name}", default)
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(f"IGNITE_DATASET_{name}")
+    if value is None:
+        return int(default)
+    try:
+        return int(value)
+    except ValueError:
+        raise IgniteValueError(
+            f"the environment variable IGNITE_DATASET_{name}={value!r} is not an integer"
+        ) from None
+
+
 def _import_tf() -> Any:
     try:
         import tensorflow as tf
@@ -116,11 +128,11 @@ def _probe_schema(
         given = schema_from_element_spec(schema) if looks_like_spec else normalize_schema(schema)
     with Client(host, port, **client_args) as client:
 
-        def probe(codes: Any) -> Any:
+        def probe(codes: Any, partition: int = part, local: bool = local) -> Any:
             scan = client.scan(
                 cache_name,
                 page_size=1,
-                partition=part,
+                partition=partition,
                 local=local,
                 batch_size=1,
                 fields=fields,
@@ -133,6 +145,11 @@ def _probe_schema(
                 scan.close()
 
         trees = probe(given)
+        if trees is None and (part >= 0 or local):
+            # An empty partition (or node) of a cache that has rows elsewhere: its rows have the
+            # cache's structure, and the dataset is empty, as the original's was (it learned the
+            # structure from the whole cache), so one worker per partition never fails on one.
+            trees = probe(given, -1, False)
         if trees is None:
             # An empty cache: a table made by CREATE TABLE still says what its rows hold.
             given = sql_table_schema(client, cache_name)
@@ -162,9 +179,8 @@ def _probe_schema(
                         if path in batch and len(np.unique(batch[path].row_lengths)) == 1
                     )
     if trees is None:
-        where = f" partition {part}" if part >= 0 else ""
         raise IgniteSchemaError(
-            f"cache '{cache_name}'{where} on {host}:{port} is empty and holds no SQL table, so the "
+            f"cache '{cache_name}' on {host}:{port} is empty and holds no SQL table, so the "
             'element structure is unknown: pass schema={"key": "long", "val": {"NAME": "string"}}'
             " (Ignite type names) or an element_spec"
         )
@@ -264,15 +280,17 @@ def IgniteDataset(
     ``_PART``, ``_PAGE_SIZE``, ``_USERNAME``, ``_PASSWORD``, ``_CERTFILE``, ``_KEYFILE`` and
     ``_CERT_PASSWORD`` override the arguments, as in the original integration (e.g. each
     distributed-training worker sets its own ``_PART``), and so do the new ``_CA_FILE``,
-    ``_CA_DIR`` and ``_TLS_SERVER_NAME``.
+    ``_CA_DIR`` and ``_TLS_SERVER_NAME``. As in the original, ``IGNITE_DATASET_LOCAL`` set to
+    any value turns ``local`` on; a ``_PORT``, ``_PART`` or ``_PAGE_SIZE`` that is not an integer
+    is an :class:`~ignite_tf.IgniteValueError` naming the variable.
     """
     tf = _import_tf()
     cache_name = _env("CACHE_NAME", cache_name)
     host = _env("HOST", host)
-    port = int(_env("PORT", port))
+    port = _env_int("PORT", port)
     local = True if "IGNITE_DATASET_LOCAL" in os.environ else bool(local)
-    part = int(_env("PART", part))
-    page_size = int(_env("PAGE_SIZE", page_size))
+    part = _env_int("PART", part)
+    page_size = _env_int("PAGE_SIZE", page_size)
     username = _env("USERNAME", username)
     password = _env("PASSWORD", password)
     certfile = _env("CERTFILE", certfile)

@@ -3,7 +3,8 @@
 The Ignite nodes come from the ``ignite_tf`` pytest plugin (``ignite_node``: one node for the
 session; ``ignite_node_factory``: extra nodes for one test). Everything here talks to real nodes,
 except :class:`FakeServer`, a tiny socket server on 127.0.0.1 that plays a broken or hostile
-"Ignite" endpoint for the error-handling tests.
+"Ignite" endpoint for the error-handling tests, and :class:`Relay`, which passes a real node's
+messages on and breaks one of them (or answers the handshake as an older server) on cue.
 """
 
 from __future__ import annotations
@@ -313,6 +314,149 @@ def fake_server() -> Iterator[Callable[[Callable[[socket.socket], None]], FakeSe
     yield _start
     for server in servers:
         server.close()
+
+
+def handshake_rejection(version: tuple[int, int, int], message: str, status: int = 1) -> bytes:
+    """A failed handshake reply (without its length prefix) naming ``version`` as the server's
+    preferred one, laid out as Ignite writes it for a client that asked for 1.1.0 or newer."""
+    text = message.encode()
+    return (
+        b"\x00"
+        + struct.pack("<hhh", *version)
+        + b"\x09"
+        + struct.pack("<i", len(text))
+        + text
+        + struct.pack("<i", status)
+    )
+
+
+class Relay:
+    """A TCP relay on 127.0.0.1 in front of a real node: every message of every connection is
+    passed on unchanged, except where the test steps in. The replies still come from Apache
+    Ignite; the relay only breaks one of them at a chosen point, which no real node does on cue.
+
+    ``offer``: a protocol version ``(1, minor, patch)``. A handshake asking for a newer one is
+    answered as a server that speaks at most ``offer`` answers it (a rejection naming ``offer``)
+    and closed; the next handshake, at ``offer``, goes through to the real node, so the rest of
+    that connection is the real node speaking the older version.
+
+    ``on_reply(op, frame)``: called for every reply after the handshake with the op code of the
+    request it answers and the message (without its length prefix). It returns None to pass the
+    reply on, or an action: ``Relay.cut(n)`` sends the length prefix and the first ``n`` bytes
+    of the message, then closes both sides; ``Relay.stall(n)`` sends the same and then nothing
+    more (the connection stays open); ``Relay.replace(raw)`` sends ``raw`` (prefix included, if
+    any) instead and goes on.
+    """
+
+    def __init__(
+        self,
+        upstream: tuple[str, int],
+        *,
+        offer: tuple[int, int, int] | None = None,
+        on_reply: Callable[[int | None, bytes], Any] | None = None,
+    ) -> None:
+        self.upstream = upstream
+        self.offer = offer
+        self.on_reply = on_reply
+        self.offers: list[tuple[int, int, int]] = []  # every version a client asked for
+        self.replies: list[int | None] = []  # op code of every reply passed on or changed
+        self.requests: list[bytes] = []  # every request after a handshake, without its prefix
+        self.acted = threading.Event()  # set once on_reply returned an action
+        self._server = FakeServer(self._serve)
+        self.host, self.port = self._server.host, self._server.port
+
+    @staticmethod
+    def cut(n: int) -> tuple[str, int]:
+        return ("cut", n)
+
+    @staticmethod
+    def stall(n: int) -> tuple[str, int]:
+        return ("stall", n)
+
+    @staticmethod
+    def replace(raw: bytes) -> tuple[str, bytes]:
+        return ("replace", raw)
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def _serve(self, client: socket.socket) -> None:
+        hello = recv_frame(client)
+        if hello is None:
+            return
+        version = struct.unpack_from("<hhh", hello, 1)
+        self.offers.append(version)
+        if self.offer is not None and version > self.offer:
+            send_frame(client, handshake_rejection(self.offer, "Unsupported version."))
+            client.close()
+            return
+        node = socket.create_connection(self.upstream, timeout=30)
+        node.settimeout(None)
+        self._server.connections.append(node)  # closed with the relay
+        send_frame(node, hello)
+        ops: dict[int, int] = {}
+        threading.Thread(
+            target=self._requests, args=(client, node, ops), name="relay-requests", daemon=True
+        ).start()
+        self._replies(client, node, ops)
+
+    def _requests(self, client: socket.socket, node: socket.socket, ops: dict[int, int]) -> None:
+        with contextlib.suppress(OSError):
+            while (frame := recv_frame(client)) is not None:
+                op, request_id = struct.unpack_from("<hq", frame)
+                ops[request_id] = op  # before the node can answer it
+                self.requests.append(frame)
+                send_frame(node, frame)
+        with contextlib.suppress(OSError):
+            node.shutdown(socket.SHUT_WR)
+
+    def _replies(self, client: socket.socket, node: socket.socket, ops: dict[int, int]) -> None:
+        first = True
+        while (frame := recv_frame(node)) is not None:
+            if first:  # the handshake reply
+                first = False
+                send_frame(client, frame)
+                continue
+            op = ops.pop(struct.unpack_from("<q", frame)[0], None)
+            self.replies.append(op)
+            action = self.on_reply(op, frame) if self.on_reply else None
+            if action is None:
+                send_frame(client, frame)
+                continue
+            self.acted.set()
+            kind, arg = action
+            if kind == "replace":
+                client.sendall(arg)
+                continue
+            client.sendall(struct.pack("<i", len(frame)) + frame[:arg])
+            if kind == "cut":
+                for sock in (client, node):
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+                    sock.close()
+            return  # stall: keep both sockets open, send nothing more
+        with contextlib.suppress(OSError):
+            client.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        self._server.close()
+
+
+@pytest.fixture
+def relay(ignite_node: Any) -> Iterator[Callable[..., Relay]]:
+    """``relay(offer=None, on_reply=None)`` starts a :class:`Relay` in front of the session node;
+    all are closed after the test."""
+    relays: list[Relay] = []
+
+    def _start(**options: Any) -> Relay:
+        r = Relay((ignite_node.host, ignite_node.port), **options)
+        relays.append(r)
+        return r
+
+    yield _start
+    for r in relays:
+        r.close()
 
 
 @pytest.fixture

@@ -5,13 +5,14 @@ exactly that."""
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import run_java_writer, unique_name
 
-from ignite_tf import Client, RaggedColumn
+from ignite_tf import Client, IgniteUnsupportedTypeError, RaggedColumn
 
 JAVA_SOURCE = Path(__file__).resolve().parent / "java" / "ConformanceWriter.java"
 
@@ -183,3 +184,71 @@ def test_java_objects_through_tf_data(ignite_node, written):
         assert int(val["nested"]["next"]["next"]["next"]["next"]["v"]) == want["nested_v"]
     assert ds.element_spec["val"]["e"]["name"] == tf.TensorSpec([], tf.string)
     assert ds.element_spec["val"]["mats"] == tf.RaggedTensorSpec([None, None], tf.int32, 1)
+
+
+LAYOUT_SOURCE = Path(__file__).resolve().parent / "java" / "LayoutWriter.java"
+
+
+def _field_type_codes(obj: bytes) -> list[int]:
+    """The type code at each field offset of a full-footer binary object (header 24 bytes:
+    code, version, flags, type id, hash, length, schema id, schema offset)."""
+    (flags,) = struct.unpack_from("<h", obj, 2)
+    (length,) = struct.unpack_from("<i", obj, 12)
+    (schema_offset,) = struct.unpack_from("<i", obj, 20)
+    assert flags & 0x20 == 0, "not a full footer"
+    size = 1 if flags & 0x08 else 2 if flags & 0x10 else 4
+    entry = 4 + size
+    codes = []
+    for at in range(schema_offset, length, entry):
+        (offset,) = struct.unpack_from({1: "<B", 2: "<H", 4: "<i"}[size], obj, at + 4)
+        codes.append(obj[offset])
+    return codes
+
+
+def test_full_footers_handles_and_an_unsupported_type_written_by_java(ignite_node, relay, tmp_path):
+    """Java with compactFooter=false writes field ids in each object's footer, and an object
+    referenced twice in one value as a handle: ignite_tf locates fields through that footer and
+    follows the handles (here in a field and inside an Object[])."""
+    cache, unsupported = unique_name("LAYOUT"), unique_name("UNSUPPORTED")
+    expected = run_java_writer(LAYOUT_SOURCE, tmp_path, ignite_node, cache, unsupported)["rows"]
+    try:
+        pages = []
+        r = relay(on_reply=lambda op, frame: pages.append(frame) if op == 2000 else None)
+        with Client(r.host, r.port) as c:
+            batches = list(c.scan(cache, page_size=1024))
+        # The bytes really are what this test is about: the first row's value is a wrapped
+        # object (27) whose footer is full, with a handle (102) among its fields.
+        page = pages[-1]
+        value_at = page.index(b"\x67\x01") - 5  # the first object, inside its 27 wrapper
+        assert page[value_at] == 27, page[:120].hex()
+        (payload_length,) = struct.unpack_from("<i", page, value_at + 1)
+        obj = page[value_at + 5 : value_at + 5 + payload_length]
+        assert obj[0] == 103
+        codes = _field_type_codes(obj)
+        assert sorted(codes) == sorted([3, 103, 102, 23]), codes  # id, a, b (handle), both
+        # And the values.
+        rows = {}
+        for b in batches:
+            for i, key in enumerate(b["key"].tolist()):
+                rows[key] = (
+                    b["val.id"][i],
+                    (b["val.a.x"][i], b["val.a.y"][i]),
+                    (b["val.b.x"][i], b["val.b.y"][i]),
+                    b["val.both.x"][i].tolist(),
+                    b["val.both.y"][i].tolist(),
+                )
+        assert len(rows) == len(expected) == 20
+        for want in expected:
+            k, x, y = want["key"], want["x"], want["y"]
+            assert rows[k] == (k, (x, y), (x, y), [x, x], [y, y])
+        # A type ignite_tf does not read is an error naming the field path and the type code.
+        with Client(ignite_node.host, ignite_node.port) as c:
+            with pytest.raises(
+                IgniteUnsupportedTypeError, match=r"val\.kind has type class \(32\)"
+            ):
+                list(c.scan(unsupported))
+            assert c.size(unsupported) == 1  # the connection goes on
+    finally:
+        with Client(ignite_node.host, ignite_node.port) as c:
+            c.destroy_cache(cache)
+            c.destroy_cache(unsupported)

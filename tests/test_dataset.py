@@ -3,6 +3,8 @@ page sizes, environment overrides and errors."""
 
 from __future__ import annotations
 
+import struct
+import time
 import uuid
 
 import numpy as np
@@ -274,21 +276,55 @@ def test_numeric_cache_reads_completely(ignite_node, numeric_cache, page_size, r
 
 
 def test_partitions_cover_the_cache_exactly(ignite_node, tf_client, cache):
-    tf_client.put_all(cache, [(i, f"value {i}") for i in range(3000)])
+    # 1,000 long keys in 1,024 partitions (key k lands in partition k % 1024): 24 are empty.
+    tf_client.put_all(cache, [(i, f"value {i}") for i in range(1000)])
     partitions = tf_client.partitions(cache)
     assert len(partitions) == 1024
+    _every_partition_adds_up(ignite_node, cache, partitions, 1000, has_empty=True)
+
+
+def _every_partition_adds_up(ignite_node, cache, partitions, rows_in_cache, has_empty):
     collected = []
-    # One dataset per (non-empty) partition, as one distributed worker per partition would read.
+    empty = 0
+    # One dataset per partition, as one distributed worker per partition would read; an empty
+    # partition is an empty dataset with the cache's element_spec.
     for p in partitions:
-        if _partition_nonempty(tf_client, cache, p):
-            ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, part=p)
-            collected.extend((int(e["key"]), e["val"].numpy()) for e in ds)
+        ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, part=p)
+        assert ds.element_spec == {
+            "key": tf.TensorSpec([], tf.int64),
+            "val": tf.TensorSpec([], tf.string),
+        }
+        rows = [(int(e["key"]), e["val"].numpy()) for e in ds]
+        empty += not rows
+        collected.extend(rows)
     full = [
         (int(e["key"]), e["val"].numpy())
         for e in IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port)
     ]
     assert sorted(collected) == sorted(full)
-    assert len(full) == 3000
+    assert len(full) == rows_in_cache
+    assert (empty > 0) == has_empty
+
+
+def test_empty_partition_is_an_empty_dataset_with_the_caches_structure(
+    ignite_node, tf_client, cache, monkeypatch
+):
+    tf_client.put(cache, 1, BinaryObject("Lonely", {"x": 1.5, "name": "one"}))
+    partitions = tf_client.partitions(cache)
+    (home,) = [p for p in partitions if _partition_nonempty(tf_client, cache, p)]
+    other = next(p for p in partitions if p != home)
+    spec = {
+        "key": tf.TensorSpec([], tf.int64),
+        "val": {"name": tf.TensorSpec([], tf.string), "x": tf.TensorSpec([], tf.float64)},
+    }
+    ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, part=other)
+    assert ds.element_spec == spec
+    assert list(ds) == []
+    monkeypatch.setenv("IGNITE_DATASET_PART", str(home))  # the environment picks the partition
+    (element,) = list(
+        IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, part=other)
+    )
+    assert int(element["key"]) == 1 and element["val"]["name"].numpy() == b"one"
 
 
 def _partition_nonempty(client, cache, p):
@@ -317,6 +353,29 @@ def test_environment_overrides(ignite_node, tf_client, cache, monkeypatch):
         expected = sorted(int(k) for batch in scan for k in batch["key"])
     assert sorted(keys) == expected
     assert 0 < len(keys) < 100
+
+
+def test_environment_overrides_cache_name_local_and_page_size(
+    ignite_node, tf_client, cache, relay, monkeypatch
+):
+    tf_client.put_all(cache, [(i, i * 10) for i in range(100)])
+    pages = []
+    r = relay(on_reply=lambda op, frame: pages.append(op))
+    monkeypatch.setenv("IGNITE_DATASET_CACHE_NAME", cache)
+    monkeypatch.setenv("IGNITE_DATASET_PAGE_SIZE", "10")
+    monkeypatch.setenv("IGNITE_DATASET_LOCAL", "1")
+    ds = IgniteDataset("NO_SUCH_CACHE", host=r.host, port=r.port, page_size=1000)
+    pages.clear()  # the pages of the dataset's structure probe
+    assert sorted((int(e["key"]), int(e["val"])) for e in ds) == [(i, i * 10) for i in range(100)]
+    # 100 rows in pages of 10: a first page (op 2000) and at least 9 next pages (op 2001).
+    assert pages.count(2000) == 1 and pages.count(2001) >= 9
+    # The scan request (op 2000): cache id, flags, null filter, page size, partition, local.
+    scan = [f for f in r.requests if struct.unpack_from("<h", f)[0] == 2000][-1]
+    assert struct.unpack_from("<iiB", scan, 2 + 8 + 4 + 1 + 1) == (10, -1, 1)
+
+    monkeypatch.setenv("IGNITE_DATASET_PORT", "ten-eight-hundred")
+    with pytest.raises(ignite_tf.IgniteValueError, match="IGNITE_DATASET_PORT='ten-eight-hundred'"):
+        IgniteDataset(cache, host=r.host, port=r.port)
 
 
 def test_dataset_is_reiterable_and_works_in_keras(ignite_node, tf_client, cache):
@@ -417,6 +476,57 @@ def test_missing_cache_is_a_clear_error(ignite_node):
 def test_no_server_is_a_clear_error():
     with pytest.raises(ignite_tf.IgniteConnectionError, match="127.0.0.1:1"):
         IgniteDataset("ANY", host="127.0.0.1", port=1)
+
+
+def test_node_closing_the_socket_mid_page_fails_the_dataset(ignite_node, tf_client, cache, relay):
+    """The node's socket closes halfway through the third scan page (a relay in front of the real
+    node cuts it): iterating fails at once with the client's error, never a hang or a short
+    dataset."""
+    tf_client.put_all(
+        cache, [(i, BinaryObject("Cut", {"v": i, "s": f"row {i}"})) for i in range(3000)]
+    )
+    pages = []
+    armed = False  # the dataset's first scan learns the structure; the iteration's scan is cut
+
+    def cut_third_page(op, frame):
+        if armed and op == 2001:  # next page of a scan
+            pages.append(len(frame))
+            if len(pages) == 2:
+                return ("cut", len(frame) // 2)
+        return None
+
+    r = relay(on_reply=cut_third_page)
+    ds = IgniteDataset(cache, host=r.host, port=r.port, page_size=100, timeout=30)
+    armed = True
+    started = time.monotonic()
+    rows = 0
+    with pytest.raises(tf.errors.OpError, match="IgniteConnectionError") as info:
+        for _ in ds:
+            rows += 1
+    assert time.monotonic() - started < 10  # not the 30 s timeout
+    assert r.acted.is_set()
+    assert r.address in str(info.value)
+    assert rows < 3000
+
+
+def test_old_protocol_1_1_0_reads_the_kitten_table(ignite_node, tf_client, relay):
+    """TensorFlow's original client spoke protocol 1.1.0: a server that offers only 1.1.0 still
+    serves the article's example (the relay answers the 1.7.0 handshake for the real node)."""
+    tf_client.sql("DROP TABLE IF EXISTS KITTEN_OLD")
+    tf_client.sql("CREATE TABLE KITTEN_OLD (ID LONG PRIMARY KEY, NAME VARCHAR)")
+    tf_client.sql("INSERT INTO KITTEN_OLD (ID, NAME) VALUES (1, 'WARM KITTY')")
+    tf_client.sql("INSERT INTO KITTEN_OLD (ID, NAME) VALUES (2, 'SOFT KITTY')")
+    try:
+        r = relay(offer=(1, 1, 0))
+        ds = IgniteDataset("SQL_PUBLIC_KITTEN_OLD", host=r.host, port=r.port)
+        assert sorted((int(e["key"]), e["val"]["NAME"].numpy()) for e in ds) == [
+            (1, b"WARM KITTY"),
+            (2, b"SOFT KITTY"),
+        ]
+        assert (1, 1, 0) in r.offers and (1, 7, 0) in r.offers
+        assert all(v in ((1, 7, 0), (1, 1, 0)) for v in r.offers)
+    finally:
+        tf_client.sql("DROP TABLE KITTEN_OLD")
 
 
 def test_mixed_structures_are_a_schema_error(ignite_node, tf_client, cache):

@@ -1,8 +1,9 @@
 """Failures surface as ignite_tf.errors exceptions within a bounded time: never a crash, a hang or
 a silently short result.
 
-Unreachable and hostile endpoints are small socket servers on 127.0.0.1 (``fake_server``);
-everything else runs against real Apache Ignite nodes.
+Unreachable and hostile endpoints are small socket servers on 127.0.0.1 (``fake_server``); a
+reply broken in the middle of a scan comes from a real node through a ``relay`` that cuts, stalls
+or replaces that one reply; everything else runs against real Apache Ignite nodes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import threading
 
 import numpy as np
 import pytest
+from conftest import Relay
 
 import ignite_tf
 from ignite_tf import (
@@ -574,3 +576,117 @@ def test_unsupported_sql_argument(client: Client) -> None:
     with pytest.raises(IgniteValueError, match="SQL arguments must be"):
         client.sql("SELECT ?", [BinaryObject("SqlArg", {"a": 1})])
     assert client.sql("SELECT ?", [3]).rows == [(3,)]
+
+
+# --------------------------------------------------------------------------------------------
+# A real node whose reply breaks in the middle of a scan page: a relay in front of the session
+# node passes every message on and breaks only the third page of the scan.
+
+OP_QUERY_SCAN_CURSOR_GET_PAGE = 2001
+PAGE_ROWS = 3000
+
+
+def _on_third_page(action):
+    """An on_reply hook that answers the scan's third page (its second next-page reply) with
+    ``action(frame)`` and passes every other reply on."""
+    pages: list[int] = []
+    lock = threading.Lock()
+
+    def on_reply(op, frame):
+        if op != OP_QUERY_SCAN_CURSOR_GET_PAGE:
+            return None
+        with lock:
+            pages.append(len(frame))
+            return action(frame) if len(pages) == 2 else None
+
+    return on_reply
+
+
+@pytest.fixture
+def page_cache(make_cache, unique) -> str:
+    """PAGE_ROWS objects: 30 pages at page_size=100, so a scan has pages after the third."""
+    type_name = unique("PageRow")
+    return make_cache(
+        (k, BinaryObject(type_name, {"v": k, "s": f"row {k} " * 4})) for k in range(PAGE_ROWS)
+    )
+
+
+def _drain_rows(scan, seen: list[int]) -> int:
+    for batch in scan:
+        seen.append(len(batch["key"]))
+    return sum(seen)
+
+
+# page_size=2 with 4 readers: each reader scans partitions of ~3 rows, so next-page requests
+# happen on every reader's connection.
+@pytest.mark.parametrize(("readers", "page_size"), [(1, 100), (4, 2)])
+def test_node_closing_the_socket_mid_page(
+    relay, page_cache, bounded, readers: int, page_size: int
+) -> None:
+    r = relay(on_reply=_on_third_page(lambda frame: Relay.cut(len(frame) // 2)))
+    c = Client(r.host, r.port, timeout=30)
+    scan = c.scan(page_cache, page_size=page_size, batch_size=page_size, num_parallel_reads=readers)
+    seen: list[int] = []
+    outcome = bounded(lambda: _drain_rows(scan, seen), 20)
+    assert r.acted.is_set()
+    assert outcome.error is not None, f"the scan ended silently after {outcome.value} rows"
+    assert isinstance(outcome.error, IgniteConnectionError), repr(outcome.error)
+    assert not isinstance(outcome.error, IgniteTimeoutError)  # closed: no wait for the timeout
+    assert outcome.elapsed < FAST
+    assert r.address in str(outcome.error)
+    assert sum(seen) < PAGE_ROWS
+    assert bounded(scan.close, FAST).error is None
+    assert bounded(c.close, FAST).error is None
+
+
+def test_node_stalling_mid_page_times_out(relay, page_cache, bounded) -> None:
+    r = relay(on_reply=_on_third_page(lambda frame: Relay.stall(len(frame) // 2)))
+    c = Client(r.host, r.port, timeout=2)
+    scan = c.scan(page_cache, page_size=100, batch_size=100)
+    outcome = bounded(lambda: _drain_rows(scan, []), 20)
+    assert r.acted.is_set()
+    assert isinstance(outcome.error, IgniteTimeoutError), repr(outcome.error)
+    assert 1.5 <= outcome.elapsed < 2 + 4, outcome.elapsed
+    assert r.address in str(outcome.error)
+    assert bounded(scan.close, FAST).error is None
+    c.close()
+
+
+REPLY_HEADER = 8 + 2  # request id, flags (protocol 1.4.0 and later)
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        # The page's body overwritten with 0xFF bytes: a row count of -1, then junk.
+        pytest.param(
+            lambda f: (
+                struct.pack("<i", len(f)) + f[:REPLY_HEADER] + b"\xff" * (len(f) - REPLY_HEADER)
+            ),
+            id="ff-body",
+        ),
+        # The page's row count doubled: the rows run out before the count does.
+        pytest.param(
+            lambda f: (
+                struct.pack("<i", len(f))
+                + f[:REPLY_HEADER]
+                + struct.pack("<i", 2 * struct.unpack_from("<i", f, REPLY_HEADER)[0])
+                + f[REPLY_HEADER + 4 :]
+            ),
+            id="row-count",
+        ),
+        # Not the thin-client protocol at all.
+        pytest.param(lambda f: b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", id="http"),
+    ],
+)
+def test_garbage_in_a_scan_page_is_a_protocol_error(relay, page_cache, bounded, garbage) -> None:
+    r = relay(on_reply=_on_third_page(lambda frame: Relay.replace(garbage(frame))))
+    c = Client(r.host, r.port, timeout=5)
+    scan = c.scan(page_cache, page_size=100, batch_size=100)
+    outcome = bounded(lambda: _drain_rows(scan, []), 20)
+    assert r.acted.is_set()
+    assert isinstance(outcome.error, IgniteProtocolError), repr(outcome.error)
+    assert outcome.elapsed < FAST
+    assert r.address in str(outcome.error) or page_cache in str(outcome.error)
+    assert bounded(scan.close, FAST).error is None
+    c.close()

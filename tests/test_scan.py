@@ -574,3 +574,23 @@ def test_nested_types_are_fetched_once_each(connect, make_cache, unique) -> None
     for _ in range(3):
         assert sum(len(b["key"]) for b in c.scan(cache, page_size=100)) == 3000
         assert c._native.metadata_fetch_count == 2
+
+
+def test_metadata_is_fetched_again_only_for_a_new_schema_of_a_known_type(
+    connect, make_cache, unique
+) -> None:
+    """Metadata is cached per (type id, schema id): rows of a known type written later with
+    another set of fields (a new schema) cost one more fetch, then none."""
+    type_name = unique("Evolving")
+    cache = make_cache((k, BinaryObject(type_name, {"a": k})) for k in range(1000))
+    c = connect()
+    for _ in range(2):
+        assert sum(len(b["key"]) for b in c.scan(cache, page_size=100)) == 1000
+        assert c._native.metadata_fetch_count == 1
+    c.put_all(cache, [(k, BinaryObject(type_name, {"a": k, "b": -k})) for k in range(1000, 1500)])
+    for _ in range(2):
+        batches = list(c.scan(cache, page_size=100, fields=["a"]))
+        keys = np.concatenate([b["key"] for b in batches])
+        np.testing.assert_array_equal(np.sort(keys), np.arange(1500))
+        np.testing.assert_array_equal(np.concatenate([b["val.a"] for b in batches]), keys)
+        assert c._native.metadata_fetch_count == 2

@@ -198,8 +198,13 @@ absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writ
         absl::StrCat(operation, ": the client for ", peer(), " was closed; open a new one"));
   }
   if (broken_) {
-    return ConnectionError(absl::StrCat(operation, ": the connection to ", peer(),
-                                        " was lost earlier; open a new client"));
+    const std::string lost = absl::StrCat(operation, ": the connection to ", peer(),
+                                          " was lost earlier (open a new client)");
+    // The failure that broke the connection, with its kind (timeout, protocol error, ...): a
+    // scan's decoding thread that needed the connection while its fetching thread hit the
+    // failure reports the real cause, and a later call says what happened.
+    if (broken_status_.ok()) return ConnectionError(lost);
+    return Annotate(broken_status_, lost);
   }
   const int64_t request_id = next_request_id_++;
   FrameBuilder frame;
@@ -209,14 +214,23 @@ absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writ
   write_body(w);
   auto fail = [&](const absl::Status& s) {
     broken_ = true;
+    broken_status_ = Annotate(s, operation);
     transport_->Close();
-    return Annotate(s, operation);
+    return broken_status_;
   };
   if (absl::Status s = transport_->WriteAll(frame.Finish()); !s.ok()) return fail(s);
   // Replies as large as one this server has already sent (pages of similar rows) are read into
   // one block at once instead of growing through every size on the way.
-  absl::StatusOr<FrameBytes> reply =
-      ReadFrame(*transport_, kDefaultMaxFrameBytes, 2 * largest_reply_);
+  auto same_request = [&](absl::Span<const uint8_t> head) -> absl::Status {
+    if (head.size() < sizeof(int64_t)) return absl::OkStatus();  // too short: parsed below
+    const int64_t id = LoadUnaligned<int64_t>(head.data());
+    if (id == request_id) return absl::OkStatus();
+    return ProtocolError(absl::StrCat("the server at ", peer(), " sent a reply with request id ",
+                                      id, ", expected ", request_id,
+                                      " (garbage, or not an Apache Ignite 2.x thin-client port?)"));
+  };
+  absl::StatusOr<FrameBytes> reply = ReadFrame(*transport_, kDefaultMaxFrameBytes,
+                                               2 * largest_reply_, sizeof(int64_t), same_request);
   if (!reply.ok()) return fail(reply.status());
   largest_reply_ = std::max(largest_reply_, std::min(reply->size(), kMaxTrustedReply));
 

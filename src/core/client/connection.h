@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -98,6 +99,9 @@ class Connection {
   std::vector<uint8_t> node_id_;
   int64_t next_request_id_ = 1;
   bool broken_ = false;  // a failed exchange leaves the stream out of sync: no further calls
+  // Why the first failed exchange failed: later calls report it, so an error seen on another
+  // thread (a scan decoding while its fetcher hit a garbage reply) names the real cause.
+  absl::Status broken_status_;
   bool closed_ = false;  // Close() was called
   // The largest reply received so far (up to kMaxTrustedReply): ReadFrame allocates replies up
   // to twice this at once.

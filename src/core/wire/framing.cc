@@ -10,6 +10,13 @@ namespace ignite_tf {
 
 absl::StatusOr<FrameBytes> ReadFrame(Transport& transport, int64_t max_bytes,
                                      size_t trusted_bytes) {
+  return ReadFrame(transport, max_bytes, trusted_bytes, 0,
+                   [](absl::Span<const uint8_t>) { return absl::OkStatus(); });
+}
+
+absl::StatusOr<FrameBytes> ReadFrame(
+    Transport& transport, int64_t max_bytes, size_t trusted_bytes, size_t head_bytes,
+    absl::FunctionRef<absl::Status(absl::Span<const uint8_t>)> check_head) {
   uint8_t prefix[4];
   IGNITE_RETURN_IF_ERROR(transport.ReadExact(absl::MakeSpan(prefix, 4)));
   int32_t length = LoadUnaligned<int32_t>(prefix);
@@ -26,6 +33,12 @@ absl::StatusOr<FrameBytes> ReadFrame(Transport& transport, int64_t max_bytes,
   size_t total = static_cast<size_t>(length);
   size_t done = 0;
   if (total <= trusted_bytes) payload.reserve(total);  // one block, often a cached one
+  if (head_bytes > 0) {
+    done = std::min(total, head_bytes);
+    payload.resize(done);
+    IGNITE_RETURN_IF_ERROR(transport.ReadExact(absl::MakeSpan(payload.data(), done)));
+    IGNITE_RETURN_IF_ERROR(check_head(absl::MakeConstSpan(payload.data(), done)));
+  }
   while (done < total) {
     size_t chunk = std::clamp(done, kFirstChunk, kMaxChunk);
     size_t target = std::min(total, done + chunk);

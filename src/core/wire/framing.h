@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "core/common/blocks.h"
 #include "core/net/transport.h"
 #include "core/wire/writer.h"
@@ -22,6 +25,14 @@ inline constexpr int64_t kDefaultMaxFrameBytes = int64_t{1} << 31;
 absl::StatusOr<FrameBytes> ReadFrame(Transport& transport,
                                      int64_t max_bytes = kDefaultMaxFrameBytes,
                                      size_t trusted_bytes = 0);
+
+// The same, but as soon as the first `head_bytes` of the payload (all of it, if shorter) have
+// arrived, `check_head` sees them; an error it returns ends the read. A reply's request id is
+// checked this way, so garbage whose first bytes read as a huge length fails at once instead
+// of waiting for bytes that never come.
+absl::StatusOr<FrameBytes> ReadFrame(
+    Transport& transport, int64_t max_bytes, size_t trusted_bytes, size_t head_bytes,
+    absl::FunctionRef<absl::Status(absl::Span<const uint8_t>)> check_head);
 
 // Builds an outgoing message: reserves the length prefix, and fills it in Finish().
 class FrameBuilder {

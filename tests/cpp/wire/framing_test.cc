@@ -106,6 +106,42 @@ TEST(FramingTest, HttpResponseOnTheWrongPortIsAProtocolError) {
               StatusIs(absl::StatusCode::kDataLoss, "thin-client port"));
 }
 
+TEST(FramingTest, HeadCheckSeesTheFirstBytesBeforeTheRestArrives) {
+  // Garbage whose first four bytes read as a 1.3 GB length: the check of the next eight bytes
+  // fails it at once; without the check the read would wait for bytes that never come.
+  ScriptedTransport t({ByteBuilder().Raw("HTTP/1.1 400 Bad Request\r\n")});
+  Bytes seen;
+  absl::StatusOr<FrameBytes> frame =
+      ReadFrame(t, kDefaultMaxFrameBytes, 0, 8, [&](absl::Span<const uint8_t> head) {
+        seen.assign(head.begin(), head.end());
+        return ProtocolError("not a reply to our request");
+      });
+  EXPECT_THAT(frame, StatusIs(absl::StatusCode::kDataLoss, "not a reply to our request"));
+  EXPECT_EQ(std::string(seen.begin(), seen.end()), "/1.1 400");
+  EXPECT_EQ(t.unread(), 26u - 4 - 8);
+}
+
+TEST(FramingTest, HeadCheckThatPassesReadsTheWholeFrame) {
+  ScriptedTransport t({Frame({1, 2, 3, 4, 5, 6, 7, 8, 9, 10})}, /*max_read=*/3);
+  int checks = 0;
+  EXPECT_THAT(ReadFrame(t, kDefaultMaxFrameBytes, 0, 8,
+                        [&](absl::Span<const uint8_t> head) {
+                          ++checks;
+                          EXPECT_EQ(head.size(), 8u);
+                          return absl::OkStatus();
+                        }),
+              IsOkAndHolds(ElementsAre(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)));
+  EXPECT_EQ(checks, 1);
+  // A frame shorter than the head is checked whole.
+  ScriptedTransport short_frame({Frame({1, 2})});
+  EXPECT_THAT(ReadFrame(short_frame, kDefaultMaxFrameBytes, 0, 8,
+                        [&](absl::Span<const uint8_t> head) {
+                          EXPECT_EQ(head.size(), 2u);
+                          return absl::OkStatus();
+                        }),
+              IsOkAndHolds(ElementsAre(1, 2)));
+}
+
 TEST(FramingTest, LengthAboveTheLimitIsAProtocolError) {
   ScriptedTransport t({Frame(Bytes(17, 0))});
   absl::StatusOr<FrameBytes> frame = ReadFrame(t, /*max_bytes=*/16);
