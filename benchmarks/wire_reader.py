@@ -3,9 +3,10 @@
     python benchmarks/wire_reader.py --address 127.0.0.1:10800 --cache BENCH_W1 --page-size 16
     python benchmarks/wire_reader.py --address ... --sql "SELECT C0 FROM BENCH_W3" --page-size 1024
 
-A minimal thin client in plain Python, independent of ignite_tf: it speaks protocol 1.1.0 over one
-socket (or one socket per thread with --connections N, each scanning whole partitions taken from
-a shared counter, as ``num_parallel_reads`` does), sends the same scan (OP_QUERY_SCAN 2000, then
+A minimal thin client in plain Python, independent of ignite_tf: it speaks protocol 1.7.0 with
+an empty feature mask, as ignite_tf does, over one socket (or one socket per thread with
+--connections N, each scanning whole partitions taken from a shared counter, as
+``num_parallel_reads`` does), sends the same scan (OP_QUERY_SCAN 2000, then
 OP_QUERY_SCAN_CURSOR_GET_PAGE 2001) or SQL query (OP_QUERY_SQL_FIELDS 2004, then 2005) as the
 other readers with the same page size, receives every reply with ``recv_into`` into one reused
 buffer, and looks only at the row count and the trailing "more" flag of each page. It decodes
@@ -166,7 +167,7 @@ def read_limit(
         raise ValueError("give exactly one of cache= and sql=")
     if connections > 1 and (sql is not None or partitions <= 0):
         raise ValueError("connections > 1 needs a cache scan and its partition count")
-    links = [WireConnection(host, port, timeout) for _ in range(connections)]
+    links = [WireConnection(host, port, timeout, version=(1, 7, 0)) for _ in range(connections)]
     counts = [0] * connections
     errors: list[BaseException] = []
     next_partition = iter(range(partitions))
