@@ -701,7 +701,15 @@ def _targets(report: dict) -> list[dict]:
         def ratio(other: str, r: dict = r, numpy_rate: float = numpy_rate) -> float | None:
             return numpy_rate / r[other]["rows_per_s"] if other in r else None
 
-        target(f"{workload} ignite_tf NumPy / Java thin client", ratio("java_thin_client"), 1.0)
+        java_ceiling = None
+        if "wire_limit" in r and "java_thin_client" in r:
+            java_ceiling = r["wire_limit"]["rows_per_s"] / r["java_thin_client"]["rows_per_s"]
+        target(
+            f"{workload} ignite_tf NumPy / Java thin client",
+            ratio("java_thin_client"),
+            1.0,
+            java_ceiling,
+        )
 
         def over_pyignite(name: str, r: dict = r) -> float | None:
             if name in r and "pyignite" in r:
