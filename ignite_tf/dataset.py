@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ignite_tf.client import Client, RaggedColumn
-from ignite_tf.errors import IgniteSchemaError, IgniteValueError
+from ignite_tf.errors import IgniteError, IgniteSchemaError, IgniteValueError
 
 # Rows an element-wise IgniteDataset samples at construction to find list columns of one fixed
 # length (images, embeddings), which then reach TensorFlow as dense [rows, length] blocks.
@@ -114,6 +114,7 @@ def _probe_schema(
     schema: Any = None,
     decimals: str = "float64",
     sample_lists: bool = False,
+    timestamp_unit: str = "ns",
 ) -> tuple[tuple[Any, Any], Any, frozenset]:
     """(schema trees with dtypes, the code trees to pass to every scan or None to learn, the
     paths of list columns whose rows all had one length in a sample of the first rows when
@@ -159,19 +160,25 @@ def _probe_schema(
         if sample_lists and trees is not None:
             lists = [path for tree in trees for path, _, depth in _leaves(tree) if depth == 1]
             if lists:
-                sample = client.scan(
-                    cache_name,
-                    page_size=_LIST_SAMPLE_ROWS,
-                    partition=part,
-                    local=local,
-                    batch_size=_LIST_SAMPLE_ROWS,
-                    fields=fields,
-                    schema=given,
-                    on_mismatch="skip",
-                    decimals=decimals,
-                )
-                with sample:
-                    batch = next(iter(sample), None)
+                try:
+                    sample = client.scan(
+                        cache_name,
+                        page_size=_LIST_SAMPLE_ROWS,
+                        partition=part,
+                        local=local,
+                        batch_size=_LIST_SAMPLE_ROWS,
+                        fields=fields,
+                        schema=given,
+                        on_mismatch="skip",
+                        decimals=decimals,
+                        timestamp_unit=timestamp_unit,
+                    )
+                    with sample:
+                        batch = next(iter(sample), None)
+                except IgniteError:
+                    # Only a hint: the read itself reports what is wrong with these rows, in
+                    # the context of the whole dataset.
+                    batch = None
                 if batch is not None:
                     fixed = frozenset(
                         path
@@ -328,6 +335,7 @@ def IgniteDataset(
         schema,
         decimals,
         sample_lists=not batched,
+        timestamp_unit=timestamp_unit,
     )
 
     def open_scan(client: Client) -> Any:
