@@ -594,3 +594,33 @@ def test_metadata_is_fetched_again_only_for_a_new_schema_of_a_known_type(
         np.testing.assert_array_equal(np.sort(keys), np.arange(1500))
         np.testing.assert_array_equal(np.concatenate([b["val.a"] for b in batches]), keys)
         assert c._native.metadata_fetch_count == 2
+
+
+def test_empty_python_lists_read_as_empty_rows_of_any_list_column(
+    client: Client, make_cache, unique
+) -> None:
+    # A Python [] has no element type and is written as an empty String[]; in a column of int
+    # arrays it is an empty row, and so is an empty double[] among string arrays.
+    bag = unique("Bag")
+    rows = {
+        i: BinaryObject(
+            bag,
+            {
+                "nums": np.arange(i % 4, dtype=np.int32) if i % 3 else [],
+                "tags": [f"t{i}"] if i % 5 else np.array([], dtype=np.float64),
+            },
+        )
+        for i in range(60)
+    }
+    cache = make_cache(rows.items())
+    scan = client.scan(
+        cache, page_size=7, schema={"key": "long", "val": {"nums": "int[]", "tags": "string[]"}}
+    )
+    got = {}
+    for batch in scan:
+        for j, key in enumerate(batch["key"]):
+            got[int(key)] = (list(batch["val.nums"][j]), list(batch["val.tags"][j]))
+    assert sorted(got) == list(range(60))
+    for i, (nums, tags) in got.items():
+        assert nums == (list(range(i % 4)) if i % 3 else [])
+        assert tags == ([f"t{i}".encode()] if i % 5 else [])

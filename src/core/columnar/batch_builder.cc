@@ -16,6 +16,25 @@
 namespace ignite_tf {
 namespace {
 
+// Whether the value at `pos` (type code `code`) is an array, object array, collection or map
+// with no elements. Such a row is an empty list whatever element type its writer chose (a Python
+// `[]` has none and is written as an empty String[]), so it fits a list column of any type.
+bool IsEmptyContainer(absl::Span<const uint8_t> buffer, size_t pos, uint8_t code) {
+  Reader r(buffer, pos + 1);
+  if (code == kObjectArray || code == kEnumArray) {
+    absl::StatusOr<int32_t> component = r.ReadInt32();
+    if (!component.ok()) return false;
+    if (*component == 0) {  // unregistered component type: its class name follows
+      absl::StatusOr<size_t> after = SkipValue(buffer, r.position(), "");
+      if (!after.ok() || !r.Seek(*after).ok()) return false;
+    }
+  } else if (code != kCollection && code != kMap && TypedArrayElementCode(code) == 0) {
+    return false;
+  }
+  absl::StatusOr<int32_t> n = r.ReadInt32();
+  return n.ok() && *n == 0;
+}
+
 absl::Status Truncated(const SchemaNode& node, size_t pos) {
   return ProtocolError(
       absl::StrCat(node.path, ": value at offset ", pos, " runs past the end of the message"));
@@ -382,7 +401,11 @@ absl::Status BatchBuilder::DecodeList(const SchemaNode& node, absl::Span<const u
                               : (innermost && node.container_code == kEnumArray
                                      ? code == kEnumArray
                                      : (code == kObjectArray || code == kCollection));
-  if (!accepts) return Mismatch(node, TypeCodeName(code));
+  if (!accepts) {
+    if (!IsEmptyContainer(buffer, pos, code)) return Mismatch(node, TypeCodeName(code));
+    CloseLists(node, level);
+    return absl::OkStatus();
+  }
   Reader r(buffer, pos + 1);
   auto fail = [&](const absl::Status& s) { return Annotate(s, node.path); };
   if (code == kObjectArray || code == kEnumArray) {
@@ -413,7 +436,11 @@ absl::Status BatchBuilder::DecodeList(const SchemaNode& node, absl::Span<const u
 
 absl::Status BatchBuilder::DecodeArray(const SchemaNode& node, absl::Span<const uint8_t> buffer,
                                        size_t pos, int depth, int level, uint8_t code) {
-  if (code != node.container_code) return Mismatch(node, TypeCodeName(code));
+  if (code != node.container_code) {
+    if (!IsEmptyContainer(buffer, pos, code)) return Mismatch(node, TypeCodeName(code));
+    CloseLists(node, level);
+    return absl::OkStatus();
+  }
   Column& column = columns_[node.column];
   const uint8_t* p = buffer.data() + pos + 1;
   const size_t left = buffer.size() - pos - 1;

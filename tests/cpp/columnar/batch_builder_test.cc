@@ -1255,6 +1255,42 @@ TEST_F(BatchBuilderTest, NestedListMismatchesAreSchemaErrorsAndSkippedRowsLeaveN
               ElementsAre(ElementsAre(ElementsAre("a")), ElementsAre(ElementsAre("d"))));
 }
 
+// An empty array, object array or collection is an empty list in a list column of any type (a
+// Python `[]` is written as an empty String[]); a non-empty one of another type still mismatches.
+TEST_F(BatchBuilderTest, EmptyContainersOfAnyTypeAreEmptyLists) {
+  using nested::IntArray;
+  auto bag = [](Value nums, Value names) {
+    return ObjectOf("Bag", {{"nums", std::move(nums)}, {"names", std::move(names)}});
+  };
+  auto strings = [](std::vector<Value> items) {
+    return Value::Items(kCollection, std::move(items), 1);
+  };
+  const PageBytes page = Page({
+      Encoded(Value::Integer(kLong, 1), bag(IntArray({1, 2}), strings({Value::String("a")}))),
+      Encoded(Value::Integer(kLong, 2), bag(Value::StringArray({}), IntArray({}))),
+      Encoded(Value::Integer(kLong, 3),
+              bag(Value::Items(kObjectArray, {}), Value::Array(kDoubleArray, {}))),
+      Encoded(Value::Integer(kLong, 4), bag(strings({}), Value::Items(kObjectArray, {}))),
+      Encoded(Value::Integer(kLong, 5), bag(IntArray({3}), strings({Value::String("b")}))),
+  });
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  BatchBuilder builder(schema, types_);
+  ASSERT_THAT(Append(builder, page), IsOk());
+  Batch batch = builder.Finish();
+  EXPECT_THAT(Lists<int32_t>(Col(batch, "val.nums")),
+              ElementsAre(ElementsAre(1, 2), IsEmpty(), IsEmpty(), IsEmpty(), ElementsAre(3)));
+  EXPECT_THAT(StringLists(Col(batch, "val.names")),
+              ElementsAre(ElementsAre("a"), IsEmpty(), IsEmpty(), IsEmpty(), ElementsAre("b")));
+
+  const PageBytes wrong = Page({
+      Encoded(Value::Integer(kLong, 1), bag(IntArray({1}), strings({Value::String("a")}))),
+      Encoded(Value::Integer(kLong, 2), bag(Value::StringArray({"x"}), strings({}))),
+  });
+  BatchBuilder strict(schema, types_);
+  EXPECT_THAT(Append(strict, wrong),
+              StatusIs(absl::StatusCode::kInvalidArgument, "val.nums holds"));
+}
+
 // Every single-byte corruption of a page of lists of lists decodes into consistent columns or
 // fails cleanly.
 TEST_F(BatchBuilderTest, NestedListSingleByteCorruptionsFailCleanly) {
