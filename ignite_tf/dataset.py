@@ -127,64 +127,54 @@ def _probe_schema(
             hasattr(leaf, "dtype") for leaf in _flatten(schema)
         )
         given = schema_from_element_spec(schema) if looks_like_spec else normalize_schema(schema)
+    # An element-wise dataset reads a few more rows in its probe, to find the list columns of
+    # one fixed length in them; the structure comes from the first row either way.
+    rows = _LIST_SAMPLE_ROWS if sample_lists else 1
     with Client(host, port, **client_args) as client:
 
         def probe(codes: Any, partition: int = part, local: bool = local) -> Any:
             scan = client.scan(
                 cache_name,
-                page_size=1,
+                page_size=rows,
                 partition=partition,
                 local=local,
-                batch_size=1,
+                batch_size=rows,
                 fields=fields,
                 schema=codes,
                 decimals=decimals,
+                timestamp_unit=timestamp_unit,
             )
-            try:
-                return scan.schema
-            finally:
-                scan.close()
+            with scan:
+                trees = scan.schema
+                if trees is None or not any(depth for t in trees for _, _, depth in _leaves(t)):
+                    return trees, None
+                try:
+                    return trees, next(iter(scan), None)
+                except IgniteError:
+                    # Only a hint: the read itself reports what is wrong with these rows, in
+                    # the context of the whole dataset.
+                    return trees, None
 
-        trees = probe(given)
+        trees, sample = probe(given)
         if trees is None and (part >= 0 or local):
             # An empty partition (or node) of a cache that has rows elsewhere: its rows have the
             # cache's structure, and the dataset is empty, as the original's was (it learned the
             # structure from the whole cache), so one worker per partition never fails on one.
-            trees = probe(given, -1, False)
+            trees, sample = probe(given, -1, False)
         if trees is None:
             # An empty cache: a table made by CREATE TABLE still says what its rows hold.
             given = sql_table_schema(client, cache_name)
             if given is not None:
-                trees = probe(given)
-        fixed: frozenset = frozenset()
-        if sample_lists and trees is not None:
-            lists = [path for tree in trees for path, _, depth in _leaves(tree) if depth == 1]
-            if lists:
-                try:
-                    sample = client.scan(
-                        cache_name,
-                        page_size=_LIST_SAMPLE_ROWS,
-                        partition=part,
-                        local=local,
-                        batch_size=_LIST_SAMPLE_ROWS,
-                        fields=fields,
-                        schema=given,
-                        on_mismatch="skip",
-                        decimals=decimals,
-                        timestamp_unit=timestamp_unit,
-                    )
-                    with sample:
-                        batch = next(iter(sample), None)
-                except IgniteError:
-                    # Only a hint: the read itself reports what is wrong with these rows, in
-                    # the context of the whole dataset.
-                    batch = None
-                if batch is not None:
-                    fixed = frozenset(
-                        path
-                        for path in lists
-                        if path in batch and len(np.unique(batch[path].row_lengths)) == 1
-                    )
+                trees, sample = probe(given)
+    fixed: frozenset = frozenset()
+    if sample is not None:
+        fixed = frozenset(
+            path
+            for path, column in sample.items()
+            if isinstance(column, RaggedColumn)
+            and column.depth == 1
+            and len(np.unique(column.row_lengths)) == 1
+        )
     if trees is None:
         raise IgniteSchemaError(
             f"cache '{cache_name}' on {host}:{port} is empty and holds no SQL table, so the "
@@ -550,7 +540,7 @@ def _dataset_over(
     # Dense blocks only when every list column is one: slicing blocks that hold RaggedTensors
     # too works, but makes TensorFlow log a page of "Type inference failed" on every run.
     dense = frozenset(lists) if not batched and lists and lists <= fixed_lists else frozenset()
-    ragged_lists = any(depth and path not in dense for path, _, depth in leaves)
+    ragged_lists = bool(lists) and not dense
     # The generator hands TensorFlow flat NumPy columns (list columns as values + the row splits
     # of each level, or dense blocks); a map builds the nested structure and the RaggedTensors
     # inside the graph, which costs TensorFlow far less per batch than building them eagerly in
