@@ -10,6 +10,8 @@ BUILD="$ROOT/build/fuzz"
 
 if ! command -v clang >/dev/null 2>&1 || ! command -v clang++ >/dev/null 2>&1; then
   echo "SKIPPED: the fuzzers need clang (Debian packages clang and libclang-rt-14-dev)" >&2
+  # In CI a missing tool is a failure, never a silent pass.
+  [ "${CI:-}" = "true" ] && exit 1
   exit 0
 fi
 

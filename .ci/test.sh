@@ -24,11 +24,18 @@ echo "== Python tests against real Ignite nodes"
 # Run from a neutral directory so the installed package (with its compiled module) is tested.
 status=0
 # IGNITE_TF_SLOW_TESTS=1: CI also runs the long tests (e.g. a 2 GB file through igfs://).
+mkdir -p "$ROOT/build"
+rm -f "$ROOT/build/pytest.xml" "$ROOT/build/pytest-leak.xml"
 (cd "$ROOT/tests" && IGNITE_TF_SLOW_TESTS="${IGNITE_TF_SLOW_TESTS:-1}" \
-  "$VENV/bin/python" -m pytest -ra "$@" .) || status=$?
+  "$VENV/bin/python" -m pytest -ra --junitxml="$ROOT/build/pytest.xml" "$@" .) || status=$?
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: that is a failure here" >&2
 fi
+# A skip hides a missing tool or a failing import (importorskip turns a broken TensorFlow into
+# skips and exit 0): every skip not on tests/skips-allowed.txt fails the run.
+skip_status=0
+"$VENV/bin/python" "$ROOT/.ci/check_skips.py" "$ROOT/build/pytest.xml" || skip_status=$?
+[ "$status" -ne 0 ] || status=$skip_status
 
 echo "== Benchmarks: the throughput command at smoke size, and the callgrind decode check"
 # Keeps `bash .ci/bench.sh` working from a fresh machine (tiny sizes: its figures mean nothing),
@@ -43,6 +50,9 @@ echo "== TLS leak check: 1,000 TLS connect/handshake/close cycles under valgrind
 # tls_cycles was built with the C++ unit tests above; a missing binary fails the step.
 leak_status=0
 (cd "$ROOT/tests" && IGNITE_TF_TLS_CYCLES="$ROOT/build/cpp-tests/tls_cycles" \
-  "$VENV/bin/python" -m pytest -ra -m leak test_tls_leaks.py) || leak_status=$?
+  "$VENV/bin/python" -m pytest -ra -m leak --junitxml="$ROOT/build/pytest-leak.xml" \
+  test_tls_leaks.py) || leak_status=$?
+[ "$leak_status" -ne 0 ] || "$VENV/bin/python" "$ROOT/.ci/check_skips.py" \
+  "$ROOT/build/pytest-leak.xml" || leak_status=$?
 [ "$status" -ne 0 ] || status=$leak_status
 exit "$status"
