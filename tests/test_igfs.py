@@ -562,7 +562,8 @@ def test_256mb_file_round_trips_with_bounded_memory(ignite_node_factory, tmp_pat
 
 @pytest.mark.slow
 @pytest.mark.skipif(
-    not os.environ.get("IGNITE_TF_SLOW_TESTS"), reason="2 GB: set IGNITE_TF_SLOW_TESTS=1 to run"
+    os.environ.get("IGNITE_TF_SLOW_TESTS", "0") in ("", "0"),
+    reason="2 GB: set IGNITE_TF_SLOW_TESTS=1 to run",
 )
 def test_2gb_file_round_trips_with_bounded_memory(ignite_node_factory, tmp_path):
     node = ignite_node_factory(region_max_size=3 << 30)
