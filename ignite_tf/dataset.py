@@ -10,13 +10,13 @@ batches and splits them into elements in its own C++ code.
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 
+from ignite_tf._options import KEYWORDS, environment
 from ignite_tf.client import Client, RaggedColumn
 from ignite_tf.errors import IgniteError, IgniteSchemaError, IgniteValueError
 
@@ -40,22 +40,6 @@ _TF_DTYPES = {
     "bool": "bool",
     "string": "string",
 }
-
-
-def _env(name: str, default: Any) -> Any:
-    return os.environ.get(f"IGNITE_DATASET_{name}", default)
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(f"IGNITE_DATASET_{name}")
-    if value is None:
-        return int(default)
-    try:
-        return int(value)
-    except ValueError:
-        raise IgniteValueError(
-            f"the environment variable IGNITE_DATASET_{name}={value!r} is not an integer"
-        ) from None
 
 
 def _import_tf() -> Any:
@@ -282,35 +266,33 @@ def IgniteDataset(
     is an :class:`~ignite_tf.IgniteValueError` naming the variable.
     """
     tf = _import_tf()
-    cache_name = _env("CACHE_NAME", cache_name)
-    host = _env("HOST", host)
-    port = _env_int("PORT", port)
-    local = True if "IGNITE_DATASET_LOCAL" in os.environ else bool(local)
-    part = _env_int("PART", part)
-    page_size = _env_int("PAGE_SIZE", page_size)
-    username = _env("USERNAME", username)
-    password = _env("PASSWORD", password)
-    certfile = _env("CERTFILE", certfile)
-    keyfile = _env("KEYFILE", keyfile)
-    cert_password = _env("CERT_PASSWORD", cert_password)
-    ca_file = _env("CA_FILE", ca_file)
-    ca_dir = _env("CA_DIR", ca_dir)
-    tls_server_name = _env("TLS_SERVER_NAME", tls_server_name)
+    settings = {
+        "cache_name": cache_name,
+        "host": host,
+        "port": port,
+        "local": bool(local),
+        "part": part,
+        "page_size": page_size,
+        "username": username,
+        "password": password,
+        "certfile": certfile,
+        "keyfile": keyfile,
+        "cert_password": cert_password,
+        "ca_file": ca_file,
+        "ca_dir": ca_dir,
+        "tls_server_name": tls_server_name,
+        **environment("IgniteDataset"),
+    }
+    cache_name, host, port = settings["cache_name"], settings["host"], int(settings["port"])
+    local, part, page_size = settings["local"], int(settings["part"]), int(settings["page_size"])
     if page_size <= 0 or batch_size <= 0:
         raise IgniteValueError("page_size and batch_size must be positive")
     if num_parallel_reads < 1:
         raise IgniteValueError(f"num_parallel_reads must be at least 1, got {num_parallel_reads}")
     client_args = {
-        "username": username,
-        "password": password,
+        **{name: settings[name] for name in KEYWORDS if name in settings},
         "timeout": timeout,
         "tls": tls,
-        "ca_file": ca_file,
-        "ca_dir": ca_dir,
-        "certfile": certfile,
-        "keyfile": keyfile,
-        "cert_password": cert_password,
-        "tls_server_name": tls_server_name,
         "tls_insecure_skip_verify": tls_insecure_skip_verify,
     }
 

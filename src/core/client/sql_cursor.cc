@@ -1,6 +1,8 @@
 #include "core/client/sql_cursor.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "core/binary/decoder.h"
@@ -126,6 +128,21 @@ absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> SqlCursor::NextRo
   absl::StatusOr<Rows> rows = connection_->InContext(DecodeRows(*page), description_);
   if (!rows.ok()) return rows.status();
   return std::optional<Rows>(std::move(*rows));
+}
+
+absl::StatusOr<SqlRows> SqlCursor::ReadAll(int32_t max_rows) {
+  SqlRows result;
+  result.columns = columns_;
+  const size_t limit = max_rows > 0 ? static_cast<size_t>(max_rows) : SIZE_MAX;
+  while (result.rows.size() < limit) {
+    IGNITE_ASSIGN_OR_RETURN(std::optional<std::vector<std::vector<Value>>> page, NextRows());
+    if (!page.has_value()) break;
+    for (std::vector<Value>& row : *page) {
+      if (result.rows.size() == limit) break;
+      result.rows.push_back(std::move(row));
+    }
+  }
+  return result;
 }
 
 }  // namespace ignite_tf

@@ -38,6 +38,12 @@ absl::StatusOr<std::vector<std::string>> ReadSqlColumnNames(Reader& r);
 absl::StatusOr<std::vector<std::vector<Value>>> DecodeSqlRows(
     const Page& page, const std::vector<std::string>& columns, TypeResolver* types);
 
+// A whole result: the column names and every row.
+struct SqlRows {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows;
+};
+
 class SqlCursor {
  public:
   static absl::StatusOr<std::unique_ptr<SqlCursor>> Open(std::shared_ptr<Connection> connection,
@@ -49,6 +55,9 @@ class SqlCursor {
   absl::StatusOr<std::optional<Page>> NextPage() { return pages_.Next(); }
   // The next page decoded into Value rows, or nullopt after the last one.
   absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> NextRows();
+  // Reads the remaining pages: at most `max_rows` rows (0: all), the cursor left behind after
+  // them. Servers ignore maxRows for some queries, so it is enforced here too.
+  absl::StatusOr<SqlRows> ReadAll(int32_t max_rows);
   // Decodes a page's rows into Values.
   absl::StatusOr<std::vector<std::vector<Value>>> DecodeRows(const Page& page) const;
 
