@@ -640,6 +640,7 @@ def SqlDataset(
     type_lookahead_bytes: int = 64 << 20,
     decimals: str = "float64",
     timestamp_unit: str = "ns",
+    masks: bool = False,
     **client_options: Any,
 ) -> Any:
     """Runs a SQL query on the cluster and reads its rows as a ``tf.data.Dataset`` of
@@ -669,8 +670,27 @@ def SqlDataset(
     columns as their exact text and ``timestamp_unit="us"`` or ``"ms"`` TIMESTAMP columns in that
     unit, as in :func:`IgniteDataset`. ``client_options`` are :class:`ignite_tf.Client` options
     (username, password, TLS).
+
+    ``masks=True`` adds ``element['mask']``, ``{column: bool}``: False where the row's value was
+    SQL NULL (it then reads as 0, ``b""`` or empty), as :func:`IgniteDataset`'s masks do.
+
+    The environment variables of :func:`IgniteDataset` override the arguments here too:
+    ``IGNITE_DATASET_HOST``, ``_PORT``, ``_LOCAL``, ``_PAGE_SIZE``, ``_USERNAME``, ``_PASSWORD``,
+    ``_CERTFILE``, ``_KEYFILE``, ``_CERT_PASSWORD``, ``_CA_FILE``, ``_CA_DIR`` and
+    ``_TLS_SERVER_NAME`` (the ones about a cache, ``_CACHE_NAME`` and ``_PART``, do not apply).
     """
     tf = _import_tf()
+    settings = {
+        "host": host,
+        "port": port,
+        "local": bool(local),
+        "page_size": page_size,
+        **client_options,
+        **environment("SqlDataset"),
+    }
+    host, port, local = settings.pop("host"), int(settings.pop("port")), settings.pop("local")
+    page_size = int(settings.pop("page_size"))
+    client_options = settings
     if page_size <= 0 or batch_size <= 0:
         raise IgniteValueError("page_size and batch_size must be positive")
     args = tuple(args)
@@ -692,6 +712,7 @@ def SqlDataset(
             type_lookahead_bytes=type_lookahead_bytes,
             decimals=decimals,
             timestamp_unit=timestamp_unit,
+            masks=masks,
         )
 
     with connect() as client:
@@ -713,11 +734,26 @@ def SqlDataset(
             f'type names such as "double" or "string" for an empty dataset: {query}'
         )
     _, columns = trees
+    if not masks:
+        return _dataset_over(
+            tf,
+            (columns,),
+            connect,
+            open_scan,
+            lambda build: build(columns),
+            batch_size if batched else None,
+        )
+    if "mask" in columns:
+        raise IgniteValueError(
+            "the query has a column named 'mask', where masks=True puts the masks: rename it "
+            "with AS in the query"
+        )
+    mask_tree = _mask_tree(columns)
     return _dataset_over(
         tf,
-        (columns,),
+        (columns, mask_tree),
         connect,
         open_scan,
-        lambda build: build(columns),
+        lambda build: {**build(columns), "mask": build(mask_tree)},
         batch_size if batched else None,
     )
