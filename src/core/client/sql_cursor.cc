@@ -97,8 +97,8 @@ absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Conne
             w.WriteBool(query.distributed_joins);
             w.WriteBool(query.local);
             w.WriteBool(false);  // replicated only
-            w.WriteBool(query.enforce_join_order);
-            w.WriteBool(query.collocated);
+            w.WriteBool(false);  // enforce join order
+            w.WriteBool(false);  // collocated
             w.WriteBool(false);  // lazy
             w.WriteInt64(query.timeout_ms);
             w.WriteBool(true);  // include field names

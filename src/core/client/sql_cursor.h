@@ -26,8 +26,6 @@ struct SqlQuery {
   int32_t max_rows = 0;  // 0 = unlimited
   bool distributed_joins = false;
   bool local = false;
-  bool enforce_join_order = false;
-  bool collocated = false;
   int64_t timeout_ms = 0;
 };
 
