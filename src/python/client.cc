@@ -89,8 +89,6 @@ void RegisterClient(py::module_& m) {
                                const ProtocolVersion& v = self.client().connection()->version();
                                return py::make_tuple(v.major, v.minor, v.patch);
                              })
-      .def_property_readonly("peer",
-                             [](PyClient& self) { return self.client().connection()->peer(); })
       .def_property_readonly("metadata_fetch_count",
                              [](PyClient& self) { return self.client().types()->fetch_count(); })
       .def("cache_names",
@@ -158,11 +156,6 @@ void RegisterClient(py::module_& m) {
            [](PyClient& self, const std::string& cache) {
              py::gil_scoped_release release;
              return ValueOrThrow(self.client().Partitions(cache));
-           })
-      .def("check_cache_exists",
-           [](PyClient& self, const std::string& cache) {
-             py::gil_scoped_release release;
-             ThrowIfError(self.client().CheckCacheExists(cache));
            })
       .def(
           "sql",
