@@ -12,9 +12,10 @@ To add a connection option: a field in ``src/core/client/connection_options.h`` 
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
-from ignite_tf.errors import IgniteValueError
+from ignite_tf.errors import IgniteInsecureTLSWarning, IgniteValueError
 
 try:
     from ignite_tf import _core
@@ -178,3 +179,16 @@ def native(constructor: Any, *args: Any, **kwargs: Any) -> Any:
     except TypeError as err:
         message = str(err).split("Invoked with", 1)[0].rstrip()
     raise TypeError(f"{message}\n(the values given are not shown: they include secrets)")
+
+
+def warn_if_unverified(options: Any, what: str, stacklevel: int) -> None:
+    """Warns (IgniteInsecureTLSWarning) when ``options`` connect over TLS without verifying the
+    server certificate; ``stacklevel`` is warnings.warn's, as if the caller had called it."""
+    if options.tls_enabled and options.tls_insecure_skip_verify:
+        warnings.warn(
+            f"{what} to {options.host}:{options.port} without verifying the server certificate "
+            "(tls_insecure_skip_verify=True): anyone on the network path can impersonate the "
+            "node and read or change the data. Pass ca_file instead.",
+            IgniteInsecureTLSWarning,
+            stacklevel=stacklevel + 1,
+        )

@@ -11,15 +11,14 @@ Works without TensorFlow::
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Union
 
 import numpy as np
 
-from ignite_tf._options import KEYWORDS, _core, connection_options
-from ignite_tf.errors import IgniteInsecureTLSWarning, IgniteValueError
+from ignite_tf._options import KEYWORDS, _core, connection_options, warn_if_unverified
+from ignite_tf.errors import IgniteValueError
 
 __all__ = ["Client", "RaggedColumn", "Scan", "SqlResult", "Column", "Schema"]
 
@@ -269,25 +268,8 @@ class Client:
         # Every keyword of this signature that is a connection option, as given.
         given = {name: value for name, value in locals().items() if name in KEYWORDS}
         options = connection_options(host, port, **given)
-        self._open(options)
-
-    @classmethod
-    def _from_options(cls, options: Any) -> Client:
-        """A client for resolved ``_core.ConnectionOptions`` (the datasets' and igfs' way in)."""
-        client = cls.__new__(cls)
-        client._open(options)
-        return client
-
-    def _open(self, options: Any) -> None:
         options.validate()
-        if options.tls_enabled and options.tls_insecure_skip_verify:
-            warnings.warn(
-                f"TLS to {options.host}:{options.port} without verifying the server certificate "
-                "(tls_insecure_skip_verify=True): anyone on the network path can impersonate the "
-                "node and read or change the data. Pass ca_file instead.",
-                IgniteInsecureTLSWarning,
-                stacklevel=3,
-            )
+        warn_if_unverified(options, "TLS", stacklevel=2)
         self.host = options.host
         self.port = options.port
         self.tls = options.tls_enabled

@@ -233,7 +233,8 @@ def IgniteDataset(
             unread partition (when ``part`` is -1), like ``TFRecordDataset``'s option of the
             same name: faster where the cluster has cores to serve several pages at a time,
             but rows come in the order their pages arrive, which differs between runs.
-        timeout: seconds to wait for any reply before failing.
+        timeout: seconds to wait for any reply before failing (0 or less: forever, as for
+            every connection of ignite_tf).
         fields: value fields to read (``["label", "metadata.width"]``); others are not decoded
             and are absent from the elements. None reads every field.
         schema: the element structure when the cache may be empty or you want to fix it:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import os
-import warnings
 from typing import Any
 
 from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
@@ -32,8 +31,8 @@ from ignite_tf._options import (
     connection_options,
     environment,
     native,
+    warn_if_unverified,
 )
-from ignite_tf.errors import IgniteInsecureTLSWarning
 
 __all__ = ["IgfsFile", "IgfsFileSystem"]
 
@@ -100,14 +99,7 @@ class IgfsFileSystem(AbstractFileSystem):
             )
         )
         options.validate()
-        if options.tls_enabled and options.tls_insecure_skip_verify:
-            warnings.warn(
-                f"igfs over TLS to {self.host}:{self.port} without verifying the server "
-                "certificate (tls_insecure_skip_verify=True): anyone on the network path can "
-                "impersonate the node and read or change the data. Pass ca_file instead.",
-                IgniteInsecureTLSWarning,
-                stacklevel=2,
-            )
+        warn_if_unverified(options, "igfs over TLS", stacklevel=2)
         self.store = native(_core.IgfsStore, options, self.fs_name, block_size)
         self.tls = options.tls_enabled
         self.username = options.username or None

@@ -13,28 +13,34 @@ namespace py = pybind11;
 
 namespace ignite_tf::python {
 
-py::object PyBatchStream::Next() {
-  if (stream_ == nullptr) return py::none();
-  absl::StatusOr<std::optional<Batch>> batch;
+namespace {
+
+// Runs `read` (a call that may wait for the network) without the GIL; its value, or its error
+// raised.
+template <typename F>
+auto WithoutGil(F&& read) {
+  decltype(read()) result;
   {
     py::gil_scoped_release release;
-    batch = stream_->Next();
+    result = read();
   }
-  std::optional<Batch> value = ValueOrThrow(std::move(batch));
-  if (!value.has_value()) return py::none();
-  return BatchToPython(std::move(*value));
+  return ValueOrThrow(std::move(result));
+}
+
+}  // namespace
+
+py::object PyBatchStream::Next() {
+  if (stream_ == nullptr) return py::none();
+  std::optional<Batch> batch = WithoutGil([&] { return stream_->Next(); });
+  if (!batch.has_value()) return py::none();
+  return BatchToPython(std::move(*batch));
 }
 
 py::object PyBatchStream::Schema() {
   if (stream_ == nullptr) return py::none();
-  absl::StatusOr<std::optional<RowSchema>> schema;
-  {
-    py::gil_scoped_release release;
-    schema = stream_->Schema();
-  }
-  std::optional<RowSchema> value = ValueOrThrow(std::move(schema));
-  if (!value.has_value()) return py::none();
-  return SchemaToPython(*value);
+  std::optional<RowSchema> schema = WithoutGil([&] { return stream_->Schema(); });
+  if (!schema.has_value()) return py::none();
+  return SchemaToPython(*schema);
 }
 
 std::vector<std::string> PyBatchStream::SqlColumns() {
