@@ -76,6 +76,13 @@ class PyClient {
   std::unique_ptr<Client> client_;
 };
 
+// Binds a Client method that takes a cache name and returns only a status.
+template <absl::Status (Client::*Method)(const std::string&)>
+void CacheCall(PyClient& self, const std::string& cache) {
+  py::gil_scoped_release release;
+  ThrowIfError((self.client().*Method)(cache));
+}
+
 }  // namespace
 
 void RegisterClient(py::module_& m) {
@@ -96,21 +103,9 @@ void RegisterClient(py::module_& m) {
              py::gil_scoped_release release;
              return ValueOrThrow(self.client().CacheNames());
            })
-      .def("create_cache",
-           [](PyClient& self, const std::string& name) {
-             py::gil_scoped_release release;
-             ThrowIfError(self.client().CreateCache(name));
-           })
-      .def("get_or_create_cache",
-           [](PyClient& self, const std::string& name) {
-             py::gil_scoped_release release;
-             ThrowIfError(self.client().GetOrCreateCache(name));
-           })
-      .def("destroy_cache",
-           [](PyClient& self, const std::string& name) {
-             py::gil_scoped_release release;
-             ThrowIfError(self.client().DestroyCache(name));
-           })
+      .def("create_cache", &CacheCall<&Client::CreateCache>)
+      .def("get_or_create_cache", &CacheCall<&Client::GetOrCreateCache>)
+      .def("destroy_cache", &CacheCall<&Client::DestroyCache>)
       .def("put",
            [](PyClient& self, const std::string& cache, py::handle key, py::handle value) {
              Value k = ToValue(key, "key");
@@ -147,11 +142,7 @@ void RegisterClient(py::module_& m) {
              py::gil_scoped_release release;
              return ValueOrThrow(self.client().Size(cache));
            })
-      .def("clear",
-           [](PyClient& self, const std::string& cache) {
-             py::gil_scoped_release release;
-             ThrowIfError(self.client().Clear(cache));
-           })
+      .def("clear", &CacheCall<&Client::Clear>)
       .def("partitions",
            [](PyClient& self, const std::string& cache) {
              py::gil_scoped_release release;
