@@ -32,7 +32,18 @@ if TYPE_CHECKING:
     from ignite_tf.dataset import IgniteDataset, SqlDataset
     from ignite_tf.igfs import register_tensorflow_plugin
 
-__version__ = "0.1.0"
+
+def _version() -> str:
+    # The installed distribution's version, which the build takes from CMakeLists.txt.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ignite-tf")
+    except PackageNotFoundError:  # pragma: no cover - imported from a source tree
+        return "0+unknown"
+
+
+__version__ = _version()
 
 __all__ = [
     "BinaryEnum",

@@ -11,62 +11,16 @@ Works without TensorFlow::
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Union
 
 import numpy as np
 
-from ignite_tf.errors import IgniteInsecureTLSWarning, IgniteValueError
-
-try:
-    from ignite_tf import _core
-except ImportError as e:  # pragma: no cover - depends on how the package was installed
-    raise ImportError(
-        "ignite_tf's compiled core (ignite_tf._core) is missing. Install the package "
-        "(pip install . or pip install ignite-tf) and import it from outside the source tree."
-    ) from e
+from ignite_tf._options import KEYWORDS, _core, connection_options, warn_if_unverified
+from ignite_tf.errors import IgniteValueError
 
 __all__ = ["Client", "RaggedColumn", "Scan", "SqlResult", "Column", "Schema"]
-
-
-def _path(value: str | os.PathLike[str] | None, name: str = "path") -> str:
-    if not value:
-        return ""
-    if not isinstance(value, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a str or os.PathLike, not {type(value).__name__}")
-    return os.fspath(value)
-
-
-def _text(value: str | None, name: str, *, secret: bool = False) -> str:
-    """``value`` as the native core takes it ("" for None); a wrong type is named, and a secret's
-    value is never shown."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    what = "" if secret else f" ({value!r})"
-    raise TypeError(f"{name} must be a str, not {type(value).__name__}{what}")
-
-
-def _seconds(value: float, name: str) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}") from None
-
-
-def _native(constructor: Any, *args: Any, **kwargs: Any) -> Any:
-    """Calls a native constructor that receives secrets. pybind11's TypeError for an argument of
-    the wrong type lists the value of every argument, the password among them: the error raised
-    here keeps only the expected signature (and is raised outside the handler, so that the
-    original is not attached as its context either)."""
-    try:
-        return constructor(*args, **kwargs)
-    except TypeError as err:
-        message = str(err).split("Invoked with", 1)[0].rstrip()
-    raise TypeError(f"{message}\n(the values given are not shown: they include secrets)")
 
 
 _DECIMALS = ("float64", "string")
@@ -273,8 +227,8 @@ class Client:
         host: node address.
         port: the node's thin-client port (10800 by default).
         username, password: credentials when the cluster has authentication on.
-        timeout: seconds to wait for any reply byte before failing (0 = forever).
-        connect_timeout: seconds to wait for the TCP connection.
+        timeout: seconds to wait for any reply byte before failing (0 or less: forever).
+        connect_timeout: seconds to wait for the TCP connection (0 or less: forever).
         tls: connect over TLS. ``None`` (default): TLS when any option below is given.
         ca_file: PEM file of the CA certificate(s) that signed the node's certificate; without
             it (and ``ca_dir``) the system trust store is used.
@@ -311,52 +265,16 @@ class Client:
         tls_server_name: str | None = None,
         tls_insecure_skip_verify: bool = False,
     ) -> None:
-        tls_given = [
-            name
-            for name, value in (
-                ("ca_file", ca_file),
-                ("ca_dir", ca_dir),
-                ("certfile", certfile),
-                ("keyfile", keyfile),
-                ("cert_password", cert_password),
-                ("tls_server_name", tls_server_name),
-                ("tls_insecure_skip_verify", tls_insecure_skip_verify),
-            )
-            if value
-        ]
-        if tls is None:
-            tls = bool(tls_given)
-        elif not tls and tls_given:
-            raise IgniteValueError(f"tls=False contradicts the TLS options {', '.join(tls_given)}")
-        if tls and tls_insecure_skip_verify:
-            warnings.warn(
-                f"TLS to {host}:{port} without verifying the server certificate "
-                "(tls_insecure_skip_verify=True): anyone on the network path can impersonate the "
-                "node and read or change the data. Pass ca_file instead.",
-                IgniteInsecureTLSWarning,
-                stacklevel=2,
-            )
-        self.host = host
-        self.port = int(port)
-        self.tls = bool(tls)
-        self.username = username or None
-        self._native = _native(
-            _core.Client,
-            _text(host, "host"),
-            self.port,
-            _text(username, "username"),
-            _text(password, "password", secret=True),
-            _seconds(connect_timeout, "connect_timeout"),
-            _seconds(timeout, "timeout"),
-            tls=self.tls,
-            ca_file=_path(ca_file, "ca_file"),
-            ca_dir=_path(ca_dir, "ca_dir"),
-            cert_file=_path(certfile, "certfile"),
-            key_file=_path(keyfile, "keyfile"),
-            key_password=_text(cert_password, "cert_password", secret=True),
-            server_name=_text(tls_server_name, "tls_server_name"),
-            insecure_skip_verify=bool(tls_insecure_skip_verify),
-        )
+        # Every keyword of this signature that is a connection option, as given.
+        given = {name: value for name, value in locals().items() if name in KEYWORDS}
+        options = connection_options(host, port, **given)
+        options.validate()
+        warn_if_unverified(options, "TLS", stacklevel=2)
+        self.host = options.host
+        self.port = options.port
+        self.tls = options.tls_enabled
+        self.username = options.username or None
+        self._native = _core.Client(options)
 
     def __repr__(self) -> str:
         extra = ", tls=True" if self.tls else ""

@@ -10,13 +10,13 @@ batches and splits them into elements in its own C++ code.
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 
+from ignite_tf._options import KEYWORDS, environment
 from ignite_tf.client import Client, RaggedColumn
 from ignite_tf.errors import IgniteError, IgniteSchemaError, IgniteValueError
 
@@ -40,22 +40,6 @@ _TF_DTYPES = {
     "bool": "bool",
     "string": "string",
 }
-
-
-def _env(name: str, default: Any) -> Any:
-    return os.environ.get(f"IGNITE_DATASET_{name}", default)
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(f"IGNITE_DATASET_{name}")
-    if value is None:
-        return int(default)
-    try:
-        return int(value)
-    except ValueError:
-        raise IgniteValueError(
-            f"the environment variable IGNITE_DATASET_{name}={value!r} is not an integer"
-        ) from None
 
 
 def _import_tf() -> Any:
@@ -249,7 +233,8 @@ def IgniteDataset(
             unread partition (when ``part`` is -1), like ``TFRecordDataset``'s option of the
             same name: faster where the cluster has cores to serve several pages at a time,
             but rows come in the order their pages arrive, which differs between runs.
-        timeout: seconds to wait for any reply before failing.
+        timeout: seconds to wait for any reply before failing (0 or less: forever, as for
+            every connection of ignite_tf).
         fields: value fields to read (``["label", "metadata.width"]``); others are not decoded
             and are absent from the elements. None reads every field.
         schema: the element structure when the cache may be empty or you want to fix it:
@@ -282,35 +267,33 @@ def IgniteDataset(
     is an :class:`~ignite_tf.IgniteValueError` naming the variable.
     """
     tf = _import_tf()
-    cache_name = _env("CACHE_NAME", cache_name)
-    host = _env("HOST", host)
-    port = _env_int("PORT", port)
-    local = True if "IGNITE_DATASET_LOCAL" in os.environ else bool(local)
-    part = _env_int("PART", part)
-    page_size = _env_int("PAGE_SIZE", page_size)
-    username = _env("USERNAME", username)
-    password = _env("PASSWORD", password)
-    certfile = _env("CERTFILE", certfile)
-    keyfile = _env("KEYFILE", keyfile)
-    cert_password = _env("CERT_PASSWORD", cert_password)
-    ca_file = _env("CA_FILE", ca_file)
-    ca_dir = _env("CA_DIR", ca_dir)
-    tls_server_name = _env("TLS_SERVER_NAME", tls_server_name)
+    settings = {
+        "cache_name": cache_name,
+        "host": host,
+        "port": port,
+        "local": bool(local),
+        "part": part,
+        "page_size": page_size,
+        "username": username,
+        "password": password,
+        "certfile": certfile,
+        "keyfile": keyfile,
+        "cert_password": cert_password,
+        "ca_file": ca_file,
+        "ca_dir": ca_dir,
+        "tls_server_name": tls_server_name,
+        **environment("IgniteDataset"),
+    }
+    cache_name, host, port = settings["cache_name"], settings["host"], int(settings["port"])
+    local, part, page_size = settings["local"], int(settings["part"]), int(settings["page_size"])
     if page_size <= 0 or batch_size <= 0:
         raise IgniteValueError("page_size and batch_size must be positive")
     if num_parallel_reads < 1:
         raise IgniteValueError(f"num_parallel_reads must be at least 1, got {num_parallel_reads}")
     client_args = {
-        "username": username,
-        "password": password,
+        **{name: settings[name] for name in KEYWORDS if name in settings},
         "timeout": timeout,
         "tls": tls,
-        "ca_file": ca_file,
-        "ca_dir": ca_dir,
-        "certfile": certfile,
-        "keyfile": keyfile,
-        "cert_password": cert_password,
-        "tls_server_name": tls_server_name,
         "tls_insecure_skip_verify": tls_insecure_skip_verify,
     }
 
@@ -658,6 +641,7 @@ def SqlDataset(
     type_lookahead_bytes: int = 64 << 20,
     decimals: str = "float64",
     timestamp_unit: str = "ns",
+    masks: bool = False,
     **client_options: Any,
 ) -> Any:
     """Runs a SQL query on the cluster and reads its rows as a ``tf.data.Dataset`` of
@@ -687,8 +671,27 @@ def SqlDataset(
     columns as their exact text and ``timestamp_unit="us"`` or ``"ms"`` TIMESTAMP columns in that
     unit, as in :func:`IgniteDataset`. ``client_options`` are :class:`ignite_tf.Client` options
     (username, password, TLS).
+
+    ``masks=True`` adds ``element['mask']``, ``{column: bool}``: False where the row's value was
+    SQL NULL (it then reads as 0, ``b""`` or empty), as :func:`IgniteDataset`'s masks do.
+
+    The environment variables of :func:`IgniteDataset` override the arguments here too:
+    ``IGNITE_DATASET_HOST``, ``_PORT``, ``_LOCAL``, ``_PAGE_SIZE``, ``_USERNAME``, ``_PASSWORD``,
+    ``_CERTFILE``, ``_KEYFILE``, ``_CERT_PASSWORD``, ``_CA_FILE``, ``_CA_DIR`` and
+    ``_TLS_SERVER_NAME`` (the ones about a cache, ``_CACHE_NAME`` and ``_PART``, do not apply).
     """
     tf = _import_tf()
+    settings = {
+        "host": host,
+        "port": port,
+        "local": bool(local),
+        "page_size": page_size,
+        **client_options,
+        **environment("SqlDataset"),
+    }
+    host, port, local = settings.pop("host"), int(settings.pop("port")), settings.pop("local")
+    page_size = int(settings.pop("page_size"))
+    client_options = settings
     if page_size <= 0 or batch_size <= 0:
         raise IgniteValueError("page_size and batch_size must be positive")
     args = tuple(args)
@@ -710,6 +713,7 @@ def SqlDataset(
             type_lookahead_bytes=type_lookahead_bytes,
             decimals=decimals,
             timestamp_unit=timestamp_unit,
+            masks=masks,
         )
 
     with connect() as client:
@@ -731,11 +735,26 @@ def SqlDataset(
             f'type names such as "double" or "string" for an empty dataset: {query}'
         )
     _, columns = trees
+    if not masks:
+        return _dataset_over(
+            tf,
+            (columns,),
+            connect,
+            open_scan,
+            lambda build: build(columns),
+            batch_size if batched else None,
+        )
+    if "mask" in columns:
+        raise IgniteValueError(
+            "the query has a column named 'mask', where masks=True puts the masks: rename it "
+            "with AS in the query"
+        )
+    mask_tree = _mask_tree(columns)
     return _dataset_over(
         tf,
-        (columns,),
+        (columns, mask_tree),
         connect,
         open_scan,
-        lambda build: build(columns),
+        lambda build: {**build(columns), "mask": build(mask_tree)},
         batch_size if batched else None,
     )

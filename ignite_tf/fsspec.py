@@ -11,27 +11,37 @@ and TensorBoard (without TensorFlow) open igfs:// paths::
     fs.ls("/data")
 
 It uses the same C++ store as the TensorFlow plugin. ``igfs:///path`` (no host) uses IGFS_HOST /
-IGFS_PORT, then localhost:10800; IGFS_FS_NAME picks the filesystem (default ``default``).
+IGFS_PORT, then localhost:10800; IGFS_FS_NAME picks the filesystem (default ``default``). A
+timeout of 0 or less means none.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import warnings
 from typing import Any
 
 from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
 
-from ignite_tf import _core
-from ignite_tf.client import _native, _path, _seconds, _text
-from ignite_tf.errors import IgniteInsecureTLSWarning
+from ignite_tf._options import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    KEYWORDS,
+    _core,
+    connection_options,
+    environment,
+    native,
+    warn_if_unverified,
+)
 
 __all__ = ["IgfsFile", "IgfsFileSystem"]
 
 
 def _split(url: str) -> tuple[str, int, str, dict[str, Any]]:
-    return _core.parse_igfs_uri(url)
+    env = environment("igfs")
+    return _core.parse_igfs_uri(
+        url, env.get("host", DEFAULT_HOST), int(env.get("port", DEFAULT_PORT))
+    )
 
 
 class IgfsFileSystem(AbstractFileSystem):
@@ -75,38 +85,24 @@ class IgfsFileSystem(AbstractFileSystem):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.host = host or os.environ.get("IGFS_HOST") or "localhost"
-        self.port = int(port or os.environ.get("IGFS_PORT") or 10800)
-        self.fs_name = fs_name or os.environ.get("IGFS_FS_NAME") or "default"
-        if tls_insecure_skip_verify and tls is not False:
-            warnings.warn(
-                f"igfs over TLS to {self.host}:{self.port} without verifying the server "
-                "certificate (tls_insecure_skip_verify=True): anyone on the network path can "
-                "impersonate the node and read or change the data. Pass ca_file instead.",
-                IgniteInsecureTLSWarning,
-                stacklevel=2,
+        env = environment("igfs")
+        self.host = host or env.get("host") or DEFAULT_HOST
+        self.port = int(port or env.get("port") or DEFAULT_PORT)
+        self.fs_name = fs_name or env.get("fs_name") or "default"
+        # Every keyword of this signature that is a connection option, as given.
+        given = {name: value for name, value in locals().items() if name in KEYWORDS}
+        options = connection_options(self.host, self.port, **given)
+        # What neither the arguments nor the URI give comes from the environment.
+        options.fill_from(
+            connection_options(
+                **{k: v for k, v in env.items() if k not in ("host", "port", "fs_name")}
             )
-        self.store = _native(
-            _core.IgfsStore,
-            _text(self.host, "host"),
-            self.port,
-            _text(self.fs_name, "fs_name"),
-            block_size,
-            _seconds(connect_timeout, "connect_timeout"),
-            _seconds(timeout, "timeout"),
-            tls=tls,
-            ca_file=_path(ca_file, "ca_file"),
-            ca_dir=_path(ca_dir, "ca_dir"),
-            cert_file=_path(certfile, "certfile"),
-            key_file=_path(keyfile, "keyfile"),
-            server_name=_text(tls_server_name, "tls_server_name"),
-            insecure_skip_verify=bool(tls_insecure_skip_verify),
-            username=_text(username, "username"),
-            password=_text(password, "password", secret=True),
-            key_password=_text(cert_password, "cert_password", secret=True),
         )
-        self.tls = self.store.tls
-        self.username = self.store.username or None
+        options.validate()
+        warn_if_unverified(options, "igfs over TLS", stacklevel=2)
+        self.store = native(_core.IgfsStore, options, self.fs_name, block_size)
+        self.tls = options.tls_enabled
+        self.username = options.username or None
 
     def __repr__(self) -> str:
         extra = ", tls=True" if self.tls else ""

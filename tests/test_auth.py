@@ -143,6 +143,22 @@ def test_dataset_credentials_from_the_environment(auth_node, auth_cache, monkeyp
     assert "Wrong-Secret-3" not in str(info.value)
 
 
+@pytest.mark.tensorflow
+def test_sql_dataset_credentials_from_the_environment(auth_node, monkeypatch) -> None:
+    # SqlDataset honours the same IGNITE_DATASET_* overrides as IgniteDataset.
+    pytest.importorskip("tensorflow")
+    from ignite_tf import SqlDataset
+
+    monkeypatch.setenv("IGNITE_DATASET_USERNAME", READER["username"])
+    monkeypatch.setenv("IGNITE_DATASET_PASSWORD", READER["password"])
+    ds = SqlDataset("SELECT 1 AS ONE", host=auth_node.host, port=auth_node.port)
+    assert [int(e["ONE"]) for e in ds] == [1]
+    monkeypatch.setenv("IGNITE_DATASET_PASSWORD", "Wrong-Secret-7")
+    with pytest.raises(IgniteAuthenticationError) as info:
+        SqlDataset("SELECT 1 AS ONE", host=auth_node.host, port=auth_node.port)
+    assert "Wrong-Secret-7" not in str(info.value)
+
+
 # --------------------------------------------------------------------------------------------
 # TLS and authentication together
 

@@ -359,3 +359,55 @@ def test_sql_dataset_of_an_empty_result_names_the_columns_without_types(
             port=ignite_node.port,
             page_size=4,
         )
+
+
+# --------------------------------------------------------------------------------------------
+# SqlDataset speaks IgniteDataset's dialect: masks= and the IGNITE_DATASET_* overrides.
+
+
+def test_sql_dataset_masks_say_which_values_were_null(ignite_node, sparse) -> None:
+    tf = pytest.importorskip("tensorflow")
+    from ignite_tf import SqlDataset
+
+    query = f"SELECT ID, SCORE, NOTE FROM {sparse} ORDER BY ID"
+    ds = SqlDataset(query, host=ignite_node.host, port=ignite_node.port, page_size=7, masks=True)
+    assert ds.element_spec["mask"] == {
+        "ID": tf.TensorSpec([], tf.bool),
+        "SCORE": tf.TensorSpec([], tf.bool),
+        "NOTE": tf.TensorSpec([], tf.bool),
+    }
+    rows = list(ds.as_numpy_iterator())
+    assert [int(e["ID"]) for e in rows] == list(range(SPARSE_ROWS))
+    for i, e in enumerate(rows):
+        assert bool(e["mask"]["ID"])
+        assert bool(e["mask"]["SCORE"]) == (_sparse_score(i) is not None), i
+        assert bool(e["mask"]["NOTE"]) == (_sparse_note(i) is not None), i
+        if _sparse_score(i) is None:
+            assert e["SCORE"] == 0.0  # a NULL still reads as the column's default
+    # Batched, the masks are batched with the columns.
+    batched = SqlDataset(
+        query, host=ignite_node.host, port=ignite_node.port, batch_size=8, batched=True, masks=True
+    )
+    notes = np.concatenate([b["mask"]["NOTE"].numpy() for b in batched])
+    assert notes.tolist() == [_sparse_note(i) is not None for i in range(SPARSE_ROWS)]
+    # Without masks= the elements are the columns alone, as before.
+    plain = SqlDataset(query, host=ignite_node.host, port=ignite_node.port)
+    assert sorted(plain.element_spec) == ["ID", "NOTE", "SCORE"]
+
+
+def test_sql_dataset_honours_the_environment_overrides(ignite_node, sparse, monkeypatch) -> None:
+    pytest.importorskip("tensorflow")
+    import ignite_tf
+    from ignite_tf import SqlDataset
+
+    # The arguments point nowhere; the environment points at the node, as each worker of a
+    # distributed job sets it for IgniteDataset.
+    monkeypatch.setenv("IGNITE_DATASET_HOST", ignite_node.host)
+    monkeypatch.setenv("IGNITE_DATASET_PORT", str(ignite_node.port))
+    monkeypatch.setenv("IGNITE_DATASET_PAGE_SIZE", "4")
+    query = f"SELECT ID FROM {sparse} ORDER BY ID"
+    ds = SqlDataset(query, host="192.0.2.1", port=1, timeout=5)
+    assert [int(e["ID"]) for e in ds] == list(range(SPARSE_ROWS))
+    monkeypatch.setenv("IGNITE_DATASET_PORT", "ten-eight-hundred")
+    with pytest.raises(ignite_tf.IgniteValueError, match="IGNITE_DATASET_PORT='ten-eight-hundred'"):
+        SqlDataset(query, host=ignite_node.host, port=ignite_node.port)

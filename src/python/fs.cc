@@ -5,13 +5,12 @@
 #include <pybind11/stl.h>
 
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "core/client/client.h"
-#include "core/fs/options.h"
 #include "core/fs/path.h"
 #include "core/fs/store.h"
+#include "python/connection_options.h"
 #include "python/errors.h"
 
 namespace py = pybind11;
@@ -91,15 +90,8 @@ class PyWriter {
 
 class PyStore {
  public:
-  PyStore(std::string host, int port, std::string fs_name, int64_t block_size,
-          double connect_timeout, double timeout, const fs::SecurityOptions& security) {
-    ConnectionOptions options = ValueOrThrow(
-        fs::ResolveConnectionOptions(host.empty() ? fs::DefaultHost() : std::move(host),
-                                     port <= 0 ? fs::DefaultPort() : port, security));
-    options.connect_timeout = absl::Seconds(connect_timeout);
-    options.io_timeout = timeout <= 0 ? absl::InfiniteDuration() : absl::Seconds(timeout);
-    tls_ = options.tls.enabled;
-    username_ = options.username;
+  // `options` are resolved (keyword arguments over the environment, in ignite_tf.fsspec).
+  PyStore(const ConnectionOptions& options, std::string fs_name, int64_t block_size) {
     fs::StoreOptions store_options;
     store_options.fs_name = std::move(fs_name);
     store_options.block_size = block_size;
@@ -108,9 +100,9 @@ class PyStore {
     store_ = ValueOrThrow(Store::Open(std::move(client), std::move(store_options)));
   }
 
-  bool tls_ = false;
-  std::string username_;
   Store& store() { return *store_; }
+
+ private:
   std::shared_ptr<Store> store_;
 };
 
@@ -133,34 +125,8 @@ void RegisterFs(py::module_& m) {
       .def("abort", &PyWriter::Abort)
       .def("tell", &PyWriter::Tell);
   py::class_<PyStore>(m, "IgfsStore")
-      .def(py::init([](std::string host, int port, std::string fs_name, int64_t block_size,
-                       double connect_timeout, double timeout, std::optional<bool> tls,
-                       std::string ca_file, std::string ca_dir, std::string cert_file,
-                       std::string key_file, std::string server_name, bool insecure_skip_verify,
-                       std::string username, std::string password, std::string key_password) {
-             fs::SecurityOptions security;
-             security.tls = tls;
-             security.ca_file = std::move(ca_file);
-             security.ca_dir = std::move(ca_dir);
-             security.cert_file = std::move(cert_file);
-             security.key_file = std::move(key_file);
-             security.server_name = std::move(server_name);
-             security.insecure_skip_verify = insecure_skip_verify;
-             security.username = std::move(username);
-             security.password = std::move(password);
-             security.key_password = std::move(key_password);
-             return std::make_unique<PyStore>(std::move(host), port, std::move(fs_name), block_size,
-                                              connect_timeout, timeout, security);
-           }),
-           py::arg("host"), py::arg("port"), py::arg("fs_name") = "default",
-           py::arg("block_size") = fs::kDefaultBlockSize, py::arg("connect_timeout") = 10.0,
-           py::arg("timeout") = 30.0, py::kw_only(), py::arg("tls") = py::none(),
-           py::arg("ca_file") = "", py::arg("ca_dir") = "", py::arg("cert_file") = "",
-           py::arg("key_file") = "", py::arg("server_name") = "",
-           py::arg("insecure_skip_verify") = false, py::arg("username") = "",
-           py::arg("password") = "", py::arg("key_password") = "")
-      .def_property_readonly("tls", [](PyStore& s) { return s.tls_; })
-      .def_property_readonly("username", [](PyStore& s) { return s.username_; })
+      .def(py::init<const ConnectionOptions&, std::string, int64_t>(), py::arg("options"),
+           py::arg("fs_name") = "default", py::arg("block_size") = fs::kDefaultBlockSize)
       .def_property_readonly("broken", [](PyStore& s) { return s.store().broken(); })
       .def_property_readonly("entries_cache", [](PyStore& s) { return s.store().entries_cache(); })
       .def_property_readonly("blocks_cache", [](PyStore& s) { return s.store().blocks_cache(); })
@@ -245,20 +211,13 @@ void RegisterFs(py::module_& m) {
           py::arg("min_age_seconds") = 3600.0);
   m.def(
       "parse_igfs_uri",
-      [](const std::string& uri) {
-        fs::Location loc = ValueOrThrow(fs::ParseUri(uri, fs::DefaultHost(), fs::DefaultPort()));
-        // The query's options under the keyword names of IgfsFileSystem / Client.
-        const fs::SecurityOptions& q = loc.security;
-        py::dict options;
-        if (q.tls.has_value()) options["tls"] = *q.tls;
-        if (!q.ca_file.empty()) options["ca_file"] = q.ca_file;
-        if (!q.ca_dir.empty()) options["ca_dir"] = q.ca_dir;
-        if (!q.cert_file.empty()) options["certfile"] = q.cert_file;
-        if (!q.key_file.empty()) options["keyfile"] = q.key_file;
-        if (!q.server_name.empty()) options["tls_server_name"] = q.server_name;
-        return py::make_tuple(loc.host, loc.port, loc.path, options);
+      [](const std::string& uri, const std::string& default_host, int default_port) {
+        fs::Location loc = ValueOrThrow(fs::ParseUri(uri, default_host, default_port));
+        return py::make_tuple(loc.host, loc.port, loc.path, TlsKeywords(loc.tls));
       },
-      py::arg("uri"));
+      py::arg("uri"), py::arg("default_host"), py::arg("default_port"),
+      "(host, port, path, {TLS keyword: value}) of an igfs URI; its query's options under the "
+      "keyword names of IgfsFileSystem.");
 }
 
 }  // namespace ignite_tf::python

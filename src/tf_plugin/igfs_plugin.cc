@@ -6,7 +6,8 @@
 // Paths arrive as full URIs (translate_name keeps the authority): igfs://host:port/path, where an
 // empty authority means IGFS_HOST / IGFS_PORT, then localhost:10800. IGFS_FS_NAME picks the
 // filesystem (cache names IGFS_<name>_*), default "default". TLS and credentials: a query with
-// non-secret options (?ca_file=...&certfile=...) and IGNITE_DATASET_* variables (fs/options.h).
+// non-secret options (?ca_file=...&certfile=...) and IGNITE_DATASET_* variables
+// (ReadEnvironment below, the plugin's one reader of the environment).
 #include <dlfcn.h>
 
 #include <cstdlib>
@@ -18,11 +19,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "core/client/client.h"
+#include "core/client/connection_options.h"
 #include "core/common/error.h"
-#include "core/fs/options.h"
 #include "core/fs/path.h"
 #include "core/fs/store.h"
 #include "tf_plugin/tf_filesystem_abi.h"
@@ -43,28 +45,58 @@ void SetStatus(TF_Status* status, const absl::Status& s) {
   }
 }
 
-// Where a URI leads: the connection options (URI query, then IGNITE_DATASET_* variables) and the
-// cache key that tells them apart.
+// What the environment says, read in this one place (the core never reads it): IGFS_HOST and
+// IGFS_PORT for URIs without an authority (else localhost:10800), IGFS_FS_NAME for the
+// filesystem, and IGNITE_DATASET_* for credentials and TLS files a URI's query does not give.
+struct Environment {
+  ConnectionOptions fallback;  // address: the defaults; credentials and TLS: the fallbacks
+  std::string fs_name;         // empty: the store's default
+};
+
+std::string Variable(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::string(value) : std::string();
+}
+
+Environment ReadEnvironment() {
+  Environment env;
+  ConnectionOptions& o = env.fallback;
+  if (std::string host = Variable("IGFS_HOST"); !host.empty()) o.address.host = host;
+  int port = 0;
+  if (absl::SimpleAtoi(Variable("IGFS_PORT"), &port) && port > 0 && port <= 65535) {
+    o.address.port = port;
+  }
+  env.fs_name = Variable("IGFS_FS_NAME");
+  o.username = Variable("IGNITE_DATASET_USERNAME");
+  o.password = Variable("IGNITE_DATASET_PASSWORD");
+  o.tls.ca_file = Variable("IGNITE_DATASET_CA_FILE");
+  o.tls.ca_dir = Variable("IGNITE_DATASET_CA_DIR");
+  o.tls.certfile = Variable("IGNITE_DATASET_CERTFILE");
+  o.tls.keyfile = Variable("IGNITE_DATASET_KEYFILE");
+  o.tls.cert_password = Variable("IGNITE_DATASET_CERT_PASSWORD");
+  o.tls.tls_server_name = Variable("IGNITE_DATASET_TLS_SERVER_NAME");
+  return env;
+}
+
+// Where a URI leads: the connection options (URI query, then the environment) and the cache key
+// that tells them apart.
 struct Target {
   ConnectionOptions options;
   std::string key;
   std::string path;
 };
 
-absl::StatusOr<Target> TargetOf(const char* uri) {
-  IGNITE_ASSIGN_OR_RETURN(fs::Location loc,
-                          fs::ParseUri(uri, fs::DefaultHost(), fs::DefaultPort()));
-  IGNITE_ASSIGN_OR_RETURN(ConnectionOptions options,
-                          fs::ResolveConnectionOptions(loc.host, loc.port, loc.security));
+absl::StatusOr<Target> TargetOf(const char* uri, const Environment& env) {
+  const Address& defaults = env.fallback.address;
+  IGNITE_ASSIGN_OR_RETURN(fs::Location loc, fs::ParseUri(uri, defaults.host, defaults.port));
+  ConnectionOptions options;
+  options.address = {loc.host, loc.port};
+  options.tls = loc.tls;
+  options.FillFrom(env.fallback);
   options.connect_timeout = absl::Seconds(10);
-  options.io_timeout = absl::Seconds(60);
-  std::string key = fs::ConnectionKey(options);
+  options.timeout = absl::Seconds(60);
+  std::string key = ConnectionKey(options);
   return Target{std::move(options), std::move(key), std::move(loc.path)};
-}
-
-std::string FsName() {
-  const char* name = std::getenv("IGFS_FS_NAME");
-  return name != nullptr && *name != '\0' ? name : "";
 }
 
 // One connection and store per host:port and connection options (TLS files, credentials), shared
@@ -72,8 +104,9 @@ std::string FsName() {
 class Registry {
  public:
   absl::StatusOr<std::pair<std::shared_ptr<fs::Store>, std::string>> Resolve(const char* uri) {
-    IGNITE_ASSIGN_OR_RETURN(Target target, TargetOf(uri));
-    const std::string fs_name = FsName();
+    const Environment env = ReadEnvironment();
+    IGNITE_ASSIGN_OR_RETURN(Target target, TargetOf(uri, env));
+    const std::string& fs_name = env.fs_name;
     const std::string key = absl::StrCat(target.key, "\n", fs_name);
     absl::MutexLock lock(&mu_);
     auto it = stores_.find(key);
@@ -214,8 +247,9 @@ void DeleteRecursively(const TF_Filesystem* filesystem, const char* path, uint64
 template <absl::Status (fs::Store::*Method)(const std::string&, const std::string&)>
 void TwoPathOp(const TF_Filesystem* filesystem, const char* src, const char* dst,
                TF_Status* status) {
-  auto to = TargetOf(dst);
-  auto from = TargetOf(src);
+  const Environment env = ReadEnvironment();
+  auto to = TargetOf(dst, env);
+  auto from = TargetOf(src, env);
   if (!to.ok() || !from.ok()) {
     SetStatus(status, to.ok() ? from.status() : to.status());
     return;

@@ -211,12 +211,6 @@ absl::StatusOr<Value> Client::GetAndPut(const std::string& cache, const Value& k
   return connection_->InContext(decoder.Decode(response.frame, &pos, "value"), operation);
 }
 
-absl::StatusOr<bool> Client::ContainsKey(const std::string& cache, const Value& key) {
-  const Value* values[] = {&key};
-  return CallForBool(OpCode::kCacheContainsKey, cache, values,
-                     absl::StrCat("contains_key in cache ", Quoted(cache)));
-}
-
 absl::StatusOr<bool> Client::RemoveKey(const std::string& cache, const Value& key) {
   const Value* values[] = {&key};
   return CallForBool(OpCode::kCacheRemoveKey, cache, values,
@@ -238,33 +232,6 @@ absl::Status Client::RemoveKeys(const std::string& cache, const std::vector<Valu
   return CallWithValues(OpCode::kCacheRemoveKeys, cache, values, static_cast<int32_t>(keys.size()),
                         absl::StrCat("remove_all of keys from cache ", Quoted(cache)))
       .status();
-}
-
-absl::StatusOr<std::vector<std::pair<Value, Value>>> Client::GetAll(
-    const std::string& cache, const std::vector<Value>& keys) {
-  std::vector<std::pair<Value, Value>> out;
-  if (keys.empty()) return out;
-  std::vector<const Value*> values;
-  values.reserve(keys.size());
-  for (const Value& k : keys) values.push_back(&k);
-  const std::string operation = absl::StrCat("get_all from cache ", Quoted(cache));
-  IGNITE_ASSIGN_OR_RETURN(Response response,
-                          CallWithValues(OpCode::kCacheGetAll, cache, values,
-                                         static_cast<int32_t>(keys.size()), operation));
-  auto parse = [&]() -> absl::Status {
-    Reader r = response.body();
-    IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(2, "entry count"));
-    ValueDecoder decoder(types_.get());
-    size_t pos = r.position();
-    for (int32_t i = 0; i < n; ++i) {
-      IGNITE_ASSIGN_OR_RETURN(Value k, decoder.Decode(response.frame, &pos, "key"));
-      IGNITE_ASSIGN_OR_RETURN(Value v, decoder.Decode(response.frame, &pos, "value"));
-      out.emplace_back(std::move(k), std::move(v));
-    }
-    return absl::OkStatus();
-  };
-  IGNITE_RETURN_IF_ERROR(connection_->ReplyError(parse(), operation));
-  return out;
 }
 
 absl::Status Client::Clear(const std::string& cache) {

@@ -41,15 +41,11 @@ class Client {
                                        const Value& expected, const Value& value);
   // Puts and returns the previous value (null Value when there was none).
   absl::StatusOr<Value> GetAndPut(const std::string& cache, const Value& key, const Value& value);
-  absl::StatusOr<bool> ContainsKey(const std::string& cache, const Value& key);
   absl::StatusOr<bool> RemoveKey(const std::string& cache, const Value& key);
   // Removes `key` only when its value currently equals `expected`.
   absl::StatusOr<bool> RemoveIfEquals(const std::string& cache, const Value& key,
                                       const Value& expected);
   absl::Status RemoveKeys(const std::string& cache, const std::vector<Value>& keys);
-  // Values of the keys that are present, as (key, value) pairs in the server's order.
-  absl::StatusOr<std::vector<std::pair<Value, Value>>> GetAll(const std::string& cache,
-                                                              const std::vector<Value>& keys);
   absl::Status Clear(const std::string& cache);
 
   // Indices of the cache's partitions, from the server's partition map (protocol 1.4+).

@@ -56,17 +56,20 @@ absl::StatusOr<ReplyHeader> ParseReplyHeader(absl::Span<const uint8_t> frame,
 }
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& options) {
+  IGNITE_RETURN_IF_ERROR(options.Validate());
   TcpOptions tcp;
   tcp.connect_timeout = options.connect_timeout;
-  tcp.io_timeout = options.io_timeout;
+  tcp.io_timeout = options.timeout;
   ProtocolVersion version = options.version;
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::unique_ptr<Transport> transport;
-    if (options.tls.enabled) {
-      IGNITE_ASSIGN_OR_RETURN(transport,
-                              TlsTransport::Connect(options.host, options.port, tcp, options.tls));
+    if (options.tls.on()) {
+      IGNITE_ASSIGN_OR_RETURN(
+          transport,
+          TlsTransport::Connect(options.address.host, options.address.port, tcp, options.tls));
     } else {
-      IGNITE_ASSIGN_OR_RETURN(transport, TcpTransport::Connect(options.host, options.port, tcp));
+      IGNITE_ASSIGN_OR_RETURN(
+          transport, TcpTransport::Connect(options.address.host, options.address.port, tcp));
     }
     std::unique_ptr<Connection> connection(new Connection(std::move(transport)));
     ProtocolVersion offer{0, 0, 0};
@@ -81,7 +84,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOpt
     version = offer;  // the server prefers an older version we also speak
   }
   return ProtocolError(
-      absl::StrCat("cannot agree on a protocol version with ", options.host, ":", options.port));
+      absl::StrCat("cannot agree on a protocol version with ", options.address.ToString()));
 }
 
 absl::Status Connection::Handshake(const ConnectionOptions& options, const ProtocolVersion& version,
@@ -104,7 +107,7 @@ absl::Status Connection::Handshake(const ConnectionOptions& options, const Proto
   }
   // One write: the server rejects a fragmented handshake.
   IGNITE_RETURN_IF_ERROR(transport_->WriteAll(frame.Finish()));
-  absl::StatusOr<FrameBytes> reply = ReadHandshakeReply(options.tls.enabled);
+  absl::StatusOr<FrameBytes> reply = ReadHandshakeReply(options.tls.on());
   if (!reply.ok()) {
     return Annotate(reply.status(), absl::StrCat("handshake with ", peer()));
   }

@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "core/client/connection_options.h"
 #include "core/client/protocol.h"
 #include "core/common/blocks.h"
 #include "core/net/tls_transport.h"
@@ -24,17 +25,6 @@
 #include "core/wire/writer.h"
 
 namespace ignite_tf {
-
-struct ConnectionOptions {
-  std::string host = "localhost";
-  int port = 10800;
-  std::string username;  // empty: no credentials sent
-  std::string password;
-  TlsOptions tls;  // tls.enabled: TLS with the server certificate verified
-  absl::Duration connect_timeout = absl::Seconds(10);
-  absl::Duration io_timeout = absl::Seconds(30);
-  ProtocolVersion version = kNewestVersion;  // the first version offered
-};
 
 // A reply whose body starts at `body_offset` of `frame`.
 struct Response {

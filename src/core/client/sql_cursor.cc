@@ -1,6 +1,8 @@
 #include "core/client/sql_cursor.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "core/binary/decoder.h"
@@ -95,8 +97,8 @@ absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Conne
             w.WriteBool(query.distributed_joins);
             w.WriteBool(query.local);
             w.WriteBool(false);  // replicated only
-            w.WriteBool(query.enforce_join_order);
-            w.WriteBool(query.collocated);
+            w.WriteBool(false);  // enforce join order
+            w.WriteBool(false);  // collocated
             w.WriteBool(false);  // lazy
             w.WriteInt64(query.timeout_ms);
             w.WriteBool(true);  // include field names
@@ -126,6 +128,21 @@ absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> SqlCursor::NextRo
   absl::StatusOr<Rows> rows = connection_->InContext(DecodeRows(*page), description_);
   if (!rows.ok()) return rows.status();
   return std::optional<Rows>(std::move(*rows));
+}
+
+absl::StatusOr<SqlRows> SqlCursor::ReadAll(int32_t max_rows) {
+  SqlRows result;
+  result.columns = columns_;
+  const size_t limit = max_rows > 0 ? static_cast<size_t>(max_rows) : SIZE_MAX;
+  while (result.rows.size() < limit) {
+    IGNITE_ASSIGN_OR_RETURN(std::optional<std::vector<std::vector<Value>>> page, NextRows());
+    if (!page.has_value()) break;
+    for (std::vector<Value>& row : *page) {
+      if (result.rows.size() == limit) break;
+      result.rows.push_back(std::move(row));
+    }
+  }
+  return result;
 }
 
 }  // namespace ignite_tf

@@ -26,8 +26,6 @@ struct SqlQuery {
   int32_t max_rows = 0;  // 0 = unlimited
   bool distributed_joins = false;
   bool local = false;
-  bool enforce_join_order = false;
-  bool collocated = false;
   int64_t timeout_ms = 0;
 };
 
@@ -37,6 +35,12 @@ absl::StatusOr<std::vector<std::string>> ReadSqlColumnNames(Reader& r);
 // A SQL page's rows decoded into Values, one per column each (the page must end after them).
 absl::StatusOr<std::vector<std::vector<Value>>> DecodeSqlRows(
     const Page& page, const std::vector<std::string>& columns, TypeResolver* types);
+
+// A whole result: the column names and every row.
+struct SqlRows {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows;
+};
 
 class SqlCursor {
  public:
@@ -49,6 +53,9 @@ class SqlCursor {
   absl::StatusOr<std::optional<Page>> NextPage() { return pages_.Next(); }
   // The next page decoded into Value rows, or nullopt after the last one.
   absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> NextRows();
+  // Reads the remaining pages: at most `max_rows` rows (0: all), the cursor left behind after
+  // them. Servers ignore maxRows for some queries, so it is enforced here too.
+  absl::StatusOr<SqlRows> ReadAll(int32_t max_rows);
   // Decodes a page's rows into Values.
   absl::StatusOr<std::vector<std::vector<Value>>> DecodeRows(const Page& page) const;
 

@@ -1,6 +1,5 @@
 #include "core/fs/path.h"
 
-#include <cstdlib>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -56,12 +55,11 @@ absl::StatusOr<Location> ParseUri(absl::string_view full_uri, const std::string&
   auto [uri, query] = SplitQuery(full_uri);
   Location loc;
   if (!query.empty()) {
-    auto security = ParseQuery(query);
-    if (!security.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("'", uri, "?...': ", security.status().message()));
+    auto tls = ParseQuery(query);
+    if (!tls.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("'", uri, "?...': ", tls.status().message()));
     }
-    loc.security = *std::move(security);
+    loc.tls = *std::move(tls);
   }
   loc.host = default_host;
   loc.port = default_port;
@@ -101,20 +99,6 @@ absl::StatusOr<Location> ParseUri(absl::string_view full_uri, const std::string&
   if (!normalized.ok()) return normalized.status();
   loc.path = *std::move(normalized);
   return loc;
-}
-
-std::string DefaultHost() {
-  const char* host = std::getenv("IGFS_HOST");
-  return host != nullptr && *host != '\0' ? host : "localhost";
-}
-
-int DefaultPort() {
-  const char* port = std::getenv("IGFS_PORT");
-  int value = 0;
-  if (port != nullptr && absl::SimpleAtoi(port, &value) && value > 0 && value <= 65535) {
-    return value;
-  }
-  return kDefaultPort;
 }
 
 }  // namespace ignite_tf::fs

@@ -1,7 +1,7 @@
 // fs/path.h: igfs paths and URIs. A path inside a filesystem is absolute, '/'-separated, without
 // empty, '.' or trailing components ("/a/b"); the root is "/". A URI is igfs://host:port/path,
-// where an empty authority (igfs:///path) means the defaults (IGFS_HOST / IGFS_PORT, then
-// localhost:10800). A query after the path carries non-secret connection options
+// where an empty authority (igfs:///path) means the caller's defaults (the environment's, read by
+// each product). A query after the path carries non-secret connection options
 // (igfs://host:port/path?ca_file=/etc/ca.pem&certfile=...; see fs/options.h).
 #ifndef IGNITE_TF_CORE_FS_PATH_H_
 #define IGNITE_TF_CORE_FS_PATH_H_
@@ -14,8 +14,6 @@
 #include "core/fs/options.h"
 
 namespace ignite_tf::fs {
-
-inline constexpr int kDefaultPort = 10800;
 
 // Normalizes "a//b/./c/" to "/a/b/c"; ".." is refused (InvalidArgument), as are NUL bytes.
 absl::StatusOr<std::string> NormalizePath(absl::string_view path);
@@ -30,8 +28,8 @@ bool IsUnder(const std::string& path, const std::string& dir);
 struct Location {
   std::string host;
   int port = kDefaultPort;
-  std::string path;          // normalized
-  SecurityOptions security;  // from the query; never secrets
+  std::string path;  // normalized
+  TlsOptions tls;    // from the query; never secrets
 };
 
 // Parses "igfs://host:port/path?query", "igfs:///path" or a bare "/path" (a bare path has no
@@ -39,10 +37,6 @@ struct Location {
 // without its query.
 absl::StatusOr<Location> ParseUri(absl::string_view uri, const std::string& default_host,
                                   int default_port);
-
-// Defaults from the environment: IGFS_HOST (else "localhost"), IGFS_PORT (else 10800).
-std::string DefaultHost();
-int DefaultPort();
 
 // Splits "igfs://host/path?query" at the query's '?' (only for igfs:// URIs; a bare path keeps any
 // '?'). The second part excludes the '?'; it is empty when there is no query.

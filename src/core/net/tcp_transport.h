@@ -34,7 +34,6 @@ class TcpTransport final : public Transport {
 
   // The connected non-blocking socket (-1 once closed), for a TLS layer on top of it.
   int fd() const { return fd_; }
-  absl::Duration io_timeout() const { return io_timeout_; }
 
   // Waits until the socket is ready for `events` (POLLIN/POLLOUT) or the timeout passes.
   absl::Status WaitFor(short events, const char* what);

@@ -176,6 +176,20 @@ int VerifyCallback(int ok, X509_STORE_CTX* store) {
   return ok;
 }
 
+std::vector<std::string> TlsOptions::GivenNames() const {
+  std::vector<std::string> names;
+  for (auto [name, value] : {std::pair{"ca_file", &ca_file},
+                             {"ca_dir", &ca_dir},
+                             {"certfile", &certfile},
+                             {"keyfile", &keyfile},
+                             {"cert_password", &cert_password},
+                             {"tls_server_name", &tls_server_name}}) {
+    if (!value->empty()) names.push_back(name);
+  }
+  if (tls_insecure_skip_verify) names.push_back("tls_insecure_skip_verify");
+  return names;
+}
+
 absl::StatusOr<std::unique_ptr<TlsTransport>> TlsTransport::Connect(const std::string& host,
                                                                     int port,
                                                                     const TcpOptions& tcp_options,
@@ -185,13 +199,10 @@ absl::StatusOr<std::unique_ptr<TlsTransport>> TlsTransport::Connect(const std::s
     return TlsError(absl::StrCat("TLS setup for ", peer, " failed: ", what));
   };
   std::string why;
-  for (const std::string* path : {&tls.ca_file, &tls.cert_file, &tls.key_file}) {
+  for (const std::string* path : {&tls.ca_file, &tls.certfile, &tls.keyfile}) {
     if (!path->empty() && !Readable(*path, &why)) {
       return setup_error(absl::StrCat("cannot read '", *path, "': ", why));
     }
-  }
-  if (tls.cert_file.empty() && !tls.key_file.empty()) {
-    return setup_error("a keyfile was given without a certfile (the client certificate)");
   }
 
   ERR_clear_error();
@@ -203,7 +214,7 @@ absl::StatusOr<std::unique_ptr<TlsTransport>> TlsTransport::Connect(const std::s
   SSL_CTX_set_default_passwd_cb(ctx, NoPasswordCallback);
   SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 
-  if (!tls.insecure_skip_verify) {
+  if (!tls.tls_insecure_skip_verify) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, VerifyCallback);
     if (!tls.ca_file.empty() || !tls.ca_dir.empty()) {
       if (SSL_CTX_load_verify_locations(ctx, tls.ca_file.empty() ? nullptr : tls.ca_file.c_str(),
@@ -219,24 +230,24 @@ absl::StatusOr<std::unique_ptr<TlsTransport>> TlsTransport::Connect(const std::s
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
   }
 
-  if (!tls.cert_file.empty()) {
-    if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1) {
+  if (!tls.certfile.empty()) {
+    if (SSL_CTX_use_certificate_chain_file(ctx, tls.certfile.c_str()) != 1) {
       return setup_error(
-          absl::StrCat("no PEM certificate in certfile '", tls.cert_file, "': ", DrainErrors()));
+          absl::StrCat("no PEM certificate in certfile '", tls.certfile, "': ", DrainErrors()));
     }
-    const std::string& key_path = tls.key_file.empty() ? tls.cert_file : tls.key_file;
+    const std::string& key_path = tls.keyfile.empty() ? tls.certfile : tls.keyfile;
     BIO* key_bio = BIO_new_file(key_path.c_str(), "r");
     if (key_bio == nullptr) {
       return setup_error(absl::StrCat("cannot open keyfile '", key_path, "': ", DrainErrors()));
     }
     EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio, nullptr, PasswordCallback,
-                                            const_cast<std::string*>(&tls.key_password));
+                                            const_cast<std::string*>(&tls.cert_password));
     BIO_free(key_bio);
     if (key == nullptr) {
       std::string detail = DrainErrors();
       (void)detail;  // OpenSSL's decoder chatter; the cases below say more
       if (FileMentions(key_path, "ENCRYPTED")) {
-        if (tls.key_password.empty()) {
+        if (tls.cert_password.empty()) {
           return setup_error(absl::StrCat("the private key in '", key_path,
                                           "' is encrypted: pass its password (cert_password)"));
         }
@@ -250,7 +261,7 @@ absl::StatusOr<std::unique_ptr<TlsTransport>> TlsTransport::Connect(const std::s
     EVP_PKEY_free(key);
     if (used != 1 || SSL_CTX_check_private_key(ctx) != 1) {
       return setup_error(absl::StrCat("the private key in '", key_path,
-                                      "' does not belong to the certificate in '", tls.cert_file,
+                                      "' does not belong to the certificate in '", tls.certfile,
                                       "': ", DrainErrors()));
     }
   }
@@ -267,8 +278,8 @@ absl::StatusOr<std::unique_ptr<TlsTransport>> TlsTransport::Connect(const std::s
   BIO_set_data(bio, reinterpret_cast<void*>(static_cast<intptr_t>(tcp->fd())));
   SSL_set_bio(ssl, bio, bio);  // the SSL owns the BIO now
 
-  const std::string expected = tls.server_name.empty() ? host : tls.server_name;
-  if (!tls.insecure_skip_verify) {
+  const std::string expected = tls.tls_server_name.empty() ? host : tls.tls_server_name;
+  if (!tls.tls_insecure_skip_verify) {
     SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     int ok = IsIpAddress(expected)
                  ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), expected.c_str())
@@ -295,8 +306,8 @@ TlsTransport::TlsTransport(std::unique_ptr<TcpTransport> tcp, ssl_ctx_st* ctx, s
     : tcp_(std::move(tcp)),
       ctx_(ctx),
       ssl_(ssl),
-      has_client_cert_(!options.cert_file.empty()),
-      verify_(!options.insecure_skip_verify) {}
+      has_client_cert_(!options.certfile.empty()),
+      verify_(!options.tls_insecure_skip_verify) {}
 
 TlsTransport::~TlsTransport() { Close(); }
 

@@ -1,15 +1,17 @@
 // net/tls_transport.h: TLS (OpenSSL) over a TcpTransport, with the same deadlines.
 //
 // Safe by default: the server certificate is verified against the given CA file/directory or the
-// system trust store, and its name against the host connected to (or `server_name`); TLS 1.2 is
-// the minimum. Only `insecure_skip_verify` turns verification off; whoever sets it must warn the
-// user (the Python layer does). OpenSSL is linked statically with its symbols hidden, so the
+// system trust store, and its name against the host connected to (or `tls_server_name`); TLS 1.2 is
+// the minimum. Only `tls_insecure_skip_verify` turns verification off; whoever sets it must warn
+// the user (the Python layer does). OpenSSL is linked statically with its symbols hidden, so the
 // BoringSSL that TensorFlow exports under the same names never meets it.
 #ifndef IGNITE_TF_CORE_NET_TLS_TRANSPORT_H_
 #define IGNITE_TF_CORE_NET_TLS_TRANSPORT_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/net/tcp_transport.h"
@@ -22,23 +24,31 @@ struct x509_store_ctx_st;
 
 namespace ignite_tf {
 
+// The TLS settings of a connection (client/connection_options.h holds them with the rest and
+// checks their combination). Field names are the Python keywords'; `enabled` is `tls=`.
 struct TlsOptions {
-  bool enabled = false;
+  // Unset: TLS when any option below is given; false: plain TCP.
+  std::optional<bool> enabled;
   // PEM bundle and/or hashed directory of CA certificates that may sign the server certificate;
   // both empty: the system trust store.
   std::string ca_file;
   std::string ca_dir;
   // Client certificate chain (PEM, leaf first). It may also hold the private key.
-  std::string cert_file;
-  // Private key (PEM); empty: read it from `cert_file`.
-  std::string key_file;
+  std::string certfile;
+  // Private key (PEM); empty: read it from `certfile`.
+  std::string keyfile;
   // Decrypts an encrypted private key. A secret: never put into messages.
-  std::string key_password;
+  std::string cert_password;
   // The name the server certificate must carry; empty: the host connected to.
-  std::string server_name;
+  std::string tls_server_name;
   // Accept any server certificate. Defeats TLS against an active attacker; tests and
   // throw-away clusters only.
-  bool insecure_skip_verify = false;
+  bool tls_insecure_skip_verify = false;
+
+  // The options given, by name (not `enabled`), in declaration order.
+  std::vector<std::string> GivenNames() const;
+  // Whether the connection uses TLS: `enabled`, or else whether any option is given.
+  bool on() const { return enabled.value_or(!GivenNames().empty()); }
 };
 
 class TlsTransport final : public Transport {

@@ -3,8 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 namespace ignite_tf::fs {
 namespace {
 
@@ -58,24 +56,13 @@ TEST(ParseUriTest, RefusesOtherSchemesAndBadPorts) {
   EXPECT_TRUE(absl::IsInvalidArgument(ParseUri("igfs://h:ab/x", "h", 1).status()));
 }
 
-TEST(DefaultsTest, EnvironmentThenLocalhost10800) {
-  unsetenv("IGFS_HOST");
-  unsetenv("IGFS_PORT");
-  EXPECT_EQ(DefaultHost(), "localhost");
-  EXPECT_EQ(DefaultPort(), 10800);
-  setenv("IGFS_HOST", "node7", 1);
-  setenv("IGFS_PORT", "10900", 1);
-  EXPECT_EQ(DefaultHost(), "node7");
-  EXPECT_EQ(DefaultPort(), 10900);
-  Location loc = *ParseUri("igfs:///a", DefaultHost(), DefaultPort());
+TEST(DefaultsTest, AUriWithoutAuthorityTakesTheCallersDefaults) {
+  Location loc = *ParseUri("igfs:///a", "node7", 10900);
   EXPECT_EQ(loc.host, "node7");
   EXPECT_EQ(loc.port, 10900);
-  setenv("IGFS_HOST", "", 1);  // empty and unparsable values fall back to the defaults
-  setenv("IGFS_PORT", "port", 1);
-  EXPECT_EQ(DefaultHost(), "localhost");
-  EXPECT_EQ(DefaultPort(), 10800);
-  unsetenv("IGFS_HOST");
-  unsetenv("IGFS_PORT");
+  loc = *ParseUri("igfs://other/a", "node7", 10900);
+  EXPECT_EQ(loc.host, "other");
+  EXPECT_EQ(loc.port, 10900);
 }
 
 }  // namespace

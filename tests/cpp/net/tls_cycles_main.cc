@@ -20,13 +20,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   ignite_tf::ConnectionOptions options;
-  options.host = argv[1];
-  options.port = std::atoi(argv[2]);
+  options.address.host = argv[1];
+  options.address.port = std::atoi(argv[2]);
   options.tls.enabled = true;
   options.tls.ca_file = argv[3];
-  options.tls.cert_file = argv[4];
-  options.tls.key_file = argv[5];
-  options.tls.key_password = argv[6];
+  options.tls.certfile = argv[4];
+  options.tls.keyfile = argv[5];
+  options.tls.cert_password = argv[6];
   const int cycles = std::atoi(argv[7]);
   int refused = 0;
   for (int i = 0; i < cycles; ++i) {
@@ -38,10 +38,10 @@ int main(int argc, char** argv) {
     (*connection)->Close();
     if (i % 50 == 0) {
       ignite_tf::ConnectionOptions wrong_password = options;
-      wrong_password.tls.key_password = "wrong";
+      wrong_password.tls.cert_password = "wrong";
       ignite_tf::ConnectionOptions no_certificate = options;
-      no_certificate.tls.cert_file.clear();
-      no_certificate.tls.key_file.clear();
+      no_certificate.tls.certfile.clear();
+      no_certificate.tls.keyfile.clear();
       for (const auto* bad : {&wrong_password, &no_certificate}) {
         auto failed = ignite_tf::Connection::Open(*bad);
         if (failed.ok() || ignite_tf::GetErrorKind(failed.status()) != ignite_tf::ErrorKind::kTls) {

@@ -34,14 +34,6 @@ TEST(TlsTransportTest, MissingFilesAreNamed) {
   EXPECT_THAT(std::string(s.message()), HasSubstr("/nonexistent/ca.pem"));
 }
 
-TEST(TlsTransportTest, KeyWithoutCertificateIsRefused) {
-  TlsOptions tls;
-  tls.key_file = WriteTemp("lonely.key", "x");
-  absl::Status s = ConnectWith(tls);
-  EXPECT_THAT(s, ErrorKindIs(ErrorKind::kTls));
-  EXPECT_THAT(std::string(s.message()), HasSubstr("without a certfile"));
-}
-
 TEST(TlsTransportTest, CaFileThatIsNotPemIsRefused) {
   TlsOptions tls;
   tls.ca_file = WriteTemp("garbage-ca.pem", "not a certificate\n");
@@ -52,8 +44,8 @@ TEST(TlsTransportTest, CaFileThatIsNotPemIsRefused) {
 
 TEST(TlsTransportTest, CertificateFileThatIsNotPemIsRefusedWithoutTheKeyPassword) {
   TlsOptions tls;
-  tls.cert_file = WriteTemp("garbage-cert.pem", "not a certificate\n");
-  tls.key_password = "very-secret-password";
+  tls.certfile = WriteTemp("garbage-cert.pem", "not a certificate\n");
+  tls.cert_password = "very-secret-password";
   absl::Status s = ConnectWith(tls);
   EXPECT_THAT(s, ErrorKindIs(ErrorKind::kTls));
   EXPECT_THAT(std::string(s.message()), HasSubstr("no PEM certificate"));

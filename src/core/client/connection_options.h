@@ -1,0 +1,65 @@
+// client/connection_options.h: how to reach a node: its address, timeouts, TLS and credentials,
+// and the one check of their combination.
+//
+// The only place a connection setting is defined and checked: the Python binding, the
+// TensorFlow plugin and the igfs store all build this struct; Client::Connect validates it.
+// Field names are the Python keywords (`certfile`, `tls_server_name`, ...; `tls.enabled` is
+// `tls=`). A new option is a field here (or in TlsOptions), a line in Validate() if it combines
+// with others, and one line in python/connection_options.cc.
+#ifndef IGNITE_TF_CORE_CLIENT_CONNECTION_OPTIONS_H_
+#define IGNITE_TF_CORE_CLIENT_CONNECTION_OPTIONS_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "core/client/protocol.h"
+#include "core/net/tls_transport.h"
+
+namespace ignite_tf {
+
+inline constexpr int kDefaultPort = 10800;
+
+// One node's thin-client endpoint. (A cluster's list of them replaces the one address.)
+struct Address {
+  std::string host = "localhost";
+  int port = kDefaultPort;
+
+  // "host:port", for messages.
+  std::string ToString() const;
+};
+
+// Timeouts: a duration of zero or less means no timeout (wait forever), the same for every
+// product (Client, the datasets, fsspec, the TensorFlow plugin). TimeoutFromSeconds applies it.
+absl::Duration TimeoutFromSeconds(double seconds);
+
+struct ConnectionOptions {
+  Address address;
+  // Credentials; an empty username sends none. The password is a secret: never in messages.
+  std::string username;
+  std::string password;
+  // Longest wait for the TCP connection, and for any byte of a reply.
+  absl::Duration connect_timeout = absl::Seconds(10);
+  absl::Duration timeout = absl::Seconds(30);
+  TlsOptions tls;
+  ProtocolVersion version = kNewestVersion;  // the first version offered (tests pin older ones)
+
+  // InvalidArgument naming the options (never their values) when they cannot work together:
+  // an empty host, a port outside 1..65535, TLS options while TLS is disabled, a keyfile
+  // without the certfile it belongs to.
+  absl::Status Validate() const;
+
+  // Takes what this leaves unset (empty credentials and TLS files) from `fallback`, e.g. the
+  // environment's values under explicit ones. TLS disabled here ignores the fallback's TLS
+  // options; a fallback's cert_password is only taken along with a certfile; the address,
+  // timeouts and tls_insecure_skip_verify are never taken.
+  void FillFrom(const ConnectionOptions& fallback);
+};
+
+// A key that tells connections with different options apart (for caches of connections); the
+// secrets enter it hashed. Never shown to anyone.
+std::string ConnectionKey(const ConnectionOptions& options);
+
+}  // namespace ignite_tf
+
+#endif  // IGNITE_TF_CORE_CLIENT_CONNECTION_OPTIONS_H_

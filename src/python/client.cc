@@ -1,0 +1,242 @@
+// python/client.cc: ignite_tf._core.Client, the thin client: cache operations, SQL and scans.
+// Only conversions; every blocking call releases the GIL.
+#include "python/client.h"
+
+#include <pybind11/stl.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/client/client.h"
+#include "core/columnar/batch_stream.h"
+#include "python/batch_stream.h"
+#include "python/columns.h"
+#include "python/errors.h"
+#include "python/values.h"
+
+namespace py = pybind11;
+
+namespace ignite_tf::python {
+namespace {
+
+DecimalMode DecimalModeFrom(const std::string& name) {
+  if (name == "float64") return DecimalMode::kFloat64;
+  if (name == "string") return DecimalMode::kString;
+  throw StatusException(absl::InvalidArgumentError(
+      absl::StrCat("decimals must be \"float64\" or \"string\", not \"", name, "\"")));
+}
+
+TimestampUnit TimestampUnitFrom(const std::string& name) {
+  if (name == "ns") return TimestampUnit::kNanoseconds;
+  if (name == "us") return TimestampUnit::kMicroseconds;
+  if (name == "ms") return TimestampUnit::kMilliseconds;
+  throw StatusException(absl::InvalidArgumentError(
+      absl::StrCat("timestamp_unit must be \"ns\", \"us\" or \"ms\", not \"", name, "\"")));
+}
+
+SqlQuery QueryOf(const std::string& sql, py::iterable args, const std::string& schema,
+                 int page_size, bool distributed_joins, bool local, int64_t timeout_ms) {
+  SqlQuery query;
+  query.sql = sql;
+  for (py::handle a : args) query.args.push_back(ToValue(a, "SQL argument"));
+  query.schema = schema;
+  query.page_size = page_size;
+  query.distributed_joins = distributed_joins;
+  query.local = local;
+  query.timeout_ms = timeout_ms;
+  return query;
+}
+
+class PyClient {
+ public:
+  explicit PyClient(const ConnectionOptions& options) {
+    py::gil_scoped_release release;
+    client_ = ValueOrThrow(Client::Connect(options));
+  }
+
+  Client& client() {
+    if (client_ == nullptr) {
+      throw StatusException(absl::FailedPreconditionError("the client is closed"));
+    }
+    return *client_;
+  }
+
+  void Close() {
+    if (client_ == nullptr) return;
+    py::gil_scoped_release release;
+    client_->connection()->Close();
+  }
+
+ private:
+  std::unique_ptr<Client> client_;
+};
+
+// Binds a Client method that takes a cache name and returns only a status.
+template <absl::Status (Client::*Method)(const std::string&)>
+void CacheCall(PyClient& self, const std::string& cache) {
+  py::gil_scoped_release release;
+  ThrowIfError((self.client().*Method)(cache));
+}
+
+}  // namespace
+
+void RegisterClient(py::module_& m) {
+  py::class_<PyClient>(m, "Client")
+      .def(py::init<const ConnectionOptions&>(), py::arg("options"))
+      .def_property_readonly(
+          "tls_protocol", [](PyClient& self) { return self.client().connection()->tls_protocol(); })
+      .def("close", &PyClient::Close)
+      .def_property_readonly("protocol_version",
+                             [](PyClient& self) {
+                               const ProtocolVersion& v = self.client().connection()->version();
+                               return py::make_tuple(v.major, v.minor, v.patch);
+                             })
+      .def_property_readonly("metadata_fetch_count",
+                             [](PyClient& self) { return self.client().types()->fetch_count(); })
+      .def("cache_names",
+           [](PyClient& self) {
+             py::gil_scoped_release release;
+             return ValueOrThrow(self.client().CacheNames());
+           })
+      .def("create_cache", &CacheCall<&Client::CreateCache>)
+      .def("get_or_create_cache", &CacheCall<&Client::GetOrCreateCache>)
+      .def("destroy_cache", &CacheCall<&Client::DestroyCache>)
+      .def("put",
+           [](PyClient& self, const std::string& cache, py::handle key, py::handle value) {
+             Value k = ToValue(key, "key");
+             Value v = ToValue(value, "value");
+             py::gil_scoped_release release;
+             ThrowIfError(self.client().Put(cache, k, v));
+           })
+      .def("put_all",
+           [](PyClient& self, const std::string& cache, py::iterable entries) {
+             std::vector<std::pair<Value, Value>> converted;
+             for (py::handle entry : entries) {
+               py::tuple pair = py::reinterpret_borrow<py::object>(entry).cast<py::tuple>();
+               if (pair.size() != 2) {
+                 throw StatusException(
+                     absl::InvalidArgumentError("put_all takes (key, value) pairs"));
+               }
+               converted.emplace_back(ToValue(pair[0], "key"), ToValue(pair[1], "value"));
+             }
+             py::gil_scoped_release release;
+             ThrowIfError(self.client().PutAll(cache, converted));
+           })
+      .def("get",
+           [](PyClient& self, const std::string& cache, py::handle key) {
+             Value k = ToValue(key, "key");
+             absl::StatusOr<Value> value;
+             {
+               py::gil_scoped_release release;
+               value = self.client().Get(cache, k);
+             }
+             return FromValue(ValueOrThrow(std::move(value)));
+           })
+      .def("size",
+           [](PyClient& self, const std::string& cache) {
+             py::gil_scoped_release release;
+             return ValueOrThrow(self.client().Size(cache));
+           })
+      .def("clear", &CacheCall<&Client::Clear>)
+      .def("partitions",
+           [](PyClient& self, const std::string& cache) {
+             py::gil_scoped_release release;
+             return ValueOrThrow(self.client().Partitions(cache));
+           })
+      .def(
+          "sql",
+          [](PyClient& self, const std::string& sql, py::iterable args, const std::string& schema,
+             int page_size, int max_rows, bool distributed_joins, bool local, int64_t timeout_ms) {
+            SqlQuery query =
+                QueryOf(sql, args, schema, page_size, distributed_joins, local, timeout_ms);
+            query.max_rows = max_rows;
+            SqlRows result;
+            {
+              py::gil_scoped_release release;
+              std::unique_ptr<SqlCursor> cursor = ValueOrThrow(self.client().Sql(query));
+              result = ValueOrThrow(cursor->ReadAll(max_rows));
+            }
+            py::list out_rows;
+            for (const auto& row : result.rows) {
+              py::list r;
+              for (const Value& v : row) r.append(FromValue(v));
+              out_rows.append(py::tuple(r));
+            }
+            return py::make_tuple(result.columns, out_rows);
+          },
+          py::arg("sql"), py::arg("args") = py::tuple(), py::arg("schema") = "PUBLIC",
+          py::arg("page_size") = 1024, py::arg("max_rows") = 0,
+          py::arg("distributed_joins") = false, py::arg("local") = false, py::arg("timeout_ms") = 0)
+      .def(
+          "sql_scan",
+          [](PyClient& self, const std::string& sql, py::iterable args, const std::string& schema,
+             int page_size, bool distributed_joins, bool local, int64_t timeout_ms,
+             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
+             std::map<std::string, int32_t> column_types, int64_t type_lookahead_bytes,
+             const std::string& decimals, const std::string& timestamp_unit) {
+            const SqlQuery query =
+                QueryOf(sql, args, schema, page_size, distributed_joins, local, timeout_ms);
+            StreamOptions options;
+            options.min_batch_rows = min_batch_rows;
+            options.prefetch_batches = prefetch;
+            options.fields = std::move(fields);
+            options.masks = masks;
+            options.decimals = DecimalModeFrom(decimals);
+            options.timestamp_unit = TimestampUnitFrom(timestamp_unit);
+            options.sql_column_types = std::move(column_types);
+            options.sql_type_lookahead_bytes = type_lookahead_bytes;
+            std::unique_ptr<BatchStream> stream;
+            {
+              py::gil_scoped_release release;
+              stream = ValueOrThrow(BatchStream::OpenSql(self.client(), query, options));
+            }
+            return std::make_unique<PyBatchStream>(std::move(stream));
+          },
+          py::arg("sql"), py::arg("args") = py::tuple(), py::arg("schema") = "PUBLIC",
+          py::arg("page_size") = 1024, py::arg("distributed_joins") = false,
+          py::arg("local") = false, py::arg("timeout_ms") = 0, py::arg("min_batch_rows") = 1024,
+          py::arg("prefetch") = 2, py::arg("fields") = std::vector<std::string>(),
+          py::arg("masks") = false, py::arg("column_types") = std::map<std::string, int32_t>(),
+          py::arg("type_lookahead_bytes") = StreamOptions().sql_type_lookahead_bytes,
+          py::arg("decimals") = "float64", py::arg("timestamp_unit") = "ns")
+      .def(
+          "scan",
+          [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,
+             int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
+             py::object schema, bool skip_mismatched, int parallel_reads,
+             const std::string& decimals, const std::string& timestamp_unit) {
+            std::optional<RowSchema> given;
+            if (!schema.is_none()) given = SchemaFromPython(schema);
+            StreamOptions options;
+            options.fields = std::move(fields);
+            options.masks = masks;
+            options.skip_mismatched = skip_mismatched;
+            options.decimals = DecimalModeFrom(decimals);
+            options.timestamp_unit = TimestampUnitFrom(timestamp_unit);
+            options.scan.page_size = page_size;
+            options.scan.partition = partition;
+            options.scan.local = local;
+            options.parallel_reads = parallel_reads;
+            options.min_batch_rows = min_batch_rows;
+            options.prefetch_batches = prefetch;
+            std::unique_ptr<BatchStream> stream;
+            {
+              py::gil_scoped_release release;
+              stream = ValueOrThrow(BatchStream::Open(self.client(), cache, options, given));
+            }
+            return std::make_unique<PyBatchStream>(std::move(stream));
+          },
+          py::arg("cache"), py::arg("page_size") = 1024, py::arg("partition") = -1,
+          py::arg("local") = false, py::arg("min_batch_rows") = 1024, py::arg("prefetch") = 2,
+          py::arg("fields") = std::vector<std::string>(), py::arg("masks") = false,
+          py::arg("schema") = py::none(), py::arg("skip_mismatched") = false,
+          py::arg("parallel_reads") = 1, py::arg("decimals") = "float64",
+          py::arg("timestamp_unit") = "ns");
+}
+
+}  // namespace ignite_tf::python
