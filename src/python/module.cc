@@ -141,6 +141,7 @@ class PyBatchStream {
 PYBIND11_MODULE(_core, m) {
   m.doc() = "ignite_tf native core: thin client, decoder and column builders";
   RegisterErrorTranslator(m);
+  ImportPythonTypes();
   RegisterFs(m);
 
   py::class_<PyBatchStream>(m, "BatchStream")
