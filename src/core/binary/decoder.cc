@@ -387,14 +387,13 @@ absl::StatusOr<std::pair<Value, size_t>> ValueDecoder::DecodeObject(
       selection = SelectionOf(name, *selected);
       field_selected = selection.whole ? nullptr : &selection.below;
       if (!selection.whole && selection.below.empty()) {
-        // Not asked for: never decoded. An object keeps the names of its fields.
-        const bool object_field =
-            field_pos < bounded.size() && bounded[field_pos] == kComplexObject;
-        if (!object_field) {
-          object->fields.emplace_back(std::move(name), Value::Null());
-          continue;
-        }
-        field_selected = &kNothing;
+        // Not asked for: only the names of the fields of its objects are kept, and a value that
+        // cannot be decoded (a type ignite_tf cannot read) is null: it is never read.
+        absl::StatusOr<Value> names =
+            DecodeAt(bounded, &field_pos, field_path, depth + 1, &kNothing);
+        object->fields.emplace_back(std::move(name),
+                                    names.ok() ? *std::move(names) : Value::Null());
+        continue;
       }
     }
     IGNITE_ASSIGN_OR_RETURN(Value value,
