@@ -39,13 +39,6 @@ absl::StatusOr<int32_t> Reader::ReadLength(size_t element_size, absl::string_vie
   return *n;
 }
 
-absl::StatusOr<absl::Span<const uint8_t>> Reader::ReadSized(size_t element_size,
-                                                            absl::string_view what) {
-  absl::StatusOr<int32_t> n = ReadLength(element_size, what);
-  if (!n.ok()) return n.status();
-  return ReadBytes(static_cast<size_t>(*n) * element_size);
-}
-
 absl::Status Reader::Skip(size_t n) {
   if (remaining() < n) return Truncated(n);
   pos_ += n;
