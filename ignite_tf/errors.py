@@ -103,3 +103,27 @@ class IgniteConflictError(IgniteError):
 class IgniteInsecureTLSWarning(UserWarning):
     """A TLS connection was made without verifying the server certificate
     (``tls_insecure_skip_verify=True``)."""
+
+
+# The exception class of each error kind the core reports, by the kind's name: the names of
+# src/core/common/error_kinds.inc and src/core/fs/error_kinds.inc (the extension module checks
+# at import that every kind has a class here). A status without a kind raises IgniteValueError
+# for an invalid argument and IgniteError otherwise, never an OSError.
+_CLASS_BY_KIND: dict[str, type[IgniteError]] = {
+    "connection": IgniteConnectionError,
+    "timeout": IgniteTimeoutError,
+    "authentication": IgniteAuthenticationError,
+    "tls": IgniteTLSError,
+    "protocol": IgniteProtocolError,
+    "cache_not_found": CacheNotFoundError,
+    "schema": IgniteSchemaError,
+    "server": IgniteServerError,
+    "unsupported": IgniteUnsupportedTypeError,
+    "no_partition_map": IgniteError,
+    "fs_not_found": IgniteFileNotFoundError,
+    "fs_exists": IgniteFileExistsError,
+    "fs_is_a_directory": IgniteIsADirectoryError,
+    "fs_not_a_directory": IgniteNotADirectoryError,
+    "fs_state": IgniteFileSystemError,
+    "fs_conflict": IgniteConflictError,
+}

@@ -491,9 +491,9 @@ def test_context_manager_closes_the_client(ignite_node) -> None:
 
 def test_null_keys_and_values_are_refused_before_sending(client, cache_name):
     client.create_cache(cache_name)
-    with pytest.raises(ignite_tf.IgniteValueError, match="value is None"):
+    with pytest.raises(ignite_tf.IgniteValueError, match="the value is null"):
         client.put(cache_name, 1, None)
-    with pytest.raises(ignite_tf.IgniteValueError, match="key is None"):
+    with pytest.raises(ignite_tf.IgniteValueError, match="the key is null"):
         client.put(cache_name, None, 1)
     with pytest.raises(ignite_tf.IgniteValueError, match="entry #1"):
         client.put_all(cache_name, [(1, 1), (2, None)])

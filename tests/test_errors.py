@@ -380,6 +380,24 @@ def test_missing_cache_hint_for_a_case_mismatch(client: Client, cache_name: str)
         client.scan(wrong)
 
 
+# --------------------------------------------------------------------------------------------
+# Errors without a kind of their own are generic, never an OSError
+
+
+def test_partitions_of_a_replicated_cache_is_a_plain_ignite_error(
+    client: Client, table_name: str
+) -> None:
+    # A replicated cache has no partition map: the error says so and is no filesystem error.
+    client.sql(f'CREATE TABLE {table_name} (ID LONG PRIMARY KEY, V INT) WITH "template=replicated"')
+    with pytest.raises(IgniteError) as caught:
+        client.partitions(f"SQL_PUBLIC_{table_name}")
+    assert type(caught.value) is IgniteError
+    assert not isinstance(caught.value, OSError)
+    assert f"SQL_PUBLIC_{table_name}" in str(caught.value)
+    assert "is replicated" in str(caught.value)
+    assert "without naming a partition" in str(caught.value)
+
+
 def test_missing_cache_hint_for_a_sql_table_name(client: Client, table_name: str) -> None:
     client.sql(f"CREATE TABLE {table_name} (ID LONG PRIMARY KEY, V INT)")
     with pytest.raises(CacheNotFoundError, match="SQL_<SCHEMA>_<TABLE>"):

@@ -134,6 +134,9 @@ def test_gfile_without_the_ca_is_a_tls_verification_error(
     uri = f"igfs://{tls_node.host}:{tls_node.port}{unique_path('x.txt')}"
     err = raises_within(tf.errors.OpError, lambda: tf.io.gfile.GFile(uri, "w").write("x"), FAST)
     assert "not signed by a trusted CA" in err.message and "ca_file" in err.message
+    # The remedy in the plugin's terms: a URI parameter or an environment variable.
+    assert "set ?ca_file=<PEM of the CA" in err.message
+    assert "in the igfs:// URI (or IGNITE_DATASET_CA_FILE)" in err.message
 
 
 def test_gfile_plain_client_against_the_tls_port_fails_fast(tls_node) -> None:

@@ -198,6 +198,8 @@ def test_server_certificate_from_an_unknown_ca(tls_node, tls_material) -> None:
     msg = refusal(lambda: Client(tls_node.host, tls_node.port, **args))
     assert "not signed by a trusted CA" in msg and "ca_file" in msg
     assert tls_node.address in msg
+    # The core's hint, in Python spelling.
+    assert "pass ca_file=<PEM of the CA that signed the node's certificate>" in msg
 
 
 def test_no_ca_file_uses_the_system_store_which_does_not_know_the_test_ca(

@@ -203,6 +203,41 @@ def test_dataset_field_selection(ignite_node, typed_cache) -> None:
     assert got == {k: int(r["ts"].astype("int64")) for k, r in rows.items()}
 
 
+@pytest.fixture
+def mixed_cache(client: Client, cache_name: str, unique) -> str:
+    # Each value holds an Object[] of a string and a long (a tuple writes an Object[] whose
+    # elements keep their types): legal in Ignite, written so by any client, but no column type.
+    t = unique("Mixed")
+    client.create_cache(cache_name)
+    client.put_all(
+        cache_name, [(k, BinaryObject(t, {"a": k * 10, "mixed": ("s", k)})) for k in range(5)]
+    )
+    return cache_name
+
+
+def test_fields_left_out_are_never_typed(client: Client, mixed_cache: str) -> None:
+    batches = list(client.scan(mixed_cache, fields=["a"]))
+    assert sorted(batches[0]) == ["key", "val.a"]
+    keys = np.concatenate([b["key"] for b in batches])
+    values = np.concatenate([b["val.a"] for b in batches])
+    assert sorted(zip(keys.tolist(), values.tolist())) == [(k, k * 10) for k in range(5)]
+    # Read with it, the mixed array is a schema error naming the field and the remedy.
+    with pytest.raises(IgniteSchemaError) as caught:
+        list(client.scan(mixed_cache))
+    message = str(caught.value)
+    assert "val.mixed mixes string (9) and long (4) elements" in message
+    assert 'pass fields=<the fields to read, without "mixed">' in message
+
+
+def test_dataset_fields_left_out_are_never_typed(ignite_node, mixed_cache: str) -> None:
+    pytest.importorskip("tensorflow")
+    from ignite_tf import IgniteDataset
+
+    ds = IgniteDataset(mixed_cache, host=ignite_node.host, port=ignite_node.port, fields=["a"])
+    got = sorted((int(e["key"]), int(e["val"]["a"])) for e in ds)
+    assert got == [(k, k * 10) for k in range(5)]
+
+
 def test_masks_say_which_rows_had_the_value(client: Client, cache_name: str, unique) -> None:
     t = unique("Masked")
     client.create_cache(cache_name)

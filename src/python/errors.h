@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 
 #include <stdexcept>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -33,6 +34,11 @@ T ValueOrThrow(absl::StatusOr<T> result) {
   return std::move(result).value();
 }
 
+// The status's message with its option hints in Python spelling ("...: pass ca_file=<PEM ...>").
+std::string PythonMessage(const absl::Status& status);
+
+// Resolves the exception classes of ignite_tf.errors (once, at module init) and registers the
+// translator that raises them.
 void RegisterErrorTranslator(pybind11::module_& m);
 
 }  // namespace ignite_tf::python

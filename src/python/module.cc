@@ -14,6 +14,7 @@ namespace ignite_tf::python {
 PYBIND11_MODULE(_core, m) {
   m.doc() = "ignite_tf native core: thin client, decoder and column builders";
   RegisterErrorTranslator(m);
+  ImportPythonTypes();
   RegisterConnectionOptions(m);
   RegisterBatchStream(m);
   RegisterClient(m);

@@ -17,6 +17,19 @@ namespace py = pybind11;
 namespace ignite_tf::python {
 namespace {
 
+// The Python types and constants the conversions use, imported once when the module loads
+// (owned references, never released: they live as long as the interpreter).
+struct PythonTypes {
+  py::object datetime, time, timedelta, utc, epoch, one_millisecond;
+  py::object uuid, decimal, datetime64, numpy_generic;
+  py::object binary_object, binary_enum;
+  py::object low_64_bits;  // 2**64 - 1, to split a UUID's 128-bit int
+};
+
+PythonTypes* g_types = nullptr;
+
+const PythonTypes& Types() { return *g_types; }
+
 [[noreturn]] void BadValue(const std::string& path, const std::string& why) {
   throw StatusException(absl::InvalidArgumentError(absl::StrCat("cannot write ", path, ": ", why)));
 }
@@ -105,6 +118,27 @@ py::dtype DtypeForArray(int code) {
 
 }  // namespace
 
+void ImportPythonTypes() {
+  auto* types = new PythonTypes();
+  py::module_ datetime = py::module_::import("datetime");
+  types->datetime = datetime.attr("datetime");
+  types->time = datetime.attr("time");
+  types->timedelta = datetime.attr("timedelta");
+  types->utc = datetime.attr("timezone").attr("utc");
+  types->epoch = types->datetime(1970, 1, 1, py::arg("tzinfo") = types->utc);
+  types->one_millisecond = types->timedelta(py::arg("milliseconds") = 1);
+  types->uuid = py::module_::import("uuid").attr("UUID");
+  types->decimal = py::module_::import("decimal").attr("Decimal");
+  py::module_ numpy = py::module_::import("numpy");
+  types->datetime64 = numpy.attr("datetime64");
+  types->numpy_generic = numpy.attr("generic");
+  py::module_ binary = py::module_::import("ignite_tf.binary");
+  types->binary_object = binary.attr("BinaryObject");
+  types->binary_enum = binary.attr("BinaryEnum");
+  types->low_64_bits = (py::int_(1).attr("__lshift__")(64)).attr("__sub__")(1);
+  g_types = types;
+}
+
 Value ToValue(py::handle o, const std::string& path) {
   if (o.is_none()) return Value::Null();
   if (py::isinstance<py::bool_>(o)) return Value::Integer(kBool, o.cast<bool>() ? 1 : 0);
@@ -121,44 +155,35 @@ Value ToValue(py::handle o, const std::string& path) {
         py::isinstance<py::bytes>(o) ? std::string(o.cast<py::bytes>()) : o.cast<std::string>();
     return Value::Array(kByteArray, std::vector<uint8_t>(bytes.begin(), bytes.end()));
   }
-  py::module_ datetime = py::module_::import("datetime");
-  if (py::isinstance(o, datetime.attr("datetime"))) {
+  const PythonTypes& types = Types();
+  if (py::isinstance(o, types.datetime)) {
     py::object dt = py::reinterpret_borrow<py::object>(o);
-    if (dt.attr("tzinfo").is_none()) {
-      dt = dt.attr("replace")(py::arg("tzinfo") = datetime.attr("timezone").attr("utc"));
-    }
-    py::object utc = datetime.attr("timezone").attr("utc");
-    py::object epoch = datetime.attr("datetime")(1970, 1, 1, py::arg("tzinfo") = utc);
-    py::object delta = dt.attr("__sub__")(epoch);
-    int64_t ms = delta.attr("__floordiv__")(datetime.attr("timedelta")(py::arg("milliseconds") = 1))
-                     .cast<int64_t>();
+    if (dt.attr("tzinfo").is_none()) dt = dt.attr("replace")(py::arg("tzinfo") = types.utc);
+    py::object delta = dt.attr("__sub__")(types.epoch);
+    int64_t ms = delta.attr("__floordiv__")(types.one_millisecond).cast<int64_t>();
     return Value::Integer(kDate, ms);
   }
-  if (py::isinstance(o, datetime.attr("time"))) {
+  if (py::isinstance(o, types.time)) {
     int64_t ms = ((o.attr("hour").cast<int64_t>() * 60 + o.attr("minute").cast<int64_t>()) * 60 +
                   o.attr("second").cast<int64_t>()) *
                      1000 +
                  o.attr("microsecond").cast<int64_t>() / 1000;
     return Value::Integer(kTime, ms);
   }
-  py::module_ uuid = py::module_::import("uuid");
-  if (py::isinstance(o, uuid.attr("UUID"))) {
+  if (py::isinstance(o, types.uuid)) {
     py::int_ as_int = o.attr("int");
-    py::int_ mask = py::int_(py::module_::import("builtins").attr("int")("FFFFFFFFFFFFFFFF", 16));
     uint64_t most = py::int_(as_int.attr("__rshift__")(64)).cast<uint64_t>();
-    uint64_t least = py::int_(as_int.attr("__and__")(mask)).cast<uint64_t>();
+    uint64_t least = py::int_(as_int.attr("__and__")(types.low_64_bits)).cast<uint64_t>();
     return Value::Uuid(static_cast<int64_t>(most), static_cast<int64_t>(least));
   }
-  py::module_ decimal = py::module_::import("decimal");
-  if (py::isinstance(o, decimal.attr("Decimal"))) {
+  if (py::isinstance(o, types.decimal)) {
     if (!o.attr("is_finite")().cast<bool>()) BadValue(path, "decimals must be finite");
     // str() keeps the exponent (Decimal("1E+3") is unscaled 1, scale -3, as Java would write it);
     // format "f" would turn it into 1000 with scale 0.
     std::string text = py::str(o);
     return Value::Decimal(text, std::strtod(text.c_str(), nullptr));
   }
-  py::module_ numpy = py::module_::import("numpy");
-  if (py::isinstance(o, numpy.attr("datetime64"))) {
+  if (py::isinstance(o, types.datetime64)) {
     // Milliseconds (floored) and the nanoseconds within, without going through int64
     // nanoseconds: datetime64("9999-12-31") has none, and NumPy's cast would wrap silently.
     py::object t = py::reinterpret_borrow<py::object>(o);
@@ -171,7 +196,7 @@ Value ToValue(py::handle o, const std::string& path) {
                         .cast<int64_t>();
     return Value::Timestamp(ms, static_cast<int32_t>(nanos));
   }
-  if (py::hasattr(o, "ordinal") && py::hasattr(o, "type_name") && py::hasattr(o, "type_id")) {
+  if (py::isinstance(o, types.binary_enum)) {
     Value v = Value::Integer(kBinaryEnum, o.attr("ordinal").cast<int64_t>());
     v.type_name = py::str(o.attr("type_name")).cast<std::string>();
     v.text = py::str(o.attr("name")).cast<std::string>();
@@ -247,7 +272,7 @@ Value ToValue(py::handle o, const std::string& path) {
     return Value::Items(kCollection, std::move(items), 1);  // ARR_LIST
   }
   // NumPy scalars (np.int32(5), np.float32(1.5), ...).
-  if (py::hasattr(o, "dtype") && py::hasattr(o, "item") && !py::hasattr(o, "__len__")) {
+  if (py::isinstance(o, types.numpy_generic)) {
     py::dtype dtype = py::reinterpret_borrow<py::object>(o).attr("dtype").cast<py::dtype>();
     TypeCode code = ScalarCodeFor(dtype);
     if (code == 0) BadValue(path, "unsupported NumPy scalar type");
@@ -258,7 +283,7 @@ Value ToValue(py::handle o, const std::string& path) {
     if (code == kByte && dtype.kind() == 'u') v = static_cast<int8_t>(static_cast<uint8_t>(v));
     return Value::Integer(code, v);
   }
-  if (py::hasattr(o, "type_name") && py::hasattr(o, "fields")) {
+  if (py::isinstance(o, types.binary_object)) {
     auto object = std::make_shared<ObjectValue>();
     object->type_name = py::str(o.attr("type_name")).cast<std::string>();
     py::dict fields = o.attr("fields").cast<py::dict>();
@@ -292,12 +317,8 @@ py::object FromValue(const Value& v) {
       return py::float_(v.real);
     case kString:
       return py::str(v.text);
-    case kDate: {
-      py::module_ datetime = py::module_::import("datetime");
-      py::object epoch = datetime.attr("datetime")(
-          1970, 1, 1, py::arg("tzinfo") = datetime.attr("timezone").attr("utc"));
-      return epoch + datetime.attr("timedelta")(py::arg("milliseconds") = v.integer);
-    }
+    case kDate:
+      return Types().epoch + Types().timedelta(py::arg("milliseconds") = v.integer);
     case kStringArray: {
       py::list out;
       for (const auto& s : v.strings) {
@@ -314,31 +335,28 @@ py::object FromValue(const Value& v) {
       std::snprintf(text, sizeof(text), "%016llx%016llx",
                     static_cast<unsigned long long>(v.integer),
                     static_cast<unsigned long long>(v.integer2));
-      return py::module_::import("uuid").attr("UUID")(py::str(text));
+      return Types().uuid(py::str(text));
     }
     case kTimestamp: {
       // Nanoseconds when they fit int64 (years 1677 to 2262); beyond, microseconds (the
       // nanoseconds below a microsecond dropped), so 0001-01-01 and 9999-12-31 still read.
       int64_t ns = 0;
-      py::module_ numpy = py::module_::import("numpy");
       if (!__builtin_mul_overflow(v.integer, int64_t{1000000}, &ns) &&
           !__builtin_add_overflow(ns, v.integer2, &ns)) {
-        return numpy.attr("datetime64")(ns, "ns");
+        return Types().datetime64(ns, "ns");
       }
       py::object us = py::int_(v.integer) * py::int_(1000) + py::int_(v.integer2 / 1000);
-      return numpy.attr("datetime64")(us, "us");
+      return Types().datetime64(us, "us");
     }
     case kTime: {
       int64_t ms = v.integer;
-      return py::module_::import("datetime")
-          .attr("time")(ms / 3600000 % 24, ms / 60000 % 60, ms / 1000 % 60, (ms % 1000) * 1000);
+      return Types().time(ms / 3600000 % 24, ms / 60000 % 60, ms / 1000 % 60, (ms % 1000) * 1000);
     }
     case kDecimal:
-      return py::module_::import("decimal").attr("Decimal")(py::str(v.text));
+      return Types().decimal(py::str(v.text));
     case kEnum:
     case kBinaryEnum: {
-      py::object cls = py::module_::import("ignite_tf.binary").attr("BinaryEnum");
-      return cls(py::str(v.type_name), v.integer, py::str(v.text), v.integer2);
+      return Types().binary_enum(py::str(v.type_name), v.integer, py::str(v.text), v.integer2);
     }
     case kMap: {
       py::dict out;
@@ -362,14 +380,13 @@ py::object FromValue(const Value& v) {
       const bool is_set = v.code == kCollection && (v.kind == 3 || v.kind == 4 || v.kind == -1);
       py::list items;
       for (const Value& item : v.items) items.append(FromValue(item));
-      if (is_set) return py::module_::import("builtins").attr("set")(items);
+      if (is_set) return py::set(items);
       return items;
     }
     case kComplexObject: {
       py::dict fields;
       for (const auto& [name, value] : v.object->fields) fields[py::str(name)] = FromValue(value);
-      py::object cls = py::module_::import("ignite_tf.binary").attr("BinaryObject");
-      return cls(py::str(v.object->type_name), fields);
+      return Types().binary_object(py::str(v.object->type_name), fields);
     }
     default:
       break;

@@ -15,6 +15,10 @@ Value ToValue(pybind11::handle object, const std::string& path = "value");
 
 pybind11::object FromValue(const Value& value);
 
+// Imports the Python types the conversions use (datetime, uuid, decimal, NumPy, ignite_tf.binary);
+// called once when the module loads, before any conversion.
+void ImportPythonTypes();
+
 }  // namespace ignite_tf::python
 
 #endif  // IGNITE_TF_PYTHON_VALUES_H_

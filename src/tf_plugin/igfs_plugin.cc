@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -35,12 +36,32 @@ namespace {
 using SetStatusFn = void (*)(TF_Status*, TF_Code, const char*);
 SetStatusFn g_set_status = nullptr;
 
+// A status's option hints in the plugin's terms: a setting comes from the igfs:// URI's query
+// (secrets never do) or from an IGNITE_DATASET_<OPTION> variable.
+std::string PluginMessage(const absl::Status& s) {
+  std::string message(s.message());
+  std::vector<OptionHint> hints = GetHints(s);
+  for (size_t i = 0; i < hints.size(); ++i) {
+    const OptionHint& hint = hints[i];
+    const std::string env = absl::StrCat("IGNITE_DATASET_", absl::AsciiStrToUpper(hint.option));
+    const bool secret =
+        hint.option == "cert_password" || hint.option == "password" || hint.option == "username";
+    absl::StrAppend(&message, i == 0 ? ": set " : ", or set ",
+                    secret
+                        ? absl::StrCat(env, "=", hint.value)
+                        : absl::StrCat("?", hint.option, "=", hint.value, " in the igfs:// URI",
+                                       hint.option == "tls" ? "" : absl::StrCat(" (or ", env, ")")),
+                    hint.note.empty() ? "" : " ", hint.note);
+  }
+  return message;
+}
+
 void SetStatus(TF_Status* status, const absl::Status& s) {
   if (g_set_status == nullptr || status == nullptr) return;
   if (s.ok()) {
     g_set_status(status, TF_OK, "");
   } else {
-    std::string message(s.message());
+    std::string message = PluginMessage(s);
     g_set_status(status, static_cast<TF_Code>(s.code()), message.c_str());
   }
 }

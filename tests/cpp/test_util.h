@@ -93,6 +93,17 @@ MATCHER_P(ErrorKindIs, kind, absl::StrCat("is tagged with error kind ", ErrorKin
   return got.has_value() && *got == kind;
 }
 
+// The status carries an option hint for `option` whose value is `value`.
+MATCHER_P2(HasHint, option, value,
+           absl::StrCat("carries the hint ", std::string(option), "=", std::string(value))) {
+  const absl::Status& status = GetStatus(arg);
+  *result_listener << "status is " << status;
+  for (const OptionHint& hint : GetHints(status)) {
+    if (hint.option == option && hint.value == value) return true;
+  }
+  return false;
+}
+
 #define IGNITE_TEST_CONCAT_INNER(a, b) a##b
 #define IGNITE_TEST_CONCAT(a, b) IGNITE_TEST_CONCAT_INNER(a, b)
 #define ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, expr)                \

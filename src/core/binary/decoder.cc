@@ -1,8 +1,11 @@
 #include "core/binary/decoder.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <cstring>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/binary/decimal.h"
 #include "core/binary/java_sql_date.h"
@@ -17,10 +20,125 @@ std::string At(absl::string_view path, size_t pos) {
   return absl::StrCat(path.empty() ? "value" : path, " (offset ", pos, ")");
 }
 
-absl::Status WrapPath(const absl::Status& s, absl::string_view path, size_t pos) {
-  return Annotate(s, absl::StrCat("decoding ", At(path, pos)));
+// Bytes a value of each type code takes when its size follows from the code alone (the code byte
+// included); 0 for codes whose size is read from the value.
+constexpr std::array<uint8_t, 256> MakeFixedValueSizes() {
+  std::array<uint8_t, 256> sizes{};
+  sizes[kNull] = 1;
+  sizes[kByte] = 2;
+  sizes[kShort] = 3;
+  sizes[kInt] = 5;
+  sizes[kLong] = 9;
+  sizes[kFloat] = 5;
+  sizes[kDouble] = 9;
+  sizes[kChar] = 3;
+  sizes[kBool] = 2;
+  sizes[kUuid] = 17;
+  sizes[kDate] = 9;
+  sizes[kTimestamp] = 13;
+  sizes[kTime] = 9;
+  sizes[kHandle] = 5;
+  return sizes;
+}
+constexpr std::array<uint8_t, 256> kFixedValueSizes = MakeFixedValueSizes();
+
+// Fills `v` from the bytes of a fixed-size value of type `code` (kFixedValueSizes[code] - 1 of
+// them at `p`, checked by the caller).
+void LoadFixed(uint8_t code, const uint8_t* p, Value* v) {
+  if (code == kFloat || code == kDouble) {
+    v->real = code == kFloat ? LoadUnaligned<float>(p) : LoadUnaligned<double>(p);
+    return;
+  }
+  if (code == kBool || code == kChar) {
+    v->integer = code == kBool ? (*p != 0 ? 1 : 0) : LoadUnaligned<uint16_t>(p);
+    return;
+  }
+  // Signed integers of 1, 2, 4 or 8 bytes (dates and times are longs); a UUID's most
+  // significant long and a timestamp's milliseconds come first, their second part after.
+  const size_t size = std::min<size_t>(kFixedValueSizes[code] - 1, 8);
+  uint64_t bits = 0;
+  std::memcpy(&bits, p, size);
+  const int unused = static_cast<int>(64 - 8 * size);
+  v->integer = static_cast<int64_t>(bits << unused) >> unused;  // sign-extended
+  if (code == kUuid) v->integer2 = LoadUnaligned<int64_t>(p + 8);
+  if (code == kTimestamp) v->integer2 = LoadUnaligned<int32_t>(p + 8);  // nanoseconds
 }
 
+absl::StatusOr<size_t> SkipAt(absl::Span<const uint8_t> buffer, size_t pos, absl::string_view path,
+                              int depth);
+
+// Skips `count` typed values starting at the reader's position.
+absl::Status SkipItems(Reader& r, absl::Span<const uint8_t> buffer, int64_t count,
+                       absl::string_view path, int depth) {
+  if (static_cast<uint64_t>(count) > r.remaining()) {
+    return ProtocolError(absl::StrCat(At(path, r.position()), ": ", count,
+                                      " elements cannot fit in ", r.remaining(), " bytes"));
+  }
+  size_t at = r.position();
+  for (int64_t i = 0; i < count; ++i) {
+    IGNITE_ASSIGN_OR_RETURN(at, SkipAt(buffer, at, path, depth + 1));
+  }
+  return r.Seek(at);
+}
+
+// Reads a type id (of an enum, or an array's component type); an unregistered type's id is 0
+// and its class name, a string, follows: it is stepped over.
+absl::StatusOr<int32_t> ReadTypeId(Reader& r, absl::Span<const uint8_t> buffer,
+                                   absl::string_view path, int depth) {
+  IGNITE_ASSIGN_OR_RETURN(int32_t type_id, r.ReadInt32());
+  if (type_id != 0) return type_id;
+  const size_t at = r.position();
+  if (at < buffer.size() && buffer[at] != kString && buffer[at] != kNull) {
+    return ProtocolError(absl::StrCat(At(path, at), ": class name is not a string"));
+  }
+  IGNITE_RETURN_IF_ERROR(SkipItems(r, buffer, 1, path, depth));
+  return type_id;
+}
+
+// Arrays of non-primitive values, collections and maps: their elements are typed values.
+bool IsContainerCode(uint8_t code) {
+  switch (code) {
+    case kUuidArray:
+    case kDateArray:
+    case kTimestampArray:
+    case kTimeArray:
+    case kDecimalArray:
+    case kEnumArray:
+    case kObjectArray:
+    case kCollection:
+    case kMap:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// What precedes the elements of an array, collection or map whose code byte was read.
+struct ContainerHeader {
+  int32_t component_type = 0;  // object and enum arrays
+  int8_t kind = 0;             // collections and maps (ArrayList, HashMap, ...)
+  int32_t count = 0;           // elements, or map entries
+  int64_t items = 0;           // values that follow: two per map entry
+};
+
+absl::StatusOr<ContainerHeader> ReadContainerHeader(Reader& r, absl::Span<const uint8_t> buffer,
+                                                    uint8_t code, absl::string_view path,
+                                                    int depth) {
+  ContainerHeader header;
+  if (code == kEnumArray || code == kObjectArray) {
+    IGNITE_ASSIGN_OR_RETURN(header.component_type, ReadTypeId(r, buffer, path, depth));
+  }
+  IGNITE_ASSIGN_OR_RETURN(header.count, r.ReadLength(1, TypeCodeName(code)));
+  if (code == kCollection || code == kMap) {
+    IGNITE_ASSIGN_OR_RETURN(header.kind, r.ReadInt8());
+  }
+  header.items = code == kMap ? int64_t{header.count} * 2 : header.count;
+  if (static_cast<uint64_t>(header.items) > r.remaining()) {
+    return ProtocolError(absl::StrCat(TypeCodeName(code), " of ", header.count,
+                                      " elements cannot fit in ", r.remaining(), " bytes"));
+  }
+  return header;
+}
 }  // namespace
 
 absl::StatusOr<std::vector<int32_t>> FooterFieldIds(absl::Span<const uint8_t> buffer,
@@ -47,20 +165,6 @@ absl::StatusOr<std::vector<int32_t>> FooterFieldIds(absl::Span<const uint8_t> bu
   return *schema;
 }
 
-absl::StatusOr<int32_t> ValueDecoder::ReadTypeIdAndName(Reader& r, absl::Span<const uint8_t> buffer,
-                                                        absl::string_view path, int depth) {
-  IGNITE_ASSIGN_OR_RETURN(int32_t type_id, r.ReadInt32());
-  if (type_id == 0) {  // unregistered type: its class name follows
-    size_t at = r.position();
-    IGNITE_ASSIGN_OR_RETURN(Value name, DecodeAt(buffer, &at, path, depth + 1));
-    if (name.code != kString && name.code != kNull) {
-      return ProtocolError(absl::StrCat(At(path, at), ": class name is not a string"));
-    }
-    IGNITE_RETURN_IF_ERROR(r.Seek(at));
-  }
-  return type_id;
-}
-
 void ValueDecoder::DescribeEnum(int32_t type_id, int32_t ordinal, Value* v) {
   if (types_ == nullptr || type_id == 0) return;
   absl::StatusOr<std::shared_ptr<const BinaryType>> type = types_->ResolveType(type_id);
@@ -71,81 +175,62 @@ void ValueDecoder::DescribeEnum(int32_t type_id, int32_t ordinal, Value* v) {
   }
 }
 
+FieldSelection SelectionOf(absl::string_view name, const std::vector<std::string>& selected) {
+  FieldSelection out;
+  for (const std::string& path : selected) {
+    if (path == name) {
+      out.whole = true;
+    } else if (path.size() > name.size() && absl::StartsWith(path, name) &&
+               path[name.size()] == '.') {
+      out.below.push_back(path.substr(name.size() + 1));
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<Value> ValueDecoder::Decode(absl::Span<const uint8_t> buffer, size_t* pos,
-                                           absl::string_view path) {
-  return DecodeAt(buffer, pos, path, 0);
+                                           absl::string_view path,
+                                           const std::vector<std::string>* fields) {
+  return DecodeAt(buffer, pos, path, 0, fields != nullptr && !fields->empty() ? fields : nullptr);
 }
 
 absl::StatusOr<Value> ValueDecoder::DecodeAt(absl::Span<const uint8_t> buffer, size_t* pos,
-                                             absl::string_view path, int depth) {
+                                             absl::string_view path, int depth,
+                                             const std::vector<std::string>* selected) {
   if (depth > kMaxNestingDepth) {
     return ProtocolError(absl::StrCat(At(path, *pos), " nests deeper than ", kMaxNestingDepth,
                                       " levels (or its handles form a cycle)"));
   }
-  Reader r(buffer, *pos);
-  auto fail = [&](const absl::Status& s) { return WrapPath(s, path, *pos); };
-  absl::StatusOr<uint8_t> code_or = r.ReadUInt8();
-  if (!code_or.ok()) return fail(code_or.status());
-  const uint8_t code = *code_or;
+  const size_t start = *pos;
+  Reader r(buffer, start);
+  // Context for errors of the reads below, built only when one fails.
+  auto where = [&] { return absl::StrCat("decoding ", At(path, start)); };
+  IGNITE_ASSIGN_OR_RETURN(const uint8_t code, r.ReadUInt8(), where());
   Value v;
   v.code = static_cast<TypeCode>(code);
   switch (code) {
     case kNull:
       break;
-    case kByte: {
-      auto x = r.ReadInt8();
-      if (!x.ok()) return fail(x.status());
-      v.integer = *x;
-      break;
-    }
-    case kShort: {
-      auto x = r.ReadInt16();
-      if (!x.ok()) return fail(x.status());
-      v.integer = *x;
-      break;
-    }
-    case kInt: {
-      auto x = r.ReadInt32();
-      if (!x.ok()) return fail(x.status());
-      v.integer = *x;
-      break;
-    }
+    case kByte:
+    case kShort:
+    case kInt:
     case kLong:
-    case kDate: {
-      auto x = r.ReadInt64();
-      if (!x.ok()) return fail(x.status());
-      v.integer = *x;
-      break;
-    }
-    case kFloat: {
-      auto x = r.ReadFloat();
-      if (!x.ok()) return fail(x.status());
-      v.real = *x;
-      break;
-    }
-    case kDouble: {
-      auto x = r.ReadDouble();
-      if (!x.ok()) return fail(x.status());
-      v.real = *x;
-      break;
-    }
-    case kChar: {
-      auto x = r.ReadUInt16();
-      if (!x.ok()) return fail(x.status());
-      v.integer = *x;
-      break;
-    }
-    case kBool: {
-      auto x = r.ReadBool();
-      if (!x.ok()) return fail(x.status());
-      v.integer = *x ? 1 : 0;
+    case kFloat:
+    case kDouble:
+    case kChar:
+    case kBool:
+    case kDate:
+    case kTime:
+    case kUuid:
+    case kTimestamp: {
+      IGNITE_ASSIGN_OR_RETURN(absl::Span<const uint8_t> bytes,
+                              r.ReadBytes(kFixedValueSizes[code] - 1), where());
+      LoadFixed(code, bytes.data(), &v);
       break;
     }
     case kString: {
-      auto n = r.ReadLength(1, "string");
-      if (!n.ok()) return fail(n.status());
-      auto bytes = r.ReadBytes(*n);
-      v.text.assign(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+      IGNITE_ASSIGN_OR_RETURN(absl::Span<const uint8_t> bytes, r.ReadSized(1, "string"), where());
+      v.text.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
       break;
     }
     case kByteArray:
@@ -156,123 +241,51 @@ absl::StatusOr<Value> ValueDecoder::DecodeAt(absl::Span<const uint8_t> buffer, s
     case kDoubleArray:
     case kCharArray:
     case kBoolArray: {
-      size_t size = PrimitiveSize(code);
-      auto n = r.ReadLength(size, TypeCodeName(code));
-      if (!n.ok()) return fail(n.status());
-      auto bytes = r.ReadBytes(static_cast<size_t>(*n) * size);
-      v.elements.assign(bytes->begin(), bytes->end());
+      IGNITE_ASSIGN_OR_RETURN(absl::Span<const uint8_t> bytes,
+                              r.ReadSized(PrimitiveSize(code), TypeCodeName(code)), where());
+      v.elements.assign(bytes.begin(), bytes.end());
       break;
     }
     case kStringArray: {
-      auto n = r.ReadLength(1, "string[]");
-      if (!n.ok()) return fail(n.status());
-      v.strings.reserve(*n);
-      for (int32_t i = 0; i < *n; ++i) {
-        size_t at = r.position();
+      IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "string[]"), where());
+      v.strings.reserve(n);
+      size_t at = r.position();
+      for (int32_t i = 0; i < n; ++i) {
         std::string item_path = absl::StrCat(path, "[", i, "]");
-        auto item = DecodeAt(buffer, &at, item_path, depth + 1);
-        if (!item.ok()) return item.status();
-        if (item->code == kNull) {
+        const size_t item_start = at;
+        IGNITE_ASSIGN_OR_RETURN(Value item, DecodeAt(buffer, &at, item_path, depth + 1));
+        if (item.code == kNull) {
           v.strings.emplace_back(std::nullopt);
-        } else if (item->code == kString) {
-          v.strings.emplace_back(std::move(item->text));
+        } else if (item.code == kString) {
+          v.strings.emplace_back(std::move(item.text));
         } else {
-          return ProtocolError(absl::StrCat(At(item_path, r.position()), " is ",
-                                            TypeCodeName(item->code), " inside a string[]"));
+          return ProtocolError(absl::StrCat(At(item_path, item_start), " is ",
+                                            TypeCodeName(item.code), " inside a string[]"));
         }
-        if (auto s = r.Seek(at); !s.ok()) return fail(s);
       }
-      break;
-    }
-    case kUuid: {
-      auto most = r.ReadInt64();
-      auto least = most.ok() ? r.ReadInt64() : most;
-      if (!least.ok()) return fail(least.status());
-      v.integer = *most;
-      v.integer2 = *least;
-      break;
-    }
-    case kTimestamp: {
-      auto millis = r.ReadInt64();
-      if (!millis.ok()) return fail(millis.status());
-      auto nanos = r.ReadInt32();
-      if (!nanos.ok()) return fail(nanos.status());
-      v.integer = *millis;
-      v.integer2 = *nanos;
-      break;
-    }
-    case kTime: {
-      auto millis = r.ReadInt64();
-      if (!millis.ok()) return fail(millis.status());
-      v.integer = *millis;
+      if (absl::Status s = r.Seek(at); !s.ok()) return Annotate(s, where());
       break;
     }
     case kDecimal: {
-      auto scale = r.ReadInt32();
-      if (!scale.ok()) return fail(scale.status());
-      auto n = r.ReadLength(1, "decimal");
-      if (!n.ok()) return fail(n.status());
-      auto bytes = r.ReadBytes(*n);
-      if (!bytes.ok()) return fail(bytes.status());
-      v.text = DecimalToJavaString(*scale, *bytes);
-      v.real = DecimalToDouble(*scale, *bytes);
+      IGNITE_ASSIGN_OR_RETURN(int32_t scale, r.ReadInt32(), where());
+      IGNITE_ASSIGN_OR_RETURN(absl::Span<const uint8_t> bytes, r.ReadSized(1, "decimal"), where());
+      v.text = DecimalToJavaString(scale, bytes);
+      v.real = DecimalToDouble(scale, bytes);
       break;
     }
     case kEnum:
     case kBinaryEnum: {
-      auto type_id = ReadTypeIdAndName(r, buffer, path, depth);
-      if (!type_id.ok()) return fail(type_id.status());
-      auto ordinal = r.ReadInt32();
-      if (!ordinal.ok()) return fail(ordinal.status());
-      v.integer = *ordinal;
-      v.integer2 = *type_id;
-      DescribeEnum(*type_id, *ordinal, &v);
-      break;
-    }
-    case kUuidArray:
-    case kDateArray:
-    case kTimestampArray:
-    case kTimeArray:
-    case kDecimalArray:
-    case kEnumArray:
-    case kObjectArray:
-    case kCollection:
-    case kMap: {
-      if (code == kEnumArray || code == kObjectArray) {
-        auto component = ReadTypeIdAndName(r, buffer, path, depth);
-        if (!component.ok()) return fail(component.status());
-        v.kind = *component;
-      }
-      auto n = r.ReadLength(1, TypeCodeName(code));
-      if (!n.ok()) return fail(n.status());
-      if (code == kCollection || code == kMap) {
-        auto kind = r.ReadInt8();
-        if (!kind.ok()) return fail(kind.status());
-        v.kind = *kind;
-      }
-      const int64_t count = code == kMap ? int64_t{*n} * 2 : *n;
-      if (static_cast<uint64_t>(count) > r.remaining()) {
-        return ProtocolError(absl::StrCat(At(path, *pos), ": ", TypeCodeName(code), " of ", *n,
-                                          " elements cannot fit in ", r.remaining(), " bytes"));
-      }
-      v.items.reserve(static_cast<size_t>(count));
-      size_t at = r.position();
-      for (int64_t i = 0; i < count; ++i) {
-        std::string item_path =
-            code == kMap ? absl::StrCat(path, i % 2 == 0 ? ".keys[" : ".values[", i / 2, "]")
-                         : absl::StrCat(path, "[", i, "]");
-        auto item = DecodeAt(buffer, &at, item_path, depth + 1);
-        if (!item.ok()) return item.status();
-        v.items.push_back(std::move(*item));
-      }
-      if (auto st = r.Seek(at); !st.ok()) return fail(st);
+      IGNITE_ASSIGN_OR_RETURN(int32_t type_id, ReadTypeId(r, buffer, path, depth), where());
+      IGNITE_ASSIGN_OR_RETURN(int32_t ordinal, r.ReadInt32(), where());
+      v.integer = ordinal;
+      v.integer2 = type_id;
+      DescribeEnum(type_id, ordinal, &v);
       break;
     }
     case kOptimized: {
-      auto n = r.ReadLength(1, "optimized-marshaller object");
-      if (!n.ok()) return fail(n.status());
-      auto payload = r.ReadBytes(*n);
-      absl::optional<int64_t> ms = DecodeJavaSqlDate(*payload);
+      IGNITE_ASSIGN_OR_RETURN(absl::Span<const uint8_t> payload,
+                              r.ReadSized(1, "optimized-marshaller object"), where());
+      absl::optional<int64_t> ms = DecodeJavaSqlDate(payload);
       if (!ms.has_value()) {
         return UnsupportedError(
             absl::StrCat(path.empty() ? "value" : path, " has type ", TypeCodeName(kOptimized),
@@ -284,53 +297,68 @@ absl::StatusOr<Value> ValueDecoder::DecodeAt(absl::Span<const uint8_t> buffer, s
       break;
     }
     case kWrappedObject: {
-      auto n = r.ReadLength(1, "wrapped object");
-      if (!n.ok()) return fail(n.status());
-      size_t inner_begin = r.position();
-      if (auto s = r.Skip(*n); !s.ok()) return fail(s);
-      auto start = r.ReadInt32();
-      if (!start.ok()) return fail(start.status());
-      if (*start < 0 || *start >= *n) {
-        return ProtocolError(absl::StrCat(At(path, *pos), ": wrapped object start ", *start,
-                                          " lies outside its ", *n, "-byte payload"));
+      IGNITE_ASSIGN_OR_RETURN(absl::Span<const uint8_t> inner, r.ReadSized(1, "wrapped object"),
+                              where());
+      IGNITE_ASSIGN_OR_RETURN(int32_t inner_start, r.ReadInt32(), where());
+      if (inner_start < 0 || static_cast<size_t>(inner_start) >= inner.size()) {
+        return ProtocolError(absl::StrCat(At(path, start), ": wrapped object start ", inner_start,
+                                          " lies outside its ", inner.size(), "-byte payload"));
       }
-      absl::Span<const uint8_t> inner = buffer.subspan(inner_begin, *n);
-      size_t inner_pos = static_cast<size_t>(*start);
-      auto inner_value = DecodeAt(inner, &inner_pos, path, depth + 1);
-      if (!inner_value.ok()) return inner_value.status();
+      size_t inner_pos = static_cast<size_t>(inner_start);
+      IGNITE_ASSIGN_OR_RETURN(Value inner_value,
+                              DecodeAt(inner, &inner_pos, path, depth + 1, selected));
       *pos = r.position();
       return inner_value;
     }
     case kHandle: {
-      auto offset = r.ReadInt32();
-      if (!offset.ok()) return fail(offset.status());
-      if (*offset <= 0 || static_cast<size_t>(*offset) > *pos) {
-        return ProtocolError(absl::StrCat(At(path, *pos), ": handle offset ", *offset,
+      IGNITE_ASSIGN_OR_RETURN(int32_t offset, r.ReadInt32(), where());
+      if (offset <= 0 || static_cast<size_t>(offset) > start) {
+        return ProtocolError(absl::StrCat(At(path, start), ": handle offset ", offset,
                                           " points outside the enclosing object"));
       }
-      size_t target = *pos - static_cast<size_t>(*offset);
-      auto referenced = DecodeAt(buffer, &target, path, depth + 1);
-      if (!referenced.ok()) return referenced.status();
+      size_t target = start - static_cast<size_t>(offset);
+      IGNITE_ASSIGN_OR_RETURN(Value referenced,
+                              DecodeAt(buffer, &target, path, depth + 1, selected));
       *pos = r.position();
       return referenced;
     }
     case kComplexObject: {
-      auto object = DecodeObject(buffer, *pos, path, depth);
-      if (!object.ok()) return object.status();
-      *pos = object->second;
-      return std::move(object->first);
+      IGNITE_ASSIGN_OR_RETURN(auto object, DecodeObject(buffer, start, path, depth, selected));
+      *pos = object.second;
+      return std::move(object.first);
     }
-    default:
-      return UnsupportedError(absl::StrCat(path.empty() ? "value" : path, " has type ",
-                                           TypeCodeName(code),
-                                           ", which this version of ignite_tf cannot read yet"));
+    default: {
+      if (!IsContainerCode(code)) {
+        return UnsupportedError(absl::StrCat(path.empty() ? "value" : path, " has type ",
+                                             TypeCodeName(code),
+                                             ", which this version of ignite_tf cannot read yet"));
+      }
+      IGNITE_ASSIGN_OR_RETURN(const ContainerHeader header,
+                              ReadContainerHeader(r, buffer, code, path, depth), where());
+      v.kind = code == kEnumArray || code == kObjectArray ? header.component_type : header.kind;
+      const int64_t count = header.items;
+      v.items.reserve(static_cast<size_t>(count));
+      size_t at = r.position();
+      for (int64_t i = 0; i < count; ++i) {
+        std::string item_path =
+            code == kMap ? absl::StrCat(path, i % 2 == 0 ? ".keys[" : ".values[", i / 2, "]")
+                         : absl::StrCat(path, "[", i, "]");
+        IGNITE_ASSIGN_OR_RETURN(Value item, DecodeAt(buffer, &at, item_path, depth + 1,
+                                                     code == kMap ? nullptr : selected));
+        v.items.push_back(std::move(item));
+      }
+      if (absl::Status s = r.Seek(at); !s.ok()) return Annotate(s, where());
+      break;
+    }
   }
   *pos = r.position();
   return v;
 }
 
 absl::StatusOr<std::pair<Value, size_t>> ValueDecoder::DecodeObject(
-    absl::Span<const uint8_t> buffer, size_t start, absl::string_view path, int depth) {
+    absl::Span<const uint8_t> buffer, size_t start, absl::string_view path, int depth,
+    const std::vector<std::string>* selected) {
+  static const std::vector<std::string> kNothing;
   IGNITE_ASSIGN_OR_RETURN(ObjectLayout layout, ParseObjectLayout(buffer, start));
   std::shared_ptr<const BinaryType> type;
   if (layout.field_count > 0) {
@@ -353,7 +381,23 @@ absl::StatusOr<std::pair<Value, size_t>> ValueDecoder::DecodeObject(
     size_t field_pos = layout.FieldPosition(buffer.data(), i);
     // A field may not read past the data area of its own object.
     absl::Span<const uint8_t> bounded = buffer.subspan(0, layout.data_end);
-    IGNITE_ASSIGN_OR_RETURN(Value value, DecodeAt(bounded, &field_pos, field_path, depth + 1));
+    FieldSelection selection;
+    const std::vector<std::string>* field_selected = nullptr;
+    if (selected != nullptr) {
+      selection = SelectionOf(name, *selected);
+      field_selected = selection.whole ? nullptr : &selection.below;
+      if (!selection.whole && selection.below.empty()) {
+        // Not asked for: only the names of the fields of its objects are kept, and a value that
+        // cannot be decoded (a type ignite_tf cannot read) is null: it is never read.
+        absl::StatusOr<Value> names =
+            DecodeAt(bounded, &field_pos, field_path, depth + 1, &kNothing);
+        object->fields.emplace_back(std::move(name),
+                                    names.ok() ? *std::move(names) : Value::Null());
+        continue;
+      }
+    }
+    IGNITE_ASSIGN_OR_RETURN(Value value,
+                            DecodeAt(bounded, &field_pos, field_path, depth + 1, field_selected));
     object->fields.emplace_back(std::move(name), std::move(value));
   }
   return std::make_pair(Value::Object(std::move(object)), layout.end());
@@ -362,176 +406,68 @@ absl::StatusOr<std::pair<Value, size_t>> ValueDecoder::DecodeObject(
 namespace {
 
 absl::StatusOr<size_t> SkipAt(absl::Span<const uint8_t> buffer, size_t pos, absl::string_view path,
-                              int depth);
-
-// Skips `count` typed values starting at the reader's position.
-absl::Status SkipItems(Reader& r, absl::Span<const uint8_t> buffer, int64_t count,
-                       absl::string_view path, int depth) {
-  if (static_cast<uint64_t>(count) > r.remaining()) {
-    return ProtocolError(absl::StrCat(At(path, r.position()), ": ", count,
-                                      " elements cannot fit in ", r.remaining(), " bytes"));
-  }
-  size_t at = r.position();
-  for (int64_t i = 0; i < count; ++i) {
-    IGNITE_ASSIGN_OR_RETURN(at, SkipAt(buffer, at, path, depth + 1));
-  }
-  return r.Seek(at);
-}
-
-absl::Status SkipTypeIdAndName(Reader& r, absl::Span<const uint8_t> buffer, absl::string_view path,
-                               int depth) {
-  IGNITE_ASSIGN_OR_RETURN(int32_t type_id, r.ReadInt32());
-  if (type_id == 0) return SkipItems(r, buffer, 1, path, depth);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<size_t> SkipAt(absl::Span<const uint8_t> buffer, size_t pos, absl::string_view path,
                               int depth) {
   if (depth > kMaxNestingDepth) {
     return ProtocolError(
         absl::StrCat(At(path, pos), " nests deeper than ", kMaxNestingDepth, " levels"));
   }
   Reader r(buffer, pos);
-  auto fail = [&](const absl::Status& s) { return WrapPath(s, path, pos); };
-  auto code = r.ReadUInt8();
-  if (!code.ok()) return fail(code.status());
+  auto where = [&] { return absl::StrCat("decoding ", At(path, pos)); };
+  IGNITE_ASSIGN_OR_RETURN(const uint8_t code, r.ReadUInt8(), where());
   absl::Status s;
-  switch (*code) {
-    case kNull:
-      break;
-    case kByte:
-    case kShort:
-    case kInt:
-    case kLong:
-    case kFloat:
-    case kDouble:
-    case kChar:
-    case kBool:
-      s = r.Skip(PrimitiveSize(*code));
-      break;
-    case kDate:
-    case kTime:
-      s = r.Skip(8);
-      break;
-    case kUuid:
-      s = r.Skip(16);
-      break;
-    case kTimestamp:
-      s = r.Skip(12);
-      break;
-    case kString: {
-      auto n = r.ReadLength(1, "string");
-      s = n.ok() ? r.Skip(*n) : n.status();
-      break;
-    }
-    case kDecimal: {
-      s = r.Skip(4);
-      if (!s.ok()) break;
-      auto n = r.ReadLength(1, "decimal");
-      s = n.ok() ? r.Skip(*n) : n.status();
-      break;
-    }
-    case kEnum:
-    case kBinaryEnum:
-      s = SkipTypeIdAndName(r, buffer, path, depth);
-      if (s.ok()) s = r.Skip(4);
-      break;
-    case kByteArray:
-    case kShortArray:
-    case kIntArray:
-    case kLongArray:
-    case kFloatArray:
-    case kDoubleArray:
-    case kCharArray:
-    case kBoolArray: {
-      size_t size = PrimitiveSize(*code);
-      auto n = r.ReadLength(size, TypeCodeName(*code));
-      s = n.ok() ? r.Skip(static_cast<size_t>(*n) * size) : n.status();
-      break;
-    }
-    case kStringArray: {
-      auto n = r.ReadLength(1, "string[]");
-      if (!n.ok()) return fail(n.status());
-      for (int32_t i = 0; i < *n && s.ok(); ++i) {
-        auto element = r.ReadUInt8();
-        if (!element.ok()) return fail(element.status());
-        if (*element == kNull) continue;
-        if (*element != kString) {
-          return ProtocolError(absl::StrCat(At(path, r.position() - 1), ": string[] element is ",
-                                            TypeCodeName(*element)));
+  if (const size_t size = kFixedValueSizes[code]; size != 0) {
+    s = r.Skip(size - 1);  // null, scalars, UUID, dates and times, a handle
+  } else if (PrimitiveSize(code) != 0) {
+    s = r.ReadSized(PrimitiveSize(code), TypeCodeName(code)).status();  // a primitive array
+  } else if (IsContainerCode(code)) {
+    IGNITE_ASSIGN_OR_RETURN(const ContainerHeader header,
+                            ReadContainerHeader(r, buffer, code, path, depth), where());
+    s = SkipItems(r, buffer, header.items, path, depth);
+  } else {
+    switch (code) {
+      case kString:
+      case kOptimized:
+        s = r.ReadSized(1, TypeCodeName(code)).status();
+        break;
+      case kDecimal:
+        s = r.Skip(4);  // the scale
+        if (s.ok()) s = r.ReadSized(1, "decimal").status();
+        break;
+      case kWrappedObject:
+        s = r.ReadSized(1, "wrapped object").status();
+        if (s.ok()) s = r.Skip(4);  // the start offset
+        break;
+      case kEnum:
+      case kBinaryEnum:
+        s = ReadTypeId(r, buffer, path, depth).status();
+        if (s.ok()) s = r.Skip(4);
+        break;
+      case kStringArray: {
+        IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, "string[]"), where());
+        for (int32_t i = 0; i < n && s.ok(); ++i) {
+          IGNITE_ASSIGN_OR_RETURN(uint8_t element, r.ReadUInt8(), where());
+          if (element == kNull) continue;
+          if (element != kString) {
+            return ProtocolError(absl::StrCat(At(path, r.position() - 1), ": string[] element is ",
+                                              TypeCodeName(element)));
+          }
+          s = r.ReadSized(1, "string").status();
         }
-        auto len = r.ReadLength(1, "string");
-        s = len.ok() ? r.Skip(*len) : len.status();
+        break;
       }
-      break;
-    }
-    case kUuidArray:
-    case kDateArray:
-    case kTimestampArray:
-    case kTimeArray:
-    case kDecimalArray:
-    case kEnumArray:
-    case kObjectArray:
-    case kCollection:
-    case kMap: {
-      if (*code == kEnumArray || *code == kObjectArray) {
-        s = SkipTypeIdAndName(r, buffer, path, depth);
-        if (!s.ok()) break;
+      case kComplexObject: {
+        IGNITE_ASSIGN_OR_RETURN(ObjectLayout layout, ParseObjectLayout(buffer, pos));
+        return layout.end();
       }
-      auto n = r.ReadLength(1, TypeCodeName(*code));
-      if (!n.ok()) return fail(n.status());
-      if (*code == kCollection || *code == kMap) s = r.Skip(1);
-      if (s.ok()) s = SkipItems(r, buffer, *code == kMap ? int64_t{*n} * 2 : *n, path, depth);
-      break;
+      default:
+        return UnsupportedError(absl::StrCat(path.empty() ? "value" : path, " has type ",
+                                             TypeCodeName(code),
+                                             ", which this version of ignite_tf cannot read yet"));
     }
-    case kWrappedObject: {
-      auto n = r.ReadLength(1, "wrapped object");
-      s = n.ok() ? r.Skip(static_cast<size_t>(*n) + 4) : n.status();
-      break;
-    }
-    case kHandle:
-      s = r.Skip(4);
-      break;
-    case kOptimized: {
-      auto n = r.ReadLength(1, "optimized-marshaller object");
-      s = n.ok() ? r.Skip(*n) : n.status();
-      break;
-    }
-    case kComplexObject: {
-      auto layout = ParseObjectLayout(buffer, pos);
-      if (!layout.ok()) return layout.status();
-      return layout->end();
-    }
-    default:
-      return UnsupportedError(absl::StrCat(path.empty() ? "value" : path, " has type ",
-                                           TypeCodeName(*code),
-                                           ", which this version of ignite_tf cannot read yet"));
   }
-  if (!s.ok()) return fail(s);
+  if (!s.ok()) return Annotate(s, where());
   return r.position();
 }
-
-// Bytes a value of each type code takes when its size follows from the code alone (the code byte
-// included); 0 for codes whose size is read from the value.
-constexpr std::array<uint8_t, 256> MakeFixedValueSizes() {
-  std::array<uint8_t, 256> sizes{};
-  sizes[kNull] = 1;
-  sizes[kByte] = 2;
-  sizes[kShort] = 3;
-  sizes[kInt] = 5;
-  sizes[kLong] = 9;
-  sizes[kFloat] = 5;
-  sizes[kDouble] = 9;
-  sizes[kChar] = 3;
-  sizes[kBool] = 2;
-  sizes[kUuid] = 17;
-  sizes[kDate] = 9;
-  sizes[kTimestamp] = 13;
-  sizes[kTime] = 9;
-  sizes[kHandle] = 5;
-  return sizes;
-}
-constexpr std::array<uint8_t, 256> kFixedValueSizes = MakeFixedValueSizes();
 
 // Where the value at `pos` ends, for the values rows are mostly made of (fixed-size scalars,
 // null, strings, wrapped objects) when they lie wholly inside `buffer`; 0 when it takes SkipAt

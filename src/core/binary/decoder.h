@@ -26,25 +26,36 @@ absl::StatusOr<std::vector<int32_t>> FooterFieldIds(absl::Span<const uint8_t> bu
                                                     const ObjectLayout& layout,
                                                     const BinaryType* type);
 
+// Which of `selected` (field paths below an object) reach its field `name`: the whole field, or
+// paths below it (relative to it).
+struct FieldSelection {
+  bool whole = false;
+  std::vector<std::string> below;
+};
+FieldSelection SelectionOf(absl::string_view name, const std::vector<std::string>& selected);
+
 class ValueDecoder {
  public:
   explicit ValueDecoder(TypeResolver* types) : types_(types) {}
 
   // Decodes the value starting at `*pos` in `buffer` and advances `*pos` past it. `path` names the
-  // value in errors ("val.metadata.label").
+  // value in errors ("val.metadata.label"). With `fields` (paths below the value: "NAME",
+  // "metadata.label"), an object's fields outside them are not decoded: they are null in the
+  // result, or for objects, objects of such fields (their names kept, their values not read).
   absl::StatusOr<Value> Decode(absl::Span<const uint8_t> buffer, size_t* pos,
-                               absl::string_view path);
+                               absl::string_view path,
+                               const std::vector<std::string>* fields = nullptr);
 
  private:
   absl::StatusOr<Value> DecodeAt(absl::Span<const uint8_t> buffer, size_t* pos,
-                                 absl::string_view path, int depth);
+                                 absl::string_view path, int depth,
+                                 const std::vector<std::string>* selected = nullptr);
   // The object and the position just past it.
   absl::StatusOr<std::pair<Value, size_t>> DecodeObject(absl::Span<const uint8_t> buffer,
                                                         size_t start, absl::string_view path,
-                                                        int depth);
+                                                        int depth,
+                                                        const std::vector<std::string>* selected);
 
-  absl::StatusOr<int32_t> ReadTypeIdAndName(Reader& r, absl::Span<const uint8_t> buffer,
-                                            absl::string_view path, int depth);
   // Fills the enum's type name and constant name from type metadata, when the server has it.
   void DescribeEnum(int32_t type_id, int32_t ordinal, Value* v);
 

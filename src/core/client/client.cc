@@ -81,8 +81,8 @@ absl::StatusOr<std::vector<uint8_t>> Client::EncodeValues(absl::Span<const Value
 absl::Status Client::Put(const std::string& cache, const Value& key, const Value& value) {
   if (key.is_null() || value.is_null()) {
     return absl::InvalidArgumentError(absl::StrCat("put into cache ", Quoted(cache),
-                                                   ": Ignite keys and values cannot be null (",
-                                                   key.is_null() ? "key" : "value", " is None)"));
+                                                   ": Ignite keys and values cannot be null (the ",
+                                                   key.is_null() ? "key" : "value", " is null)"));
   }
   const Value* values[] = {&key, &value};
   IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values));
@@ -244,9 +244,10 @@ absl::Status Client::Clear(const std::string& cache) {
 
 absl::StatusOr<std::vector<int32_t>> Client::Partitions(const std::string& cache) {
   if (!connection_->version().AtLeast(1, 4, 0)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the server at ", connection_->peer(), " speaks protocol ",
-        connection_->version().ToString(), ", which has no partition map (needs 1.4.0)"));
+    return MakeError(absl::StatusCode::kFailedPrecondition, ErrorKind::kNoPartitionMap,
+                     absl::StrCat("the server at ", connection_->peer(), " speaks protocol ",
+                                  connection_->version().ToString(),
+                                  ", which has no partition map (needs 1.4.0)"));
   }
   const int32_t cache_id = JavaStringHash(cache);
   IGNITE_ASSIGN_OR_RETURN(Response response,
@@ -301,12 +302,33 @@ absl::StatusOr<std::vector<int32_t>> Client::Partitions(const std::string& cache
     IGNITE_RETURN_IF_ERROR(CheckCacheExists(cache));
   }
   if (!applicable_for_cache) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cache ", Quoted(cache),
-        " has no partition map the client can use (it is replicated, or uses a custom affinity)"));
+    // The server maps only partitioned caches with the default affinity function.
+    const std::string why =
+        IsReplicated(cache_id)
+            ? " is replicated: every node holds all of it, so it has no partition map; read it "
+              "whole, without naming a partition"
+            : " has no partition map the client can use (it uses a custom affinity function); "
+              "read it whole, without naming a partition";
+    return MakeError(absl::StatusCode::kFailedPrecondition, ErrorKind::kNoPartitionMap,
+                     absl::StrCat("cache ", Quoted(cache), why));
   }
   std::sort(partitions.begin(), partitions.end());
   return partitions;
+}
+
+bool Client::IsReplicated(int32_t cache_id) {
+  absl::StatusOr<Response> response = connection_->Call(
+      OpCode::kCacheGetConfiguration,
+      [&](Writer& w) {
+        w.WriteInt32(cache_id);
+        w.WriteInt8(0);  // flags
+      },
+      "cache configuration");
+  if (!response.ok()) return false;
+  // The configuration starts: int32 length, atomicity mode, backups, cache mode (1: REPLICATED).
+  Reader r = response->body();
+  constexpr int32_t kReplicated = 1;
+  return r.Skip(12).ok() && r.ReadInt32().value_or(-1) == kReplicated;
 }
 
 absl::Status Client::CheckCacheExists(const std::string& cache) {

@@ -74,6 +74,8 @@ class Client {
   absl::StatusOr<Response> CallWithValues(OpCode op, const std::string& cache,
                                           absl::Span<const Value* const> values, int32_t count,
                                           absl::string_view operation);
+  // Whether the cache's configuration says REPLICATED (false when the server does not say).
+  bool IsReplicated(int32_t cache_id);
   absl::StatusOr<bool> CallForBool(OpCode op, const std::string& cache,
                                    absl::Span<const Value* const> values,
                                    absl::string_view operation);

@@ -17,6 +17,15 @@ constexpr uint8_t kHandshakeCode = 1;
 constexpr uint8_t kThinClientCode = 2;
 constexpr int32_t kMaxHandshakeReply = 1 << 20;
 
+// The setting that turns TLS on, with the files a TLS node may ask for.
+OptionHint TlsHint(absl::string_view who_requires) {
+  return OptionHint{"tls",
+                    OptionHint::ValueKind::kBool,
+                    "true",
+                    {},
+                    absl::StrCat("(with ca_file and certfile as ", who_requires, ")")};
+}
+
 // Reads a typed string that may be null; error strings and handshake messages use it.
 absl::StatusOr<std::string> ReadNullableString(Reader& r) {
   IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
@@ -167,20 +176,20 @@ absl::StatusOr<FrameBytes> Connection::ReadHandshakeReply(bool tls) {
   uint8_t prefix[4];
   absl::Status status = transport_->ReadExact(absl::MakeSpan(prefix, 4));
   if (!status.ok()) {
-    if (GetErrorKind(status) == ErrorKind::kConnection &&
-        status.code() != absl::StatusCode::kDeadlineExceeded) {
-      return ConnectionError(absl::StrCat(
-          status.message(),
-          ". If this thin-client port has TLS enabled (sslEnabled=true), connect with TLS "
-          "(tls=True, with ca_file and certfile as the node requires)"));
+    if (GetErrorKind(status) == ErrorKind::kConnection) {  // closed, not timed out
+      return WithHint(ConnectionError(absl::StrCat(status.message(),
+                                                   ". If this thin-client port has TLS enabled "
+                                                   "(sslEnabled=true), connect with TLS")),
+                      TlsHint("the node requires"));
     }
     return status;
   }
   // A TLS record (alert 0x15 or handshake 0x16, version 3.x) where a reply should start.
   if ((prefix[0] == 0x15 || prefix[0] == 0x16) && prefix[1] == 0x03 && prefix[2] <= 0x04) {
-    return TlsError(absl::StrCat("the server at ", peer(),
-                                 " answered in TLS: its thin-client port has TLS enabled; connect "
-                                 "with TLS (tls=True, with ca_file and certfile as it requires)"));
+    return WithHint(TlsError(absl::StrCat("the server at ", peer(),
+                                          " answered in TLS: its thin-client port has TLS "
+                                          "enabled; connect with TLS")),
+                    TlsHint("it requires"));
   }
   int32_t length = LoadUnaligned<int32_t>(prefix);
   if (length <= 0 || length > kMaxHandshakeReply) {

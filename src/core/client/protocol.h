@@ -44,6 +44,7 @@ enum class OpCode : int16_t {
   kCacheGetNames = 1050,
   kCacheCreateWithName = 1051,
   kCacheGetOrCreateWithName = 1052,
+  kCacheGetConfiguration = 1055,
   kCacheDestroy = 1056,
   kCachePartitions = 1101,
   kQueryScan = 2000,

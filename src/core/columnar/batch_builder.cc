@@ -90,12 +90,15 @@ absl::Status TimestampOutOfRange(const SchemaNode& node, int64_t ms, int32_t nan
   const char* range = node.timestamp_unit == TimestampUnit::kNanoseconds
                           ? "years 1677 to 2262"
                           : "about 292,000 years either side of 1970";
-  const char* hint = node.timestamp_unit == TimestampUnit::kNanoseconds
-                         ? "; read it with timestamp_unit=\"us\" (or \"ms\")"
-                         : "; read it with timestamp_unit=\"ms\"";
-  return absl::InvalidArgumentError(absl::StrCat(node.path, ": timestamp ",
-                                                 FormatTimestamp(ms, nanos), " does not fit int64 ",
-                                                 unit, " since the epoch (", range, ")", hint));
+  const bool ns = node.timestamp_unit == TimestampUnit::kNanoseconds;
+  return WithHint(absl::InvalidArgumentError(absl::StrCat(
+                      node.path, ": timestamp ", FormatTimestamp(ms, nanos), " does not fit int64 ",
+                      unit, " since the epoch (", range, "); read it in a coarser unit")),
+                  OptionHint{"timestamp_unit",
+                             OptionHint::ValueKind::kString,
+                             ns ? "us" : "ms",
+                             {},
+                             ns ? "(or \"ms\")" : ""});
 }
 
 }  // namespace
@@ -276,11 +279,17 @@ absl::Status BatchBuilder::Mismatch(const SchemaNode& node, absl::string_view wh
     // A SQL column: its type was given, or came from its first non-null value.
     if (node.given) {
       return SchemaError(absl::StrCat("column ", node.path, " holds ", what,
-                                      " but column_types gives it ", expected));
+                                      " but its given column type is ", expected));
     }
-    return SchemaError(absl::StrCat("column ", node.path, " holds ", what, " but held ", expected,
-                                    " in its first non-null value; pass its type in column_types "
-                                    "or CAST it in the query to read it as one type"));
+    return WithHint(
+        SchemaError(absl::StrCat("column ", node.path, " holds ", what, " but held ", expected,
+                                 " in its first non-null value; to read it as one type, give "
+                                 "its type")),
+        OptionHint{"column_types",
+                   OptionHint::ValueKind::kNameMap,
+                   "",
+                   {node.path},
+                   "or CAST it in the query"});
   }
   return SchemaError(absl::StrCat(node.path, " holds ", what, " but held ", expected,
                                   " in the first row; every row of the cache must share one "
@@ -338,18 +347,14 @@ absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const u
     }
     case kWrappedObject: {
       Reader r(buffer, pos + 1);
-      absl::StatusOr<int32_t> n = r.ReadLength(1, "wrapped object");
-      if (!n.ok()) return Annotate(n.status(), node.path);
-      size_t inner_begin = r.position();
-      if (absl::Status s = r.Skip(*n); !s.ok()) return Annotate(s, node.path);
-      absl::StatusOr<int32_t> start = r.ReadInt32();
-      if (!start.ok()) return Annotate(start.status(), node.path);
-      if (*start < 0 || *start >= *n) {
-        return ProtocolError(absl::StrCat(node.path, ": wrapped object start ", *start,
-                                          " lies outside its ", *n, "-byte payload"));
+      IGNITE_ASSIGN_OR_RETURN(absl::Span<const uint8_t> inner, r.ReadSized(1, "wrapped object"),
+                              node.path);
+      IGNITE_ASSIGN_OR_RETURN(int32_t start, r.ReadInt32(), node.path);
+      if (start < 0 || static_cast<size_t>(start) >= inner.size()) {
+        return ProtocolError(absl::StrCat(node.path, ": wrapped object start ", start,
+                                          " lies outside its ", inner.size(), "-byte payload"));
       }
-      return DecodeNode(node, buffer.subspan(inner_begin, *n), static_cast<size_t>(*start),
-                        depth + 1, level);
+      return DecodeNode(node, inner, static_cast<size_t>(start), depth + 1, level);
     }
     default:
       break;
@@ -358,9 +363,9 @@ absl::Status BatchBuilder::DecodeNode(const SchemaNode& node, absl::Span<const u
       level == node.list_depth) {
     // A SQL DATE column: java.sql.Date, written by the optimized marshaller.
     Reader r(buffer, pos + 1);
-    absl::StatusOr<int32_t> n = r.ReadLength(1, "optimized-marshaller object");
-    if (!n.ok()) return Annotate(n.status(), node.path);
-    absl::optional<int64_t> ms = DecodeJavaSqlDate(*r.ReadBytes(*n));
+    IGNITE_ASSIGN_OR_RETURN(absl::Span<const uint8_t> payload,
+                            r.ReadSized(1, "optimized-marshaller object"), node.path);
+    absl::optional<int64_t> ms = DecodeJavaSqlDate(payload);
     if (!ms.has_value()) return Mismatch(node, "a Java-serialized object");
     columns_[node.column].data->Push<int64_t>(*ms);
     return absl::OkStatus();
@@ -407,22 +412,18 @@ absl::Status BatchBuilder::DecodeList(const SchemaNode& node, absl::Span<const u
     return absl::OkStatus();
   }
   Reader r(buffer, pos + 1);
-  auto fail = [&](const absl::Status& s) { return Annotate(s, node.path); };
   if (code == kObjectArray || code == kEnumArray) {
-    absl::StatusOr<int32_t> component = r.ReadInt32();
-    if (!component.ok()) return fail(component.status());
-    if (*component == 0) {  // unregistered component type: its class name follows
-      absl::StatusOr<size_t> after = SkipValue(buffer, r.position(), node.path);
-      if (!after.ok()) return after.status();
-      if (absl::Status s = r.Seek(*after); !s.ok()) return fail(s);
+    IGNITE_ASSIGN_OR_RETURN(int32_t component, r.ReadInt32(), node.path);
+    if (component == 0) {  // unregistered component type: its class name follows
+      IGNITE_ASSIGN_OR_RETURN(size_t after, SkipValue(buffer, r.position(), node.path));
+      IGNITE_RETURN_IF_ERROR(Annotate(r.Seek(after), node.path));
     }
   }
-  absl::StatusOr<int32_t> n = r.ReadLength(1, TypeCodeName(code));
-  if (!n.ok()) return fail(n.status());
+  IGNITE_ASSIGN_OR_RETURN(int32_t n, r.ReadLength(1, TypeCodeName(code)), node.path);
   if (code == kCollection || code == kMap) {
-    if (absl::Status s = r.Skip(1); !s.ok()) return fail(s);
+    IGNITE_RETURN_IF_ERROR(Annotate(r.Skip(1), node.path));
   }
-  const int64_t items = is_map ? int64_t{*n} * 2 : *n;
+  const int64_t items = is_map ? int64_t{n} * 2 : n;
   if (static_cast<uint64_t>(items) > r.remaining()) return Truncated(node, pos);
   size_t at = r.position();
   for (int64_t i = 0; i < items; ++i) {
@@ -532,26 +533,24 @@ absl::StatusOr<const BatchBuilder::Plan*> BatchBuilder::PlanFor(const SchemaNode
 
 absl::Status BatchBuilder::DecodeStruct(const SchemaNode& node, absl::Span<const uint8_t> buffer,
                                         size_t pos, int depth, int level) {
-  absl::StatusOr<ObjectLayout> layout = ParseObjectLayout(buffer, pos);
-  if (!layout.ok()) return Annotate(layout.status(), node.path);
+  IGNITE_ASSIGN_OR_RETURN(const ObjectLayout layout, ParseObjectLayout(buffer, pos), node.path);
   Plan scratch;
-  absl::StatusOr<const Plan*> plan = PlanFor(node, buffer, *layout, &scratch);
-  if (!plan.ok()) return Annotate(plan.status(), node.path);
-  absl::Span<const uint8_t> fields = buffer.subspan(0, layout->data_end);
+  IGNITE_ASSIGN_OR_RETURN(const Plan* plan, PlanFor(node, buffer, layout, &scratch), node.path);
+  absl::Span<const uint8_t> fields = buffer.subspan(0, layout.data_end);
   for (size_t c = 0; c < node.children.size(); ++c) {
-    int index = (*plan)->footer_index[c];
+    int index = plan->footer_index[c];
     if (index < 0) {
-      if (index == kRawSection && layout->has_raw) {
+      if (index == kRawSection && layout.has_raw) {
         AppendString(
             node.children[c],
-            std::string_view(reinterpret_cast<const char*>(buffer.data()) + layout->raw_begin,
-                             layout->raw_end - layout->raw_begin));
+            std::string_view(reinterpret_cast<const char*>(buffer.data()) + layout.raw_begin,
+                             layout.raw_end - layout.raw_begin));
       } else {
         AppendDefault(node.children[c], level);
       }
       continue;
     }
-    const size_t at = layout->FieldPosition(buffer.data(), index);
+    const size_t at = layout.FieldPosition(buffer.data(), index);
     // A fixed-width field needs none of DecodeNode's checks (but the depth one, kept in order).
     if (depth < kMaxNestingDepth && AppendCopy(node.children[c], fields, at)) continue;
     IGNITE_RETURN_IF_ERROR(DecodeNode(node.children[c], fields, at, depth + 1, level));
@@ -562,18 +561,15 @@ absl::Status BatchBuilder::DecodeStruct(const SchemaNode& node, absl::Span<const
 absl::Status BatchBuilder::DecodeEnum(const SchemaNode& node, absl::Span<const uint8_t> buffer,
                                       size_t pos) {
   Reader r(buffer, pos + 1);
-  absl::StatusOr<int32_t> type_id = r.ReadInt32();
-  if (!type_id.ok()) return Annotate(type_id.status(), node.path);
-  if (*type_id == 0) {
-    absl::StatusOr<size_t> after = SkipValue(buffer, r.position(), node.path);
-    if (!after.ok()) return after.status();
-    if (absl::Status s = r.Seek(*after); !s.ok()) return Annotate(s, node.path);
+  IGNITE_ASSIGN_OR_RETURN(int32_t type_id, r.ReadInt32(), node.path);
+  if (type_id == 0) {
+    IGNITE_ASSIGN_OR_RETURN(size_t after, SkipValue(buffer, r.position(), node.path));
+    IGNITE_RETURN_IF_ERROR(Annotate(r.Seek(after), node.path));
   }
-  absl::StatusOr<int32_t> ordinal = r.ReadInt32();
-  if (!ordinal.ok()) return Annotate(ordinal.status(), node.path);
-  std::string_view name = EnumName(*type_id, *ordinal);
+  IGNITE_ASSIGN_OR_RETURN(int32_t ordinal, r.ReadInt32(), node.path);
+  std::string_view name = EnumName(type_id, ordinal);
   AppendString(node.children[0], name);
-  AppendFixed(node.children[1], &*ordinal);
+  AppendFixed(node.children[1], &ordinal);
   return absl::OkStatus();
 }
 
@@ -656,17 +652,15 @@ absl::Status BatchBuilder::DecodeScalar(const SchemaNode& node, absl::Span<const
     }
     case kDecimal: {
       Reader r(buffer, pos + 1);
-      absl::StatusOr<int32_t> scale = r.ReadInt32();
-      absl::StatusOr<int32_t> n = scale.ok() ? r.ReadLength(1, "decimal") : scale;
-      if (!n.ok()) return Annotate(n.status(), node.path);
-      absl::StatusOr<absl::Span<const uint8_t>> bytes = r.ReadBytes(*n);
-      if (!bytes.ok()) return Annotate(bytes.status(), node.path);
+      IGNITE_ASSIGN_OR_RETURN(int32_t scale, r.ReadInt32(), node.path);
+      IGNITE_ASSIGN_OR_RETURN(absl::Span<const uint8_t> bytes, r.ReadSized(1, "decimal"),
+                              node.path);
       if (node.element == ElementType::kString) {
-        const std::string text = DecimalToJavaString(*scale, *bytes);
+        const std::string text = DecimalToJavaString(scale, bytes);
         column.data->Append(text.data(), text.size());
         AdvanceString(node, column);
       } else {
-        column.data->Push<double>(DecimalToDouble(*scale, *bytes));
+        column.data->Push<double>(DecimalToDouble(scale, bytes));
       }
       return absl::OkStatus();
     }

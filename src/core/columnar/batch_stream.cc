@@ -36,7 +36,7 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
     absl::StatusOr<std::vector<int32_t>> partitions = client.Partitions(cache);
     if (partitions.ok()) {
       stream->partitions_ = *std::move(partitions);
-    } else if (partitions.status().code() != absl::StatusCode::kFailedPrecondition) {
+    } else if (GetErrorKind(partitions.status()) != ErrorKind::kNoPartitionMap) {
       return partitions.status();  // a missing cache, a network error
     }  // else: no usable partition map; one connection reads the whole cache
   }
@@ -271,14 +271,21 @@ absl::Status BatchStream::LearnSqlSchema(const Page& first, std::deque<Page>* he
     page = &held->back();  // deque::push_back keeps references to elements valid
   }
   const std::string seen =
-      more ? absl::StrCat(
-                 "the first ", rows, " rows (", bytes,
-                 " bytes of pages, the type look-ahead limit: type_lookahead_bytes=", limit, ")")
+      more ? absl::StrCat("the first ", rows, " rows (", bytes,
+                          " bytes of pages, the type look-ahead limit)")
            : absl::StrCat(rows == 1 ? "the only row" : absl::StrCat("all ", rows, " rows"),
                           " of the result");
-  IGNITE_ASSIGN_OR_RETURN(RowSchema schema, learner.Finish(seen));
+  absl::StatusOr<RowSchema> schema = learner.Finish(seen);
+  if (!schema.ok() && more) {
+    return WithHint(schema.status(), OptionHint{"type_lookahead_bytes",
+                                                OptionHint::ValueKind::kPlaceholder,
+                                                absl::StrCat("<more than ", limit, ">"),
+                                                {},
+                                                ""});
+  }
+  if (!schema.ok()) return schema.status();
   sql_learner_.reset();
-  return StartBuilder(schema);
+  return StartBuilder(*schema);
 }
 
 absl::Status BatchStream::Produce() {
@@ -308,8 +315,11 @@ absl::Status BatchStream::Produce() {
       ValueDecoder decoder(types_.get());
       size_t pos = page->rows_begin;
       IGNITE_ASSIGN_OR_RETURN(Value key, decoder.Decode(page->bytes(), &pos, "key"));
-      IGNITE_ASSIGN_OR_RETURN(Value value, decoder.Decode(page->bytes(), &pos, "val"));
-      IGNITE_ASSIGN_OR_RETURN(RowSchema inferred, InferSchema(key, value, types_.get()));
+      // Only the selected fields are decoded and typed: the others may hold what no column can.
+      IGNITE_ASSIGN_OR_RETURN(Value value,
+                              decoder.Decode(page->bytes(), &pos, "val", &options_.fields));
+      IGNITE_ASSIGN_OR_RETURN(RowSchema inferred,
+                              InferSchema(key, value, types_.get(), options_.fields));
       IGNITE_RETURN_IF_ERROR(StartBuilder(inferred));
     }
     if (sql_cursor_ != nullptr) {

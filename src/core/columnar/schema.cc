@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/binary/decoder.h"
 #include "core/binary/type_codes.h"
 #include "core/common/error.h"
 
@@ -134,7 +135,45 @@ SchemaNode EnumNode(std::string name, bool repeated, int32_t container) {
 }
 
 absl::StatusOr<SchemaNode> InferNode(const Value& v, std::string name, const std::string& path,
-                                     TypeResolver* types, int depth);
+                                     TypeResolver* types, int depth,
+                                     const std::vector<std::string>* selected = nullptr);
+
+// An object array or collection whose elements have different types (legal in Ignite) has no
+// column type. A value field can be left out of the read (`fields`), and then is never typed.
+absl::Status MixedElements(const std::string& path, int32_t first, int32_t other) {
+  absl::Status error = SchemaError(
+      absl::StrCat(path, " mixes ", TypeCodeName(first), " and ", TypeCodeName(other),
+                   " elements; a column holds one type, so this field cannot be read as a column"));
+  constexpr absl::string_view kValue = "val.";
+  if (!absl::StartsWith(path, kValue)) return error;
+  return WithHint(error, OptionHint{"fields",
+                                    OptionHint::ValueKind::kPlaceholder,
+                                    absl::StrCat("<the fields to read, without \"",
+                                                 path.substr(kValue.size()), "\">"),
+                                    {},
+                                    "(a field left out is skipped, never typed)"});
+}
+
+// The names of a value's fields (and of their fields, for objects), without typing anything: the
+// node of a field outside the selected ones, which SelectFields removes.
+SchemaNode Unselected(const Value& v, std::string name) {
+  if (v.code == kObjectArray || v.code == kCollection) {  // named by their first object
+    for (const Value& item : v.items) {
+      if (!item.is_null()) return Unselected(item, std::move(name));
+    }
+  }
+  SchemaNode node;
+  node.name = std::move(name);
+  if (v.code != kComplexObject) return node;
+  node.kind = NodeKind::kStruct;
+  node.is_struct = true;
+  for (const auto& [field_name, field_value] : v.object->fields) {
+    node.children.push_back(Unselected(field_value, field_name));
+  }
+  std::sort(node.children.begin(), node.children.end(),
+            [](const SchemaNode& a, const SchemaNode& b) { return a.name < b.name; });
+  return node;
+}
 
 absl::StatusOr<SchemaNode> InferMap(const Value& v, std::string name, const std::string& path);
 
@@ -142,7 +181,8 @@ absl::StatusOr<SchemaNode> InferMap(const Value& v, std::string name, const std:
 // elements that are themselves containers, the first one whose layout can be learned). Elements
 // that are arrays, maps or containers make lists of lists.
 absl::StatusOr<SchemaNode> InferContainer(const Value& v, std::string name, const std::string& path,
-                                          TypeResolver* types, int depth) {
+                                          TypeResolver* types, int depth,
+                                          const std::vector<std::string>* selected) {
   if (depth > 32) return SchemaError(absl::StrCat(path, ": containers nest too deeply"));
   const Value* sample = nullptr;
   for (const Value& item : v.items) {
@@ -155,12 +195,13 @@ absl::StatusOr<SchemaNode> InferContainer(const Value& v, std::string name, cons
     return SchemaError(absl::StrCat(path, " is an empty or all-null ", TypeCodeName(v.code),
                                     " in the first row, so its element type is unknown"));
   }
+  // Fields selected below the container exist only in objects; of others the selection
+  // finds none (SelectFields says so), and they are not typed.
+  if (selected != nullptr && sample->code != kComplexObject) return Unselected(v, name);
   if (IsScalarCode(sample->code) || TypedArrayElementCode(sample->code) != 0) {
     for (const Value& item : v.items) {
       if (!item.is_null() && item.code != sample->code) {
-        return SchemaError(absl::StrCat(path, " mixes ", TypeCodeName(sample->code), " and ",
-                                        TypeCodeName(item.code),
-                                        " elements; a column holds one type"));
+        return MixedElements(path, sample->code, item.code);
       }
     }
     if (IsScalarCode(sample->code)) return ScalarLeaf(sample->code, std::move(name), true, v.code);
@@ -174,7 +215,8 @@ absl::StatusOr<SchemaNode> InferContainer(const Value& v, std::string name, cons
     return EnumNode(std::move(name), true, v.code);
   }
   if (sample->code == kComplexObject) {
-    IGNITE_ASSIGN_OR_RETURN(SchemaNode node, InferNode(*sample, name, path, types, depth + 1));
+    IGNITE_ASSIGN_OR_RETURN(SchemaNode node,
+                            InferNode(*sample, name, path, types, depth + 1, selected));
     node.repeated = true;
     node.own_lists = 1;
     node.container_code = v.code;
@@ -188,9 +230,7 @@ absl::StatusOr<SchemaNode> InferContainer(const Value& v, std::string name, cons
       if (item.is_null()) continue;
       if (item.code != kObjectArray && item.code != kCollection && item.code != kMap &&
           item.code != kEnumArray) {
-        return SchemaError(absl::StrCat(path, " mixes ", TypeCodeName(sample->code), " and ",
-                                        TypeCodeName(item.code),
-                                        " elements; a column holds one type"));
+        return MixedElements(path, sample->code, item.code);
       }
     }
     for (const Value& item : v.items) {
@@ -198,7 +238,7 @@ absl::StatusOr<SchemaNode> InferContainer(const Value& v, std::string name, cons
       absl::StatusOr<SchemaNode> inner =
           item.code == kMap         ? InferMap(item, name, path)
           : item.code == kEnumArray ? absl::StatusOr<SchemaNode>(EnumNode(name, true, kEnumArray))
-                                    : InferContainer(item, name, path, types, depth + 1);
+                                    : InferContainer(item, name, path, types, depth + 1, nullptr);
       if (inner.ok()) {
         inner->repeated = inner->kind != NodeKind::kLeaf && inner->kind != NodeKind::kMap;
         ++inner->own_lists;
@@ -248,13 +288,14 @@ absl::StatusOr<SchemaNode> InferMap(const Value& v, std::string name, const std:
 }
 
 absl::StatusOr<SchemaNode> InferNode(const Value& v, std::string name, const std::string& path,
-                                     TypeResolver* types, int depth) {
+                                     TypeResolver* types, int depth,
+                                     const std::vector<std::string>* selected) {
   if (depth > 32) return SchemaError(absl::StrCat(path, ": objects nest too deeply"));
   if (v.code == kNull) {
     return SchemaError(absl::StrCat(path, " is null in the first row, so its type is unknown"));
   }
   if (v.code == kObjectArray || v.code == kCollection) {
-    return InferContainer(v, std::move(name), path, types, depth);
+    return InferContainer(v, std::move(name), path, types, depth, selected);
   }
   if (v.code == kMap) return InferMap(v, std::move(name), path);
   if (v.code != kComplexObject) return LeafFor(v.code, std::move(name), path);
@@ -278,6 +319,18 @@ absl::StatusOr<SchemaNode> InferNode(const Value& v, std::string name, const std
   }
   for (const auto& [field_name, field_value] : object.fields) {
     std::string field_path = absl::StrCat(path, ".", field_name);
+    FieldSelection selection;
+    if (selected != nullptr) {
+      selection = SelectionOf(field_name, *selected);
+      // A field nobody asked for is never typed (it may hold what no column can), nor is a
+      // path below a field that is no object (SelectFields reports it as unknown).
+      if (!selection.whole && (selection.below.empty() || (field_value.code != kComplexObject &&
+                                                           field_value.code != kObjectArray &&
+                                                           field_value.code != kCollection))) {
+        node.children.push_back(Unselected(field_value, field_name));
+        continue;
+      }
+    }
     if (field_value.code == kNull) {
       const BinaryField* meta = nullptr;
       if (type != nullptr) {
@@ -296,8 +349,10 @@ absl::StatusOr<SchemaNode> InferNode(const Value& v, std::string name, const std
       node.children.push_back(std::move(*leaf));
       continue;
     }
-    IGNITE_ASSIGN_OR_RETURN(SchemaNode child,
-                            InferNode(field_value, field_name, field_path, types, depth + 1));
+    IGNITE_ASSIGN_OR_RETURN(
+        SchemaNode child,
+        InferNode(field_value, field_name, field_path, types, depth + 1,
+                  selected != nullptr && !selection.whole ? &selection.below : nullptr));
     node.children.push_back(std::move(child));
   }
   // Fields this row's schema lacks (SQL NULLs, fields added later) still get columns when the
@@ -359,12 +414,14 @@ absl::StatusOr<SchemaNode> LeafFor(int32_t type_code, std::string name, absl::st
                                        ", which this version of ignite_tf cannot read yet"));
 }
 
-absl::StatusOr<RowSchema> InferSchema(const Value& key, const Value& value, TypeResolver* types) {
+absl::StatusOr<RowSchema> InferSchema(const Value& key, const Value& value, TypeResolver* types,
+                                      const std::vector<std::string>& fields) {
   RowSchema schema;
   IGNITE_ASSIGN_OR_RETURN(schema.key, InferNode(key, "key", "key", types, 0));
-  IGNITE_ASSIGN_OR_RETURN(schema.value, InferNode(value, "val", "val", types, 0));
+  IGNITE_ASSIGN_OR_RETURN(
+      schema.value, InferNode(value, "val", "val", types, 0, fields.empty() ? nullptr : &fields));
   schema.Index();
-  return schema;
+  return SelectFields(schema, fields);
 }
 
 absl::StatusOr<SqlSchemaLearner> SqlSchemaLearner::Create(
@@ -385,7 +442,7 @@ absl::StatusOr<SqlSchemaLearner> SqlSchemaLearner::Create(
       if (absl::EqualsIgnoreCase(column, name))
         hint = absl::StrCat(" (did you mean ", column, "?)");
     }
-    return SchemaError(absl::StrCat("column_types names ", name,
+    return SchemaError(absl::StrCat("a type is given for column ", name,
                                     ", which the query does not return", hint,
                                     "; its columns are: ", absl::StrJoin(columns, ", ")));
   }
@@ -434,14 +491,14 @@ absl::StatusOr<RowSchema> SqlSchemaLearner::Finish(absl::string_view seen) const
   if (!complete()) {
     const std::vector<std::string> untyped = Untyped();
     const bool one = untyped.size() == 1;
-    std::vector<std::string> entries;
-    for (const std::string& name : untyped) entries.push_back(absl::StrCat("\"", name, "\": ..."));
-    return SchemaError(absl::StrCat(
-        one ? "column " : "columns ", absl::StrJoin(untyped, ", "), one ? " is" : " are",
-        " NULL in ", seen, ", so ", one ? "its type is" : "their types are",
-        " unknown: pass column_types={", absl::StrJoin(entries, ", "),
-        "} with Ignite type names such as \"double\" or \"string\", or CAST ", one ? "it" : "them",
-        " in the query"));
+    return WithHint(
+        SchemaError(absl::StrCat(one ? "column " : "columns ", absl::StrJoin(untyped, ", "),
+                                 one ? " is" : " are", " NULL in ", seen, ", so ",
+                                 one ? "its type is" : "their types are", " unknown")),
+        OptionHint{"column_types", OptionHint::ValueKind::kNameMap, "", untyped,
+                   absl::StrCat("with Ignite type names such as \"double\" or \"string\", or "
+                                "CAST ",
+                                one ? "it" : "them", " in the query")});
   }
   RowSchema schema;
   schema.key.name = "key";

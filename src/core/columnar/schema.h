@@ -158,7 +158,11 @@ bool IsScalarCode(int32_t code);
 
 // Infers a schema from one decoded row, the way the original integration did from its first
 // row. `types` fills in fields that are null or absent in this row from binary type metadata.
-absl::StatusOr<RowSchema> InferSchema(const Value& key, const Value& value, TypeResolver* types);
+// `fields` (as SelectFields takes them; empty: all) are the value's fields to read: the schema
+// has only those, and the others are never typed, so a field no column could hold (an Object[]
+// of mixed types) does not stop the read of the others.
+absl::StatusOr<RowSchema> InferSchema(const Value& key, const Value& value, TypeResolver* types,
+                                      const std::vector<std::string>& fields = {});
 
 // Learns the schema of SQL result rows, page by page: a column's type is the one the user gave
 // (`given`: Ignite type codes by column name, as the server reports it) or else the type of its

@@ -5,11 +5,13 @@
 #include <random>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/binary/decoder.h"
 #include "core/binary/type_codes.h"
 #include "core/common/error.h"
+#include "core/fs/errors.h"
 #include "core/fs/path.h"
 
 namespace ignite_tf::fs {
@@ -31,25 +33,46 @@ int64_t BlockCount(int64_t length, int64_t block_size) {
   return block_size <= 0 ? 0 : (length + block_size - 1) / block_size;
 }
 
+// Decodes every (key, value) row of `cache` and hands it to `visit`, page by page.
+absl::Status ScanCache(Client& client, const std::string& cache, TypeResolver* types,
+                       absl::FunctionRef<absl::Status(Value& key, const Value& value)> visit) {
+  ScanOptions options;
+  options.page_size = 1024;
+  IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<ScanCursor> cursor, client.Scan(cache, options));
+  ValueDecoder decoder(types);
+  while (true) {
+    IGNITE_ASSIGN_OR_RETURN(std::optional<Page> page, cursor->NextPage());
+    if (!page.has_value()) return absl::OkStatus();
+    size_t pos = page->rows_begin;
+    for (int32_t i = 0; i < page->row_count; ++i) {
+      IGNITE_ASSIGN_OR_RETURN(Value key, decoder.Decode(page->frame, &pos, "key"));
+      IGNITE_ASSIGN_OR_RETURN(Value value, decoder.Decode(page->frame, &pos, "value"));
+      IGNITE_RETURN_IF_ERROR(visit(key, value));
+    }
+  }
+}
+
 absl::Status NotFound(const std::string& path) {
-  return absl::NotFoundError(absl::StrCat("igfs: '", path, "' does not exist"));
+  return FsError(FsErrorKind::kNotFound, absl::StrCat("igfs: '", path, "' does not exist"));
 }
 
 absl::Status IsADirectory(const std::string& path, absl::string_view what) {
-  return MakeError(absl::StatusCode::kFailedPrecondition, ErrorKind::kIsADirectory,
-                   absl::StrCat("igfs: '", path, "' is a directory", what));
+  return FsError(FsErrorKind::kIsADirectory,
+                 absl::StrCat("igfs: '", path, "' is a directory", what));
 }
 
 absl::Status NotADirectory(const std::string& path, absl::string_view what) {
-  return MakeError(absl::StatusCode::kFailedPrecondition, ErrorKind::kNotADirectory,
-                   absl::StrCat("igfs: '", path, "' is a file, not a directory", what));
+  return FsError(FsErrorKind::kNotADirectory,
+                 absl::StrCat("igfs: '", path, "' is a file, not a directory", what));
 }
 
 absl::Status Replaced(const std::string& path) {
-  return absl::AbortedError(absl::StrCat(
-      "igfs: '", path,
-      "' was replaced, renamed or deleted by someone else while this writer had it open; the "
-      "other change wins and this writer's data is dropped"));
+  return FsError(
+      FsErrorKind::kConflict,
+      absl::StrCat(
+          "igfs: '", path,
+          "' was replaced, renamed or deleted by someone else while this writer had it open; the "
+          "other change wins and this writer's data is dropped"));
 }
 
 }  // namespace
@@ -156,7 +179,7 @@ absl::StatusOr<Entry> Store::Stat(const std::string& path) {
 }
 
 absl::Status Store::CreateDir(const std::string& path) {
-  if (path == "/") return absl::AlreadyExistsError("igfs: '/' already exists");
+  if (path == "/") return FsError(FsErrorKind::kExists, "igfs: '/' already exists");
   IGNITE_RETURN_IF_ERROR(CheckParentIsDirectory(path));
   Entry dir;
   dir.kind = EntryKind::kDirectory;
@@ -164,7 +187,8 @@ absl::Status Store::CreateDir(const std::string& path) {
   dir.mtime_ms = NowMs();
   IGNITE_ASSIGN_OR_RETURN(bool created,
                           client_->PutIfAbsent(entries_cache_, Key(path), dir.ToValue()));
-  if (!created) return absl::AlreadyExistsError(absl::StrCat("igfs: '", path, "' already exists"));
+  if (!created)
+    return FsError(FsErrorKind::kExists, absl::StrCat("igfs: '", path, "' already exists"));
   return absl::OkStatus();
 }
 
@@ -195,23 +219,16 @@ absl::Status Store::CreateDirs(const std::string& path) {
 absl::StatusOr<std::vector<std::pair<std::string, Entry>>> Store::ScanUnder(
     const std::string& dir) {
   std::vector<std::pair<std::string, Entry>> out;
-  ScanOptions options;
-  options.page_size = 1024;
-  IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<ScanCursor> cursor,
-                          client_->Scan(entries_cache_, options));
-  ValueDecoder decoder(client_->types().get());
-  while (true) {
-    IGNITE_ASSIGN_OR_RETURN(std::optional<Page> page, cursor->NextPage());
-    if (!page.has_value()) break;
-    size_t pos = page->rows_begin;
-    for (int32_t i = 0; i < page->row_count; ++i) {
-      IGNITE_ASSIGN_OR_RETURN(Value key, decoder.Decode(page->frame, &pos, "key"));
-      IGNITE_ASSIGN_OR_RETURN(Value value, decoder.Decode(page->frame, &pos, "value"));
-      if (key.code != kString || !IsUnder(key.text, dir) || key.text == dir) continue;
-      IGNITE_ASSIGN_OR_RETURN(Entry e, Entry::FromValue(value));
-      out.emplace_back(std::move(key.text), std::move(e));
-    }
-  }
+  IGNITE_RETURN_IF_ERROR(ScanCache(*client_, entries_cache_, client_->types().get(),
+                                   [&](Value& key, const Value& value) -> absl::Status {
+                                     if (key.code != kString || !IsUnder(key.text, dir) ||
+                                         key.text == dir) {
+                                       return absl::OkStatus();
+                                     }
+                                     IGNITE_ASSIGN_OR_RETURN(Entry e, Entry::FromValue(value));
+                                     out.emplace_back(std::move(key.text), std::move(e));
+                                     return absl::OkStatus();
+                                   }));
   return out;
 }
 
@@ -262,17 +279,18 @@ absl::Status Store::DeleteFile(const std::string& path) {
   if (e.is_directory()) return IsADirectory(path, "; delete it as a directory");
   IGNITE_ASSIGN_OR_RETURN(bool removed, client_->RemoveIfEquals(entries_cache_, Key(path), v));
   if (!removed)
-    return absl::AbortedError(absl::StrCat("igfs: '", path, "' changed while deleting"));
+    return FsError(FsErrorKind::kConflict,
+                   absl::StrCat("igfs: '", path, "' changed while deleting"));
   return DeleteContent(e.content_id, BlockCount(e.length, e.block_size));
 }
 
 absl::Status Store::DeleteDir(const std::string& path) {
-  if (path == "/") return absl::FailedPreconditionError("igfs: the root cannot be deleted");
+  if (path == "/") return FsError(FsErrorKind::kState, "igfs: the root cannot be deleted");
   IGNITE_ASSIGN_OR_RETURN(Entry e, Stat(path));
   if (!e.is_directory()) return NotADirectory(path, "");
   IGNITE_ASSIGN_OR_RETURN(auto children, ScanUnder(path));
   if (!children.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat("igfs: directory '", path, "' is not empty"));
+    return FsError(FsErrorKind::kState, absl::StrCat("igfs: directory '", path, "' is not empty"));
   }
   return client_->RemoveKey(entries_cache_, Key(path)).status();
 }
@@ -295,7 +313,7 @@ absl::Status Store::DeleteRecursively(const std::string& path) {
 
 absl::Status Store::Rename(const std::string& from, const std::string& to) {
   if (from == "/" || to == "/") {
-    return absl::FailedPreconditionError("igfs: the root cannot be renamed or replaced");
+    return FsError(FsErrorKind::kState, "igfs: the root cannot be renamed or replaced");
   }
   IGNITE_ASSIGN_OR_RETURN(Value src_value, GetEntryValue(from));
   if (src_value.is_null()) return NotFound(from);
@@ -314,8 +332,8 @@ absl::Status Store::Rename(const std::string& from, const std::string& to) {
     if (dst.is_directory()) {
       IGNITE_ASSIGN_OR_RETURN(auto children, ScanUnder(to));
       if (!children.empty()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("igfs: directory '", to, "' is not empty"));
+        return FsError(FsErrorKind::kState,
+                       absl::StrCat("igfs: directory '", to, "' is not empty"));
       }
     }
   }
@@ -335,7 +353,8 @@ absl::Status Store::Rename(const std::string& from, const std::string& to) {
   IGNITE_ASSIGN_OR_RETURN(bool removed,
                           client_->RemoveIfEquals(entries_cache_, Key(from), src_value));
   if (!removed) {
-    return absl::AbortedError(absl::StrCat("igfs: '", from, "' changed while renaming it"));
+    return FsError(FsErrorKind::kConflict,
+                   absl::StrCat("igfs: '", from, "' changed while renaming it"));
   }
   src.open = false;
   IGNITE_ASSIGN_OR_RETURN(Value old, client_->GetAndPut(entries_cache_, Key(to), src.ToValue()));
@@ -377,9 +396,10 @@ absl::StatusOr<std::shared_ptr<const std::vector<uint8_t>>> Store::ReadBlock(
     const std::string& content, int64_t index) {
   IGNITE_ASSIGN_OR_RETURN(Value v, client_->Get(blocks_cache_, BlockKey(content, index)));
   if (v.is_null()) {
-    return absl::AbortedError(absl::StrCat("igfs: block ", index, " of content ", content,
-                                           " is gone (the file was replaced or deleted while "
-                                           "being read)"));
+    return FsError(FsErrorKind::kConflict,
+                   absl::StrCat("igfs: block ", index, " of content ", content,
+                                " is gone (the file was replaced or deleted while "
+                                "being read)"));
   }
   if (v.code != kByteArray) return ProtocolError("igfs: a block is not a byte[]");
   return std::make_shared<const std::vector<uint8_t>>(std::move(v.elements));
@@ -461,23 +481,14 @@ absl::StatusOr<GcStats> Store::CollectGarbage(absl::Duration min_age) {
   }
   const int64_t cutoff = NowMs() - absl::ToInt64Milliseconds(min_age);
   std::vector<std::string> orphans;
-  ScanOptions options;
-  options.page_size = 1024;
-  IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<ScanCursor> cursor,
-                          client_->Scan(contents_cache_, options));
-  ValueDecoder decoder(nullptr);
-  while (true) {
-    IGNITE_ASSIGN_OR_RETURN(std::optional<Page> page, cursor->NextPage());
-    if (!page.has_value()) break;
-    size_t pos = page->rows_begin;
-    for (int32_t i = 0; i < page->row_count; ++i) {
-      IGNITE_ASSIGN_OR_RETURN(Value key, decoder.Decode(page->frame, &pos, "key"));
-      IGNITE_ASSIGN_OR_RETURN(Value created, decoder.Decode(page->frame, &pos, "value"));
-      ++stats.contents_checked;
-      if (referenced.contains(key.text) || created.integer > cutoff) continue;
-      orphans.push_back(std::move(key.text));
-    }
-  }
+  IGNITE_RETURN_IF_ERROR(ScanCache(
+      *client_, contents_cache_, nullptr, [&](Value& key, const Value& created) -> absl::Status {
+        ++stats.contents_checked;
+        if (!referenced.contains(key.text) && created.integer <= cutoff) {
+          orphans.push_back(std::move(key.text));
+        }
+        return absl::OkStatus();
+      }));
   if (orphans.empty()) return stats;
   // Re-check against a second scan of the entries: a file renamed during the first scan had its
   // source entry removed before its destination entry was put, so its content may have looked
@@ -585,7 +596,7 @@ absl::Status FileWriter::WriteBlock(bool partial) {
 
 absl::Status FileWriter::Append(const char* data, int64_t n) {
   absl::MutexLock lock(&mu_);
-  if (closed_) return absl::FailedPreconditionError(absl::StrCat("igfs: '", path_, "' is closed"));
+  if (closed_) return FsError(FsErrorKind::kState, absl::StrCat("igfs: '", path_, "' is closed"));
   while (n > 0) {
     const int64_t room = entry_.block_size - static_cast<int64_t>(buffer_.size());
     const int64_t take = std::min(room, n);
@@ -627,7 +638,7 @@ absl::Status FileWriter::Publish(bool final_publish) {
 
 absl::Status FileWriter::Flush() {
   absl::MutexLock lock(&mu_);
-  if (closed_) return absl::FailedPreconditionError(absl::StrCat("igfs: '", path_, "' is closed"));
+  if (closed_) return FsError(FsErrorKind::kState, absl::StrCat("igfs: '", path_, "' is closed"));
   return Publish(false);
 }
 

@@ -158,6 +158,17 @@ std::string DescribeNames(X509* cert) {
                       names.empty() ? "(none)" : absl::StrJoin(names, ", "));
 }
 
+// A file or secret the TLS options take, described rather than given.
+OptionHint Placeholder(const char* option, const char* what) {
+  return OptionHint{option, OptionHint::ValueKind::kPlaceholder, what, {}, ""};
+}
+
+OptionHint ClientCertificateHint() {
+  OptionHint hint = Placeholder("certfile", "<PEM of the client certificate>");
+  hint.note = "(and keyfile, when its key is in a separate file)";
+  return hint;
+}
+
 }  // namespace
 
 // Remembers the first certificate that fails verification, for the error message; the decision
@@ -248,14 +259,18 @@ absl::StatusOr<std::unique_ptr<TlsTransport>> TlsTransport::Connect(const std::s
       (void)detail;  // OpenSSL's decoder chatter; the cases below say more
       if (FileMentions(key_path, "ENCRYPTED")) {
         if (tls.cert_password.empty()) {
-          return setup_error(absl::StrCat("the private key in '", key_path,
-                                          "' is encrypted: pass its password (cert_password)"));
+          return WithHint(
+              setup_error(absl::StrCat("the private key in '", key_path, "' is encrypted")),
+              Placeholder("cert_password", "<the key's password>"));
         }
-        return setup_error(absl::StrCat("cannot decrypt the private key in '", key_path,
-                                        "': wrong cert_password"));
+        return WithHint(setup_error(absl::StrCat("cannot decrypt the private key in '", key_path,
+                                                 "': the password does not open it")),
+                        Placeholder("cert_password", "<the key's password>"));
       }
-      return setup_error(absl::StrCat("no PEM private key in '", key_path,
-                                      "' (pass keyfile, or put the key into the certfile)"));
+      return WithHint(
+          setup_error(absl::StrCat("no PEM private key in '", key_path,
+                                   "' (put the key into the certfile, or name its own file)")),
+          Placeholder("keyfile", "<PEM of the private key>"));
     }
     int used = SSL_CTX_use_PrivateKey(ctx, key);
     EVP_PKEY_free(key);
@@ -366,11 +381,12 @@ absl::Status TlsTransport::Failure(int ssl_error, const char* stage) {
       switch (verify) {
         case X509_V_ERR_HOSTNAME_MISMATCH:
         case X509_V_ERR_IP_ADDRESS_MISMATCH:
-          return TlsError(absl::StrCat(
-              "the TLS certificate of ", who, " is not valid for '", expected_name_, "' (",
-              cert.names.empty() ? "its names are unknown" : cert.names,
-              "): connect with a name the certificate carries, or pass tls_server_name=<that "
-              "name>"));
+          return WithHint(
+              TlsError(absl::StrCat(
+                  "the TLS certificate of ", who, " is not valid for '", expected_name_, "' (",
+                  cert.names.empty() ? "its names are unknown" : cert.names,
+                  "): connect with a name the certificate carries, or name the one to expect")),
+              Placeholder("tls_server_name", "<a name the certificate carries>"));
         case X509_V_ERR_CERT_HAS_EXPIRED:
           return TlsError(absl::StrCat(
               "the TLS certificate of ", who, " has expired",
@@ -386,10 +402,11 @@ absl::Status TlsTransport::Failure(int ssl_error, const char* stage) {
         case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
         case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
         case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-          return TlsError(absl::StrCat(
-              "the TLS certificate of ", who, " is not signed by a trusted CA (", reason,
-              "): pass ca_file=<PEM of the CA that signed the node's certificate> (without it the "
-              "system trust store is used)"));
+          return WithHint(
+              TlsError(absl::StrCat("the TLS certificate of ", who,
+                                    " is not signed by a trusted CA (", reason,
+                                    "; without a CA file the system trust store is used)")),
+              Placeholder("ca_file", "<PEM of the CA that signed the node's certificate>"));
         default:
           return TlsError(
               absl::StrCat("the TLS certificate of ", who, " failed verification: ", reason));
@@ -404,12 +421,16 @@ absl::Status TlsTransport::Failure(int ssl_error, const char* stage) {
     if (handshake_done_ && !received_data_) {
       // TLS 1.3 servers check the client certificate after our side of the handshake is done:
       // one they refuse shows as a connection closed before the first reply.
-      return TlsError(absl::StrCat(
-          "the server at ", who, " closed the TLS connection before answering: ",
-          has_client_cert_ ? "it most likely rejected the client certificate (is it signed by a "
-                             "CA in the node's trust store, and still valid?)"
-                           : "it most likely requires a client certificate: pass certfile (and "
-                             "keyfile)"));
+      if (has_client_cert_) {
+        return TlsError(absl::StrCat(
+            "the server at ", who,
+            " closed the TLS connection before answering: it most likely rejected the client "
+            "certificate (is it signed by a CA in the node's trust store, and still valid?)"));
+      }
+      return WithHint(TlsError(absl::StrCat("the server at ", who,
+                                            " closed the TLS connection before answering: it "
+                                            "most likely requires a client certificate")),
+                      ClientCertificateHint());
     }
     if (handshake_done_) {
       return ConnectionError(absl::StrCat("the server at ", who, " closed the TLS connection"));
@@ -442,10 +463,10 @@ absl::Status TlsTransport::Failure(int ssl_error, const char* stage) {
     case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
     case SSL_R_TLSV1_ALERT_ACCESS_DENIED:
       if (!has_client_cert_) {
-        return TlsError(absl::StrCat(
-            "the server at ", who,
-            " requires a client certificate: pass certfile (and keyfile) (TLS alert: ", detail,
-            ")"));
+        return WithHint(
+            TlsError(absl::StrCat("the server at ", who,
+                                  " requires a client certificate (TLS alert: ", detail, ")")),
+            ClientCertificateHint());
       }
       return TlsError(absl::StrCat(
           "the server at ", who,

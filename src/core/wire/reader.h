@@ -31,6 +31,16 @@ class Reader {
   absl::StatusOr<absl::Span<const uint8_t>> ReadBytes(size_t n);
   // Reads an int32 length that must be >= 0 and, multiplied by `element_size`, fit in what is left.
   absl::StatusOr<int32_t> ReadLength(size_t element_size, absl::string_view what);
+  // Reads an int32 count of `element_size`-byte elements (ReadLength's checks) and returns a view
+  // of those count * element_size bytes: the length and its bytes in one checked read.
+  absl::StatusOr<absl::Span<const uint8_t>> ReadSized(size_t element_size, absl::string_view what) {
+    absl::StatusOr<int32_t> n = ReadLength(element_size, what);
+    if (!n.ok()) return n.status();
+    const absl::Span<const uint8_t> out =
+        bytes_.subspan(pos_, static_cast<size_t>(*n) * element_size);  // ReadLength checked it fits
+    pos_ += out.size();
+    return out;
+  }
   absl::Status Skip(size_t n);
   absl::Status Seek(size_t pos);
 

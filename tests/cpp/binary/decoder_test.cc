@@ -707,6 +707,24 @@ TEST_F(DecoderTest, UnsupportedTypeCodeNamesTheFieldPath) {
   EXPECT_THAT(v, ErrorKindIs(ErrorKind::kUnsupported));
 }
 
+TEST_F(DecoderTest, FieldsOutsideTheSelectionAreNotDecoded) {
+  // The unselected field holds a type ignite_tf cannot read: with a selection, it is not read.
+  HandObject h;
+  h.schema_id = kWithId;
+  h.Field(kAgeId, TInt(7)).Field(kUuidId, ByteBuilder().U8(kProxy).Fill(8, 0));
+  const Bytes bytes = h.Build();
+  EXPECT_THAT(Decode(bytes), StatusIs(absl::StatusCode::kUnimplemented, "val.id has type proxy"));
+  const std::vector<std::string> fields = {"age"};
+  ValueDecoder decoder(&types_);
+  size_t pos = 0;
+  ASSERT_OK_AND_ASSIGN(Value v, decoder.Decode(bytes, &pos, "val", &fields));
+  EXPECT_EQ(pos, bytes.size());
+  ASSERT_NE(v.object->Find("age"), nullptr);
+  EXPECT_EQ(v.object->Find("age")->integer, 7);
+  ASSERT_NE(v.object->Find("id"), nullptr);  // its name is kept, its value not read
+  EXPECT_TRUE(v.object->Find("id")->is_null());
+}
+
 TEST_F(DecoderTest, UnsupportedTopLevelTypeCodes) {
   const std::vector<std::pair<uint8_t, std::string>> cases = {
       {kClass, "class (32)"},       {kProxy, "proxy (35)"},     {kOptimized, "(254)"},

@@ -16,6 +16,7 @@ using ::ignite_tf::testing::MakeType;
 using ::ignite_tf::testing::ObjectOf;
 using ::ignite_tf::testing::StatusIs;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 TEST(LeafForTest, MapsTypeCodesToElementTypes) {
   struct Case {
@@ -229,19 +230,26 @@ TEST(SqlSchemaLearnerTest, TypesComeFromTheFirstNonNullValueOverSeveralPages) {
                                   {Value::Integer(kLong, 2), Value::Null(), Value::Null()}}),
               IsOk());
   EXPECT_THAT(learner.Untyped(), ElementsAre("NOTE", "SCORE"));
-  EXPECT_THAT(learner.Finish("all 2 rows of the result"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "columns NOTE, SCORE are NULL in all 2 rows of the result, so their types "
-                       "are unknown: pass column_types={\"NOTE\": ..., \"SCORE\": ...}"));
+  absl::StatusOr<RowSchema> unknown = learner.Finish("all 2 rows of the result");
+  EXPECT_THAT(unknown, StatusIs(absl::StatusCode::kInvalidArgument,
+                                "columns NOTE, SCORE are NULL in all 2 rows of the result, so "
+                                "their types are unknown"));
+  // The remedy is a hint the binding renders in its own terms (Python: column_types={...}).
+  std::vector<OptionHint> hints = GetHints(unknown.status());
+  ASSERT_EQ(hints.size(), 1u);
+  EXPECT_EQ(hints[0].option, "column_types");
+  EXPECT_EQ(hints[0].kind, OptionHint::ValueKind::kNameMap);
+  EXPECT_THAT(hints[0].names, ElementsAre("NOTE", "SCORE"));
   // Page 2: NOTE has a value in its second row; SCORE is still NULL.
   ASSERT_THAT(learner.Add(SqlRows{{Value::Integer(kLong, 3), Value::Null(), Value::Null()},
                                   {Value::Integer(kLong, 4), Value::String("n4"), Value::Null()}}),
               IsOk());
   EXPECT_THAT(learner.Untyped(), ElementsAre("SCORE"));
-  EXPECT_THAT(learner.Finish("the first 4 rows"),
+  unknown = learner.Finish("the first 4 rows");
+  EXPECT_THAT(unknown,
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       "column SCORE is NULL in the first 4 rows, so its type is unknown: pass "
-                       "column_types={\"SCORE\": ...}"));
+                       "column SCORE is NULL in the first 4 rows, so its type is unknown"));
+  EXPECT_THAT(GetHints(unknown.status()).at(0).names, ElementsAre("SCORE"));
   // Page 3: SCORE's first value is a double; a later int does not change the learnt type.
   ASSERT_THAT(
       learner.Add(SqlRows{{Value::Integer(kLong, 5), Value::Null(), Value::Real(kDouble, 1)},
@@ -291,9 +299,10 @@ TEST(SqlSchemaLearnerTest, GivenColumnTheQueryDoesNotReturnIsASchemaError) {
   absl::StatusOr<SqlSchemaLearner> learner =
       SqlSchemaLearner::Create({"ID", "SCORE"}, {{"score", kDouble}}, nullptr);
   EXPECT_THAT(learner, ErrorKindIs(ErrorKind::kSchema));
-  EXPECT_THAT(learner, StatusIs(absl::StatusCode::kInvalidArgument,
-                                "column_types names score, which the query does not return (did "
-                                "you mean SCORE?); its columns are: ID, SCORE"));
+  EXPECT_THAT(learner,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "a type is given for column score, which the query does not return (did "
+                       "you mean SCORE?); its columns are: ID, SCORE"));
   EXPECT_THAT(SqlSchemaLearner::Create({"ID"}, {{"ID", kProxy}}, nullptr),
               StatusIs(absl::StatusCode::kUnimplemented, "ID has type proxy"));
   EXPECT_THAT(SqlSchemaLearner::Create({"ID", "ID"}, {}, nullptr),
@@ -340,6 +349,45 @@ TEST(InferSchemaTest, ContainersInsideContainersAreListsOfLists) {
   EXPECT_EQ(grid->own_lists, 2);
   EXPECT_EQ(schema.value.Child("words")->element, ElementType::kString);
   EXPECT_EQ(schema.value.Child("people")->Child("pets")->outer_lists, 1);
+}
+
+// A value whose Object[] holds a string and a long (legal in Ignite), beside a plain field, and
+// an object whose own field is such an array.
+Value ValueWithMixedElements() {
+  Value mixed = Value::Items(kObjectArray, {Value::String("s"), Value::Integer(kLong, 4)}, -1);
+  return ObjectOf("T", {{"a", Value::Integer(kInt, 1)},
+                        {"mixed", mixed},
+                        {"meta", ObjectOf("M", {{"label", Value::String("x")}, {"odd", mixed}})},
+                        {"none", Value::Null()}});
+}
+
+TEST(InferSchemaTest, FieldsLeftOutOfTheReadAreNeverTyped) {
+  const Value value = ValueWithMixedElements();
+  // Read whole, the mixed array has no column type: the error names it and the remedy.
+  absl::StatusOr<RowSchema> whole = InferSchema(Value::Integer(kLong, 1), value, nullptr);
+  EXPECT_THAT(whole, StatusIs(absl::StatusCode::kInvalidArgument,
+                              "val.mixed mixes string (9) and long (4) elements"));
+  EXPECT_THAT(whole, ErrorKindIs(ErrorKind::kSchema));
+  ASSERT_EQ(GetHints(whole.status()).size(), 1u);
+  EXPECT_EQ(GetHints(whole.status())[0].option, "fields");
+  EXPECT_THAT(GetHints(whole.status())[0].value, HasSubstr("without \"mixed\""));
+  // Selected around it, it is skipped: neither it nor the null field without metadata is typed.
+  ASSERT_OK_AND_ASSIGN(RowSchema a, InferSchema(Value::Integer(kLong, 1), value, nullptr, {"a"}));
+  EXPECT_THAT(a.column_paths, ElementsAre("key", "val.a"));
+  ASSERT_OK_AND_ASSIGN(RowSchema label,
+                       InferSchema(Value::Integer(kLong, 1), value, nullptr, {"meta.label", "a"}));
+  EXPECT_THAT(label.column_paths, ElementsAre("key", "val.a", "val.meta.label"));
+  EXPECT_THAT(InferSchema(Value::Integer(kLong, 1), value, nullptr, {"meta"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "val.meta.odd mixes"));
+  // Selecting it still fails on it; an unknown name lists every field, typed or not.
+  EXPECT_THAT(InferSchema(Value::Integer(kLong, 1), value, nullptr, {"mixed"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "val.mixed mixes"));
+  EXPECT_THAT(InferSchema(Value::Integer(kLong, 1), value, nullptr, {"nope"}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "no field 'nope' in the values; they have: a, meta, meta.label, meta.odd, "
+                       "mixed, none"));
+  EXPECT_THAT(InferSchema(Value::Integer(kLong, 1), value, nullptr, {"mixed.x"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "no field 'mixed.x'"));
 }
 
 TEST(InferSchemaTest, ContainersOfOnlyEmptyContainersAreASchemaError) {

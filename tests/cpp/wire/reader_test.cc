@@ -143,6 +143,20 @@ TEST(ReaderTest, ReadLengthAcceptsLengthsThatFit) {
   EXPECT_THAT(r.ReadLength(8, "long[]"), IsOkAndHolds(0));
 }
 
+TEST(ReaderTest, ReadSizedReturnsTheCountedBytesOrAnError) {
+  const Bytes bytes = ByteBuilder().I32(2).U8(0x11).U8(0x22).U8(0x33).U8(0x44).I32(3).U8(0);
+  Reader r(bytes);
+  ASSERT_OK_AND_ASSIGN(absl::Span<const uint8_t> pairs, r.ReadSized(2, "short[]"));
+  EXPECT_EQ(pairs.size(), 4u);
+  EXPECT_EQ(pairs[0], 0x11);
+  EXPECT_EQ(pairs[3], 0x44);
+  EXPECT_EQ(r.position(), 8u);
+  // A count that does not fit what is left is a protocol error.
+  absl::StatusOr<absl::Span<const uint8_t>> past = r.ReadSized(1, "string");
+  EXPECT_THAT(past, StatusIs(absl::StatusCode::kDataLoss, "length 3 of string"));
+  EXPECT_THAT(past, ErrorKindIs(ErrorKind::kProtocol));
+}
+
 TEST(ReaderTest, ReadLengthAcceptsExactlyTheRemainingBytes) {
   const Bytes bytes = ByteBuilder().I32(2).I64(0).I64(0);
   Reader r(bytes);
