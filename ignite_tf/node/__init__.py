@@ -27,6 +27,24 @@ One module per job:
 ``external``   a node started elsewhere (``$IGNITE_TF_TEST_ADDRESS``)
 =============  ================================================================
 
+Where things go:
+
+- A JVM flag every node gets: ``DEFAULT_JVM_OPTIONS`` in ``java.py`` (the
+  order of the whole command line is ``node_command()`` there).  For one
+  node: ``IgniteNode(jvm_options=[...])``; for one run: ``$IGNITE_TF_JVM_OPTS``.
+- An Ignite setting every node gets: the packaged template
+  ``ignite_tf/server/ignite-node.xml`` (a fixed value), or a placeholder
+  (a value that varies per node).
+- A built-in ``@NAME@`` placeholder: one line in ``node_placeholders()`` in
+  ``config.py``, and its line in the template's header comment.  A value
+  only some templates need: ``IgniteNode(substitutions={"NAME": value})``.
+- A new node configuration: a Spring XML template using the built-in
+  placeholders (start from ``ignite-node.xml``), passed as
+  ``IgniteNode(config_template=...)``.  Tests keep theirs in ``tests/server/``
+  (``conftest.start_node``); a packaged one goes beside ``ignite-node.xml``
+  in ``ignite_tf/server/`` (shipped with the wheel) with its path constant
+  beside ``DEFAULT_CONFIG_TEMPLATE`` in ``config.py``.
+
 Environment variables:
 
 ``IGNITE_TF_TEST_ADDRESS``

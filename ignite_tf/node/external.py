@@ -1,10 +1,7 @@
 """A node started elsewhere: ``$IGNITE_TF_TEST_ADDRESS`` instead of a node of our own.
 
-Environment variables:
-
-``IGNITE_TF_TEST_ADDRESS``
-    ``host:port`` of an already running node; tests and tools that honour
-    :func:`external_endpoint` use it instead of starting one.
+Environment: ``IGNITE_TF_TEST_ADDRESS`` (``host:port`` of a running node);
+all of the launcher's variables are described in :mod:`ignite_tf.node`.
 """
 
 from __future__ import annotations

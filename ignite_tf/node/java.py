@@ -1,12 +1,8 @@
 """Java for the nodes: finding ``java``, its version, and a node's command line.
 
-Environment variables:
-
-``JAVA_HOME``
-    the JDK whose ``bin/java`` runs the nodes (else ``java`` on ``PATH``).
-``IGNITE_TF_JVM_OPTS``
-    extra JVM options appended to every node's command line, split like a
-    shell would, e.g. ``"-DIGNITE_QUIET=false -Xmx2g"``.
+Environment: ``JAVA_HOME`` (the JDK that runs the nodes) and ``IGNITE_TF_JVM_OPTS``
+(JVM options appended to every node's command line);
+all of the launcher's variables are described in :mod:`ignite_tf.node`.
 """
 
 from __future__ import annotations

@@ -4,13 +4,9 @@
 ``mvn dependency:copy-dependencies`` copies the jars it lists into a cache directory, stamped
 with the pom's digest, so they are downloaded once per pom.
 
-Environment variables:
-
-``IGNITE_TF_IGNITE_LIBS``
-    a directory of Ignite server jars to use as is (no Maven, no cache).
-``IGNITE_TF_CACHE_DIR``
-    where resolved jars are cached (default ``~/.cache/ignite-tf``, or
-    ``$XDG_CACHE_HOME/ignite-tf``); jars go to ``ignite-<version>/libs``.
+Environment: ``IGNITE_TF_IGNITE_LIBS`` (jars to use as they are) and
+``IGNITE_TF_CACHE_DIR`` (where resolved jars are cached);
+all of the launcher's variables are described in :mod:`ignite_tf.node`.
 """
 
 from __future__ import annotations
