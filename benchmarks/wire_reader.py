@@ -3,9 +3,10 @@
     python benchmarks/wire_reader.py --address 127.0.0.1:10800 --cache BENCH_W1 --page-size 16
     python benchmarks/wire_reader.py --address ... --sql "SELECT C0 FROM BENCH_W3" --page-size 1024
 
-A minimal thin client in plain Python, independent of ignite_tf: it speaks protocol 1.7.0 with
-an empty feature mask, as ignite_tf does, over one socket (or one socket per thread with
---connections N, each scanning whole partitions taken from a shared counter, as
+A minimal thin client in plain Python, independent of ignite_tf's client (only its handshake
+comes from ignite_tf.node.protocol, the package's one Python encoder of it): it speaks protocol
+1.7.0 with an empty feature mask, as ignite_tf does, over one socket (or one socket per thread
+with --connections N, each scanning whole partitions taken from a shared counter, as
 ``num_parallel_reads`` does), sends the same scan (OP_QUERY_SCAN 2000, then
 OP_QUERY_SCAN_CURSOR_GET_PAGE 2001) or SQL query (OP_QUERY_SQL_FIELDS 2004, then 2005) as the
 other readers with the same page size, receives every reply with ``recv_into`` into one reused
@@ -24,14 +25,15 @@ import sys
 import threading
 import time
 
+from ignite_tf.node import protocol
+from ignite_tf.node.protocol import TYPE_NULL, string_object
+
 OP_QUERY_SCAN = 2000
 OP_QUERY_SCAN_CURSOR_GET_PAGE = 2001
 OP_QUERY_SQL_FIELDS = 2004
 OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE = 2005
 OP_GET_BINARY_TYPE = 3002
 OP_RESOURCE_CLOSE = 0
-NULL = 101
-STRING = 9
 
 
 def java_hash(text: str) -> int:
@@ -41,12 +43,6 @@ def java_hash(text: str) -> int:
     for i in range(0, len(data), 2):
         h = (31 * h + int.from_bytes(data[i : i + 2], "little")) & 0xFFFFFFFF
     return h - (1 << 32) if h >= 1 << 31 else h
-
-
-def string_object(text: str) -> bytes:
-    """A String object (type code 9, length, UTF-8)."""
-    data = text.encode()
-    return struct.pack("<bi", STRING, len(data)) + data
 
 
 class WireConnection:
@@ -66,15 +62,10 @@ class WireConnection:
         self.version = version
         self.request_id = 0
         self.wire_bytes = 0
-        # op 1 (handshake), the version, client code 2 (thin client); then either an empty
-        # feature mask (a byte array, 1.7.0+) or no username and password (null strings).
-        body = struct.pack("<bhhhb", 1, *version, 2)
-        body += (
-            struct.pack("<bi", 12, 0) if version >= (1, 7, 0) else struct.pack("<bb", NULL, NULL)
-        )
-        self.sock.sendall(struct.pack("<i", len(body)) + body)
-        self.handshake = bytes(self._receive())
-        if self.handshake[4] != 1:
+        # No user; from 1.7.0 an empty feature mask.
+        self.sock.sendall(protocol.frame(protocol.handshake_request(version)))
+        self.handshake = bytes(self._receive())  # the reply with its length prefix
+        if not protocol.parse_handshake_reply(self.handshake[4:], version).accepted:
             raise RuntimeError(f"handshake refused: {self.handshake[:64]!r}")
 
     def _exactly(self, view: memoryview) -> None:
@@ -117,7 +108,7 @@ class WireConnection:
 
     def scan(self, cache: str, page_size: int, partition: int = -1) -> int:
         """Reads a whole scan; returns its row count."""
-        body = struct.pack("<ibbiib", java_hash(cache), 0, NULL, page_size, partition, 0)
+        body = struct.pack("<ibbiib", java_hash(cache), 0, TYPE_NULL, page_size, partition, 0)
         frame, pos = self.call(OP_QUERY_SCAN, body)
         cursor, rows = struct.unpack_from("<qi", frame, pos)
         while frame[-1]:  # more

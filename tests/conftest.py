@@ -32,6 +32,7 @@ import pytest
 from tls_material import TlsMaterial, make_tls_material, tools_available
 
 from ignite_tf import CacheNotFoundError, Client
+from ignite_tf.node import protocol
 from ignite_tf.testing import (
     find_java,
     jvm_add_opens,
@@ -230,29 +231,22 @@ def expect_error() -> Callable[..., BaseException]:
 
 def recv_exact(conn: socket.socket, n: int) -> bytes | None:
     """``n`` bytes from ``conn``, or None if the peer closed first."""
-    chunks = bytearray()
-    while len(chunks) < n:
-        try:
-            chunk = conn.recv(n - len(chunks))
-        except OSError:
-            return None
-        if not chunk:
-            return None
-        chunks += chunk
-    return bytes(chunks)
+    try:
+        return protocol.recv_exact(conn, n)
+    except OSError:  # ConnectionError at EOF, or a reset
+        return None
 
 
 def recv_frame(conn: socket.socket) -> bytes | None:
     """One length-prefixed thin-client message (without its prefix), or None at EOF."""
-    prefix = recv_exact(conn, 4)
-    if prefix is None:
+    try:
+        return protocol.recv_frame(conn)
+    except OSError:
         return None
-    (length,) = struct.unpack("<i", prefix)
-    return recv_exact(conn, length)
 
 
 def send_frame(conn: socket.socket, payload: bytes) -> None:
-    conn.sendall(struct.pack("<i", len(payload)) + payload)
+    conn.sendall(protocol.frame(payload))
 
 
 class FakeServer:
@@ -316,20 +310,6 @@ def fake_server() -> Iterator[Callable[[Callable[[socket.socket], None]], FakeSe
         server.close()
 
 
-def handshake_rejection(version: tuple[int, int, int], message: str, status: int = 1) -> bytes:
-    """A failed handshake reply (without its length prefix) naming ``version`` as the server's
-    preferred one, laid out as Ignite writes it for a client that asked for 1.1.0 or newer."""
-    text = message.encode()
-    return (
-        b"\x00"
-        + struct.pack("<hhh", *version)
-        + b"\x09"
-        + struct.pack("<i", len(text))
-        + text
-        + struct.pack("<i", status)
-    )
-
-
 class Relay:
     """A TCP relay on 127.0.0.1 in front of a real node: every message of every connection is
     passed on unchanged, except where the test steps in. The replies still come from Apache
@@ -385,10 +365,10 @@ class Relay:
         hello = recv_frame(client)
         if hello is None:
             return
-        version = struct.unpack_from("<hhh", hello, 1)
+        version = protocol.handshake_version(hello)
         self.offers.append(version)
         if self.offer is not None and version > self.offer:
-            send_frame(client, handshake_rejection(self.offer, "Unsupported version."))
+            send_frame(client, protocol.handshake_rejection(self.offer, "Unsupported version."))
             client.close()
             return
         node = socket.create_connection(self.upstream, timeout=30)
@@ -507,11 +487,6 @@ def tls_probe(material: TlsMaterial, **credentials: str) -> Callable[[str, int, 
     return functools.partial(probe_thin_client, ssl_context=tls_context(material), **credentials)
 
 
-def _thin_string(text: str) -> bytes:
-    data = text.encode()
-    return b"\x09" + struct.pack("<i", len(data)) + data
-
-
 def activate_cluster(
     host: str,
     port: int,
@@ -524,23 +499,24 @@ def activate_cluster(
     """Sets the cluster state to ACTIVE over the thin-client protocol (OP_CLUSTER_CHANGE_STATE,
     protocol 1.7.0 with the CLUSTER_STATES feature). A new cluster with native persistence starts
     inactive and no tool for it ships with the server jars. Returns False on any failure."""
-    features = b"\x0c" + struct.pack("<i", 1) + bytes([1 << 2])  # byte[] with bit 2
-    payload = struct.pack("<bhhhb", 1, 1, 7, 0, 2) + features
-    payload += _thin_string(username) + _thin_string(password)
+    version = (1, 7, 0)
+    cluster_states = bytes([1 << 2])  # the feature bitmask with bit 2, CLUSTER_STATES
+    hello = protocol.handshake_request(
+        version, features=cluster_states, username=username, password=password
+    )
     try:
         with socket.create_connection((host, port), timeout=timeout) as raw:
             sock = ssl_context.wrap_socket(raw, server_hostname=host) if ssl_context else raw
-            sock.sendall(struct.pack("<i", len(payload)) + payload)
+            send_frame(sock, hello)
             reply = recv_frame(sock)
-            if not reply or reply[:1] != b"\x01":
+            if not reply or not protocol.parse_handshake_reply(reply, version).accepted:
                 return False
-            request = struct.pack("<hqb", 5001, 1, 1)  # OP_CLUSTER_CHANGE_STATE, id 1, ACTIVE
-            sock.sendall(struct.pack("<i", len(request)) + request)
+            # OP_CLUSTER_CHANGE_STATE, request id 1, state ACTIVE
+            send_frame(sock, protocol.request(5001, 1, b"\x01"))
             reply = recv_frame(sock)
-            if reply is None or len(reply) < 10:
+            if reply is None:
                 return False
-            (flags,) = struct.unpack_from("<h", reply, 8)
-            return not flags & 0x01  # no error flag
+            return protocol.reply_status(reply, version)[1]  # no error flag
     except (OSError, struct.error, ValueError):
         return False
 

@@ -32,15 +32,21 @@ from ignite_tf import (
     IgniteTimeoutError,
     IgniteValueError,
 )
+from ignite_tf.node.protocol import (
+    OP_CACHE_GET_NAMES,
+    STATUS_AUTH_FAILED,
+    handshake_accepted,
+    handshake_rejection,
+    handshake_version,
+)
 
 pytestmark = pytest.mark.usefixtures("hang_guard")
 
 # Seconds within which a failure against a local endpoint must be reported.
 FAST = 10.0
 
-# Thin-client constants used by the fake servers.
-HANDSHAKE_OK_1_7 = b"\x01\x65"  # success, null feature bitmask (no node id)
-OP_CACHE_GET_NAMES = 1050
+# What the fake servers answer a good 1.7.0 handshake: success, null feature bitmask, no node id.
+HANDSHAKE_OK_1_7 = handshake_accepted((1, 7, 0))
 
 
 def hierarchy_names(exc: BaseException) -> list[str]:
@@ -175,22 +181,15 @@ def test_server_that_closes_right_after_accepting(fake_server, expect_error) -> 
     expect_error(IgniteConnectionError, lambda: Client(server.host, server.port, timeout=5), FAST)
 
 
-def _rejection(major: int, minor: int, patch: int, message: str, status: int) -> bytes:
-    text = message.encode()
-    return (
-        b"\x00"
-        + struct.pack("<hhh", major, minor, patch)
-        + b"\x09"
-        + struct.pack("<i", len(text))
-        + text
-        + struct.pack("<i", status)
-    )
-
-
 def test_server_that_refuses_the_credentials(fake_server, expect_error, wire) -> None:
     def refuse(conn: socket.socket) -> None:
         wire.recv_frame(conn)
-        wire.send_frame(conn, _rejection(1, 7, 0, "The user name or password is incorrect", 2000))
+        wire.send_frame(
+            conn,
+            handshake_rejection(
+                (1, 7, 0), "The user name or password is incorrect", STATUS_AUTH_FAILED
+            ),
+        )
 
     server = fake_server(refuse)
     err = expect_error(
@@ -205,7 +204,7 @@ def test_server_that_refuses_the_credentials(fake_server, expect_error, wire) ->
 def test_server_that_offers_only_an_unsupported_version(fake_server, expect_error, wire) -> None:
     def too_old(conn: socket.socket) -> None:
         wire.recv_frame(conn)
-        wire.send_frame(conn, _rejection(1, 0, 0, "Unsupported version", 1))
+        wire.send_frame(conn, handshake_rejection((1, 0, 0), "Unsupported version"))
 
     server = fake_server(too_old)
     err = expect_error(IgniteProtocolError, lambda: Client(server.host, server.port), FAST)
@@ -219,12 +218,12 @@ def test_older_server_version_is_negotiated(fake_server, wire) -> None:
 
     def speaks_1_6(conn: socket.socket) -> None:
         frame = wire.recv_frame(conn)
-        version = struct.unpack_from("<hhh", frame, 1)
+        version = handshake_version(frame)
         offered.append(version)
         if version == (1, 7, 0):
-            wire.send_frame(conn, _rejection(1, 6, 0, "try 1.6.0", 1))
+            wire.send_frame(conn, handshake_rejection((1, 6, 0), "try 1.6.0"))
             return
-        wire.send_frame(conn, b"\x01")
+        wire.send_frame(conn, handshake_accepted((1, 6, 0)))
         while conn.recv(4096):
             pass
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from ignite_tf import testing
+from ignite_tf.node import protocol
 from ignite_tf.testing import (
     ExternalNode,
     IgniteNode,
@@ -36,13 +37,10 @@ IMPORT_ROOT = Path(testing.__file__).parents[1]
 
 
 def raw_handshake(host: str, port: int) -> bytes:
-    """Send a thin-client handshake (protocol 1.1.0) by hand; return the reply."""
-    payload = bytes([1, 1, 0, 1, 0, 0, 0, 2, 0x65, 0x65])
+    """Send a thin-client handshake (protocol 1.1.0) over a plain socket; return the reply."""
     with socket.create_connection((host, port), timeout=10) as sock:
-        sock.sendall(struct.pack("<i", len(payload)) + payload)
-        header = sock.recv(4, socket.MSG_WAITALL)
-        (length,) = struct.unpack("<i", header)
-        return sock.recv(length, socket.MSG_WAITALL)
+        sock.sendall(protocol.frame(protocol.handshake_request((1, 1, 0))))
+        return protocol.recv_frame(sock)
 
 
 def accepts_connections(host: str, port: int) -> bool:
@@ -144,6 +142,47 @@ def test_unfilled_placeholder_is_reported_before_launch(tmp_path: Path) -> None:
     node.stop()
 
 
+def test_handshake_requests_are_laid_out_byte_for_byte() -> None:
+    # 1.1.0 without a user: null user name and password (the probe's handshake).
+    assert protocol.handshake_request((1, 1, 0)) == bytes([1, 1, 0, 1, 0, 0, 0, 2, 0x65, 0x65])
+    # 1.7.0 without a user: an empty feature bitmask (byte[] of length 0) and nothing after it.
+    assert protocol.handshake_request((1, 7, 0)) == bytes([1, 1, 0, 7, 0, 0, 0, 2, 12, 0, 0, 0, 0])
+    # 1.7.0 with features and a user: the bitmask, then two String objects.
+    assert protocol.handshake_request(
+        (1, 7, 0), features=b"\x04", username="ann", password="pw"
+    ) == bytes([1, 1, 0, 7, 0, 0, 0, 2, 12, 1, 0, 0, 0, 4]) + (
+        b"\x09\x03\x00\x00\x00ann" + b"\x09\x02\x00\x00\x00pw"
+    )
+    # A user without a password sends an empty one.
+    assert protocol.handshake_request((1, 1, 0), username="ann").endswith(b"\x09\x00\x00\x00\x00")
+    with pytest.raises(ValueError, match="no feature bitmask"):
+        protocol.handshake_request((1, 6, 0), features=b"\x04")
+    assert protocol.handshake_version(protocol.handshake_request((1, 6, 2))) == (1, 6, 2)
+    assert protocol.frame(b"abc") == struct.pack("<i", 3) + b"abc"
+
+
+def test_handshake_replies_round_trip_and_truncated_ones_are_errors() -> None:
+    refused = protocol.parse_handshake_reply(
+        protocol.handshake_rejection((1, 6, 0), "bad user", protocol.STATUS_AUTH_FAILED), (1, 7, 0)
+    )
+    assert (refused.accepted, refused.offer, refused.message, refused.status) == (
+        False,
+        (1, 6, 0),
+        "bad user",
+        protocol.STATUS_AUTH_FAILED,
+    )
+    accepted = protocol.parse_handshake_reply(
+        protocol.handshake_accepted((1, 7, 0), features=b"\x07"), (1, 7, 0)
+    )
+    assert (accepted.accepted, accepted.features, accepted.node_id) == (True, b"\x07", None)
+    assert protocol.parse_handshake_reply(
+        protocol.handshake_accepted((1, 1, 0)), (1, 1, 0)
+    ).accepted
+    for broken in (b"", b"\x01\x0c\x05\x00\x00\x00ab", b"\x00\x01\x00", b"\x02"):
+        with pytest.raises(ValueError):
+            protocol.parse_handshake_reply(broken, (1, 7, 0))
+
+
 # ---------------------------------------------------------------------------
 # The session node (local or external)
 
@@ -152,6 +191,19 @@ def test_fixture_node_accepts_raw_handshake(ignite_node) -> None:
     assert ignite_node.address == f"{ignite_node.host}:{ignite_node.port}"
     reply = raw_handshake(ignite_node.host, ignite_node.port)
     assert reply[:1] == b"\x01", reply
+
+
+def test_the_node_accepts_the_encoders_1_7_0_handshake(ignite_node) -> None:
+    """The handshake ignite_tf's client speaks, from the Python encoder: the node accepts it
+    and answers with the features both sides know (bit 2, CLUSTER_STATES, which the tests'
+    cluster activation asks for) and its node id, which the reply parser reads."""
+    for features, agreed in ((None, b""), (bytes([1 << 2]), bytes([1 << 2]))):
+        with socket.create_connection((ignite_node.host, ignite_node.port), timeout=10) as sock:
+            sock.sendall(protocol.frame(protocol.handshake_request((1, 7, 0), features=features)))
+            reply = protocol.parse_handshake_reply(protocol.recv_frame(sock), (1, 7, 0))
+        assert reply.accepted, reply
+        assert reply.features == agreed
+        assert reply.node_id is not None and len(reply.node_id) == 16
 
 
 def test_sql_create_insert_select(ignite_node) -> None:
