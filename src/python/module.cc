@@ -8,6 +8,7 @@
 #include "python/connection_options.h"
 #include "python/errors.h"
 #include "python/fs.h"
+#include "python/values.h"
 
 namespace ignite_tf::python {
 
