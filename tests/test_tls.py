@@ -448,7 +448,10 @@ def test_dataset_over_tls_with_either_import_order(
         assert results[name].get("rows") == 100, results[name]
         assert results[name]["sum"] == expected_sum
     refused = results["wrong-key-password"]
-    assert refused.get("error") == "IgniteTLSError" and "password does not open it" in refused["message"]
+    assert (
+        refused.get("error") == "IgniteTLSError"
+        and "password does not open it" in refused["message"]
+    )
     # No secret in anything the process printed: logs at DEBUG, warnings, tracebacks.
     assert not secrets_in(output, m.key_password, wrong)
 
