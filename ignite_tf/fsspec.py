@@ -100,6 +100,8 @@ class IgfsFileSystem(AbstractFileSystem):
         )
         options.validate()
         warn_if_unverified(options, "igfs over TLS", stacklevel=2)
+        if isinstance(block_size, bool) or not isinstance(block_size, int):
+            raise TypeError(f"block_size must be an int (bytes), not {type(block_size).__name__}")
         self.store = native(_core.IgfsStore, options, self.fs_name, block_size)
         self.tls = options.tls_enabled
         self.username = options.username or None

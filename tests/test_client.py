@@ -78,8 +78,9 @@ def test_older_protocol_versions_work_against_a_real_node(
         if offer >= (1, 4, 0):
             assert len(c.partitions(cache_name)) == 1024
         else:
-            with pytest.raises(IgniteError, match="needs 1.4.0"):
+            with pytest.raises(IgniteError, match="needs 1.4.0") as info:
                 c.partitions(cache_name)
+            assert type(info.value) is IgniteError  # not a subclass (it once was an OSError)
         # Without a partition map (before 1.4.0) a parallel scan reads through one connection.
         parallel = c.scan(cache_name, page_size=64, num_parallel_reads=2)
         assert sorted(k for b in parallel for k in b["key"].tolist()) == [*range(500), 1000]
@@ -485,7 +486,7 @@ def test_context_manager_closes_the_client(ignite_node) -> None:
     with Client(ignite_node.host, ignite_node.port) as c:
         assert isinstance(c.cache_names(), list)
         assert repr(c) == f"Client({ignite_node.host!r}, {ignite_node.port})"
-    with pytest.raises(IgniteError):
+    with pytest.raises(ignite_tf.IgniteConnectionError, match="was closed; open a new one"):
         c.cache_names()
 
 

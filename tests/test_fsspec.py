@@ -254,7 +254,7 @@ def test_concurrent_appenders_the_first_to_publish_wins(igfs):
     b = fs.store.open_write(path, append=True)
     assert a.tell() == b.tell() == 1_500_000
     a.write(b"A" * 700_000)  # fills the partial block and starts another
-    with pytest.raises(OSError):
+    with pytest.raises(IgniteNotADirectoryError):
         fs.store.open_write(f"{root}/log/below", append=True)
     reader = fs.open(path, "rb")  # opened before the append is published
     a.close()
