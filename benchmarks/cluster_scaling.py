@@ -90,8 +90,9 @@ def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
 def enter_namespace(argv: list[str]) -> tuple[int | None, str]:
     """Runs this benchmark again inside a new network namespace and returns its exit code, or
     ``(None, why not)`` when no namespace can be made here."""
-    if shutil.which("unshare") is None:
-        return None, "unshare is not installed"
+    missing = [tool for tool in ("unshare", "ip") if shutil.which(tool) is None]
+    if missing:
+        return None, f"{' and '.join(missing)} not installed"
     reasons = []
     for command in NAMESPACE_COMMANDS:
         probe = _run([*command, "true"])
