@@ -25,6 +25,7 @@ from ignite_tf import testing
 from ignite_tf.node import protocol
 from ignite_tf.testing import (
     ExternalNode,
+    IgniteCluster,
     IgniteNode,
     IgniteNodeError,
     external_endpoint,
@@ -448,27 +449,29 @@ def test_cluster_kill_and_restart_a_node(ignite_node_factory) -> None:
     with Client(killed.host, killed.port) as client:
         client.put(name, 1000, "on the last node")
         assert client.get(name, 1000) == "on the last node"
-    cluster.restart(0)
-    cluster.wait_for_topology(2, timeout=60)
-    assert servers_seen_from(first) == 2
+    assert servers_seen_from(killed) == 1
 
 
-def test_restarting_a_node_with_a_temporary_work_dir_keeps_it() -> None:
-    with IgniteNode(**SMALL_CLUSTER) as node:
+def test_a_cluster_grows_and_a_restart_keeps_a_temporary_work_dir() -> None:
+    with IgniteCluster(1, discovery_range=2, **SMALL_CLUSTER) as cluster:
+        node = cluster[0]
         work_dir, port = node.work_dir, node.port
         assert work_dir is not None
-        node.kill()
+        cluster.kill(0)
         assert work_dir.is_dir()
-        node.restart()
+        cluster.restart(0)
         assert (node.work_dir, node.port) == (work_dir, port)
         assert raw_handshake(node.host, node.port)[:1] == b"\x01"
-        # Ignite logs the topology just after "Ignite node started OK"; topology() reads the
-        # log of this start only.
-        deadline = time.monotonic() + 30
-        while node.topology() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert node.topology() == (1, 1)
-    assert not work_dir.exists()
+        # A new cluster of one (topology version 1); topology() reads this start's log only.
+        assert cluster.wait_for_topology(1) == 1
+        added = cluster.add_node()
+        assert cluster.address == f"{node.address},{added.address}"
+        assert cluster.wait_for_topology(2) == 2
+        assert servers_seen_from(added) == 2
+        with pytest.raises(IgniteNodeError, match="discovery range is full"):
+            cluster.add_node()
+        work_dirs = [n.work_dir for n in cluster]
+    assert all(d is not None and not d.exists() for d in work_dirs)
 
 
 # ---------------------------------------------------------------------------
