@@ -9,10 +9,10 @@ PYTHON="${PYTHON:-python3}"
 
 # libssl-dev brings the static libssl.a/libcrypto.a the module links; openssl and the JDK's
 # keytool make the TLS test certificates; valgrind runs the TLS leak check; clang and its
-# runtime build the fuzzers.
+# runtime build the fuzzers; iproute2 (ip, tc) shapes the links of the cluster scaling benchmark.
 DEBIAN_PACKAGES=(build-essential cmake ninja-build pkg-config libabsl-dev libssl-dev openssl
                  libgtest-dev libgmock-dev clang-format clang libclang-rt-14-dev
-                 openjdk-17-jdk-headless maven valgrind)
+                 openjdk-17-jdk-headless maven valgrind iproute2)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do

@@ -37,12 +37,16 @@ skip_status=0
 "$VENV/bin/python" "$ROOT/.ci/check_skips.py" "$ROOT/build/pytest.xml" || skip_status=$?
 [ "$status" -ne 0 ] || status=$skip_status
 
-echo "== Benchmarks: the throughput command at smoke size, and the callgrind decode check"
-# Keeps `bash .ci/bench.sh` working from a fresh machine (tiny sizes: its figures mean nothing),
-# and fails when decoding a captured page costs more than 5% more instructions than the baseline.
+echo "== Benchmarks: throughput and cluster scaling at smoke size, and the callgrind decode check"
+# Keeps `bash .ci/bench.sh` and the cluster scaling benchmark working from a fresh machine (tiny
+# sizes: their figures mean nothing; the scaling one starts 1, 2 and 3 nodes in a network
+# namespace of its own, about 1.5 minutes), and fails when decoding a captured page costs more
+# than 5% more instructions than the baseline.
 bench_status=0
 (cd /tmp && "$VENV/bin/python" "$ROOT/benchmarks/throughput.py" --scale smoke \
   --out "$ROOT/build/bench-smoke/throughput.json") || bench_status=$?
+(cd /tmp && "$VENV/bin/python" "$ROOT/benchmarks/cluster_scaling.py" --scale smoke \
+  --out "$ROOT/build/bench-smoke/cluster_scaling.json") || bench_status=$?
 "$VENV/bin/python" "$ROOT/benchmarks/decode_callgrind.py" --check || bench_status=$?
 [ "$status" -ne 0 ] || status=$bench_status
 

@@ -793,11 +793,19 @@ def chart(report: dict, path: Path) -> None:
     ax.set_ylabel("client RSS (MiB)")
     ax.set_title("client RSS while reading (import, then the read)", fontsize=9)
     ax.legend(fontsize=7)
-    fig.suptitle(
+    save_figure(
+        fig,
+        path,
         f"ignite_tf read throughput, Ignite {report['ignite_version']}, "
         f"{report['machine']['cpus']} CPUs ({report['date']})",
-        fontsize=10,
     )
+
+
+def save_figure(fig, path: Path, title: str) -> None:
+    """Titles a benchmark's matplotlib figure, writes it as a PNG and closes it."""
+    import matplotlib.pyplot as plt
+
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -24,15 +24,19 @@ import struct
 import sys
 import threading
 import time
+from collections.abc import Sequence
+
+from loopback import run_on_threads
 
 from ignite_tf.node import protocol
-from ignite_tf.node.protocol import TYPE_NULL, string_object
+from ignite_tf.node.protocol import TYPE_NULL, TYPE_UUID, string_object
 
 OP_QUERY_SCAN = 2000
 OP_QUERY_SCAN_CURSOR_GET_PAGE = 2001
 OP_QUERY_SQL_FIELDS = 2004
 OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE = 2005
 OP_GET_BINARY_TYPE = 3002
+OP_CACHE_PARTITIONS = 1101
 OP_RESOURCE_CLOSE = 0
 
 
@@ -65,8 +69,10 @@ class WireConnection:
         # No user; from 1.7.0 an empty feature mask.
         self.sock.sendall(protocol.frame(protocol.handshake_request(version)))
         self.handshake = bytes(self._receive())  # the reply with its length prefix
-        if not protocol.parse_handshake_reply(self.handshake[4:], version).accepted:
+        reply = protocol.parse_handshake_reply(self.handshake[4:], version)
+        if not reply.accepted:
             raise RuntimeError(f"handshake refused: {self.handshake[:64]!r}")
+        self.node_id = reply.node_id  # from 1.4.0: the node's UUID (16 bytes)
 
     def _exactly(self, view: memoryview) -> None:
         got = 0
@@ -116,6 +122,41 @@ class WireConnection:
             rows += struct.unpack_from("<i", frame, pos)[0]
         return rows
 
+    def primaries(self, cache: str) -> dict[bytes, list[int]]:
+        """The partitions of a cache by the id of their primary node (OP_CACHE_PARTITIONS,
+        protocol 1.4.0+): the map a partition-aware client routes its scans by."""
+        wanted = java_hash(cache)
+        frame, pos = self.call(OP_CACHE_PARTITIONS, struct.pack("<ii", 1, wanted))
+        pos += 12  # the affinity topology version
+        (groups,) = struct.unpack_from("<i", frame, pos)
+        pos += 4
+        found: dict[bytes, list[int]] = {}
+        for _ in range(groups):
+            applicable, caches = struct.unpack_from("<?i", frame, pos)
+            pos += 5
+            ours = False
+            for _ in range(caches):
+                (cache_id,) = struct.unpack_from("<i", frame, pos)
+                pos += 4
+                ours = ours or cache_id == wanted
+                if applicable:  # key configurations: (type id, affinity key field id) pairs
+                    pos += 4 + 8 * struct.unpack_from("<i", frame, pos)[0]
+            if not applicable:
+                continue
+            (nodes,) = struct.unpack_from("<i", frame, pos)
+            pos += 4
+            for _ in range(nodes):
+                node = None
+                if frame[pos] == TYPE_UUID:
+                    node = bytes(frame[pos + 1 : pos + 17])
+                    pos += 16
+                (count,) = struct.unpack_from("<i", frame, pos + 1)
+                parts = struct.unpack_from(f"<{count}i", frame, pos + 5)
+                pos += 5 + 4 * count
+                if ours and node is not None:
+                    found[node] = list(parts)
+        return found
+
     def sql(self, query: str, page_size: int) -> int:
         """Runs a SQL fields query in schema PUBLIC; returns its row count."""
         body = (
@@ -148,45 +189,56 @@ def read_limit(
     connections: int = 1,
     partitions: int = 0,
     timeout: float = 600,
+    endpoints: Sequence[tuple[str, int]] = (),
+    by_primary: bool = False,
 ) -> dict:
     """Reads a cache (or runs a query) once; returns rows, seconds and the bytes on the wire.
 
     With ``connections > 1`` (cache scans only) each connection scans whole partitions
     ``0..partitions-1`` taken from a shared counter, on its own thread; recv_into releases the
-    GIL, and there is nothing else to do per page."""
+    GIL, and there is nothing else to do per page. ``endpoints`` (``(host, port)`` of several
+    nodes of one cluster) spreads the connections over them: connection ``i`` goes to
+    ``endpoints[i % len(endpoints)]``, instead of all to ``host:port``. ``by_primary`` then
+    routes each partition to a connection of its primary node (the cache's partition map), as
+    a partition-aware client does, so no node forwards another's rows."""
     if (cache is None) == (sql is None):
         raise ValueError("give exactly one of cache= and sql=")
     if connections > 1 and (sql is not None or partitions <= 0):
         raise ValueError("connections > 1 needs a cache scan and its partition count")
-    links = [WireConnection(host, port, timeout, version=(1, 7, 0)) for _ in range(connections)]
+    targets = list(endpoints) or [(host, port)]
+    links = [
+        WireConnection(*targets[i % len(targets)], timeout, version=(1, 7, 0))
+        for i in range(connections)
+    ]
     counts = [0] * connections
-    errors: list[BaseException] = []
-    next_partition = iter(range(partitions))
+    # The partitions each connection may take: all from one counter, or its node's primaries
+    # (those of a node without a connection go to every connection).
+    queues = {None: iter(range(partitions))}
+    if by_primary and cache is not None and connections > 1:
+        by_node = links[0].primaries(cache)
+        linked = {link.node_id for link in links}
+        rest = [p for node, parts in by_node.items() if node not in linked for p in parts]
+        queues = {node: iter(parts) for node, parts in by_node.items() if node in linked}
+        queues[None] = iter(rest)
     lock = threading.Lock()
 
     def worker(i: int) -> None:
-        try:
-            while True:
-                with lock:
-                    p = next(next_partition, None)
+        own = queues.get(links[i].node_id, queues[None])
+        while True:
+            with lock:
+                p = next(own, None)
                 if p is None:
-                    return
-                counts[i] += links[i].scan(cache, page_size, p)
-        except BaseException as error:  # reported by the caller
-            errors.append(error)
+                    p = next(queues[None], None)
+            if p is None:
+                return
+            counts[i] += links[i].scan(cache, page_size, p)
 
     started = time.perf_counter()
     try:
         if connections == 1:
             counts[0] = links[0].scan(cache, page_size) if cache else links[0].sql(sql, page_size)
         else:
-            threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            if errors:
-                raise errors[0]
+            run_on_threads(worker, connections)
         seconds = time.perf_counter() - started
     finally:
         for link in links:

@@ -25,6 +25,7 @@ from ignite_tf import testing
 from ignite_tf.node import protocol
 from ignite_tf.testing import (
     ExternalNode,
+    IgniteCluster,
     IgniteNode,
     IgniteNodeError,
     external_endpoint,
@@ -343,6 +344,134 @@ def test_cluster_nodes_share_data_and_stay_apart_from_others(
     finally:
         for client in clients:
             client.close()
+
+
+# ---------------------------------------------------------------------------
+# Killing and restarting cluster nodes
+
+# Two small nodes: the test machines have two cores shared with everything else.
+SMALL_CLUSTER = {"heap_options": ("-Xms128m", "-Xmx384m"), "region_max_size": 64 << 20}
+
+
+def servers_seen_from(node: IgniteNode) -> int:
+    """Server nodes in the topology as a thin client of ``node`` sees it (the SYS.NODES view)."""
+    from ignite_tf import Client
+
+    with Client(node.host, node.port) as client:
+        result = client.sql("SELECT COUNT(*) FROM SYS.NODES WHERE IS_CLIENT = FALSE", schema="SYS")
+    return int(result.rows[0][0])
+
+
+def rows_of(client, cache: str, expected: int, timeout: float = 60.0) -> int:
+    """Rows of a cache by a full scan, scanned again until there are ``expected`` (a node that
+    just joined serves part of them while it is still receiving its partitions). Not
+    ``Client.size``: it asks for peek mode ALL, which counts backup copies too."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with client.scan(cache) as scan:
+            rows = sum(len(batch["key"]) for batch in scan)
+        if rows == expected or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.5)
+
+
+def create_backed_up_cache(node: IgniteNode, name: str) -> None:
+    """A partitioned cache with one backup, so that every entry survives one node."""
+    from pyignite import Client
+    from pyignite.datatypes.cache_config import CacheMode, WriteSynchronizationMode
+    from pyignite.datatypes.prop_codes import (
+        PROP_BACKUPS_NUMBER,
+        PROP_CACHE_MODE,
+        PROP_NAME,
+        PROP_WRITE_SYNCHRONIZATION_MODE,
+    )
+
+    client = Client(timeout=30, partition_aware=False)
+    client.connect(node.host, node.port)
+    try:
+        client.get_or_create_cache(
+            {
+                PROP_NAME: name,
+                PROP_CACHE_MODE: CacheMode.PARTITIONED,
+                PROP_BACKUPS_NUMBER: 1,
+                PROP_WRITE_SYNCHRONIZATION_MODE: WriteSynchronizationMode.FULL_SYNC,
+            }
+        )
+    finally:
+        client.close()
+
+
+def test_cluster_kill_and_restart_a_node(ignite_node_factory) -> None:
+    from ignite_tf import Client
+
+    cluster = ignite_node_factory.cluster(2, **SMALL_CLUSTER)
+    assert cluster.address == f"{cluster[0].address},{cluster[1].address}"
+    assert cluster.addresses == [cluster[0].address, cluster[1].address]
+    version = cluster.wait_for_topology(2)
+    assert servers_seen_from(cluster[0]) == servers_seen_from(cluster[1]) == 2
+    name = f"kill_{uuid.uuid4().hex[:8]}"
+    create_backed_up_cache(cluster[0], name)
+    with Client(cluster[0].host, cluster[0].port) as client:
+        client.put_all(name, [(i, f"v{i}") for i in range(200)])
+
+    killed = cluster[1]
+    port, work_dir, pid = killed.port, killed.work_dir, killed.pid
+    assert pid is not None
+    assert cluster.kill(1) is killed
+    assert not killed.is_running() and not pid_exists(pid)
+    assert not accepts_connections(killed.host, port)
+    # The survivor drops the dead node from its topology; its data is all still there.
+    shrunk = cluster.wait_for_topology(1, timeout=60)
+    assert shrunk > version
+    assert servers_seen_from(cluster[0]) == 1
+    with Client(cluster[0].host, cluster[0].port) as client:
+        assert rows_of(client, name, 200) == 200
+        assert [client.get(name, i) for i in (0, 99, 199)] == ["v0", "v99", "v199"]
+        client.put(name, 200, "after the kill")
+
+    # The same port and work directory, back in the same cluster; its log goes on.
+    assert cluster.restart(1) is killed
+    assert killed.is_running() and killed.pid != pid
+    assert (killed.port, killed.work_dir) == (port, work_dir)
+    assert killed.log_path is not None
+    assert killed.log_path.read_text().count("Ignite node started OK") == 2
+    assert cluster.wait_for_topology(2, timeout=60) > shrunk
+    assert servers_seen_from(cluster[0]) == servers_seen_from(cluster[1]) == 2
+    with Client(killed.host, killed.port) as client:
+        assert rows_of(client, name, 201) == 201
+        assert client.get(name, 200) == "after the kill"
+
+    # The node clients connect to first is no different: the other one carries on (its cache
+    # operations, not its data: the restarted node may still be receiving the rows).
+    first = cluster.kill(0)
+    assert not accepts_connections(first.host, first.port)
+    cluster.wait_for_topology(1, timeout=60)
+    with Client(killed.host, killed.port) as client:
+        client.put(name, 1000, "on the last node")
+        assert client.get(name, 1000) == "on the last node"
+    assert servers_seen_from(killed) == 1
+
+
+def test_a_cluster_grows_and_a_restart_keeps_a_temporary_work_dir() -> None:
+    with IgniteCluster(1, discovery_range=2, **SMALL_CLUSTER) as cluster:
+        node = cluster[0]
+        work_dir, port = node.work_dir, node.port
+        assert work_dir is not None
+        cluster.kill(0)
+        assert work_dir.is_dir()
+        cluster.restart(0)
+        assert (node.work_dir, node.port) == (work_dir, port)
+        assert raw_handshake(node.host, node.port)[:1] == b"\x01"
+        # A new cluster of one (topology version 1); topology() reads this start's log only.
+        assert cluster.wait_for_topology(1) == 1
+        added = cluster.add_node()
+        assert cluster.address == f"{node.address},{added.address}"
+        assert cluster.wait_for_topology(2) == 2
+        assert servers_seen_from(added) == 2
+        with pytest.raises(IgniteNodeError, match="discovery range is full"):
+            cluster.add_node()
+        work_dirs = [n.work_dir for n in cluster]
+    assert all(d is not None and not d.exists() for d in work_dirs)
 
 
 # ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,10 +86,56 @@ class IgniteCluster(_StopsOnExit):
         for node in reversed(self.nodes):
             node.stop()
 
+    def kill(self, index: int) -> IgniteNode:
+        """SIGKILL node ``index`` (a crash) and return once its JVM is gone.
+
+        Its thin-client port then refuses connections; the other nodes drop it from the
+        topology by themselves (:meth:`wait_for_topology` waits for that).  Its address and
+        work directory stay, for :meth:`restart`.
+        """
+        node = self.nodes[index]
+        node.kill()
+        return node
+
+    def restart(self, index: int) -> IgniteNode:
+        """Start node ``index`` again (stopping it first if it runs): the same client and
+        communication ports and work directory, into this cluster's discovery range, so it
+        rejoins under the address clients already know.  Returns once it serves clients."""
+        return self.nodes[index].restart()
+
+    def wait_for_topology(self, servers: int, timeout: float = 60.0) -> int:
+        """Wait until every running node has logged a topology of ``servers`` server nodes
+        (after a kill, the survivors notice the loss within a second or two; after a start or
+        restart, every node sees the newcomer).  Returns the topology version.
+
+        Raises:
+            IgniteNodeError: not within ``timeout`` seconds (the message says what each
+                running node last logged).
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            running = [n for n in self.nodes if n.is_running()]
+            seen = {n.address: n.topology() for n in running}
+            if running and all(t is not None and t[1] == servers for t in seen.values()):
+                return max(t[0] for t in seen.values() if t is not None)
+            if time.monotonic() > deadline:
+                raise IgniteNodeError(
+                    f"the cluster did not reach {servers} server nodes within {timeout:g} s; "
+                    f"last topology (version, servers) logged by each running node: {seen}"
+                )
+            time.sleep(0.1)
+
     @property
     def addresses(self) -> list[str]:
-        """``host:port`` of each node's thin-client endpoint."""
+        """``host:port`` of each node's thin-client endpoint (killed nodes included: a
+        restarted node comes back at the same address)."""
         return [n.address for n in self.nodes]
+
+    @property
+    def address(self) -> str:
+        """The nodes' thin-client addresses as one string for clients,
+        ``"h1:p1,h2:p2,h3:p3"`` (the many-addresses form of ``host``)."""
+        return ",".join(self.addresses)
 
     def __len__(self) -> int:
         return len(self.nodes)

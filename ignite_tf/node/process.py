@@ -85,6 +85,8 @@ exec 3<&- </dev/null
 exec "$@"
 """
 _STARTED_MARKER = b"Ignite node started OK"
+# Ignite logs this line at every topology change (a node joined, left or failed).
+_TOPOLOGY_RE = re.compile(rb"Topology snapshot \[ver=(\d+),.*?servers=(\d+)")
 _STARTED_GRACE = 10.0
 
 
@@ -309,6 +311,24 @@ class IgniteNode(_StopsOnExit):
         path = self.log_path
         return _read_tail(path, lines) if path is not None else ""
 
+    def topology(self) -> tuple[int, int] | None:
+        """``(topology version, server count)`` of the last topology this node logged since
+        it was last started, or ``None`` before the first (or when it does not run)."""
+        path = self.log_path
+        if path is None or not self.is_running():
+            return None
+        try:
+            with open(path, "rb") as fh:
+                fh.seek(self._log_start_offset)
+                data = fh.read()
+        except OSError:
+            return None
+        found = _TOPOLOGY_RE.findall(data)
+        if not found:
+            return None
+        version, servers = found[-1]
+        return int(version), int(servers)
+
     def __repr__(self) -> str:
         port = self._client_port if self._client_port is not None else "?"
         state = "running" if self.is_running() else "stopped"
@@ -420,6 +440,8 @@ class IgniteNode(_StopsOnExit):
             self._work_dir_arg.mkdir(parents=True, exist_ok=True)
             self._work_dir = self._work_dir_arg.resolve()
             self._temp_work_dir = False
+        elif self._temp_work_dir and self._work_dir is not None and self._work_dir.is_dir():
+            pass  # a start after kill() or restart(): the same temporary work directory
         else:
             prefix = f"ignite-tf-node-{self.port}-"
             self._work_dir = Path(tempfile.mkdtemp(prefix=prefix))
@@ -567,8 +589,9 @@ class IgniteNode(_StopsOnExit):
     def kill(self) -> None:
         """SIGKILL the node's process group at once (simulates a crash).
 
-        The work directory is kept; :meth:`stop` afterwards is a no-op except
-        for the clean-up.
+        Returns once java is gone, so its ports refuse connections.  The work
+        directory is kept (:meth:`restart` starts the node again in it);
+        :meth:`stop` afterwards is a no-op except for the clean-up.
         """
         with self._lock:
             proc = self._proc
@@ -577,6 +600,24 @@ class IgniteNode(_StopsOnExit):
             self._signal_group(signal.SIGKILL)
             proc.wait()
             self._finish()
+
+    def restart(self, timeout: float | None = None) -> IgniteNode:
+        """Start the node again on the same ports and work directory (its log goes on).
+
+        A running node is stopped first (SIGTERM, SIGKILL after ``timeout``); a node that
+        was killed (:meth:`kill`) or stopped by itself just starts. The node rejoins the
+        cluster of its discovery range under the same thin-client address, as a restarted
+        server would. A temporary work directory is kept across the restart (and removed by
+        :meth:`stop` as usual).
+
+        Returns:
+            ``self``, started.
+        """
+        with self._lock:
+            if self._client_port is None:
+                raise IgniteNodeError(f"{self!r} was never started; call start()")
+            self._terminate(self.stop_timeout if timeout is None else timeout)
+            return self.start()
 
     def __enter__(self) -> IgniteNode:
         if not self.is_running():
