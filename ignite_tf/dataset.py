@@ -127,6 +127,7 @@ def _probe_schema(
                 schema=codes,
                 decimals=decimals,
                 timestamp_unit=timestamp_unit,
+                num_parallel_reads=1,  # a row or a few: one reader, no extra connections
             )
             with scan:
                 trees = scan.schema

@@ -16,17 +16,9 @@ import pytest
 from conftest import unique_name
 
 from ignite_tf import Client, IgniteConnectionError, IgniteError, IgniteValueError
+from ignite_tf.node.protocol import java_string_hash
 
 ROWS = 50_000
-
-
-def java_string_hash(text: str) -> int:
-    """Java's String.hashCode (a cache's id)."""
-    h = 0
-    units = text.encode("utf-16-le")
-    for i in range(0, len(units), 2):
-        h = (31 * h + int.from_bytes(units[i : i + 2], "little")) & 0xFFFFFFFF
-    return h - (1 << 32) if h >= 1 << 31 else h
 
 
 def primaries_on_nodes(client: Client, cache: str) -> dict[int, str]:
