@@ -40,15 +40,6 @@ OP_CACHE_PARTITIONS = 1101
 OP_RESOURCE_CLOSE = 0
 
 
-def java_hash(text: str) -> int:
-    """Java's String.hashCode() (over UTF-16 units, int32 wrap-around): a cache's id."""
-    h = 0
-    data = text.encode("utf-16-le")
-    for i in range(0, len(data), 2):
-        h = (31 * h + int.from_bytes(data[i : i + 2], "little")) & 0xFFFFFFFF
-    return h - (1 << 32) if h >= 1 << 31 else h
-
-
 class WireConnection:
     """One socket with the handshake done; replies land in one growing, reused buffer.
 
@@ -114,7 +105,9 @@ class WireConnection:
 
     def scan(self, cache: str, page_size: int, partition: int = -1) -> int:
         """Reads a whole scan; returns its row count."""
-        body = struct.pack("<ibbiib", java_hash(cache), 0, TYPE_NULL, page_size, partition, 0)
+        body = struct.pack(
+            "<ibbiib", protocol.java_string_hash(cache), 0, TYPE_NULL, page_size, partition, 0
+        )
         frame, pos = self.call(OP_QUERY_SCAN, body)
         cursor, rows = struct.unpack_from("<qi", frame, pos)
         while frame[-1]:  # more

@@ -86,17 +86,29 @@ def _converted(name: str, value: Any) -> Any:
     return _text(value, name, secret=kind == "secret")
 
 
+def address_text(host: Any) -> str:
+    """``host`` as the core parses it: a str ("h1:10800,h2"), or a list or tuple of
+    "host[:port]" strings joined by commas. A wrong type is a TypeError."""
+    if isinstance(host, (list, tuple)):
+        if not host:
+            raise IgniteValueError("host is an empty list: name at least one node")
+        return ",".join(_text(entry, "each host entry") for entry in host)
+    return _text(host, "host")
+
+
 def connection_options(host: Any = None, port: Any = None, **keywords: Any) -> Any:
     """A ``_core.ConnectionOptions`` from keyword arguments (None: not given), not yet validated
-    (connecting validates it). A keyword that is not an option is a TypeError naming it."""
+    (connecting validates it). ``host`` may name several nodes: "h1:10800,h2:10800" or a list
+    of "host[:port]" strings; ``port`` is the port of the entries without one. A keyword that
+    is not an option is a TypeError naming it; a malformed address list an IgniteValueError."""
     options = _core.ConnectionOptions()
-    if host is not None:
-        options.host = _text(host, "host")
+    default_port = DEFAULT_PORT
     if port is not None:
         try:
-            options.port = int(port)
+            default_port = int(port)
         except (TypeError, ValueError):
             raise TypeError(f"port must be an int, not {type(port).__name__}") from None
+    options.set_addresses(address_text(DEFAULT_HOST if host is None else host), default_port)
     for name, value in keywords.items():
         if name not in KEYWORDS:
             raise TypeError(f"unexpected connection option {name!r}")
@@ -186,7 +198,7 @@ def warn_if_unverified(options: Any, what: str, stacklevel: int) -> None:
     server certificate; ``stacklevel`` is warnings.warn's, as if the caller had called it."""
     if options.tls_enabled and options.tls_insecure_skip_verify:
         warnings.warn(
-            f"{what} to {options.host}:{options.port} without verifying the server certificate "
+            f"{what} to {options.address_text} without verifying the server certificate "
             "(tls_insecure_skip_verify=True): anyone on the network path can impersonate the "
             "node and read or change the data. Pass ca_file instead.",
             IgniteInsecureTLSWarning,

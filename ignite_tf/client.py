@@ -147,6 +147,7 @@ class Scan(Iterator[dict[str, Column]]):
         self._stream = stream
         self._schema: tuple[Schema, Schema] | None = None
         self._skipped = 0
+        self._partition_nodes: dict[int, str] = {}
         self._columns: list[str] | None = list(stream.sql_columns()) or None
 
     def __iter__(self) -> Scan:
@@ -182,10 +183,20 @@ class Scan(Iterator[dict[str, Column]]):
             self._skipped = int(self._stream.skipped_rows())
         return self._skipped
 
+    @property
+    def partition_nodes(self) -> dict[int, str]:
+        """For a read partition by partition (a cluster, ``partitions=``, ``partition=``, or
+        ``deterministic=True``): the node id of the connection that served each partition
+        read so far (still there after the scan ends). Empty for one whole-cache cursor."""
+        if self._stream is not None:
+            self._partition_nodes = dict(self._stream.partition_nodes())
+        return dict(self._partition_nodes)
+
     def close(self) -> None:
         """Stops the prefetch thread and releases the server-side cursor."""
         if self._stream is not None:
             self._skipped = int(self._stream.skipped_rows())
+            self._partition_nodes = dict(self._stream.partition_nodes())
             self._stream.close()
             self._stream = None
 
@@ -216,16 +227,87 @@ class SqlResult:
         return len(self.rows)
 
 
+# Cache settings by name, and the server's code of each value.
+_CACHE_SETTING_CODES = {
+    "mode": {"replicated": 1, "partitioned": 2},
+    "atomicity": {"transactional": 0, "atomic": 1},
+    "write_synchronization": {"full_sync": 0, "full_async": 1, "primary_sync": 2},
+}
+# RendezvousAffinityFunction's default partition count, the only one create_cache can give.
+_DEFAULT_PARTITIONS = 1024
+
+
+def _cache_settings(
+    mode: str | None,
+    backups: int | None,
+    partitions: int | None,
+    atomicity: str | None,
+    write_synchronization: str | None,
+) -> dict[str, int | None]:
+    """The settings of create_cache as the core takes them (codes; None: not given)."""
+    out: dict[str, int | None] = {}
+    given = {"mode": mode, "atomicity": atomicity, "write_synchronization": write_synchronization}
+    for setting, value in given.items():
+        names = _CACHE_SETTING_CODES[setting]
+        if value is None:
+            out[setting] = None
+        elif isinstance(value, str) and value.lower() in names:
+            out[setting] = names[value.lower()]
+        else:
+            choices = ", ".join(repr(n) for n in names)
+            raise IgniteValueError(f"{setting} must be one of {choices}, not {value!r}")
+    if backups is not None and (isinstance(backups, bool) or not isinstance(backups, int)):
+        raise IgniteValueError(f"backups must be an int, not {backups!r}")
+    if backups is not None and backups < 0:
+        raise IgniteValueError(f"backups must be 0 or more, not {backups}")
+    out["backups"] = backups
+    if partitions is not None and partitions != _DEFAULT_PARTITIONS:
+        raise IgniteValueError(
+            f"partitions={partitions}: the thin-client protocol cannot set a cache's partition "
+            "count (Ignite's create-with-configuration request has no affinity setting), so "
+            f"create_cache only takes the default, {_DEFAULT_PARTITIONS}. For another count, "
+            "define a cache template with that RendezvousAffinityFunction on the nodes and "
+            'create the cache through it (e.g. CREATE TABLE ... WITH "TEMPLATE=<name>").'
+        )
+    return out
+
+
+def _partition_list(partitions: Iterable[int] | None) -> list[int]:
+    """``partitions=`` as a list of ints ([] for None); an empty list or a non-integer entry is
+    an IgniteValueError."""
+    if partitions is None:
+        return []
+    chosen = list(partitions)
+    if not chosen:
+        raise IgniteValueError("partitions is empty: give at least one partition, or None")
+    for p in chosen:
+        if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
+            raise IgniteValueError(f"partitions must be partition indices (ints), got {p!r}")
+    return [int(p) for p in chosen]
+
+
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 class Client:
-    """A connection to one Apache Ignite node over the thin-client protocol.
+    """A client of an Apache Ignite cluster over the thin-client protocol.
 
     >>> with Client("localhost", 10800) as client:
     ...     client.sql("CREATE TABLE T (ID LONG PRIMARY KEY, V DOUBLE)")
     ...     client.put_all("SQL_PUBLIC_T", ...)
+    >>> Client("node1:10800,node2:10800,node3")      # a cluster: several nodes
+    >>> Client(["node1:10800", "node2:10800"])
 
     Args:
-        host: node address.
-        port: the node's thin-client port (10800 by default).
+        host: a node's address, or several: ``"h1:10800,h2:10800"`` or a list or tuple of
+            ``"host[:port]"`` strings (IPv6 in brackets: ``"[::1]:10800"``). They are tried in
+            order; the first that answers is the default connection (a node that is down is
+            skipped; when none answers, the error names each address and why). With several
+            nodes and protocol 1.4+, key operations and partition scans go straight to the
+            primary node of the key or partition; the other nodes are connected when first
+            needed.
+        port: the thin-client port of the addresses that do not give one (10800 by default).
         username, password: credentials when the cluster has authentication on.
         timeout: seconds to wait for any reply byte before failing (0 or less: forever).
         connect_timeout: seconds to wait for the TCP connection (0 or less: forever).
@@ -249,7 +331,7 @@ class Client:
 
     def __init__(
         self,
-        host: str = "localhost",
+        host: str | list[str] | tuple[str, ...] = "localhost",
         port: int = 10800,
         *,
         username: str | None = None,
@@ -272,6 +354,8 @@ class Client:
         warn_if_unverified(options, "TLS", stacklevel=2)
         self.host = options.host
         self.port = options.port
+        # Every address given, "host:port" each, in the order they are tried.
+        self.addresses = [_address(h, p) for h, p in options.addresses]
         self.tls = options.tls_enabled
         self.username = options.username or None
         self._native = _core.Client(options)
@@ -280,6 +364,8 @@ class Client:
         extra = ", tls=True" if self.tls else ""
         if self.username:
             extra += f", username={self.username!r}"
+        if len(self.addresses) > 1:
+            return f"Client({','.join(self.addresses)!r}{extra})"
         return f"Client({self.host!r}, {self.port}{extra})"
 
     @property
@@ -301,16 +387,91 @@ class Client:
         """The thin-client protocol version agreed in the handshake."""
         return tuple(self._native.protocol_version)
 
+    # Cluster --------------------------------------------------------------------------------
+
+    def nodes(self) -> list[dict[str, Any]]:
+        """The nodes this client reached: ``{"node_id": str, "host": str, "port": int}`` each,
+        the default connection's first. Addresses not connected yet are tried first (the ones
+        that do not answer are left out). ``node_id`` is the node's UUID as text (``""`` before
+        protocol 1.4, which does not say)."""
+        return [dict(node) for node in self._native.nodes()]
+
+    def partition_map(self, cache_name: str) -> dict[int, str]:
+        """Each partition of the cache and the node id of its primary node, from the server's
+        partition map (protocol 1.4+). Raises IgniteError when the cache has no map the
+        client can use (a replicated cache, a custom affinity function, an older server)."""
+        return dict(self._native.partition_map(cache_name))
+
+    def partition_of(self, cache_name: str, key: Any) -> int | None:
+        """The partition the cache keeps ``key`` in (Ignite's key hash and
+        RendezvousAffinityFunction), or None when the client cannot tell for this key's type
+        (e.g. a Decimal or an array). Raises like :meth:`partition_map` without a usable map."""
+        return self._native.partition_of(cache_name, key)
+
+    def request_counts(self) -> dict[str, int]:
+        """Requests sent so far over each node's connection, by node id (for tests: which node
+        served an operation)."""
+        return dict(self._native.request_counts())
+
     # Caches ---------------------------------------------------------------------------------
 
     def cache_names(self) -> list[str]:
         return list(self._native.cache_names())
 
-    def create_cache(self, name: str) -> None:
-        self._native.create_cache(name)
+    def create_cache(
+        self,
+        name: str,
+        *,
+        mode: str | None = None,
+        backups: int | None = None,
+        partitions: int | None = None,
+        atomicity: str | None = None,
+        write_synchronization: str | None = None,
+    ) -> None:
+        """Creates a cache; fails when it exists. Settings left None keep the cluster's
+        defaults (partitioned, no backups, 1024 partitions, atomic, primary_sync).
 
-    def get_or_create_cache(self, name: str) -> None:
-        self._native.get_or_create_cache(name)
+        >>> client.create_cache("images", backups=1, write_synchronization="full_sync")
+
+        Args:
+            mode: ``"partitioned"`` (spread over the nodes) or ``"replicated"`` (every node
+                holds all of it).
+            backups: copies of each partition besides the primary (partitioned caches).
+            partitions: the partition count. The thin-client protocol cannot set it (Ignite's
+                create-with-configuration request carries no affinity function), so only the
+                default, 1024, is accepted; set another count in a cache template on the nodes.
+            atomicity: ``"atomic"`` or ``"transactional"``.
+            write_synchronization: ``"full_sync"``, ``"primary_sync"`` or ``"full_async"``.
+        """
+        self._native.create_cache(
+            name, **_cache_settings(mode, backups, partitions, atomicity, write_synchronization)
+        )
+
+    def get_or_create_cache(
+        self,
+        name: str,
+        *,
+        mode: str | None = None,
+        backups: int | None = None,
+        partitions: int | None = None,
+        atomicity: str | None = None,
+        write_synchronization: str | None = None,
+    ) -> None:
+        """Creates a cache unless it exists (an existing cache keeps its settings); the
+        settings as in :meth:`create_cache`."""
+        self._native.get_or_create_cache(
+            name, **_cache_settings(mode, backups, partitions, atomicity, write_synchronization)
+        )
+
+    def cache_configuration(self, name: str) -> dict[str, Any]:
+        """The cache's settings as the server reports them: ``{"mode": "partitioned",
+        "backups": 1, "atomicity": "atomic", "write_synchronization": "primary_sync"}``."""
+        codes = self._native.cache_configuration(name)
+        out: dict[str, Any] = {"backups": int(codes["backups"])}
+        for setting, names in _CACHE_SETTING_CODES.items():
+            by_code = {code: text for text, code in names.items()}
+            out[setting] = by_code.get(codes[setting], str(codes[setting]))
+        return out
 
     def destroy_cache(self, name: str) -> None:
         self._native.destroy_cache(name)
@@ -454,9 +615,11 @@ class Client:
         masks: bool = False,
         schema: Any = None,
         on_mismatch: str = "error",
-        num_parallel_reads: int = 1,
+        num_parallel_reads: int | None = None,
         decimals: str = "float64",
         timestamp_unit: str = "ns",
+        partitions: Iterable[int] | None = None,
+        deterministic: bool = False,
     ) -> Scan:
         """Scans a cache; yields batches of at least ``batch_size`` rows (the last may be smaller).
 
@@ -475,12 +638,22 @@ class Client:
             on_mismatch: ``"error"`` (default): a row whose structure differs from the schema is
                 an IgniteSchemaError naming its key; ``"skip"``: such rows are left out and
                 counted in ``Scan.skipped_rows`` (e.g. to read one value type of several).
-            num_parallel_reads: connections reading the cache at once, each scanning the next
-                unread partition (with ``partition=-1``), so a cluster's nodes, or a node's
-                cores, serve several pages at a time. Rows then come in the order their pages
-                arrive, not in one fixed order, and up to ``2 * num_parallel_reads`` pages are
-                held. A replicated cache, or one with a custom affinity function, has no
-                partition map the client can use and is read through one connection.
+            num_parallel_reads: readers of the cache at once (with ``partition=-1``), each with
+                its own connection to one node: they are spread over the nodes holding the
+                cache's primaries (at most ``ceil(num_parallel_reads / nodes)`` per node), each
+                reads the next unread partition whose primary is its node, and reads other
+                nodes' partitions (from their primaries) only when its node has none left.
+                None (default): one per node when the client reaches several nodes, else 1.
+                Rows then come in the order their pages arrive (see ``deterministic``), and up
+                to ``2 * num_parallel_reads`` pages are held. A replicated cache, or one with a
+                custom affinity function, has no partition map the client can use and is read
+                through one connection.
+            partitions: read only these partitions (indices, each once), e.g. a worker's shard;
+                checked against the cache's partition count (needs a partition map: not for a
+                replicated cache). Not with ``partition=``.
+            deterministic: deliver the partitions one after the other, each whole, in the order
+                of ``partitions`` (index order for the whole cache), holding only a few
+                partitions ahead; False (default): rows in the order pages arrive.
             decimals: ``"float64"`` (default): Decimal values (and Decimal[] elements, decimals in
                 collections and maps) read as the nearest double; ``"string"``: as their exact
                 text, Java's ``BigDecimal.toString()`` (``b"-12.3400"``, ``b"1E+3"``), which
@@ -501,14 +674,17 @@ class Client:
             from ignite_tf.schema import normalize_schema
 
             schema = normalize_schema(schema)
-        if num_parallel_reads < 1:
+        if num_parallel_reads is not None and num_parallel_reads < 1:
             raise IgniteValueError(
-                f"num_parallel_reads must be at least 1, got {num_parallel_reads}"
+                f"num_parallel_reads must be at least 1 (or None), got {num_parallel_reads}"
             )
         if partition < -1:
             raise IgniteValueError(
                 f"partition must be -1 (all) or a partition index, got {partition}"
             )
+        chosen = _partition_list(partitions)
+        if chosen and partition != -1:
+            raise IgniteValueError("give partition= or partitions=, not both")
         return Scan(
             self._native.scan(
                 cache_name,
@@ -521,8 +697,10 @@ class Client:
                 masks=bool(masks),
                 schema=schema,
                 skip_mismatched=on_mismatch == "skip",
-                parallel_reads=int(num_parallel_reads),
+                parallel_reads=0 if num_parallel_reads is None else int(num_parallel_reads),
                 decimals=decimals,
                 timestamp_unit=timestamp_unit,
+                partitions=chosen,
+                deterministic=bool(deterministic),
             )
         )

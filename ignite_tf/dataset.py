@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ignite_tf._options import KEYWORDS, environment
+from ignite_tf._options import KEYWORDS, address_text, environment
 from ignite_tf.client import Client, RaggedColumn
 from ignite_tf.errors import IgniteError, IgniteSchemaError, IgniteValueError
 
@@ -127,6 +127,7 @@ def _probe_schema(
                 schema=codes,
                 decimals=decimals,
                 timestamp_unit=timestamp_unit,
+                num_parallel_reads=1,  # a row or a few: one reader, no extra connections
             )
             with scan:
                 trees = scan.schema
@@ -161,11 +162,18 @@ def _probe_schema(
         )
     if trees is None:
         raise IgniteSchemaError(
-            f"cache '{cache_name}' on {host}:{port} is empty and holds no SQL table, so the "
+            f"cache '{cache_name}' on {_where(host, port)} is empty and holds no SQL table, so the "
             'element structure is unknown: pass schema={"key": "long", "val": {"NAME": "string"}}'
             " (Ignite type names) or an element_spec"
         )
     return trees, given, fixed
+
+
+def _where(host: Any, port: int) -> str:
+    """The node (or nodes) a dataset reads from, for messages."""
+    if isinstance(host, (list, tuple)) or "," in str(host):
+        return address_text(host)
+    return f"{host}:{port}"
 
 
 def _flatten(tree: Any) -> list:
@@ -176,7 +184,7 @@ def _flatten(tree: Any) -> list:
 
 def IgniteDataset(
     cache_name: str,
-    host: str = "localhost",
+    host: str | list[str] = "localhost",
     port: int = 10800,
     local: bool = False,
     part: int = -1,
@@ -201,9 +209,11 @@ def IgniteDataset(
     schema: Any = None,
     on_mismatch: str = "error",
     batched: bool = False,
-    num_parallel_reads: int = 1,
+    num_parallel_reads: int | None = None,
     decimals: str = "float64",
     timestamp_unit: str = "ns",
+    partitions: list[int] | None = None,
+    deterministic: bool = False,
 ) -> Any:
     """Reads an Ignite cache as a ``tf.data.Dataset`` of ``{'key': ..., 'val': ...}`` elements.
 
@@ -213,8 +223,12 @@ def IgniteDataset(
 
     Args:
         cache_name: the cache; a table made by ``CREATE TABLE T`` lives in ``SQL_PUBLIC_T``.
-        host, port: a node's thin-client endpoint.
-        local: read only the entries of that node.
+        host, port: a node's thin-client endpoint, or several nodes of a cluster:
+            ``"h1:10800,h2:10800"`` or a list of ``"host[:port]"`` strings (``port`` is the port
+            of the entries without one; ``IGNITE_DATASET_HOST`` may hold such a list). With
+            several, each partition is read from its primary node (see the README's "Running
+            on a cluster").
+        local: read only the entries of the node the client connects to first.
         part: read only this partition index (-1 = all), e.g. one per worker.
         page_size: rows per network page.
         username, password: credentials when the cluster has authentication on.
@@ -229,10 +243,16 @@ def IgniteDataset(
             ``[rows, None]`` (``.to_tensor()`` makes them dense), lists of lists of shape
             ``[rows, None, None]``. It is the fast path for
             training: the decoded columns reach TensorFlow as they are.
-        num_parallel_reads: connections reading the cache at once, each scanning the next
-            unread partition (when ``part`` is -1), like ``TFRecordDataset``'s option of the
-            same name: faster where the cluster has cores to serve several pages at a time,
-            but rows come in the order their pages arrive, which differs between runs.
+        num_parallel_reads: readers of the cache at once (when ``part`` is -1), each with its
+            connection to one node, spread over the nodes holding primaries, like
+            ``TFRecordDataset``'s option of the same name (see :meth:`ignite_tf.Client.scan`).
+            None (default): one per node on a cluster, 1 on a single node. Rows come in the
+            order their pages arrive, which differs between runs, unless ``deterministic``.
+        partitions: read only these partition indices (e.g. a worker's shard); not with
+            ``part``.
+        deterministic: rows partition by partition, in the order of ``partitions`` (index
+            order for the whole cache), the same on every run; False (default): in arrival
+            order.
         timeout: seconds to wait for any reply before failing (0 or less: forever, as for
             every connection of ignite_tf).
         fields: value fields to read (``["label", "metadata.width"]``); others are not decoded
@@ -288,8 +308,10 @@ def IgniteDataset(
     local, part, page_size = settings["local"], int(settings["part"]), int(settings["page_size"])
     if page_size <= 0 or batch_size <= 0:
         raise IgniteValueError("page_size and batch_size must be positive")
-    if num_parallel_reads < 1:
+    if num_parallel_reads is not None and num_parallel_reads < 1:
         raise IgniteValueError(f"num_parallel_reads must be at least 1, got {num_parallel_reads}")
+    if partitions is not None and part != -1:
+        raise IgniteValueError("give part (or IGNITE_DATASET_PART) or partitions, not both")
     client_args = {
         **{name: settings[name] for name in KEYWORDS if name in settings},
         "timeout": timeout,
@@ -325,6 +347,8 @@ def IgniteDataset(
             num_parallel_reads=num_parallel_reads,
             decimals=decimals,
             timestamp_unit=timestamp_unit,
+            partitions=partitions,
+            deterministic=deterministic,
         )
 
     key_tree, val_tree = schema
@@ -627,7 +651,7 @@ def _dataset_over(
 def SqlDataset(
     query: str,
     args: Any = (),
-    host: str = "localhost",
+    host: str | list[str] = "localhost",
     port: int = 10800,
     *,
     schema: str = "PUBLIC",
@@ -729,7 +753,7 @@ def SqlDataset(
         one = len(missing) == 1
         entries = ", ".join(f'"{name}": ...' for name in missing)
         raise IgniteSchemaError(
-            f"the query returned no rows on {host}:{port}, so the type"
+            f"the query returned no rows on {_where(host, port)}, so the type"
             f"{'' if one else 's'} of column{'' if one else 's'} {', '.join(missing)} "
             f"{'is' if one else 'are'} unknown: pass column_types={{{entries}}} with Ignite "
             f'type names such as "double" or "string" for an empty dataset: {query}'

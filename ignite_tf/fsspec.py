@@ -48,6 +48,7 @@ class IgfsFileSystem(AbstractFileSystem):
     """An igfs filesystem on one Ignite cluster (one thin-client connection).
 
     >>> fs = IgfsFileSystem(host="localhost", port=10800)
+    >>> fs = IgfsFileSystem(host=["node1:10800", "node2:10800"])   # any node that answers
     >>> with fs.open("/hello.txt", "wb") as f:
     ...     f.write(b"Hello, world!")
 
@@ -86,12 +87,13 @@ class IgfsFileSystem(AbstractFileSystem):
     ) -> None:
         super().__init__(**kwargs)
         env = environment("igfs")
-        self.host = host or env.get("host") or DEFAULT_HOST
-        self.port = int(port or env.get("port") or DEFAULT_PORT)
+        hosts = host or env.get("host") or DEFAULT_HOST
         self.fs_name = fs_name or env.get("fs_name") or "default"
         # Every keyword of this signature that is a connection option, as given.
         given = {name: value for name, value in locals().items() if name in KEYWORDS}
-        options = connection_options(self.host, self.port, **given)
+        # `host` may name several nodes ("h1:10800,h2" or a list): the first that answers serves.
+        options = connection_options(hosts, int(port or env.get("port") or DEFAULT_PORT), **given)
+        self.host, self.port = options.host, options.port  # the first node, for igfs:// URLs
         # What neither the arguments nor the URI give comes from the environment.
         options.fill_from(
             connection_options(

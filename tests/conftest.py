@@ -556,3 +556,57 @@ def start_node(
     )
     node.start()
     return node
+
+
+# --------------------------------------------------------------------------------------------
+# A cluster of three nodes, shared by the cluster tests (tests/test_cluster.py).
+
+ENV_TEST_CLUSTER = "IGNITE_TF_TEST_CLUSTER"
+
+
+@pytest.fixture(scope="session")
+def ignite_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
+    """Three server nodes forming one cluster on loopback, started once for the session, with
+    ``.addresses`` (``"host:port"`` of each). ``IGNITE_TF_TEST_CLUSTER="h1:p,h2:p,h3:p"`` names
+    an external cluster to use instead."""
+    external = os.environ.get(ENV_TEST_CLUSTER)
+    if external:
+        addresses = [entry.strip() for entry in external.split(",") if entry.strip()]
+        yield SimpleNamespace(addresses=addresses, nodes=None)
+        return
+    from ignite_tf.testing import IgniteCluster, IgniteNodeError
+
+    cluster = IgniteCluster(
+        3,
+        work_root=tmp_path_factory.mktemp("ignite-cluster"),
+        print_log_on_failure=False,
+        **SMALL_NODE,
+    )
+    try:
+        error = None
+        try:
+            cluster.start()
+        except IgniteNodeError as exc:
+            error = str(exc)
+        if error is not None:
+            pytest.fail(f"could not start the test cluster: {error}", pytrace=False)
+        yield SimpleNamespace(addresses=cluster.addresses, nodes=cluster.nodes)
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def cluster_client(ignite_cluster: SimpleNamespace) -> Iterator[Client]:
+    """A Client given every node of the cluster; closed after the test."""
+    with Client(ignite_cluster.addresses, timeout=60) as c:
+        yield c
+
+
+@pytest.fixture
+def cluster_cache(ignite_cluster: SimpleNamespace) -> Iterator[str]:
+    """A cache name unique to this test; the cache is destroyed on the cluster after it."""
+    name = unique_name("CLUSTER_CACHE")
+    yield name
+    with Client(ignite_cluster.addresses, timeout=60) as c:
+        with contextlib.suppress(CacheNotFoundError):
+            c.destroy_cache(name)

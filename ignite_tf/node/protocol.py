@@ -91,6 +91,15 @@ def recv_frame(sock: socket.socket, max_length: int = MAX_FRAME) -> bytes:
 # Values
 
 
+def java_string_hash(text: str) -> int:
+    """Java's String.hashCode() (over UTF-16 units, int32 wrap-around): a cache's id."""
+    h = 0
+    data = text.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h = (31 * h + int.from_bytes(data[i : i + 2], "little")) & 0xFFFFFFFF
+    return h - (1 << 32) if h >= 1 << 31 else h
+
+
 def string_object(text: str | None) -> bytes:
     """A String object (type code 9, int32 length, UTF-8), or null for ``None``."""
     if text is None:

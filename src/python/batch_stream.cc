@@ -47,6 +47,11 @@ std::vector<std::string> PyBatchStream::SqlColumns() {
   return stream_ != nullptr ? stream_->sql_columns() : std::vector<std::string>();
 }
 
+std::map<int32_t, std::string> PyBatchStream::PartitionNodes() {
+  if (stream_ != nullptr) partition_nodes_ = stream_->partition_nodes();
+  return partition_nodes_;
+}
+
 int64_t PyBatchStream::SkippedRows() {
   if (stream_ != nullptr) skipped_ = stream_->skipped_rows();
   return skipped_;
@@ -55,6 +60,7 @@ int64_t PyBatchStream::SkippedRows() {
 void PyBatchStream::Close() {
   if (stream_ == nullptr) return;
   skipped_ = stream_->skipped_rows();
+  partition_nodes_ = stream_->partition_nodes();
   // Joining the worker may wait for one page; never hold the GIL meanwhile.
   if (PyGILState_Check()) {
     py::gil_scoped_release release;
@@ -72,6 +78,8 @@ void RegisterBatchStream(py::module_& m) {
            "(key_tree, val_tree) once the first row arrived; None for an empty scan.")
       .def("sql_columns", &PyBatchStream::SqlColumns,
            "SQL queries: the result's column names in query order; [] for cache scans.")
+      .def("partition_nodes", &PyBatchStream::PartitionNodes,
+           "{partition: node id} of the connection that served each partition read so far.")
       .def("skipped_rows", &PyBatchStream::SkippedRows,
            "Rows left out because their structure did not fit (skip mode).")
       .def("close", &PyBatchStream::Close);

@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,11 +26,14 @@ class PyBatchStream {
   pybind11::object Schema();
   std::vector<std::string> SqlColumns();
   int64_t SkippedRows();
+  // {partition: node id} of the connection that served each partition read so far.
+  std::map<int32_t, std::string> PartitionNodes();
   void Close();
 
  private:
   std::unique_ptr<BatchStream> stream_;
   int64_t skipped_ = 0;
+  std::map<int32_t, std::string> partition_nodes_;  // kept after Close
 };
 
 void RegisterBatchStream(pybind11::module_& m);

@@ -69,12 +69,35 @@ class PyClient {
   void Close() {
     if (client_ == nullptr) return;
     py::gil_scoped_release release;
-    client_->connection()->Close();
+    client_->Close();
   }
 
  private:
   std::unique_ptr<Client> client_;
 };
+
+CacheSettings SettingsOf(std::optional<int32_t> mode, std::optional<int32_t> backups,
+                         std::optional<int32_t> atomicity,
+                         std::optional<int32_t> write_synchronization) {
+  CacheSettings settings;
+  if (mode.has_value()) settings.mode = static_cast<CacheMode>(*mode);
+  settings.backups = backups;
+  if (atomicity.has_value()) settings.atomicity = static_cast<CacheAtomicity>(*atomicity);
+  if (write_synchronization.has_value()) {
+    settings.write_synchronization = static_cast<WriteSynchronization>(*write_synchronization);
+  }
+  return settings;
+}
+
+// Binds Client::CreateCache or GetOrCreateCache: a name and the settings given (codes).
+template <absl::Status (Client::*Method)(const std::string&, const CacheSettings&)>
+void CreateCall(PyClient& self, const std::string& name, std::optional<int32_t> mode,
+                std::optional<int32_t> backups, std::optional<int32_t> atomicity,
+                std::optional<int32_t> write_synchronization) {
+  const CacheSettings settings = SettingsOf(mode, backups, atomicity, write_synchronization);
+  py::gil_scoped_release release;
+  ThrowIfError((self.client().*Method)(name, settings));
+}
 
 // Binds a Client method that takes a cache name and returns only a status.
 template <absl::Status (Client::*Method)(const std::string&)>
@@ -103,8 +126,75 @@ void RegisterClient(py::module_& m) {
              py::gil_scoped_release release;
              return ValueOrThrow(self.client().CacheNames());
            })
-      .def("create_cache", &CacheCall<&Client::CreateCache>)
-      .def("get_or_create_cache", &CacheCall<&Client::GetOrCreateCache>)
+      .def("create_cache", &CreateCall<&Client::CreateCache>, py::arg("name"),
+           py::arg("mode") = py::none(), py::arg("backups") = py::none(),
+           py::arg("atomicity") = py::none(), py::arg("write_synchronization") = py::none())
+      .def("get_or_create_cache", &CreateCall<&Client::GetOrCreateCache>, py::arg("name"),
+           py::arg("mode") = py::none(), py::arg("backups") = py::none(),
+           py::arg("atomicity") = py::none(), py::arg("write_synchronization") = py::none())
+      .def("cache_configuration",
+           [](PyClient& self, const std::string& name) {
+             CacheSettings settings;
+             {
+               py::gil_scoped_release release;
+               settings = ValueOrThrow(self.client().CacheConfiguration(name));
+             }
+             py::dict out;
+             out["mode"] = static_cast<int32_t>(*settings.mode);
+             out["backups"] = *settings.backups;
+             out["atomicity"] = static_cast<int32_t>(*settings.atomicity);
+             out["write_synchronization"] = static_cast<int32_t>(*settings.write_synchronization);
+             return out;
+           })
+      .def("nodes",
+           [](PyClient& self) {
+             std::vector<KnownNode> nodes;
+             {
+               py::gil_scoped_release release;
+               self.client().topology()->ConnectAll();
+               nodes = self.client().topology()->Nodes();
+             }
+             py::list out;
+             for (const KnownNode& node : nodes) {
+               py::dict d;
+               d["node_id"] = NodeIdText(node.id);
+               d["host"] = node.address.host;
+               d["port"] = node.address.port;
+               out.append(d);
+             }
+             return out;
+           })
+      .def("request_counts",
+           [](PyClient& self) {
+             std::map<std::string, int64_t> counts;
+             for (const KnownNode& node : self.client().topology()->Nodes()) {
+               counts[NodeIdText(node.id)] += node.connection->request_count();
+             }
+             return counts;
+           })
+      .def("partition_map",
+           [](PyClient& self, const std::string& cache) {
+             std::shared_ptr<const CacheAffinity> map;
+             {
+               py::gil_scoped_release release;
+               map = ValueOrThrow(self.client().UsableAffinity(cache));
+             }
+             std::map<int32_t, std::string> out;
+             for (int32_t p = 0; p < map->partition_count; ++p) {
+               if (const NodeId* node = map->PrimaryOf(p)) out[p] = NodeIdText(*node);
+             }
+             return out;
+           })
+      .def("partition_of",
+           [](PyClient& self, const std::string& cache, py::handle key) {
+             Value k = ToValue(key, "key");
+             absl::StatusOr<std::optional<int32_t>> partition;
+             {
+               py::gil_scoped_release release;
+               partition = self.client().PartitionOfKey(cache, k);
+             }
+             return ValueOrThrow(std::move(partition));
+           })
       .def("destroy_cache", &CacheCall<&Client::DestroyCache>)
       .def("put",
            [](PyClient& self, const std::string& cache, py::handle key, py::handle value) {
@@ -209,7 +299,8 @@ void RegisterClient(py::module_& m) {
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,
              int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
              py::object schema, bool skip_mismatched, int parallel_reads,
-             const std::string& decimals, const std::string& timestamp_unit) {
+             const std::string& decimals, const std::string& timestamp_unit,
+             std::vector<int32_t> partitions, bool deterministic) {
             std::optional<RowSchema> given;
             if (!schema.is_none()) given = SchemaFromPython(schema);
             StreamOptions options;
@@ -222,6 +313,8 @@ void RegisterClient(py::module_& m) {
             options.scan.partition = partition;
             options.scan.local = local;
             options.parallel_reads = parallel_reads;
+            options.partitions = std::move(partitions);
+            options.deterministic = deterministic;
             options.min_batch_rows = min_batch_rows;
             options.prefetch_batches = prefetch;
             std::unique_ptr<BatchStream> stream;
@@ -236,7 +329,8 @@ void RegisterClient(py::module_& m) {
           py::arg("fields") = std::vector<std::string>(), py::arg("masks") = false,
           py::arg("schema") = py::none(), py::arg("skip_mismatched") = false,
           py::arg("parallel_reads") = 1, py::arg("decimals") = "float64",
-          py::arg("timestamp_unit") = "ns");
+          py::arg("timestamp_unit") = "ns", py::arg("partitions") = std::vector<int32_t>(),
+          py::arg("deterministic") = false);
 }
 
 }  // namespace ignite_tf::python

@@ -6,6 +6,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "python/errors.h"
 
@@ -48,12 +50,34 @@ void RegisterConnectionOptions(py::module_& m) {
                                   "How to reach a node (core ConnectionOptions); validated when "
                                   "a connection opens, or by validate().");
   c.def(py::init<>());
+  c.def_property_readonly(
+      "host", [](const ConnectionOptions& o) { return o.addresses.front().host; },
+      "The first node's host.");
+  c.def_property_readonly(
+      "port", [](const ConnectionOptions& o) { return o.addresses.front().port; },
+      "The first node's port.");
   c.def_property(
-      "host", [](const ConnectionOptions& o) { return o.address.host; },
-      [](ConnectionOptions& o, std::string host) { o.address.host = std::move(host); });
-  c.def_property(
-      "port", [](const ConnectionOptions& o) { return o.address.port; },
-      [](ConnectionOptions& o, int port) { o.address.port = port; });
+      "addresses",
+      [](const ConnectionOptions& o) {
+        std::vector<std::pair<std::string, int>> out;
+        for (const Address& a : o.addresses) out.emplace_back(a.host, a.port);
+        return out;
+      },
+      [](ConnectionOptions& o, const std::vector<std::pair<std::string, int>>& given) {
+        o.addresses.clear();
+        for (const auto& [host, port] : given) o.addresses.push_back(Address{host, port});
+      },
+      "The nodes to try, in order, as (host, port) pairs.");
+  c.def(
+      "set_addresses",
+      [](ConnectionOptions& o, const std::string& text, int default_port) {
+        o.addresses = ValueOrThrow(ParseAddresses(text, default_port));
+      },
+      py::arg("text"), py::arg("default_port"),
+      "Sets the nodes from \"h1:10800,h2\" (entries without a port take default_port).");
+  c.def_property_readonly(
+      "address_text", [](const ConnectionOptions& o) { return AddressesToString(o.addresses); },
+      "\"h1:p1,h2:p2\", for messages.");
   StringProperty(c, "username", [](auto& o) { return &o.username; });
   StringProperty(c, "password", [](auto& o) { return &o.password; });
   c.def_property(

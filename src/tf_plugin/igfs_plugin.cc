@@ -70,8 +70,10 @@ void SetStatus(TF_Status* status, const absl::Status& s) {
 // IGFS_PORT for URIs without an authority (else localhost:10800), IGFS_FS_NAME for the
 // filesystem, and IGNITE_DATASET_* for credentials and TLS files a URI's query does not give.
 struct Environment {
-  ConnectionOptions fallback;  // address: the defaults; credentials and TLS: the fallbacks
-  std::string fs_name;         // empty: the store's default
+  // addresses (one: the plugin's URIs name one node): the defaults; credentials and TLS: the
+  // fallbacks
+  ConnectionOptions fallback;
+  std::string fs_name;  // empty: the store's default
 };
 
 std::string Variable(const char* name) {
@@ -82,10 +84,11 @@ std::string Variable(const char* name) {
 Environment ReadEnvironment() {
   Environment env;
   ConnectionOptions& o = env.fallback;
-  if (std::string host = Variable("IGFS_HOST"); !host.empty()) o.address.host = host;
+  Address& address = o.addresses.front();
+  if (std::string host = Variable("IGFS_HOST"); !host.empty()) address.host = host;
   int port = 0;
   if (absl::SimpleAtoi(Variable("IGFS_PORT"), &port) && port > 0 && port <= 65535) {
-    o.address.port = port;
+    address.port = port;
   }
   env.fs_name = Variable("IGFS_FS_NAME");
   o.username = Variable("IGNITE_DATASET_USERNAME");
@@ -108,10 +111,10 @@ struct Target {
 };
 
 absl::StatusOr<Target> TargetOf(const char* uri, const Environment& env) {
-  const Address& defaults = env.fallback.address;
+  const Address& defaults = env.fallback.addresses.front();
   IGNITE_ASSIGN_OR_RETURN(fs::Location loc, fs::ParseUri(uri, defaults.host, defaults.port));
   ConnectionOptions options;
-  options.address = {loc.host, loc.port};
+  options.addresses = {Address{loc.host, loc.port}};
   options.tls = loc.tls;
   options.FillFrom(env.fallback);
   options.connect_timeout = absl::Seconds(10);

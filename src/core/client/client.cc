@@ -22,8 +22,8 @@ std::string Quoted(const std::string& cache) { return absl::StrCat("'", cache, "
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Client>> Client::Connect(const ConnectionOptions& options) {
-  IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, Connection::Open(options));
-  return std::unique_ptr<Client>(new Client(options, std::move(connection)));
+  IGNITE_ASSIGN_OR_RETURN(std::shared_ptr<Topology> topology, Topology::Connect(options));
+  return std::unique_ptr<Client>(new Client(options, std::move(topology)));
 }
 
 absl::StatusOr<std::vector<std::string>> Client::CacheNames() {
@@ -46,20 +46,44 @@ absl::StatusOr<std::vector<std::string>> Client::CacheNames() {
   return connection_->InContext(parse(), "listing cache names");
 }
 
-absl::Status Client::CreateCache(const std::string& name) {
+absl::Status Client::CreateWith(OpCode by_name, OpCode by_configuration, const std::string& name,
+                                const CacheSettings& settings) {
+  IGNITE_RETURN_IF_ERROR(settings.Validate());
+  if (settings.empty()) {
+    return connection_
+        ->Call(
+            by_name, [&](Writer& w) { w.WriteString(name); },
+            absl::StrCat("creating cache ", Quoted(name)))
+        .status();
+  }
   return connection_
       ->Call(
-          OpCode::kCacheCreateWithName, [&](Writer& w) { w.WriteString(name); },
-          absl::StrCat("creating cache ", Quoted(name)))
+          by_configuration, [&](Writer& w) { WriteCacheConfiguration(w, name, settings); },
+          absl::StrCat("creating cache ", Quoted(name), " with its configuration"))
       .status();
 }
 
-absl::Status Client::GetOrCreateCache(const std::string& name) {
-  return connection_
-      ->Call(
-          OpCode::kCacheGetOrCreateWithName, [&](Writer& w) { w.WriteString(name); },
-          absl::StrCat("creating cache ", Quoted(name)))
-      .status();
+absl::Status Client::CreateCache(const std::string& name, const CacheSettings& settings) {
+  return CreateWith(OpCode::kCacheCreateWithName, OpCode::kCacheCreateWithConfiguration, name,
+                    settings);
+}
+
+absl::Status Client::GetOrCreateCache(const std::string& name, const CacheSettings& settings) {
+  return CreateWith(OpCode::kCacheGetOrCreateWithName, OpCode::kCacheGetOrCreateWithConfiguration,
+                    name, settings);
+}
+
+absl::StatusOr<CacheSettings> Client::CacheConfiguration(const std::string& name) {
+  const std::string operation = absl::StrCat("configuration of cache ", Quoted(name));
+  IGNITE_ASSIGN_OR_RETURN(Response response, connection_->Call(
+                                                 OpCode::kCacheGetConfiguration,
+                                                 [&](Writer& w) {
+                                                   w.WriteInt32(JavaStringHash(name));
+                                                   w.WriteInt8(0);  // flags
+                                                 },
+                                                 operation));
+  Reader r = response.body();
+  return connection_->InContext(ReadCacheConfiguration(r), operation);
 }
 
 absl::Status Client::DestroyCache(const std::string& name) {
@@ -70,10 +94,14 @@ absl::Status Client::DestroyCache(const std::string& name) {
       .status();
 }
 
-absl::StatusOr<std::vector<uint8_t>> Client::EncodeValues(absl::Span<const Value* const> values) {
+absl::StatusOr<std::vector<uint8_t>> Client::EncodeValues(absl::Span<const Value* const> values,
+                                                          std::vector<size_t>* ends) {
   Writer w;
   ValueEncoder encoder;
-  for (const Value* v : values) IGNITE_RETURN_IF_ERROR(encoder.Encode(*v, w));
+  for (const Value* v : values) {
+    IGNITE_RETURN_IF_ERROR(encoder.Encode(*v, w));
+    if (ends != nullptr) ends->push_back(w.size());
+  }
   for (const BinaryType& type : encoder.types()) IGNITE_RETURN_IF_ERROR(types_->Register(type));
   return w.Release();
 }
@@ -85,8 +113,9 @@ absl::Status Client::Put(const std::string& cache, const Value& key, const Value
                                                    key.is_null() ? "key" : "value", " is null)"));
   }
   const Value* values[] = {&key, &value};
-  IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values));
-  return connection_
+  std::vector<size_t> ends;
+  IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values, &ends));
+  return ConnectionForKey(cache, absl::MakeConstSpan(body).first(ends[0]))
       ->Call(
           OpCode::kCachePut,
           [&](Writer& w) {
@@ -112,17 +141,36 @@ absl::Status Client::PutAll(const std::string& cache,
     values.push_back(&k);
     values.push_back(&v);
   }
-  IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values));
-  return connection_
-      ->Call(
-          OpCode::kCachePutAll,
-          [&](Writer& w) {
-            WriteCachePrefix(w, cache);
-            w.WriteInt32(static_cast<int32_t>(entries.size()));
-            w.WriteBytes(body);
-          },
-          absl::StrCat("put_all into cache ", Quoted(cache)))
-      .status();
+  std::vector<size_t> ends;
+  IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values, &ends));
+  // One put_all per primary node, each with the entries whose key it holds (in their order).
+  std::vector<std::pair<std::shared_ptr<Connection>, std::vector<size_t>>> groups;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const size_t begin = i == 0 ? 0 : ends[2 * i - 1];
+    std::shared_ptr<Connection> target =
+        ConnectionForKey(cache, absl::MakeConstSpan(body).subspan(begin, ends[2 * i] - begin));
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const auto& g) { return g.first == target; });
+    if (group == groups.end()) group = groups.insert(groups.end(), {target, {}});
+    group->second.push_back(i);
+  }
+  for (const auto& [target, indices] : groups) {
+    IGNITE_RETURN_IF_ERROR(
+        target
+            ->Call(
+                OpCode::kCachePutAll,
+                [&](Writer& w) {
+                  WriteCachePrefix(w, cache);
+                  w.WriteInt32(static_cast<int32_t>(indices.size()));
+                  for (size_t i : indices) {
+                    const size_t begin = i == 0 ? 0 : ends[2 * i - 1];
+                    w.WriteBytes(absl::MakeConstSpan(body).subspan(begin, ends[2 * i + 1] - begin));
+                  }
+                },
+                absl::StrCat("put_all into cache ", Quoted(cache)))
+            .status());
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Value> Client::Get(const std::string& cache, const Value& key) {
@@ -132,7 +180,8 @@ absl::StatusOr<Value> Client::Get(const std::string& cache, const Value& key) {
   }
   const Value* values[] = {&key};
   IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values));
-  IGNITE_ASSIGN_OR_RETURN(Response response, connection_->Call(
+  std::shared_ptr<Connection> target = ConnectionForKey(cache, body);
+  IGNITE_ASSIGN_OR_RETURN(Response response, target->Call(
                                                  OpCode::kCacheGet,
                                                  [&](Writer& w) {
                                                    WriteCachePrefix(w, cache);
@@ -141,8 +190,8 @@ absl::StatusOr<Value> Client::Get(const std::string& cache, const Value& key) {
                                                  absl::StrCat("get from cache ", Quoted(cache))));
   ValueDecoder decoder(types_.get());
   size_t pos = response.body_offset;
-  return connection_->InContext(decoder.Decode(response.frame, &pos, "value"),
-                                absl::StrCat("get from cache ", Quoted(cache)));
+  return target->InContext(decoder.Decode(response.frame, &pos, "value"),
+                           absl::StrCat("get from cache ", Quoted(cache)));
 }
 
 absl::StatusOr<int64_t> Client::Size(const std::string& cache) {
@@ -151,7 +200,7 @@ absl::StatusOr<int64_t> Client::Size(const std::string& cache) {
                                                  [&](Writer& w) {
                                                    WriteCachePrefix(w, cache);
                                                    w.WriteInt32(1);
-                                                   w.WriteUInt8(0);  // peek mode ALL
+                                                   w.WriteUInt8(2);  // PRIMARY: each entry once
                                                  },
                                                  absl::StrCat("size of cache ", Quoted(cache))));
   Reader r = response.body();
@@ -167,8 +216,12 @@ absl::StatusOr<Response> Client::CallWithValues(OpCode op, const std::string& ca
           absl::StrCat(operation, ": Ignite keys and values cannot be null"));
     }
   }
-  IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values));
-  return connection_->Call(
+  std::vector<size_t> ends;
+  IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values, &ends));
+  std::shared_ptr<Connection> target =
+      count < 0 && !ends.empty() ? ConnectionForKey(cache, absl::MakeConstSpan(body).first(ends[0]))
+                                 : connection_;
+  return target->Call(
       op,
       [&](Writer& w) {
         WriteCachePrefix(w, cache);
@@ -242,7 +295,7 @@ absl::Status Client::Clear(const std::string& cache) {
       .status();
 }
 
-absl::StatusOr<std::vector<int32_t>> Client::Partitions(const std::string& cache) {
+absl::StatusOr<std::shared_ptr<const CacheAffinity>> Client::Affinity(const std::string& cache) {
   if (!connection_->version().AtLeast(1, 4, 0)) {
     return MakeError(absl::StatusCode::kFailedPrecondition, ErrorKind::kNoPartitionMap,
                      absl::StrCat("the server at ", connection_->peer(), " speaks protocol ",
@@ -250,61 +303,53 @@ absl::StatusOr<std::vector<int32_t>> Client::Partitions(const std::string& cache
                                   ", which has no partition map (needs 1.4.0)"));
   }
   const int32_t cache_id = JavaStringHash(cache);
-  IGNITE_ASSIGN_OR_RETURN(Response response,
-                          connection_->Call(
-                              OpCode::kCachePartitions,
-                              [&](Writer& w) {
-                                w.WriteInt32(1);
-                                w.WriteInt32(cache_id);
-                              },
-                              absl::StrCat("partition map of cache ", Quoted(cache))));
-  std::vector<int32_t> partitions;
-  bool found = false, applicable_for_cache = false;
-  auto parse = [&]() -> absl::Status {
-    Reader r = response.body();
-    IGNITE_RETURN_IF_ERROR(r.Skip(12));  // topology version
-    IGNITE_ASSIGN_OR_RETURN(int32_t groups, r.ReadLength(5, "partition group count"));
-    for (int32_t g = 0; g < groups; ++g) {
-      IGNITE_ASSIGN_OR_RETURN(bool applicable, r.ReadBool());
-      IGNITE_ASSIGN_OR_RETURN(int32_t caches, r.ReadLength(4, "cache count"));
-      bool ours = false;
-      for (int32_t c = 0; c < caches; ++c) {
-        IGNITE_ASSIGN_OR_RETURN(int32_t id, r.ReadInt32());
-        if (id == cache_id) ours = true;
-        if (applicable) {
-          IGNITE_ASSIGN_OR_RETURN(int32_t key_configs, r.ReadLength(8, "key config count"));
-          IGNITE_RETURN_IF_ERROR(r.Skip(static_cast<size_t>(key_configs) * 8));
-        }
-      }
-      found = found || ours;
-      if (!applicable) continue;
-      if (ours) applicable_for_cache = true;
-      IGNITE_ASSIGN_OR_RETURN(int32_t nodes, r.ReadLength(5, "node count"));
-      for (int32_t n = 0; n < nodes; ++n) {
-        IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
-        if (code == kUuid) {
-          IGNITE_RETURN_IF_ERROR(r.Skip(16));
-        } else if (code != kNull) {
-          return ProtocolError("partition map: node id is not a UUID");
-        }
-        IGNITE_ASSIGN_OR_RETURN(int32_t count, r.ReadLength(4, "partition count"));
-        for (int32_t p = 0; p < count; ++p) {
-          IGNITE_ASSIGN_OR_RETURN(int32_t part, r.ReadInt32());
-          if (ours) partitions.push_back(part);
-        }
-      }
+  {
+    absl::MutexLock lock(&affinity_mu_);
+    auto known = affinity_.find(cache_id);
+    // A reply flagged a newer affinity version (a node joined or left, a cache started): the
+    // map may be stale.
+    if (known != affinity_.end() &&
+        !(known->second->version < topology_->NewestAffinityVersion())) {
+      return known->second;
     }
-    return absl::OkStatus();
-  };
-  IGNITE_RETURN_IF_ERROR(
-      connection_->ReplyError(parse(), absl::StrCat("partition map of cache ", Quoted(cache))));
-  if (!found) {
+  }
+  const std::string operation = absl::StrCat("partition map of cache ", Quoted(cache));
+  IGNITE_ASSIGN_OR_RETURN(Response response, connection_->Call(
+                                                 OpCode::kCachePartitions,
+                                                 [&](Writer& w) {
+                                                   w.WriteInt32(1);
+                                                   w.WriteInt32(cache_id);
+                                                 },
+                                                 operation));
+  Reader r = response.body();
+  IGNITE_ASSIGN_OR_RETURN(PartitionsReply reply,
+                          connection_->InContext(ParsePartitionsReply(r), operation));
+  std::shared_ptr<const CacheAffinity> ours;
+  absl::MutexLock lock(&affinity_mu_);
+  for (CacheAffinity& map : reply.caches) {
+    auto shared = std::make_shared<const CacheAffinity>(std::move(map));
+    affinity_[shared->cache_id] = shared;
+    if (shared->cache_id == cache_id) ours = shared;
+  }
+  if (ours == nullptr) {
+    return MakeError(absl::StatusCode::kNotFound, ErrorKind::kCacheNotFound,
+                     absl::StrCat("the partition map from ", connection_->peer(),
+                                  " does not list cache ", Quoted(cache)));
+  }
+  return ours;
+}
+
+absl::StatusOr<std::shared_ptr<const CacheAffinity>> Client::UsableAffinity(
+    const std::string& cache) {
+  absl::StatusOr<std::shared_ptr<const CacheAffinity>> map = Affinity(cache);
+  if (!map.ok() && GetErrorKind(map.status()) == ErrorKind::kCacheNotFound) {
     IGNITE_RETURN_IF_ERROR(CheckCacheExists(cache));
   }
-  if (!applicable_for_cache) {
+  if (!map.ok()) return map.status();
+  if (!(*map)->applicable) {
     // The server maps only partitioned caches with the default affinity function.
     const std::string why =
-        IsReplicated(cache_id)
+        IsReplicated((*map)->cache_id)
             ? " is replicated: every node holds all of it, so it has no partition map; read it "
               "whole, without naming a partition"
             : " has no partition map the client can use (it uses a custom affinity function); "
@@ -312,8 +357,56 @@ absl::StatusOr<std::vector<int32_t>> Client::Partitions(const std::string& cache
     return MakeError(absl::StatusCode::kFailedPrecondition, ErrorKind::kNoPartitionMap,
                      absl::StrCat("cache ", Quoted(cache), why));
   }
-  std::sort(partitions.begin(), partitions.end());
+  return map;
+}
+
+absl::StatusOr<std::vector<int32_t>> Client::Partitions(const std::string& cache) {
+  IGNITE_ASSIGN_OR_RETURN(std::shared_ptr<const CacheAffinity> map, UsableAffinity(cache));
+  std::vector<int32_t> partitions;
+  for (int32_t p = 0; p < map->partition_count; ++p) {
+    if (map->primary[static_cast<size_t>(p)] >= 0) partitions.push_back(p);
+  }
   return partitions;
+}
+
+absl::StatusOr<std::optional<int32_t>> Client::PartitionOfKey(const std::string& cache,
+                                                              const Value& key) {
+  const Value* values[] = {&key};
+  IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values));
+  IGNITE_ASSIGN_OR_RETURN(std::shared_ptr<const CacheAffinity> map, UsableAffinity(cache));
+  return ignite_tf::PartitionOfKey(*map, body);
+}
+
+bool Client::Routes() const {
+  // With one address there is no other node to reach: requests stay on the default connection
+  // (and cost no partition map).
+  return topology_->options().addresses.size() > 1 && connection_->version().AtLeast(1, 4, 0);
+}
+
+std::shared_ptr<Connection> Client::ConnectionForPartition(const std::string& cache,
+                                                           int32_t partition) {
+  // Routing only chooses where a request goes: when the map cannot be had, the default
+  // connection serves it, and reports any error of its own.
+  if (!Routes()) return connection_;
+  absl::StatusOr<std::shared_ptr<const CacheAffinity>> map = Affinity(cache);
+  if (!map.ok()) return connection_;
+  const NodeId* primary = (*map)->PrimaryOf(partition);
+  if (primary == nullptr) return connection_;
+  std::shared_ptr<Connection> target = topology_->ConnectionTo(*primary);
+  return target != nullptr ? target : connection_;
+}
+
+std::shared_ptr<Connection> Client::ConnectionForKey(const std::string& cache,
+                                                     absl::Span<const uint8_t> encoded_key) {
+  if (!Routes()) return connection_;
+  absl::StatusOr<std::shared_ptr<const CacheAffinity>> map = Affinity(cache);
+  if (!map.ok()) return connection_;
+  const std::optional<int32_t> partition = ignite_tf::PartitionOfKey(**map, encoded_key);
+  if (!partition.has_value()) return connection_;
+  const NodeId* primary = (*map)->PrimaryOf(*partition);
+  if (primary == nullptr) return connection_;
+  std::shared_ptr<Connection> target = topology_->ConnectionTo(*primary);
+  return target != nullptr ? target : connection_;
 }
 
 bool Client::IsReplicated(int32_t cache_id) {
@@ -352,8 +445,9 @@ absl::Status Client::CheckCacheExists(const std::string& cache) {
 
 absl::StatusOr<std::unique_ptr<ScanCursor>> Client::Scan(const std::string& cache,
                                                          const ScanOptions& options) {
-  absl::StatusOr<std::unique_ptr<ScanCursor>> cursor =
-      ScanCursor::Open(connection_, cache, options);
+  std::shared_ptr<Connection> target =
+      options.partition >= 0 ? ConnectionForPartition(cache, options.partition) : connection_;
+  absl::StatusOr<std::unique_ptr<ScanCursor>> cursor = ScanCursor::Open(target, cache, options);
   if (!cursor.ok() && GetErrorKind(cursor.status()) == ErrorKind::kCacheNotFound) {
     IGNITE_RETURN_IF_ERROR(CheckCacheExists(cache));
   }

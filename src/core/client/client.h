@@ -1,18 +1,26 @@
-// client/client.h: the thin client a user holds: one connection, its type registry, cache
-// operations, scans and SQL.
+// client/client.h: the thin client a user holds: the nodes it reached (a Topology), its type
+// registry, cache operations, scans and SQL. With partition maps (protocol 1.4+), key operations
+// and partition scans go to the primary node's connection (the router); everything else, and
+// all of it for caches without a usable map, through the default connection.
 #ifndef IGNITE_TF_CORE_CLIENT_CLIENT_H_
 #define IGNITE_TF_CORE_CLIENT_CLIENT_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "core/binary/value.h"
+#include "core/client/affinity.h"
+#include "core/client/cache_config.h"
 #include "core/client/connection.h"
 #include "core/client/scan_cursor.h"
 #include "core/client/sql_cursor.h"
+#include "core/client/topology.h"
 #include "core/client/type_registry.h"
 
 namespace ignite_tf {
@@ -22,8 +30,12 @@ class Client {
   static absl::StatusOr<std::unique_ptr<Client>> Connect(const ConnectionOptions& options);
 
   absl::StatusOr<std::vector<std::string>> CacheNames();
-  absl::Status CreateCache(const std::string& name);
-  absl::Status GetOrCreateCache(const std::string& name);
+  // Without settings: OP_CACHE_CREATE_WITH_NAME (the server's defaults and templates); with
+  // some, OP_CACHE_CREATE_WITH_CONFIGURATION carrying the ones given.
+  absl::Status CreateCache(const std::string& name, const CacheSettings& settings = {});
+  absl::Status GetOrCreateCache(const std::string& name, const CacheSettings& settings = {});
+  // The cache's mode, backups, atomicity and write synchronization, as the server reports them.
+  absl::StatusOr<CacheSettings> CacheConfiguration(const std::string& name);
   absl::Status DestroyCache(const std::string& name);
 
   absl::Status Put(const std::string& cache, const Value& key, const Value& value);
@@ -50,6 +62,19 @@ class Client {
 
   // Indices of the cache's partitions, from the server's partition map (protocol 1.4+).
   absl::StatusOr<std::vector<int32_t>> Partitions(const std::string& cache);
+  // The cache's partition map, fetched through the default connection, and fetched again when
+  // a reply flagged a newer affinity version than the map's. A map with applicable == false
+  // for caches the client cannot map. Errors: FailedPrecondition (kNoPartitionMap) before
+  // protocol 1.4; cache-not-found when the server does not know the cache; network errors.
+  absl::StatusOr<std::shared_ptr<const CacheAffinity>> Affinity(const std::string& cache);
+  // Partitions(), with the error a user can act on when the map is missing or not applicable.
+  absl::StatusOr<std::shared_ptr<const CacheAffinity>> UsableAffinity(const std::string& cache);
+  // The partition of `key` in `cache`, or nullopt when the client cannot tell (no usable map,
+  // a key type whose hash is not known here).
+  absl::StatusOr<std::optional<int32_t>> PartitionOfKey(const std::string& cache, const Value& key);
+  // The connection that serves partition `partition` of `cache`: its primary node's, or the
+  // default connection when the primary is unknown or unreachable.
+  std::shared_ptr<Connection> ConnectionForPartition(const std::string& cache, int32_t partition);
 
   absl::StatusOr<std::unique_ptr<ScanCursor>> Scan(const std::string& cache,
                                                    const ScanOptions& options);
@@ -59,18 +84,31 @@ class Client {
   absl::Status CheckCacheExists(const std::string& cache);
 
   std::shared_ptr<TypeRegistry> types() const { return types_; }
+  // The default connection (the first node that answered).
   std::shared_ptr<Connection> connection() const { return connection_; }
+  const std::shared_ptr<Topology>& topology() const { return topology_; }
   const ConnectionOptions& options() const { return options_; }
+  // Closes every connection.
+  void Close() { topology_->Close(); }
+  // Whether requests are routed to primaries: several addresses and protocol 1.4+.
+  bool Routes() const;
 
  private:
-  Client(ConnectionOptions options, std::shared_ptr<Connection> connection)
+  Client(ConnectionOptions options, std::shared_ptr<Topology> topology)
       : options_(std::move(options)),
-        connection_(std::move(connection)),
+        topology_(std::move(topology)),
+        connection_(topology_->default_connection()),
         types_(std::make_shared<TypeRegistry>(connection_)) {}
 
-  // Encodes values, registering any object types they use before the request is sent.
-  absl::StatusOr<std::vector<uint8_t>> EncodeValues(absl::Span<const Value* const> values);
+  // Encodes values, registering any object types they use before the request is sent. `ends`
+  // (when not null) receives the end offset of each value in the bytes.
+  absl::StatusOr<std::vector<uint8_t>> EncodeValues(absl::Span<const Value* const> values,
+                                                    std::vector<size_t>* ends = nullptr);
+  // The connection serving an encoded key of `cache` (see ConnectionForPartition).
+  std::shared_ptr<Connection> ConnectionForKey(const std::string& cache,
+                                               absl::Span<const uint8_t> encoded_key);
   // Sends a cache op whose body is `values` (after `count` when count >= 0) and returns the reply.
+  // A single-key op (count < 0) goes to the primary of its first value, the key.
   absl::StatusOr<Response> CallWithValues(OpCode op, const std::string& cache,
                                           absl::Span<const Value* const> values, int32_t count,
                                           absl::string_view operation);
@@ -80,9 +118,16 @@ class Client {
                                    absl::Span<const Value* const> values,
                                    absl::string_view operation);
 
+  absl::Status CreateWith(OpCode by_name, OpCode by_configuration, const std::string& name,
+                          const CacheSettings& settings);
+
   ConnectionOptions options_;
+  std::shared_ptr<Topology> topology_;
   std::shared_ptr<Connection> connection_;
   std::shared_ptr<TypeRegistry> types_;
+  absl::Mutex affinity_mu_;
+  absl::flat_hash_map<int32_t, std::shared_ptr<const CacheAffinity>> affinity_
+      ABSL_GUARDED_BY(affinity_mu_);
 };
 
 }  // namespace ignite_tf

@@ -40,6 +40,18 @@ absl::StatusOr<std::string> ReadNullableString(Reader& r) {
 
 }  // namespace
 
+std::string NodeIdText(const NodeId& id) {
+  if (id == NodeId{}) return std::string();
+  // Each half is a little-endian int64; the text shows them most significant byte first.
+  std::string hex;
+  for (int half = 0; half < 2; ++half) {
+    for (int i = 7; i >= 0; --i)
+      absl::StrAppend(&hex, absl::Hex(id[half * 8 + i], absl::kZeroPad2));
+  }
+  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
+                      hex.substr(16, 4), "-", hex.substr(20));
+}
+
 absl::StatusOr<ReplyHeader> ParseReplyHeader(absl::Span<const uint8_t> frame,
                                              const ProtocolVersion& version) {
   Reader r(frame);
@@ -48,7 +60,8 @@ absl::StatusOr<ReplyHeader> ParseReplyHeader(absl::Span<const uint8_t> frame,
   if (version.AtLeast(1, 4, 0)) {
     IGNITE_ASSIGN_OR_RETURN(int16_t flags, r.ReadInt16());
     if (flags & 0x02) {  // affinity topology changed: its version follows
-      IGNITE_RETURN_IF_ERROR(r.Skip(12));
+      IGNITE_ASSIGN_OR_RETURN(header.affinity_version.major, r.ReadInt64());
+      IGNITE_ASSIGN_OR_RETURN(header.affinity_version.minor, r.ReadInt32());
     }
     if (flags & 0x01) {
       IGNITE_ASSIGN_OR_RETURN(header.status, r.ReadInt32());
@@ -64,7 +77,8 @@ absl::StatusOr<ReplyHeader> ParseReplyHeader(absl::Span<const uint8_t> frame,
   return header;
 }
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& options) {
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& options,
+                                                             const Address& address) {
   IGNITE_RETURN_IF_ERROR(options.Validate());
   TcpOptions tcp;
   tcp.connect_timeout = options.connect_timeout;
@@ -73,14 +87,12 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOpt
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::unique_ptr<Transport> transport;
     if (options.tls.on()) {
-      IGNITE_ASSIGN_OR_RETURN(
-          transport,
-          TlsTransport::Connect(options.address.host, options.address.port, tcp, options.tls));
+      IGNITE_ASSIGN_OR_RETURN(transport,
+                              TlsTransport::Connect(address.host, address.port, tcp, options.tls));
     } else {
-      IGNITE_ASSIGN_OR_RETURN(
-          transport, TcpTransport::Connect(options.address.host, options.address.port, tcp));
+      IGNITE_ASSIGN_OR_RETURN(transport, TcpTransport::Connect(address.host, address.port, tcp));
     }
-    std::unique_ptr<Connection> connection(new Connection(std::move(transport)));
+    std::unique_ptr<Connection> connection(new Connection(std::move(transport), address));
     ProtocolVersion offer{0, 0, 0};
     absl::Status status = connection->Handshake(options, version, &offer);
     if (status.ok()) return connection;
@@ -93,7 +105,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOpt
     version = offer;  // the server prefers an older version we also speak
   }
   return ProtocolError(
-      absl::StrCat("cannot agree on a protocol version with ", options.address.ToString()));
+      absl::StrCat("cannot agree on a protocol version with ", address.ToString()));
 }
 
 absl::Status Connection::Handshake(const ConnectionOptions& options, const ProtocolVersion& version,
@@ -138,7 +150,7 @@ absl::Status Connection::Handshake(const ConnectionOptions& options, const Proto
       IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
       if (code == kUuid) {
         IGNITE_ASSIGN_OR_RETURN(auto id, r.ReadBytes(16));
-        node_id_.assign(id.begin(), id.end());
+        std::copy(id.begin(), id.end(), node_id_.begin());
       }
     }
     return absl::OkStatus();
@@ -219,6 +231,7 @@ absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writ
     return Annotate(broken_status_, lost);
   }
   const int64_t request_id = next_request_id_++;
+  request_count_.fetch_add(1);
   FrameBuilder frame;
   Writer& w = frame.writer();
   w.WriteInt16(static_cast<int16_t>(op));
@@ -254,6 +267,9 @@ absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writ
     return fail(ProtocolError(
         absl::StrCat("reply carries request id ", header->request_id, ", expected ", request_id)));
   }
+  if (header->affinity_version.known() && affinity_version_ < header->affinity_version) {
+    affinity_version_ = header->affinity_version;
+  }
   if (header->status != kStatusSuccess) {
     return ServerError(header->status, header->error_message, peer(), operation);
   }
@@ -264,6 +280,11 @@ absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writ
 absl::Status Connection::ReplyError(const absl::Status& status, absl::string_view operation) const {
   if (status.ok() || absl::StrContains(status.message(), peer())) return status;
   return Annotate(status, absl::StrCat(operation, " (reply from ", peer(), ")"));
+}
+
+AffinityVersion Connection::affinity_version() const {
+  absl::MutexLock lock(&mu_);
+  return affinity_version_;
 }
 
 bool Connection::broken() const {

@@ -1,8 +1,10 @@
-// client/connection.h: one thin-client connection: TCP, the handshake with version negotiation,
-// and strict request/response calls with request ids.
+// client/connection.h: one thin-client connection to one node: TCP, the handshake with version
+// negotiation, and strict request/response calls with request ids.
 #ifndef IGNITE_TF_CORE_CLIENT_CONNECTION_H_
 #define IGNITE_TF_CORE_CLIENT_CONNECTION_H_
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,6 +39,8 @@ struct Response {
 // status and message. `version` decides the layout (flags header from 1.4.0 on).
 struct ReplyHeader {
   int64_t request_id = 0;
+  // Set when the reply flags an affinity topology change (0x02), protocol 1.4+.
+  AffinityVersion affinity_version;
   int32_t status = 0;  // kStatusSuccess, or the server's non-zero status
   std::string error_message;
   size_t body_offset = 0;  // where the body starts (only meaningful on success)
@@ -46,10 +50,18 @@ struct ReplyHeader {
 absl::StatusOr<ReplyHeader> ParseReplyHeader(absl::Span<const uint8_t> frame,
                                              const ProtocolVersion& version);
 
+// A node's id (a UUID as the protocol writes it: int64 most, int64 least significant bits, each
+// little-endian); all zero when unknown (protocol before 1.4).
+using NodeId = std::array<uint8_t, 16>;
+// Java's UUID.toString() of an id ("8d7e...-..."); empty for the unknown (all-zero) id.
+std::string NodeIdText(const NodeId& id);
+
 class Connection {
  public:
-  // Connects and completes the handshake, retrying once with the server's counter-offer.
-  static absl::StatusOr<std::unique_ptr<Connection>> Open(const ConnectionOptions& options);
+  // Connects to `address` with `options` (its timeouts, TLS and credentials; its addresses are
+  // not used) and completes the handshake, retrying once with the server's counter-offer.
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const ConnectionOptions& options,
+                                                          const Address& address);
 
   // Sends one request and waits for its reply. Thread-safe; requests are serialized.
   // `operation` names the call in errors ("scan of cache 'X'").
@@ -60,9 +72,16 @@ class Connection {
   const std::string& peer() const { return transport_->peer(); }
   // "TLSv1.3" and the like over TLS; empty over plain TCP.
   std::string tls_protocol() const { return transport_->tls_protocol(); }
-  // Node id from the handshake (protocol 1.4+); empty before that.
-  const std::vector<uint8_t>& node_id() const { return node_id_; }
+  // Node id from the handshake (protocol 1.4+); all zero before that.
+  const NodeId& node_id() const { return node_id_; }
+  bool has_node_id() const { return node_id_ != NodeId{}; }
+  // The address this connection was opened to.
+  const Address& address() const { return address_; }
   bool broken() const;
+  // Requests sent so far (tests show which node served an operation with it).
+  int64_t request_count() const { return request_count_.load(); }
+  // The newest affinity topology version a reply flagged (unknown before the first reply).
+  AffinityVersion affinity_version() const;
 
   // Names the server and the operation in an error found while reading a reply, unless the
   // message already names the server.
@@ -76,7 +95,8 @@ class Connection {
   void Close();
 
  private:
-  Connection(std::unique_ptr<Transport> transport) : transport_(std::move(transport)) {}
+  Connection(std::unique_ptr<Transport> transport, Address address)
+      : transport_(std::move(transport)), address_(std::move(address)) {}
   // Returns the server's counter-offer in `*offer` when it proposes another version.
   absl::Status Handshake(const ConnectionOptions& options, const ProtocolVersion& version,
                          ProtocolVersion* offer);
@@ -86,8 +106,11 @@ class Connection {
   mutable absl::Mutex mu_;
   std::unique_ptr<Transport> transport_;
   ProtocolVersion version_;
-  std::vector<uint8_t> node_id_;
+  NodeId node_id_{};
+  Address address_;
   int64_t next_request_id_ = 1;
+  std::atomic<int64_t> request_count_{0};
+  AffinityVersion affinity_version_ ABSL_GUARDED_BY(mu_);
   bool broken_ = false;  // a failed exchange leaves the stream out of sync: no further calls
   // Why the first failed exchange failed: later calls report it, so an error seen on another
   // thread (a scan decoding while its fetcher hit a garbage reply) names the real cause.

@@ -1,5 +1,5 @@
-// client/connection_options.h: how to reach a node: its address, timeouts, TLS and credentials,
-// and the one check of their combination.
+// client/connection_options.h: how to reach a cluster: its nodes' addresses, timeouts, TLS and
+// credentials, and the one check of their combination.
 //
 // The only place a connection setting is defined and checked: the Python binding, the
 // TensorFlow plugin and the igfs store all build this struct; Client::Connect validates it.
@@ -10,8 +10,11 @@
 #define IGNITE_TF_CORE_CLIENT_CONNECTION_OPTIONS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "core/client/protocol.h"
 #include "core/net/tls_transport.h"
@@ -20,21 +23,32 @@ namespace ignite_tf {
 
 inline constexpr int kDefaultPort = 10800;
 
-// One node's thin-client endpoint. (A cluster's list of them replaces the one address.)
+// One node's thin-client endpoint.
 struct Address {
   std::string host = "localhost";
   int port = kDefaultPort;
 
-  // "host:port", for messages.
+  // "host:port" ("[::1]:10800" for an IPv6 host), for messages.
   std::string ToString() const;
 };
+
+// Parses a list of node addresses, "h1:10800, h2, [::1]:10801": entries separated by commas,
+// spaces around them ignored, an entry without a port takes `default_port`, an IPv6 host is
+// written in brackets (a bare IPv6 address, with several colons, is taken whole as a host).
+// InvalidArgument naming the entry for an empty entry or a port that is not 1..65535.
+absl::StatusOr<std::vector<Address>> ParseAddresses(absl::string_view text, int default_port);
+
+// "h1:p1,h2:p2", for messages.
+std::string AddressesToString(const std::vector<Address>& addresses);
 
 // Timeouts: a duration of zero or less means no timeout (wait forever), the same for every
 // product (Client, the datasets, fsspec, the TensorFlow plugin). TimeoutFromSeconds applies it.
 absl::Duration TimeoutFromSeconds(double seconds);
 
 struct ConnectionOptions {
-  Address address;
+  // The nodes to try, in order: the first whose handshake completes is the default connection;
+  // the others are connected when a partition's primary node is needed. At least one.
+  std::vector<Address> addresses = {Address()};
   // Credentials; an empty username sends none. The password is a secret: never in messages.
   std::string username;
   std::string password;
@@ -45,13 +59,13 @@ struct ConnectionOptions {
   ProtocolVersion version = kNewestVersion;  // the first version offered (tests pin older ones)
 
   // InvalidArgument naming the options (never their values) when they cannot work together:
-  // an empty host, a port outside 1..65535, TLS options while TLS is disabled, a keyfile
-  // without the certfile it belongs to.
+  // no address, an empty host, a port outside 1..65535, TLS options while TLS is disabled, a
+  // keyfile without the certfile it belongs to.
   absl::Status Validate() const;
 
   // Takes what this leaves unset (empty credentials and TLS files) from `fallback`, e.g. the
   // environment's values under explicit ones. TLS disabled here ignores the fallback's TLS
-  // options; a fallback's cert_password is only taken along with a certfile; the address,
+  // options; a fallback's cert_password is only taken along with a certfile; the addresses,
   // timeouts and tls_insecure_skip_verify are never taken.
   void FillFrom(const ConnectionOptions& fallback);
 };

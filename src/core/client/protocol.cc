@@ -9,6 +9,8 @@ std::string ProtocolVersion::ToString() const {
   return absl::StrCat(major, ".", minor, ".", patch);
 }
 
+std::string AffinityVersion::ToString() const { return absl::StrCat(major, ".", minor); }
+
 absl::Status ServerError(int32_t status, absl::string_view server_message, absl::string_view peer,
                          absl::string_view operation) {
   std::string message =

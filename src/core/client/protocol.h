@@ -22,6 +22,22 @@ struct ProtocolVersion {
   std::string ToString() const;
 };
 
+// The affinity topology version (major: the topology version; minor: changes within it, e.g.
+// a cache started). Replies flag (0x02) when it changed; partition maps carry the one they are of.
+struct AffinityVersion {
+  int64_t major = -1;  // -1: none seen
+  int32_t minor = 0;
+
+  bool known() const { return major >= 0; }
+  friend bool operator<(const AffinityVersion& a, const AffinityVersion& b) {
+    return a.major != b.major ? a.major < b.major : a.minor < b.minor;
+  }
+  friend bool operator==(const AffinityVersion& a, const AffinityVersion& b) {
+    return a.major == b.major && a.minor == b.minor;
+  }
+  std::string ToString() const;
+};
+
 // Newest version we offer, and the oldest we accept as a counter-offer.
 inline constexpr ProtocolVersion kNewestVersion{1, 7, 0};
 inline constexpr ProtocolVersion kOldestVersion{1, 1, 0};
@@ -44,6 +60,8 @@ enum class OpCode : int16_t {
   kCacheGetNames = 1050,
   kCacheCreateWithName = 1051,
   kCacheGetOrCreateWithName = 1052,
+  kCacheCreateWithConfiguration = 1053,
+  kCacheGetOrCreateWithConfiguration = 1054,
   kCacheGetConfiguration = 1055,
   kCacheDestroy = 1056,
   kCachePartitions = 1101,

@@ -55,6 +55,7 @@ class PageCursor {
   void Start(int64_t cursor_id, Page first_page, size_t min_row_bytes);
   // The next page, or nullopt after the last one.
   absl::StatusOr<std::optional<Page>> Next();
+  const std::shared_ptr<Connection>& connection() const { return connection_; }
 
  private:
   std::shared_ptr<Connection> connection_;
@@ -79,6 +80,8 @@ class ScanCursor {
   absl::StatusOr<std::optional<Page>> NextPage() { return pages_.Next(); }
 
   const std::string& cache_name() const { return cache_name_; }
+  // The connection (and so the node) serving the scan.
+  const std::shared_ptr<Connection>& connection() const { return pages_.connection(); }
 
  private:
   ScanCursor(std::shared_ptr<Connection> connection, std::string cache_name, int32_t page_size)

@@ -32,24 +32,19 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
   stream->options_ = options;
   stream->source_ = absl::StrCat("cache '", cache, "'");
   stream->cache_ = cache;
-  if (options.parallel_reads > 1 && options.scan.partition < 0) {
-    absl::StatusOr<std::vector<int32_t>> partitions = client.Partitions(cache);
-    if (partitions.ok()) {
-      stream->partitions_ = *std::move(partitions);
-    } else if (GetErrorKind(partitions.status()) != ErrorKind::kNoPartitionMap) {
-      return partitions.status();  // a missing cache, a network error
-    }  // else: no usable partition map; one connection reads the whole cache
+  IGNITE_RETURN_IF_ERROR(stream->PlanPartitions(client, cache));
+  bool planned = false;
+  {
+    absl::MutexLock lock(&stream->mu_);
+    planned = !stream->plan_.empty() || !options.partitions.empty();
   }
-  const size_t readers = std::min(stream->partitions_.size(),
-                                  static_cast<size_t>(std::max(options.parallel_reads, 1)));
-  if (readers > 1) {
-    for (size_t i = 1; i < readers; ++i) {
-      IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<Client> extra, Client::Connect(client.options()));
-      stream->extra_clients_.push_back(std::move(extra));
-    }
-  } else {
-    stream->partitions_.clear();
+  if (!planned) {
     IGNITE_ASSIGN_OR_RETURN(stream->cursor_, client.Scan(cache, options.scan));
+    if (options.scan.partition >= 0) {
+      absl::MutexLock lock(&stream->mu_);
+      stream->partition_nodes_[options.scan.partition] =
+          NodeIdText(stream->cursor_->connection()->node_id());
+    }
   }
   if (schema.has_value()) {
     IGNITE_ASSIGN_OR_RETURN(*schema, SelectFields(*schema, options.fields));
@@ -60,13 +55,7 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
     stream->schema_ = std::move(schema);
     stream->schema_known_ = true;
   }
-  if (stream->partitions_.empty()) {
-    stream->StartFetchers({});
-  } else {
-    std::vector<Client*> clients = {&client};
-    for (auto& extra : stream->extra_clients_) clients.push_back(extra.get());
-    stream->StartFetchers(clients);
-  }
+  stream->StartFetchers();
   stream->worker_ = std::thread([s = stream.get()] {
     NameThisThread("ignite-decode");
     s->Run();
@@ -74,22 +63,128 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
   return stream;
 }
 
-void BatchStream::StartFetchers(const std::vector<Client*>& clients) {
-  num_fetchers_ = clients.empty() ? 1 : clients.size();
+absl::Status BatchStream::PlanPartitions(Client& client, const std::string& cache) {
+  const StreamOptions& o = options_;
+  if (o.scan.partition >= 0 && !o.partitions.empty()) {
+    return absl::InvalidArgumentError(
+        "give either one partition or a list of partitions to read, not both");
+  }
+  if (o.scan.partition >= 0) return absl::OkStatus();  // one cursor, routed to the primary
+  if (o.parallel_reads < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("parallel_reads must be 0 (one per node) or more, got ", o.parallel_reads));
+  }
+  // One node reached (one address): one reader unless asked for more, and no map to fetch.
+  const int parallel_reads = o.parallel_reads == 0 && !client.Routes() ? 1 : o.parallel_reads;
+  std::shared_ptr<const CacheAffinity> map;
+  if (!o.partitions.empty()) {
+    // Named partitions need the map: to check them, and to find their primaries.
+    IGNITE_ASSIGN_OR_RETURN(map, client.UsableAffinity(cache));
+    std::vector<bool> seen(static_cast<size_t>(map->partition_count), false);
+    for (int32_t p : o.partitions) {
+      if (p < 0 || p >= map->partition_count) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("partition ", p, " is not a partition of cache '", cache, "', which has ",
+                         map->partition_count, " (0 to ", map->partition_count - 1, ")"));
+      }
+      if (seen[static_cast<size_t>(p)]) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("partition ", p, " is listed twice in the partitions to read"));
+      }
+      seen[static_cast<size_t>(p)] = true;
+    }
+  } else if (parallel_reads != 1 || o.deterministic || client.Routes()) {
+    absl::StatusOr<std::shared_ptr<const CacheAffinity>> found = client.Affinity(cache);
+    if (found.ok() && (*found)->applicable) {
+      map = *std::move(found);
+    } else if (!found.ok() && GetErrorKind(found.status()) != ErrorKind::kNoPartitionMap &&
+               GetErrorKind(found.status()) != ErrorKind::kCacheNotFound) {
+      return found.status();  // a network error
+    }  // else: no usable map (or no such cache, which the scan reports): one cursor
+  }
+  if (map == nullptr) return absl::OkStatus();
+
+  // The nodes holding primaries that the client reaches, each with its shared connection.
+  default_connection_ = client.connection();
+  std::vector<PlannedPartition> plan;
+  auto node_of = [&](int32_t partition) {
+    const NodeId* primary = map->PrimaryOf(partition);
+    if (primary == nullptr) return -1;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (nodes_[i] == *primary) return static_cast<int>(i);
+    }
+    std::shared_ptr<Connection> connection =
+        client.Routes() || *primary == client.connection()->node_id()
+            ? client.topology()->ConnectionTo(*primary)
+            : nullptr;
+    if (connection == nullptr) return -1;  // not among the nodes reached: the default serves it
+    nodes_.push_back(*primary);
+    node_connections_.push_back(std::move(connection));
+    return static_cast<int>(nodes_.size() - 1);
+  };
+  if (!o.partitions.empty()) {
+    for (int32_t p : o.partitions) plan.push_back(PlannedPartition{p, node_of(p)});
+  } else {
+    for (int32_t p = 0; p < map->partition_count; ++p) {
+      if (map->PrimaryOf(p) != nullptr) plan.push_back(PlannedPartition{p, node_of(p)});
+    }
+  }
+  const size_t nodes = std::max<size_t>(nodes_.size(), 1);
+  size_t readers = parallel_reads > 0 ? static_cast<size_t>(parallel_reads) : nodes;
+  readers = std::min(readers, std::max<size_t>(plan.size(), 1));
+  if (o.partitions.empty() && readers == 1 && nodes_.size() <= 1 && !o.deterministic) {
+    return absl::OkStatus();  // one node, one reader: one whole-cache cursor does it
+  }
+  // Fetchers spread over the nodes in turn: at most ceil(readers / nodes) on one. The first on
+  // a node uses the client's connection to it, the others open their own.
+  for (size_t f = 0; f < readers; ++f) {
+    auto fetcher = std::make_unique<Fetcher>();
+    if (nodes_.empty()) {
+      fetcher->connection = f == 0 ? default_connection_ : nullptr;
+      if (fetcher->connection == nullptr) {
+        IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> own,
+                                Connection::Open(client.options(), default_connection_->address()),
+                                "opening a connection for a parallel read");
+        fetcher->connection = std::move(own);
+      }
+    } else {
+      fetcher->home = static_cast<int>(f % nodes_.size());
+      if (f < nodes_.size()) {
+        fetcher->connection = node_connections_[static_cast<size_t>(fetcher->home)];
+      } else {
+        IGNITE_ASSIGN_OR_RETURN(
+            fetcher->connection,
+            client.topology()->OpenConnection(nodes_[static_cast<size_t>(fetcher->home)]),
+            "opening a connection for a parallel read");
+      }
+    }
+    fetcher_states_.push_back(std::move(fetcher));
+  }
   absl::MutexLock lock(&mu_);
-  if (clients.empty()) {
+  plan_ = std::move(plan);
+  return absl::OkStatus();
+}
+
+void BatchStream::StartFetchers() {
+  num_fetchers_ = fetcher_states_.empty() ? 1 : fetcher_states_.size();
+  absl::MutexLock lock(&mu_);
+  if (fetcher_states_.empty()) {
     fetchers_running_ = 1;
     fetchers_.emplace_back([this] {
       NameThisThread("ignite-fetch");
-      Fetch();
+      if (cursor_ != nullptr || sql_cursor_ != nullptr) {
+        Fetch();
+      } else {
+        PutPage(std::optional<Page>());  // an empty list of partitions
+      }
     });
     return;
   }
-  fetchers_running_ = static_cast<int>(clients.size());
-  for (Client* client : clients) {
-    fetchers_.emplace_back([this, client] {
+  fetchers_running_ = static_cast<int>(fetcher_states_.size());
+  for (auto& fetcher : fetcher_states_) {
+    fetchers_.emplace_back([this, f = fetcher.get()] {
       NameThisThread("ignite-fetch");
-      FetchPartitions(client);
+      FetchPartitions(f);
     });
   }
 }
@@ -112,7 +207,7 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::OpenSql(Client& client
   } else {
     stream->sql_learner_.emplace(std::move(learner));
   }
-  stream->StartFetchers({});
+  stream->StartFetchers();
   stream->worker_ = std::thread([s = stream.get()] {
     NameThisThread("ignite-decode");
     s->Run();
@@ -126,7 +221,7 @@ BatchStream::~BatchStream() {
     stop_ = true;
   }
   if (worker_.joinable()) worker_.join();
-  // Each fetcher stops after at most one reply (or its timeout); a parallel fetcher closes its
+  // Each fetcher stops after at most one reply (or its timeout); a partition fetcher closes its
   // partition's cursor as it leaves, the single cursor closes its server resource below.
   for (std::thread& fetcher : fetchers_) {
     if (fetcher.joinable()) fetcher.join();
@@ -152,39 +247,108 @@ void BatchStream::Fetch() {
   }
 }
 
-void BatchStream::FetchPartitions(Client* client) {
+std::optional<size_t> BatchStream::Claimable(int home, bool* left) const {
+  // Deterministic reads keep within a window ahead of the partition being delivered, so that
+  // the pages held stay bounded however slow that partition is.
+  const size_t end = options_.deterministic
+                         ? std::min(plan_.size(), next_delivered_ + 2 * num_fetchers_)
+                         : plan_.size();
+  std::optional<size_t> other;
+  *left = false;
+  for (size_t i = 0; i < plan_.size(); ++i) {
+    if (plan_[i].claimed) continue;
+    *left = true;
+    if (i >= end) break;
+    if (plan_[i].node == home) return i;
+    if (!other.has_value()) other = i;
+  }
+  return other;  // its own node has none left: another node's (or an unmapped) partition
+}
+
+std::optional<size_t> BatchStream::ClaimPartition(int home) {
+  absl::MutexLock lock(&mu_);
+  auto claimable = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    bool left = false;
+    return stop_ || fetch_done_ || Claimable(home, &left).has_value() || !left;
+  };
+  mu_.Await(absl::Condition(&claimable));
+  if (stop_ || fetch_done_) return std::nullopt;
+  bool left = false;
+  const std::optional<size_t> claimed = Claimable(home, &left);
+  if (claimed.has_value()) plan_[*claimed].claimed = true;
+  return claimed;
+}
+
+void BatchStream::FetchPartitions(Fetcher* fetcher) {
   while (true) {
-    const size_t index = next_partition_.fetch_add(1);
-    if (index >= partitions_.size()) {
+    const std::optional<size_t> seq = ClaimPartition(fetcher->home);
+    if (!seq.has_value()) {
       PutPage(std::optional<Page>());
       return;
     }
+    int32_t partition = 0;
+    int node = -1;
+    {
+      absl::MutexLock lock(&mu_);
+      partition = plan_[*seq].partition;
+      node = plan_[*seq].node;
+    }
+    // Every partition is read from its primary: through this fetcher's own connection on its
+    // node, through the client's connection to another node for a partition taken from it, and
+    // through the default connection when the primary is not reached.
+    std::shared_ptr<Connection> connection =
+        node == fetcher->home && node >= 0 ? fetcher->connection
+        : node >= 0                        ? node_connections_[static_cast<size_t>(node)]
+        : fetcher->home < 0                ? fetcher->connection
+                                           : default_connection_;
     ScanOptions scan = options_.scan;
-    scan.partition = partitions_[index];
-    absl::StatusOr<std::unique_ptr<ScanCursor>> cursor = client->Scan(cache_, scan);
+    scan.partition = partition;
+    absl::StatusOr<std::unique_ptr<ScanCursor>> cursor = ScanCursor::Open(connection, cache_, scan);
     if (!cursor.ok()) {
-      PutPage(Annotate(cursor.status(), absl::StrCat("scanning partition ", scan.partition)));
+      PutPage(Annotate(cursor.status(), absl::StrCat("scanning partition ", partition)));
       return;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      partition_nodes_[partition] = NodeIdText(connection->node_id());
     }
     while (true) {
       absl::StatusOr<std::optional<Page>> page = (*cursor)->NextPage();
-      if (page.ok() && !page->has_value()) break;  // this partition is done
-      if (!PutPage(std::move(page))) return;       // the cursor closes as it goes
+      if (page.ok() && !page->has_value()) break;   // this partition is done
+      if (!PutPage(std::move(page), *seq)) return;  // the cursor closes as it goes
     }
+    if (options_.deterministic) FinishPartition(*seq);
   }
 }
 
-bool BatchStream::PutPage(absl::StatusOr<std::optional<Page>> page) {
+void BatchStream::FinishPartition(size_t seq) {
+  absl::MutexLock lock(&mu_);
+  held_[seq].done = true;
+}
+
+bool BatchStream::PutPage(absl::StatusOr<std::optional<Page>> page, size_t seq) {
   const size_t per_fetcher = options_.prefetch_pages < 1 ? 1 : options_.prefetch_pages;
   const size_t limit = per_fetcher * num_fetchers_;
+  const bool in_order = options_.deterministic && !fetcher_states_.empty();
   absl::MutexLock lock(&mu_);
   if (page.ok() && page->has_value()) {
+    // In order, each partition holds at most per_fetcher pages: the one being delivered can
+    // always add its next page, so no wait depends on a partition further ahead.
     auto has_room = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      return stop_ || fetch_done_ || pages_.size() < limit;
+      if (stop_ || fetch_done_) return true;
+      if (in_order) {
+        auto held = held_.find(seq);
+        return held == held_.end() || held->second.pages.size() < per_fetcher;
+      }
+      return pages_.size() < limit;
     };
     mu_.Await(absl::Condition(&has_room));
     if (stop_ || fetch_done_) return false;  // stopping, or another fetcher failed
-    pages_.push_back(std::move(page->value()));
+    if (in_order) {
+      held_[seq].pages.push_back(std::move(page->value()));
+    } else {
+      pages_.push_back(std::move(page->value()));
+    }
     return true;
   }
   if (!page.ok()) {
@@ -199,16 +363,35 @@ bool BatchStream::PutPage(absl::StatusOr<std::optional<Page>> page) {
 absl::Status BatchStream::TakePage(std::optional<Page>* page) {
   page->reset();
   absl::MutexLock lock(&mu_);
-  auto ready = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return stop_ || fetch_done_ || !pages_.empty();
+  const bool in_order = options_.deterministic && !fetcher_states_.empty();
+  auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (stop_ || (fetch_done_ && !fetch_status_.ok())) return true;
+    if (!in_order) return fetch_done_ || !pages_.empty();
+    // The partition being delivered: its next page or its end, or the end of every partition.
+    auto held = held_.find(next_delivered_);
+    if (held != held_.end()) return !held->second.pages.empty() || held->second.done;
+    return next_delivered_ >= plan_.size();
   };
-  mu_.Await(absl::Condition(&ready));
-  if (!pages_.empty()) {
-    page->emplace(std::move(pages_.front()));
-    pages_.pop_front();
+  while (true) {
+    mu_.Await(absl::Condition(&ready));
+    if (stop_) return absl::OkStatus();
+    if (!fetch_status_.ok()) return fetch_status_;
+    std::deque<Page>* source = &pages_;
+    if (in_order) {
+      auto held = held_.find(next_delivered_);
+      if (held == held_.end()) return absl::OkStatus();  // every partition was delivered
+      if (held->second.pages.empty()) {  // this partition is complete: on to the next one
+        held_.erase(held);
+        ++next_delivered_;
+        continue;
+      }
+      source = &held->second.pages;
+    }
+    if (source->empty()) return absl::OkStatus();
+    page->emplace(std::move(source->front()));
+    source->pop_front();
     return absl::OkStatus();
   }
-  return stop_ ? absl::OkStatus() : fetch_status_;
 }
 
 void BatchStream::Run() {
@@ -352,6 +535,11 @@ absl::StatusOr<std::optional<Batch>> BatchStream::Next() {
   absl::StatusOr<std::optional<Batch>> item = std::move(queue_.front());
   queue_.pop_front();
   return item;
+}
+
+std::map<int32_t, std::string> BatchStream::partition_nodes() const {
+  absl::MutexLock lock(&mu_);
+  return partition_nodes_;
 }
 
 absl::StatusOr<std::optional<RowSchema>> BatchStream::Schema() {

@@ -47,11 +47,23 @@ struct StreamOptions {
   // SQL queries: while a column has no type yet (NULL in every row so far), the following pages
   // are taken and held, up to this many bytes in all, to find a non-null value.
   int64_t sql_type_lookahead_bytes = int64_t{64} << 20;
-  // Connections reading a whole cache at once, each scanning the next unread partition
-  // (scan.partition < 0 only). Rows then come in the order pages arrive, not partition order;
-  // the pages held grow to prefetch_pages per connection. A cache without a partition map the
-  // client can use (replicated, custom affinity) is read through one connection.
+  // Fetchers reading a cache at once (scan.partition < 0 only), each with its connection to one
+  // node: they are spread over the nodes holding primaries (at most ceil(parallel_reads / nodes)
+  // on a node), each reads the next unread partition whose primary is its node, and takes
+  // partitions of other nodes (read from their primaries too) only when its node has none
+  // left. The pages held grow to prefetch_pages per fetcher. 0: one per node when the cache's
+  // primaries are on several nodes the client reaches, else 1. A cache without a partition
+  // map the client can use (replicated, custom affinity) is read through one connection.
+  // With several nodes reached and a usable map, even one fetcher reads partition by
+  // partition, each from its primary.
   int parallel_reads = 1;
+  // The partitions to read (indices, each once); empty: the whole cache (or scan.partition).
+  // Checked against the cache's partition count; needs a usable partition map.
+  std::vector<int32_t> partitions;
+  // Deliver partitions one after the other, each whole, in the order of `partitions` (index
+  // order when reading the whole cache), holding at most a few partitions' pages ahead; else
+  // rows come in the order pages arrive.
+  bool deterministic = false;
 };
 
 class BatchStream {
@@ -85,21 +97,53 @@ class BatchStream {
   // The schema, once known (after the first row arrived or when given). Blocks until then.
   absl::StatusOr<std::optional<RowSchema>> Schema();
 
+  // The node id (text) of the connection that served each partition read partition by
+  // partition so far (a whole-cache scan through one cursor has none).
+  std::map<int32_t, std::string> partition_nodes() const;
+
  private:
   BatchStream() = default;
   void Run();
   absl::Status Produce();
   bool Push(absl::StatusOr<std::optional<Batch>> item);  // false when stopping
+  // A fetcher of a partition-wise read: the node it lives on (index in nodes_, -1: none) and
+  // its connection there.
+  struct Fetcher {
+    int home = -1;
+    std::shared_ptr<Connection> connection;
+  };
+  // A partition to read, in delivery order.
+  struct PlannedPartition {
+    int32_t partition = 0;
+    int node = -1;  // its primary's index in nodes_; -1: unknown or not reachable
+    bool claimed = false;
+  };
+  // Deterministic reads: the pages of one partition, held until it is its turn.
+  struct HeldPartition {
+    std::deque<Page> pages;
+    bool done = false;
+  };
+  // Plans a partition-wise read when one applies (see StreamOptions::parallel_reads): the
+  // partitions, their primaries and the fetchers. Leaves plan_ empty for a single cursor.
+  absl::Status PlanPartitions(Client& client, const std::string& cache);
   // The fetching thread: pages from the cursor into pages_, until the end or an error.
   void Fetch();
-  // One of several fetching threads of a parallel scan: scans the next unread partition through
-  // `client` until none is left, pages into pages_.
-  void FetchPartitions(Client* client);
-  // Starts one Fetch thread (no clients) or one FetchPartitions thread per client.
-  void StartFetchers(const std::vector<Client*>& clients);
-  // Queues a page from a fetcher; false when the fetcher should stop (stopping, or another
-  // fetcher failed). An error or the end of one fetcher's pages is recorded here too.
-  bool PutPage(absl::StatusOr<std::optional<Page>> page);
+  // One of the fetching threads of a partition-wise read: reads the partitions it claims.
+  void FetchPartitions(Fetcher* fetcher);
+  // The next partition for a fetcher living on `home` (its plan index), or nullopt when none is
+  // left or the read stops. Deterministic reads wait while every unclaimed partition is too far
+  // ahead of the one being delivered.
+  std::optional<size_t> ClaimPartition(int home);
+  // The partition ClaimPartition would take now, if any; *left: whether any is unclaimed.
+  std::optional<size_t> Claimable(int home, bool* left) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Starts one Fetch thread, or one FetchPartitions thread per fetcher of the plan.
+  void StartFetchers();
+  // Queues a page from a fetcher (of plan entry `seq` in deterministic reads); false when the
+  // fetcher should stop (stopping, or another fetcher failed). An error or the end of one
+  // fetcher's pages is recorded here too.
+  bool PutPage(absl::StatusOr<std::optional<Page>> page, size_t seq = 0);
+  // Deterministic reads: the partition of plan entry `seq` is complete.
+  void FinishPartition(size_t seq);
   // The next fetched page into *page (nullopt at the end or when stopping), or the fetch error.
   absl::Status TakePage(std::optional<Page>* page);
   // SQL: learns the column types from `first` and, while some are missing, from the next pages,
@@ -111,17 +155,23 @@ class BatchStream {
   std::shared_ptr<TypeResolver> types_;
   std::string source_;  // "cache 'X' on host:port" or "SQL query on host:port", for errors
   std::unique_ptr<ScanCursor> cursor_;
-  // Parallel scans: the cache, its partitions, the next one to read, and the extra connections.
+  // Partition-wise reads: the cache, the nodes holding primaries that the client reaches (and
+  // their shared connections), the plan, the fetchers; the default connection for the rest.
   std::string cache_;
-  std::vector<int32_t> partitions_;
-  std::atomic<size_t> next_partition_{0};
-  std::vector<std::unique_ptr<Client>> extra_clients_;
+  std::vector<NodeId> nodes_;
+  std::vector<std::shared_ptr<Connection>> node_connections_;
+  std::shared_ptr<Connection> default_connection_;
+  std::vector<PlannedPartition> plan_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<Fetcher>> fetcher_states_;
+  std::map<size_t, HeldPartition> held_ ABSL_GUARDED_BY(mu_);  // deterministic: by plan index
+  size_t next_delivered_ ABSL_GUARDED_BY(mu_) = 0;             // deterministic: plan index
+  std::map<int32_t, std::string> partition_nodes_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<SqlCursor> sql_cursor_;
   std::optional<SqlSchemaLearner> sql_learner_;  // SQL, until the types are known
   StreamOptions options_;
   std::unique_ptr<BatchBuilder> builder_;
 
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   std::deque<absl::StatusOr<std::optional<Batch>>> queue_ ABSL_GUARDED_BY(mu_);
   std::deque<Page> pages_ ABSL_GUARDED_BY(mu_);
   bool fetch_done_ ABSL_GUARDED_BY(mu_) = false;  // every fetcher ended, or one failed

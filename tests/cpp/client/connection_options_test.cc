@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ignite_tf {
 namespace {
@@ -14,18 +16,18 @@ using ::testing::Not;
 TEST(ConnectionOptionsTest, DefaultsAreValid) {
   ConnectionOptions o;
   EXPECT_TRUE(o.Validate().ok());
-  EXPECT_EQ(o.address.ToString(), "localhost:10800");
+  EXPECT_EQ(AddressesToString(o.addresses), "localhost:10800");
   EXPECT_FALSE(o.tls.on());
 }
 
 TEST(ConnectionOptionsTest, ValidateNamesTheOptionsThatCannotWorkTogether) {
   ConnectionOptions o;
-  o.address.host = "";
+  o.addresses.front().host = "";
   EXPECT_TRUE(absl::IsInvalidArgument(o.Validate()));
   EXPECT_THAT(o.Validate().message(), HasSubstr("host is empty"));
 
   o = ConnectionOptions();
-  o.address.port = 70000;
+  o.addresses.push_back(Address{"second", 70000});
   EXPECT_THAT(o.Validate().message(), HasSubstr("70000"));
 
   o = ConnectionOptions();
@@ -66,15 +68,15 @@ TEST(ConnectionOptionsTest, FillFromTakesOnlyWhatIsNotGiven) {
   env.tls.certfile = "/env/c.pem";
   env.tls.keyfile = "/env/k.pem";
   env.tls.cert_password = "kpw";
-  env.tls.tls_insecure_skip_verify = true;  // never taken from a fallback
-  env.address = {"elsewhere", 1};           // nor the address
+  env.tls.tls_insecure_skip_verify = true;    // never taken from a fallback
+  env.addresses = {Address{"elsewhere", 1}};  // nor the address
 
   ConnectionOptions o;
-  o.address = {"h", 2};
+  o.addresses = {Address{"h", 2}};
   o.tls.ca_file = "/uri/ca.pem";
   o.tls.keyfile = "/uri/k.pem";
   o.FillFrom(env);
-  EXPECT_EQ(o.address.ToString(), "h:2");
+  EXPECT_EQ(AddressesToString(o.addresses), "h:2");
   EXPECT_EQ(o.username, "ignite");
   EXPECT_EQ(o.password, "pw");
   EXPECT_TRUE(o.tls.on());
@@ -112,7 +114,7 @@ TEST(ConnectionOptionsTest, ConnectionKeysDifferWithEveryOptionAndHideSecrets) {
   ConnectionOptions c = a;
   c.password = "Top-Secret-9";
   ConnectionOptions d = a;
-  d.address.port = 2;
+  d.addresses.front().port = 2;
   const std::string ka = ConnectionKey(a);
   EXPECT_EQ(ka, ConnectionKey(a));
   EXPECT_NE(ka, ConnectionKey(b));
@@ -120,6 +122,48 @@ TEST(ConnectionOptionsTest, ConnectionKeysDifferWithEveryOptionAndHideSecrets) {
   const std::string kc = ConnectionKey(c);
   EXPECT_NE(ka, kc);
   EXPECT_THAT(kc, Not(HasSubstr("Top-Secret-9")));
+}
+
+TEST(ParseAddressesTest, ReadsEntriesWithAndWithoutPorts) {
+  absl::StatusOr<std::vector<Address>> a =
+      ParseAddresses(" h1:10801 , h2,[::1]:10802, [fe80::2] ,::3", 10900);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_EQ(a->size(), 5u);
+  EXPECT_EQ((*a)[0].host, "h1");
+  EXPECT_EQ((*a)[0].port, 10801);
+  EXPECT_EQ((*a)[1].host, "h2");
+  EXPECT_EQ((*a)[1].port, 10900);  // the default port
+  EXPECT_EQ((*a)[2].host, "::1");
+  EXPECT_EQ((*a)[2].port, 10802);
+  EXPECT_EQ((*a)[3].host, "fe80::2");
+  EXPECT_EQ((*a)[3].port, 10900);
+  EXPECT_EQ((*a)[4].host, "::3");  // a bare IPv6 address is a host
+  EXPECT_EQ(AddressesToString(*a), "h1:10801,h2:10900,[::1]:10802,[fe80::2]:10900,[::3]:10900");
+}
+
+TEST(ParseAddressesTest, NamesTheBadEntry) {
+  for (const auto& [text, named] :
+       std::vector<std::pair<std::string, std::string>>{{"h1,,h2", "empty entry (entry 2)"},
+                                                        {"h1, ", "empty entry (entry 2)"},
+                                                        {"h1:0", "'h1:0'"},
+                                                        {"h1:65536", "'h1:65536'"},
+                                                        {"h1:port", "'h1:port'"},
+                                                        {"h1:", "'h1:' in 'h1:' has an empty port"},
+                                                        {":10800", "empty host"},
+                                                        {"[::1", "closing ']'"},
+                                                        {"[::1]x", "'[::1]x'"}}) {
+    absl::StatusOr<std::vector<Address>> a = ParseAddresses(text, 10800);
+    EXPECT_TRUE(absl::IsInvalidArgument(a.status())) << text;
+    EXPECT_THAT(a.status().message(), HasSubstr(named)) << text;
+  }
+}
+
+TEST(ConnectionOptionsTest, ValidateChecksEveryAddress) {
+  ConnectionOptions o;
+  o.addresses.clear();
+  EXPECT_THAT(o.Validate().message(), HasSubstr("no address"));
+  o.addresses = {Address{"a", 1}, Address{"", 2}};
+  EXPECT_THAT(o.Validate().message(), HasSubstr("host is empty"));
 }
 
 }  // namespace

@@ -20,8 +20,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   ignite_tf::ConnectionOptions options;
-  options.address.host = argv[1];
-  options.address.port = std::atoi(argv[2]);
+  options.addresses = {ignite_tf::Address{argv[1], std::atoi(argv[2])}};
   options.tls.enabled = true;
   options.tls.ca_file = argv[3];
   options.tls.certfile = argv[4];
@@ -30,7 +29,7 @@ int main(int argc, char** argv) {
   const int cycles = std::atoi(argv[7]);
   int refused = 0;
   for (int i = 0; i < cycles; ++i) {
-    auto connection = ignite_tf::Connection::Open(options);
+    auto connection = ignite_tf::Connection::Open(options, options.addresses.front());
     if (!connection.ok()) {
       std::fprintf(stderr, "cycle %d: %s\n", i, std::string(connection.status().message()).c_str());
       return 1;
@@ -43,7 +42,7 @@ int main(int argc, char** argv) {
       no_certificate.tls.certfile.clear();
       no_certificate.tls.keyfile.clear();
       for (const auto* bad : {&wrong_password, &no_certificate}) {
-        auto failed = ignite_tf::Connection::Open(*bad);
+        auto failed = ignite_tf::Connection::Open(*bad, bad->addresses.front());
         if (failed.ok() || ignite_tf::GetErrorKind(failed.status()) != ignite_tf::ErrorKind::kTls) {
           std::fprintf(stderr, "cycle %d: expected a TLS error, got %s\n", i,
                        failed.ok() ? "a connection" : failed.status().ToString().c_str());
