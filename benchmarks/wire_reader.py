@@ -118,7 +118,7 @@ class WireConnection:
     def primaries(self, cache: str) -> dict[bytes, list[int]]:
         """The partitions of a cache by the id of their primary node (OP_CACHE_PARTITIONS,
         protocol 1.4.0+): the map a partition-aware client routes its scans by."""
-        wanted = java_hash(cache)
+        wanted = protocol.java_string_hash(cache)
         frame, pos = self.call(OP_CACHE_PARTITIONS, struct.pack("<ii", 1, wanted))
         pos += 12  # the affinity topology version
         (groups,) = struct.unpack_from("<i", frame, pos)

@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from ignite_tf import BinaryEnum, BinaryObject, Client
+from ignite_tf.node.protocol import java_string_hash
 from ignite_tf.testing import IgniteNode
 
 HERE = Path(__file__).resolve().parent
@@ -57,13 +58,12 @@ from wire_reader import (  # noqa: E402
     OP_QUERY_SQL_FIELDS,
     OP_RESOURCE_CLOSE,
     WireConnection,
-    java_hash,
     string_object,
 )
 
 
 def type_id(name: str) -> int:
-    return java_hash(name.lower())  # ASCII names: Java's toLowerCase agrees
+    return java_string_hash(name.lower())  # ASCII names: Java's toLowerCase agrees
 
 
 # Rows ----------------------------------------------------------------------------------------
@@ -223,7 +223,11 @@ class RawConnection(WireConnection):
 
 def scan_pages(conn: RawConnection, cache: str, page_size: int) -> list[tuple[bytes, int, int]]:
     """(frame, body offset, page offset) of every page of a whole-cache scan."""
-    body = struct.pack("<ib", java_hash(cache), 1) + b"\x65" + struct.pack("<ii?", page_size, -1, 0)
+    body = (
+        struct.pack("<ib", java_string_hash(cache), 1)
+        + b"\x65"
+        + struct.pack("<ii?", page_size, -1, 0)
+    )
     frame, pos = conn.call(OP_QUERY_SCAN, body)
     (cursor,) = struct.unpack_from("<q", frame, pos)
     pages = [(frame, pos, pos + 8)]
