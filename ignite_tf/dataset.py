@@ -176,6 +176,33 @@ def _where(host: Any, port: int) -> str:
     return f"{host}:{port}"
 
 
+def _shard(
+    cache_name: str,
+    host: Any,
+    port: int,
+    client_args: dict,
+    partitions: list[int] | None,
+    num_shards: int | None,
+    shard_index: int | None,
+) -> list[int]:
+    """The partitions of shard ``shard_index`` of ``num_shards`` (of ``partitions``, or of every
+    partition of the cache)."""
+    from ignite_tf.distribute import shard_partitions
+
+    if num_shards is None or shard_index is None:
+        raise IgniteValueError("give num_shards and shard_index together")
+    if partitions is None:
+        with Client(host, port, **client_args) as client:
+            partitions = client.partitions(cache_name)
+    chosen = shard_partitions(partitions, num_shards, shard_index)
+    if not chosen:
+        raise IgniteValueError(
+            f"shard {shard_index} of {num_shards} holds no partition: cache '{cache_name}' has "
+            f"{len(partitions)} to share out; use at most {len(partitions)} shards"
+        )
+    return chosen
+
+
 def _flatten(tree: Any) -> list:
     if isinstance(tree, dict):
         return [leaf for child in tree.values() for leaf in _flatten(child)]
@@ -214,6 +241,8 @@ def IgniteDataset(
     timestamp_unit: str = "ns",
     partitions: list[int] | None = None,
     deterministic: bool = False,
+    num_shards: int | None = None,
+    shard_index: int | None = None,
 ) -> Any:
     """Reads an Ignite cache as a ``tf.data.Dataset`` of ``{'key': ..., 'val': ...}`` elements.
 
@@ -253,6 +282,12 @@ def IgniteDataset(
         deterministic: rows partition by partition, in the order of ``partitions`` (index
             order for the whole cache), the same on every run; False (default): in arrival
             order.
+        num_shards, shard_index: read shard ``shard_index`` of ``num_shards``: every
+            ``num_shards``-th partition of the cache (or of ``partitions``), in index order
+            (:func:`ignite_tf.distribute.shard_partitions`). The shards are disjoint and together
+            hold every row once, like ``Dataset.shard`` but without reading the other shards'
+            rows. For a training cluster, :func:`ignite_tf.distribute.dataset_fn` picks each
+            worker's partitions by where their primaries live.
         timeout: seconds to wait for any reply before failing (0 or less: forever, as for
             every connection of ignite_tf).
         fields: value fields to read (``["label", "metadata.width"]``); others are not decoded
@@ -319,6 +354,12 @@ def IgniteDataset(
         "tls_insecure_skip_verify": tls_insecure_skip_verify,
     }
 
+    if num_shards is not None or shard_index is not None:
+        if part != -1:
+            raise IgniteValueError("give part (or IGNITE_DATASET_PART) or a shard, not both")
+        partitions = _shard(
+            cache_name, host, port, client_args, partitions, num_shards, shard_index
+        )
     schema, given, fixed_lists = _probe_schema(
         cache_name,
         schema_host or host,

@@ -6,6 +6,7 @@ each partition read from its primary."""
 from __future__ import annotations
 
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -357,3 +358,223 @@ def test_partitions_reads_exactly_those(cluster_client: Client, spread_cache: st
             list(cluster_client.scan(spread_cache, partitions=bad))
     with pytest.raises(IgniteValueError, match="not both"):
         cluster_client.scan(spread_cache, partitions=[1], partition=2)
+
+
+# Shards and training workers -----------------------------------------------------------------
+
+
+def dataset_keys(ds: Any) -> np.ndarray:
+    return np.concatenate([batch["key"].numpy() for batch in ds])
+
+
+def test_dataset_shards_are_disjoint_and_cover_every_row(
+    ignite_cluster: SimpleNamespace, spread_cache: str
+) -> None:
+    from ignite_tf import IgniteDataset
+
+    shards = [
+        dataset_keys(
+            IgniteDataset(
+                spread_cache,
+                host=ignite_cluster.addresses,
+                batched=True,
+                batch_size=4096,
+                num_shards=3,
+                shard_index=i,
+            )
+        )
+        for i in range(3)
+    ]
+    assert np.array_equal(np.sort(np.concatenate(shards)), np.arange(ROWS))  # each row once
+    for i, keys in enumerate(shards):
+        assert set(np.unique(long_key_partitions(keys)).tolist()) <= set(range(i, 1024, 3))
+    with pytest.raises(IgniteValueError, match="shard 1030 of 2000 holds no partition"):
+        IgniteDataset(
+            spread_cache, host=ignite_cluster.addresses, num_shards=2000, shard_index=1030
+        )
+    with pytest.raises(IgniteValueError, match="num_shards and shard_index together"):
+        IgniteDataset(spread_cache, host=ignite_cluster.addresses, num_shards=2)
+
+
+def test_tf_config_gives_one_worker_per_node_and_each_reads_its_nodes_primaries(
+    ignite_cluster: SimpleNamespace,
+    cluster_client: Client,
+    spread_cache: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import json
+
+    import tensorflow as tf
+
+    from ignite_tf import distribute
+
+    config = distribute.tf_config(cluster_client, worker_index=1, base_port=23456)
+    # All three nodes share one host: one worker per node, numbered on that host.
+    assert config == {
+        "cluster": {"worker": ["127.0.0.1:23456", "127.0.0.1:23457", "127.0.0.1:23458"]},
+        "task": {"type": "worker", "index": 1},
+    }
+    with pytest.raises(IgniteValueError, match="3 of the workers .* run on this host"):
+        distribute.tf_config(cluster_client)  # which of the three is this process?
+    monkeypatch.setenv("TF_CONFIG", json.dumps(config))
+    truth = primaries_on_nodes(cluster_client, spread_cache)
+    nodes = sorted(cluster_client.nodes(), key=lambda n: n["port"])
+    make = distribute.dataset_fn(
+        spread_cache, host=ignite_cluster.addresses, batched=True, batch_size=4096
+    )
+    seen = []
+    for worker in range(3):
+        context = tf.distribute.InputContext(num_input_pipelines=3, input_pipeline_id=worker)
+        keys = dataset_keys(make(context))
+        seen.append(keys)
+        # Worker i reads exactly the partitions whose primary is node i: nothing crosses nodes.
+        mine = {p for p, node in truth.items() if node == nodes[worker]["node_id"]}
+        assert set(np.unique(long_key_partitions(keys)).tolist()) == mine
+    assert np.array_equal(np.sort(np.concatenate(seen)), np.arange(ROWS))
+    # Without TF_CONFIG the partitions are shared out by index, still disjoint and complete.
+    monkeypatch.delenv("TF_CONFIG")
+    assert distribute.worker_partitions(cluster_client, spread_cache, 3, 2) == list(
+        range(2, 1024, 3)
+    )
+    with pytest.raises(IgniteValueError, match="dataset_fn chooses the partitions itself"):
+        distribute.dataset_fn(spread_cache, host=ignite_cluster.addresses, part=3)
+
+
+TRAIN_ROWS = 3000
+
+
+@pytest.fixture(scope="module")
+def points_cache(ignite_cluster: SimpleNamespace) -> Iterator[str]:
+    """TRAIN_ROWS labelled points {x, y, label}: label 1 above the line x + y = 1."""
+    from ignite_tf import BinaryObject
+
+    name = unique_name("POINTS")
+    type_name = unique_name("Point")
+    rng = np.random.default_rng(3)
+    xy = rng.random((TRAIN_ROWS, 2))
+    with Client(ignite_cluster.addresses, timeout=60) as client:
+        client.create_cache(name, backups=1)
+        client.put_all(
+            name,
+            [
+                (
+                    i,
+                    BinaryObject(
+                        type_name,
+                        {"x": float(a), "y": float(b), "label": int(a + b > 1.0)},
+                    ),
+                )
+                for i, (a, b) in enumerate(xy)
+            ],
+        )
+    yield name
+    with Client(ignite_cluster.addresses, timeout=60) as client:
+        client.destroy_cache(name)
+
+
+def run_workers(
+    cache: str, addresses: list[str], out_dir: Any, envs: list[dict[str, str]], *extra: str
+) -> list[dict]:
+    """Starts one worker process per entry of ``envs`` (each its TF_CONFIG and more), waits for
+    all, and returns their results; a failed worker fails the test with its output."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parent / "workers" / "train_worker.py"
+    procs = []
+    for env in envs:
+        full = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "CUDA_VISIBLE_DEVICES": "", **env}
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, str(script), cache, ",".join(addresses), str(out_dir), *extra],
+                env=full,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
+    # A failed worker leaves the others waiting for it in their collectives: stop them all.
+    deadline = time.monotonic() + 400
+    try:
+        while any(proc.poll() is None for proc in procs):
+            failed = [proc for proc in procs if proc.poll() not in (None, 0)]
+            if failed or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+    outputs = [proc.communicate()[0] for proc in procs]
+    if any(proc.returncode != 0 for proc in procs):
+        report = "\n".join(
+            f"--- worker {i} (exit {proc.returncode}):\n"
+            + "\n".join(line for line in out.splitlines() if not line.startswith("I0000"))[-3000:]
+            for i, (proc, out) in enumerate(zip(procs, outputs))
+        )
+        pytest.fail(f"a training worker failed:\n{report}")
+    return [json.loads((out_dir / f"result-{i}.json").read_text()) for i in range(len(envs))]
+
+
+def test_multi_worker_training_reads_disjoint_local_shards(
+    ignite_cluster: SimpleNamespace, cluster_client: Client, points_cache: str, tmp_path: Any
+) -> None:
+    """Three TensorFlow workers under MultiWorkerMirroredStrategy, TF_CONFIG from the cluster
+    (one worker per node here): each reads the partitions whose primary is its node, together
+    every row once, and the synchronously trained model classifies the points."""
+    import json
+
+    from ignite_tf import distribute
+    from ignite_tf.node.ports import allocate_ports
+
+    base = allocate_ports(3, contiguous=True)[0]
+    configs = [distribute.tf_config(cluster_client, i, base_port=base) for i in range(3)]
+    results = run_workers(
+        points_cache,
+        ignite_cluster.addresses,
+        tmp_path,
+        [{"TF_CONFIG": json.dumps(c)} for c in configs],
+    )
+    keys = [np.load(tmp_path / f"keys-{i}.npy") for i in range(3)]
+    assert np.array_equal(np.sort(np.concatenate(keys)), np.arange(TRAIN_ROWS))
+    truth = primaries_on_nodes(cluster_client, points_cache)
+    nodes = sorted(cluster_client.nodes(), key=lambda n: n["port"])
+    for i, worker_keys in enumerate(keys):
+        partitions = {cluster_client.partition_of(points_cache, int(k)) for k in worker_keys}
+        assert {truth[p] for p in partitions} == {nodes[i]["node_id"]}  # no row crossed nodes
+    for result in results:
+        assert result["accuracy"] >= 0.9, results
+
+
+def test_multi_worker_training_with_the_original_part_variable(
+    ignite_cluster: SimpleNamespace, cluster_client: Client, points_cache: str, tmp_path: Any
+) -> None:
+    """The original integration's way: each worker sets IGNITE_DATASET_PART to its partition."""
+    import json
+
+    from ignite_tf.node.ports import allocate_ports
+
+    base = allocate_ports(2, contiguous=True)[0]
+    workers = [f"127.0.0.1:{base}", f"127.0.0.1:{base + 1}"]
+    parts = [5, 6]
+    envs = [
+        {
+            "TF_CONFIG": json.dumps(
+                {"cluster": {"worker": workers}, "task": {"type": "worker", "index": i}}
+            ),
+            "IGNITE_DATASET_PART": str(parts[i]),
+        }
+        for i in range(2)
+    ]
+    results = run_workers(points_cache, ignite_cluster.addresses, tmp_path, envs, "--env-part")
+    for i in range(2):
+        keys = np.load(tmp_path / f"keys-{i}.npy")
+        all_keys = np.arange(TRAIN_ROWS)
+        in_part = [
+            k for k in all_keys if cluster_client.partition_of(points_cache, int(k)) == parts[i]
+        ]
+        assert sorted(keys.tolist()) == in_part and len(in_part) > 0
+        assert results[i]["rows_read"] == len(in_part)
