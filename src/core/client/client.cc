@@ -154,9 +154,12 @@ absl::Status Client::PutAll(const std::string& cache,
     if (group == groups.end()) group = groups.insert(groups.end(), {target, {}});
     group->second.push_back(i);
   }
-  for (const auto& [target, indices] : groups) {
+  for (const auto& group : groups) {
+    // Not a structured binding: lambdas cannot capture those before C++20 in every compiler
+    // (clang 14 builds the fuzzers).
+    const std::vector<size_t>& indices = group.second;
     IGNITE_RETURN_IF_ERROR(
-        target
+        group.first
             ->Call(
                 OpCode::kCachePutAll,
                 [&](Writer& w) {
