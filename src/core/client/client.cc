@@ -145,10 +145,11 @@ absl::Status Client::PutAll(const std::string& cache,
   IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values, &ends));
   // One put_all per primary node, each with the entries whose key it holds (in their order).
   std::vector<std::pair<std::shared_ptr<Connection>, std::vector<size_t>>> groups;
+  const std::shared_ptr<const CacheAffinity> affinity = RoutingAffinity(cache);  // once per call
   for (size_t i = 0; i < entries.size(); ++i) {
     const size_t begin = i == 0 ? 0 : ends[2 * i - 1];
-    std::shared_ptr<Connection> target =
-        ConnectionForKey(cache, absl::MakeConstSpan(body).subspan(begin, ends[2 * i] - begin));
+    std::shared_ptr<Connection> target = ConnectionForKey(
+        affinity.get(), absl::MakeConstSpan(body).subspan(begin, ends[2 * i] - begin));
     auto group = std::find_if(groups.begin(), groups.end(),
                               [&](const auto& g) { return g.first == target; });
     if (group == groups.end()) group = groups.insert(groups.end(), {target, {}});
@@ -401,12 +402,21 @@ std::shared_ptr<Connection> Client::ConnectionForPartition(const std::string& ca
 
 std::shared_ptr<Connection> Client::ConnectionForKey(const std::string& cache,
                                                      absl::Span<const uint8_t> encoded_key) {
-  if (!Routes()) return connection_;
+  return ConnectionForKey(RoutingAffinity(cache).get(), encoded_key);
+}
+
+std::shared_ptr<const CacheAffinity> Client::RoutingAffinity(const std::string& cache) {
+  if (!Routes()) return nullptr;
   absl::StatusOr<std::shared_ptr<const CacheAffinity>> map = Affinity(cache);
-  if (!map.ok()) return connection_;
-  const std::optional<int32_t> partition = ignite_tf::PartitionOfKey(**map, encoded_key);
+  return map.ok() ? *std::move(map) : nullptr;
+}
+
+std::shared_ptr<Connection> Client::ConnectionForKey(const CacheAffinity* affinity,
+                                                     absl::Span<const uint8_t> encoded_key) {
+  if (affinity == nullptr) return connection_;
+  const std::optional<int32_t> partition = ignite_tf::PartitionOfKey(*affinity, encoded_key);
   if (!partition.has_value()) return connection_;
-  const NodeId* primary = (*map)->PrimaryOf(*partition);
+  const NodeId* primary = affinity->PrimaryOf(*partition);
   if (primary == nullptr) return connection_;
   std::shared_ptr<Connection> target = topology_->ConnectionTo(*primary);
   return target != nullptr ? target : connection_;

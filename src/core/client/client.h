@@ -107,6 +107,11 @@ class Client {
   // The connection serving an encoded key of `cache` (see ConnectionForPartition).
   std::shared_ptr<Connection> ConnectionForKey(const std::string& cache,
                                                absl::Span<const uint8_t> encoded_key);
+  // The same with the cache's map already looked up (nullptr: not routing), for many keys.
+  std::shared_ptr<Connection> ConnectionForKey(const CacheAffinity* affinity,
+                                               absl::Span<const uint8_t> encoded_key);
+  // The map keys are routed by: nullptr without routing or a usable map.
+  std::shared_ptr<const CacheAffinity> RoutingAffinity(const std::string& cache);
   // Sends a cache op whose body is `values` (after `count` when count >= 0) and returns the reply.
   // A single-key op (count < 0) goes to the primary of its first value, the key.
   absl::StatusOr<Response> CallWithValues(OpCode op, const std::string& cache,
