@@ -28,7 +28,7 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Connect(const ConnectionOptions&
 
 absl::StatusOr<std::vector<std::string>> Client::CacheNames() {
   IGNITE_ASSIGN_OR_RETURN(Response response,
-                          connection_->Call(
+                          connection()->Call(
                               OpCode::kCacheGetNames, [](Writer&) {}, "listing cache names"));
   auto parse = [&]() -> absl::StatusOr<std::vector<std::string>> {
     Reader r = response.body();
@@ -43,20 +43,20 @@ absl::StatusOr<std::vector<std::string>> Client::CacheNames() {
     }
     return names;
   };
-  return connection_->InContext(parse(), "listing cache names");
+  return connection()->InContext(parse(), "listing cache names");
 }
 
 absl::Status Client::CreateWith(OpCode by_name, OpCode by_configuration, const std::string& name,
                                 const CacheSettings& settings) {
   IGNITE_RETURN_IF_ERROR(settings.Validate());
   if (settings.empty()) {
-    return connection_
+    return connection()
         ->Call(
             by_name, [&](Writer& w) { w.WriteString(name); },
             absl::StrCat("creating cache ", Quoted(name)))
         .status();
   }
-  return connection_
+  return connection()
       ->Call(
           by_configuration, [&](Writer& w) { WriteCacheConfiguration(w, name, settings); },
           absl::StrCat("creating cache ", Quoted(name), " with its configuration"))
@@ -75,7 +75,7 @@ absl::Status Client::GetOrCreateCache(const std::string& name, const CacheSettin
 
 absl::StatusOr<CacheSettings> Client::CacheConfiguration(const std::string& name) {
   const std::string operation = absl::StrCat("configuration of cache ", Quoted(name));
-  IGNITE_ASSIGN_OR_RETURN(Response response, connection_->Call(
+  IGNITE_ASSIGN_OR_RETURN(Response response, connection()->Call(
                                                  OpCode::kCacheGetConfiguration,
                                                  [&](Writer& w) {
                                                    w.WriteInt32(JavaStringHash(name));
@@ -83,11 +83,11 @@ absl::StatusOr<CacheSettings> Client::CacheConfiguration(const std::string& name
                                                  },
                                                  operation));
   Reader r = response.body();
-  return connection_->InContext(ReadCacheConfiguration(r), operation);
+  return connection()->InContext(ReadCacheConfiguration(r), operation);
 }
 
 absl::Status Client::DestroyCache(const std::string& name) {
-  return connection_
+  return connection()
       ->Call(
           OpCode::kCacheDestroy, [&](Writer& w) { w.WriteInt32(JavaStringHash(name)); },
           absl::StrCat("destroying cache ", Quoted(name)))
@@ -199,7 +199,7 @@ absl::StatusOr<Value> Client::Get(const std::string& cache, const Value& key) {
 }
 
 absl::StatusOr<int64_t> Client::Size(const std::string& cache) {
-  IGNITE_ASSIGN_OR_RETURN(Response response, connection_->Call(
+  IGNITE_ASSIGN_OR_RETURN(Response response, connection()->Call(
                                                  OpCode::kCacheGetSize,
                                                  [&](Writer& w) {
                                                    WriteCachePrefix(w, cache);
@@ -208,7 +208,7 @@ absl::StatusOr<int64_t> Client::Size(const std::string& cache) {
                                                  },
                                                  absl::StrCat("size of cache ", Quoted(cache))));
   Reader r = response.body();
-  return connection_->InContext(r.ReadInt64(), absl::StrCat("size of cache ", Quoted(cache)));
+  return connection()->InContext(r.ReadInt64(), absl::StrCat("size of cache ", Quoted(cache)));
 }
 
 absl::StatusOr<Response> Client::CallWithValues(OpCode op, const std::string& cache,
@@ -224,7 +224,7 @@ absl::StatusOr<Response> Client::CallWithValues(OpCode op, const std::string& ca
   IGNITE_ASSIGN_OR_RETURN(std::vector<uint8_t> body, EncodeValues(values, &ends));
   std::shared_ptr<Connection> target =
       count < 0 && !ends.empty() ? ConnectionForKey(cache, absl::MakeConstSpan(body).first(ends[0]))
-                                 : connection_;
+                                 : connection();
   return target->Call(
       op,
       [&](Writer& w) {
@@ -240,7 +240,7 @@ absl::StatusOr<bool> Client::CallForBool(OpCode op, const std::string& cache,
                                          absl::string_view operation) {
   IGNITE_ASSIGN_OR_RETURN(Response response, CallWithValues(op, cache, values, -1, operation));
   Reader r = response.body();
-  return connection_->InContext(r.ReadBool(), operation);
+  return connection()->InContext(r.ReadBool(), operation);
 }
 
 absl::StatusOr<bool> Client::PutIfAbsent(const std::string& cache, const Value& key,
@@ -265,7 +265,7 @@ absl::StatusOr<Value> Client::GetAndPut(const std::string& cache, const Value& k
                           CallWithValues(OpCode::kCacheGetAndPut, cache, values, -1, operation));
   ValueDecoder decoder(types_.get());
   size_t pos = response.body_offset;
-  return connection_->InContext(decoder.Decode(response.frame, &pos, "value"), operation);
+  return connection()->InContext(decoder.Decode(response.frame, &pos, "value"), operation);
 }
 
 absl::StatusOr<bool> Client::RemoveKey(const std::string& cache, const Value& key) {
@@ -292,22 +292,24 @@ absl::Status Client::RemoveKeys(const std::string& cache, const std::vector<Valu
 }
 
 absl::Status Client::Clear(const std::string& cache) {
-  return connection_
+  return connection()
       ->Call(
           OpCode::kCacheRemoveAll, [&](Writer& w) { WriteCachePrefix(w, cache); },
           absl::StrCat("clearing cache ", Quoted(cache)))
       .status();
 }
 
-absl::StatusOr<std::shared_ptr<const CacheAffinity>> Client::Affinity(const std::string& cache) {
-  if (!connection_->version().AtLeast(1, 4, 0)) {
+absl::StatusOr<std::shared_ptr<const CacheAffinity>> Client::Affinity(const std::string& cache,
+                                                                      bool refresh) {
+  std::shared_ptr<Connection> connection = this->connection();
+  if (!connection->version().AtLeast(1, 4, 0)) {
     return MakeError(absl::StatusCode::kFailedPrecondition, ErrorKind::kNoPartitionMap,
-                     absl::StrCat("the server at ", connection_->peer(), " speaks protocol ",
-                                  connection_->version().ToString(),
+                     absl::StrCat("the server at ", connection->peer(), " speaks protocol ",
+                                  connection->version().ToString(),
                                   ", which has no partition map (needs 1.4.0)"));
   }
   const int32_t cache_id = JavaStringHash(cache);
-  {
+  if (!refresh) {
     absl::MutexLock lock(&affinity_mu_);
     auto known = affinity_.find(cache_id);
     // A reply flagged a newer affinity version (a node joined or left, a cache started): the
@@ -318,16 +320,28 @@ absl::StatusOr<std::shared_ptr<const CacheAffinity>> Client::Affinity(const std:
     }
   }
   const std::string operation = absl::StrCat("partition map of cache ", Quoted(cache));
-  IGNITE_ASSIGN_OR_RETURN(Response response, connection_->Call(
-                                                 OpCode::kCachePartitions,
-                                                 [&](Writer& w) {
-                                                   w.WriteInt32(1);
-                                                   w.WriteInt32(cache_id);
-                                                 },
-                                                 operation));
-  Reader r = response.body();
+  auto call = [&]() -> absl::StatusOr<Response> {
+    return connection->Call(
+        OpCode::kCachePartitions,
+        [&](Writer& w) {
+          w.WriteInt32(1);
+          w.WriteInt32(cache_id);
+        },
+        operation);
+  };
+  absl::StatusOr<Response> response = call();
+  if (!response.ok() && GetErrorKind(response.status()) == ErrorKind::kConnection) {
+    // The default node died: once more through the next live node, if there is one.
+    std::shared_ptr<Connection> next = this->connection();
+    if (next != connection) {
+      connection = std::move(next);
+      response = call();
+    }
+  }
+  if (!response.ok()) return response.status();
+  Reader r = response->body();
   IGNITE_ASSIGN_OR_RETURN(PartitionsReply reply,
-                          connection_->InContext(ParsePartitionsReply(r), operation));
+                          connection->InContext(ParsePartitionsReply(r), operation));
   std::shared_ptr<const CacheAffinity> ours;
   absl::MutexLock lock(&affinity_mu_);
   for (CacheAffinity& map : reply.caches) {
@@ -337,7 +351,7 @@ absl::StatusOr<std::shared_ptr<const CacheAffinity>> Client::Affinity(const std:
   }
   if (ours == nullptr) {
     return MakeError(absl::StatusCode::kNotFound, ErrorKind::kCacheNotFound,
-                     absl::StrCat("the partition map from ", connection_->peer(),
+                     absl::StrCat("the partition map from ", connection->peer(),
                                   " does not list cache ", Quoted(cache)));
   }
   return ours;
@@ -353,7 +367,7 @@ absl::StatusOr<std::shared_ptr<const CacheAffinity>> Client::UsableAffinity(
   if (!(*map)->applicable) {
     // The server maps only partitioned caches with the default affinity function.
     const std::string why =
-        IsReplicated((*map)->cache_id)
+        IsReplicated(cache)
             ? " is replicated: every node holds all of it, so it has no partition map; read it "
               "whole, without naming a partition"
             : " has no partition map the client can use (it uses a custom affinity function); "
@@ -384,20 +398,20 @@ absl::StatusOr<std::optional<int32_t>> Client::PartitionOfKey(const std::string&
 bool Client::Routes() const {
   // With one address there is no other node to reach: requests stay on the default connection
   // (and cost no partition map).
-  return topology_->options().addresses.size() > 1 && connection_->version().AtLeast(1, 4, 0);
+  return topology_->options().addresses.size() > 1 && connection()->version().AtLeast(1, 4, 0);
 }
 
 std::shared_ptr<Connection> Client::ConnectionForPartition(const std::string& cache,
                                                            int32_t partition) {
   // Routing only chooses where a request goes: when the map cannot be had, the default
   // connection serves it, and reports any error of its own.
-  if (!Routes()) return connection_;
+  if (!Routes()) return connection();
   absl::StatusOr<std::shared_ptr<const CacheAffinity>> map = Affinity(cache);
-  if (!map.ok()) return connection_;
+  if (!map.ok()) return connection();
   const NodeId* primary = (*map)->PrimaryOf(partition);
-  if (primary == nullptr) return connection_;
+  if (primary == nullptr) return connection();
   std::shared_ptr<Connection> target = topology_->ConnectionTo(*primary);
-  return target != nullptr ? target : connection_;
+  return target != nullptr ? target : connection();
 }
 
 std::shared_ptr<Connection> Client::ConnectionForKey(const std::string& cache,
@@ -413,28 +427,18 @@ std::shared_ptr<const CacheAffinity> Client::RoutingAffinity(const std::string& 
 
 std::shared_ptr<Connection> Client::ConnectionForKey(const CacheAffinity* affinity,
                                                      absl::Span<const uint8_t> encoded_key) {
-  if (affinity == nullptr) return connection_;
+  if (affinity == nullptr) return connection();
   const std::optional<int32_t> partition = ignite_tf::PartitionOfKey(*affinity, encoded_key);
-  if (!partition.has_value()) return connection_;
+  if (!partition.has_value()) return connection();
   const NodeId* primary = affinity->PrimaryOf(*partition);
-  if (primary == nullptr) return connection_;
+  if (primary == nullptr) return connection();
   std::shared_ptr<Connection> target = topology_->ConnectionTo(*primary);
-  return target != nullptr ? target : connection_;
+  return target != nullptr ? target : connection();
 }
 
-bool Client::IsReplicated(int32_t cache_id) {
-  absl::StatusOr<Response> response = connection_->Call(
-      OpCode::kCacheGetConfiguration,
-      [&](Writer& w) {
-        w.WriteInt32(cache_id);
-        w.WriteInt8(0);  // flags
-      },
-      "cache configuration");
-  if (!response.ok()) return false;
-  // The configuration starts: int32 length, atomicity mode, backups, cache mode (1: REPLICATED).
-  Reader r = response->body();
-  constexpr int32_t kReplicated = 1;
-  return r.Skip(12).ok() && r.ReadInt32().value_or(-1) == kReplicated;
+bool Client::IsReplicated(const std::string& cache) {
+  absl::StatusOr<CacheSettings> settings = CacheConfiguration(cache);
+  return settings.ok() && settings->mode == CacheMode::kReplicated;
 }
 
 absl::Status Client::CheckCacheExists(const std::string& cache) {
@@ -453,13 +457,13 @@ absl::Status Client::CheckCacheExists(const std::string& cache) {
   }
   return MakeError(
       absl::StatusCode::kNotFound, ErrorKind::kCacheNotFound,
-      absl::StrCat("cache ", Quoted(cache), " does not exist on ", connection_->peer(), hint));
+      absl::StrCat("cache ", Quoted(cache), " does not exist on ", connection()->peer(), hint));
 }
 
 absl::StatusOr<std::unique_ptr<ScanCursor>> Client::Scan(const std::string& cache,
                                                          const ScanOptions& options) {
   std::shared_ptr<Connection> target =
-      options.partition >= 0 ? ConnectionForPartition(cache, options.partition) : connection_;
+      options.partition >= 0 ? ConnectionForPartition(cache, options.partition) : connection();
   absl::StatusOr<std::unique_ptr<ScanCursor>> cursor = ScanCursor::Open(target, cache, options);
   if (!cursor.ok() && GetErrorKind(cursor.status()) == ErrorKind::kCacheNotFound) {
     IGNITE_RETURN_IF_ERROR(CheckCacheExists(cache));
@@ -468,7 +472,7 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> Client::Scan(const std::string& cach
 }
 
 absl::StatusOr<std::unique_ptr<SqlCursor>> Client::Sql(const SqlQuery& query) {
-  return SqlCursor::Open(connection_, types_, query);
+  return SqlCursor::Open(connection(), types_, query);
 }
 
 }  // namespace ignite_tf

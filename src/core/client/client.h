@@ -63,10 +63,12 @@ class Client {
   // Indices of the cache's partitions, from the server's partition map (protocol 1.4+).
   absl::StatusOr<std::vector<int32_t>> Partitions(const std::string& cache);
   // The cache's partition map, fetched through the default connection, and fetched again when
-  // a reply flagged a newer affinity version than the map's. A map with applicable == false
+  // a reply flagged a newer affinity version than the map's, or when `refresh` (a node was seen
+  // to die: no reply may have flagged it yet). A map with applicable == false
   // for caches the client cannot map. Errors: FailedPrecondition (kNoPartitionMap) before
   // protocol 1.4; cache-not-found when the server does not know the cache; network errors.
-  absl::StatusOr<std::shared_ptr<const CacheAffinity>> Affinity(const std::string& cache);
+  absl::StatusOr<std::shared_ptr<const CacheAffinity>> Affinity(const std::string& cache,
+                                                                bool refresh = false);
   // Partitions(), with the error a user can act on when the map is missing or not applicable.
   absl::StatusOr<std::shared_ptr<const CacheAffinity>> UsableAffinity(const std::string& cache);
   // The partition of `key` in `cache`, or nullopt when the client cannot tell (no usable map,
@@ -84,8 +86,8 @@ class Client {
   absl::Status CheckCacheExists(const std::string& cache);
 
   std::shared_ptr<TypeRegistry> types() const { return types_; }
-  // The default connection (the first node that answered).
-  std::shared_ptr<Connection> connection() const { return connection_; }
+  // The default connection: the first node that answered, or after it died another live one.
+  std::shared_ptr<Connection> connection() const { return topology_->default_connection(); }
   const std::shared_ptr<Topology>& topology() const { return topology_; }
   const ConnectionOptions& options() const { return options_; }
   // Closes every connection.
@@ -97,8 +99,8 @@ class Client {
   Client(ConnectionOptions options, std::shared_ptr<Topology> topology)
       : options_(std::move(options)),
         topology_(std::move(topology)),
-        connection_(topology_->default_connection()),
-        types_(std::make_shared<TypeRegistry>(connection_)) {}
+        types_(std::make_shared<TypeRegistry>(
+            [topology = topology_] { return topology->default_connection(); })) {}
 
   // Encodes values, registering any object types they use before the request is sent. `ends`
   // (when not null) receives the end offset of each value in the bytes.
@@ -118,7 +120,7 @@ class Client {
                                           absl::Span<const Value* const> values, int32_t count,
                                           absl::string_view operation);
   // Whether the cache's configuration says REPLICATED (false when the server does not say).
-  bool IsReplicated(int32_t cache_id);
+  bool IsReplicated(const std::string& cache);
   absl::StatusOr<bool> CallForBool(OpCode op, const std::string& cache,
                                    absl::Span<const Value* const> values,
                                    absl::string_view operation);
@@ -128,7 +130,6 @@ class Client {
 
   ConnectionOptions options_;
   std::shared_ptr<Topology> topology_;
-  std::shared_ptr<Connection> connection_;
   std::shared_ptr<TypeRegistry> types_;
   absl::Mutex affinity_mu_;
   absl::flat_hash_map<int32_t, std::shared_ptr<const CacheAffinity>> affinity_

@@ -14,6 +14,7 @@ absl::StatusOr<std::shared_ptr<Topology>> Topology::Connect(const ConnectionOpti
   IGNITE_RETURN_IF_ERROR(options.Validate());
   std::shared_ptr<Topology> topology(new Topology(options));
   std::vector<absl::Status> failures;
+  absl::MutexLock lock(&topology->mu_);
   for (size_t i = 0; i < options.addresses.size(); ++i) {
     Slot slot{options.addresses[i], nullptr};
     if (topology->default_ == nullptr) {
@@ -51,6 +52,33 @@ absl::StatusOr<std::shared_ptr<Topology>> Topology::Connect(const ConnectionOpti
   return status;
 }
 
+std::shared_ptr<Connection> Topology::default_connection() {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (closed_ || !default_->broken()) return default_;
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    if (std::shared_ptr<Connection> live = LiveDefault()) return live;
+  }
+  // No live connection: the addresses are tried again (a node may be back).
+  ConnectPending(nullptr);
+  absl::MutexLock lock(&mu_);
+  if (std::shared_ptr<Connection> live = LiveDefault()) return live;
+  return default_;
+}
+
+std::shared_ptr<Connection> Topology::LiveDefault() {
+  if (closed_ || !default_->broken()) return default_;
+  for (const Slot& slot : slots_) {
+    if (slot.connection != nullptr && !slot.connection->broken()) {
+      default_ = slot.connection;
+      return default_;
+    }
+  }
+  return nullptr;
+}
+
 std::shared_ptr<Connection> Topology::Find(const NodeId& id) const {
   for (const Slot& slot : slots_) {
     if (slot.connection != nullptr && slot.connection->node_id() == id &&
@@ -79,20 +107,29 @@ void Topology::ConnectPending(const NodeId* wanted) {
   for (size_t i = 0;; ++i) {
     Address address;
     {
-      absl::ReaderMutexLock lock(&mu_);
+      absl::MutexLock lock(&mu_);
       if (wanted != nullptr && Find(*wanted) != nullptr) return;  // another thread found it
-      if (i >= slots_.size()) return;
-      const Slot& slot = slots_[i];
-      if (slot.connection != nullptr || absl::Now() - slot.failed_at < kRetryAfter) continue;
+      if (closed_ || i >= slots_.size()) return;
+      Slot& slot = slots_[i];
+      if (slot.connection != nullptr && !slot.connection->broken()) continue;  // live
+      if (slot.connection != nullptr && slot.failed_at == absl::InfinitePast()) {
+        // Its connection broke since the last look (the node died, or stopped answering in
+        // time): the address waits like a failed attempt, so a call right after the failure
+        // reports it at once instead of waiting for the same node again.
+        slot.failed_at = absl::Now();
+        continue;
+      }
+      if (absl::Now() - slot.failed_at < kRetryAfter) continue;
       address = slot.address;
     }
     // Connecting takes up to the connect timeout: other threads keep using the known nodes.
     absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(options_, address);
     absl::MutexLock lock(&mu_);
-    if (connection.ok()) {
+    if (connection.ok() && !closed_) {
       slots_[i].connection = std::move(*connection);
+      slots_[i].failed_at = absl::InfinitePast();
     } else {
-      slots_[i].failed_at = absl::Now();
+      slots_[i].failed_at = absl::Now();  // a broken connection stays: it still names the node
     }
   }
 }
@@ -116,14 +153,16 @@ std::vector<KnownNode> Topology::Nodes() const {
   return nodes;
 }
 
-absl::StatusOr<std::shared_ptr<Connection>> Topology::OpenConnection(const NodeId& id) const {
-  std::optional<Address> address;
-  {
-    absl::ReaderMutexLock lock(&mu_);
-    for (const Slot& slot : slots_) {
-      if (slot.connection != nullptr && slot.connection->node_id() == id) address = slot.address;
-    }
+std::optional<Address> Topology::AddressOf(const NodeId& id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  for (const Slot& slot : slots_) {
+    if (slot.connection != nullptr && slot.connection->node_id() == id) return slot.address;
   }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::shared_ptr<Connection>> Topology::OpenConnection(const NodeId& id) const {
+  const std::optional<Address> address = AddressOf(id);
   if (!address.has_value()) {
     return absl::FailedPreconditionError(
         absl::StrCat("node ", NodeIdText(id), " is not among the nodes this client reached"));
@@ -151,7 +190,8 @@ AffinityVersion Topology::NewestAffinityVersion() const {
 }
 
 void Topology::Close() {
-  absl::ReaderMutexLock lock(&mu_);
+  absl::MutexLock lock(&mu_);
+  closed_ = true;
   for (const Slot& slot : slots_) {
     if (slot.connection != nullptr) slot.connection->Close();
   }

@@ -32,17 +32,18 @@ absl::StatusOr<std::shared_ptr<const BinaryType>> TypeRegistry::ResolveType(int3
 }
 
 absl::StatusOr<std::shared_ptr<const BinaryType>> TypeRegistry::Fetch(int32_t type_id) {
+  const std::shared_ptr<Connection> connection = connection_();
   IGNITE_ASSIGN_OR_RETURN(Response response,
-                          connection_->Call(
+                          connection->Call(
                               OpCode::kGetBinaryType, [&](Writer& w) { w.WriteInt32(type_id); },
                               absl::StrCat("fetching binary type metadata for type id ", type_id)));
   Reader r = response.body();
-  IGNITE_ASSIGN_OR_RETURN(bool exists, connection_->InContext(r.ReadBool(), "binary type reply"));
+  IGNITE_ASSIGN_OR_RETURN(bool exists, connection->InContext(r.ReadBool(), "binary type reply"));
   if (!exists) {
-    return ProtocolError(absl::StrCat("the server at ", connection_->peer(),
+    return ProtocolError(absl::StrCat("the server at ", connection->peer(),
                                       " has no metadata for binary type id ", type_id));
   }
-  absl::StatusOr<BinaryType> parsed = connection_->InContext(
+  absl::StatusOr<BinaryType> parsed = connection->InContext(
       ParseBinaryType(r), absl::StrCat("reading metadata of binary type id ", type_id));
   if (!parsed.ok()) return parsed.status();
   if (parsed->type_id != type_id) {
@@ -68,7 +69,7 @@ absl::Status TypeRegistry::Register(const BinaryType& type) {
     }
     if (all_known) return absl::OkStatus();
   }
-  IGNITE_RETURN_IF_ERROR(connection_
+  IGNITE_RETURN_IF_ERROR(connection_()
                              ->Call(
                                  OpCode::kPutBinaryType,
                                  [&](Writer& w) { WriteBinaryType(type, w); },

@@ -1,8 +1,11 @@
 // client/type_registry.h: binary type metadata fetched once per (type id, schema id) over a
-// connection and cached; also registers the types of objects we write.
+// connection and cached; also registers the types of objects we write. Metadata is the
+// cluster's: any node serves it, so each request goes to the connection `connection()` gives
+// then (the client's default, which moves to another node when its node dies).
 #ifndef IGNITE_TF_CORE_CLIENT_TYPE_REGISTRY_H_
 #define IGNITE_TF_CORE_CLIENT_TYPE_REGISTRY_H_
 
+#include <functional>
 #include <memory>
 
 #include "absl/container/flat_hash_map.h"
@@ -15,7 +18,7 @@ namespace ignite_tf {
 
 class TypeRegistry final : public TypeResolver {
  public:
-  explicit TypeRegistry(std::shared_ptr<Connection> connection)
+  explicit TypeRegistry(std::function<std::shared_ptr<Connection>()> connection)
       : connection_(std::move(connection)) {}
 
   absl::StatusOr<std::shared_ptr<const BinaryType>> Resolve(int32_t type_id,
@@ -32,7 +35,7 @@ class TypeRegistry final : public TypeResolver {
  private:
   absl::StatusOr<std::shared_ptr<const BinaryType>> Fetch(int32_t type_id);
 
-  std::shared_ptr<Connection> connection_;
+  std::function<std::shared_ptr<Connection>()> connection_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<int32_t, std::shared_ptr<const BinaryType>> types_;
   absl::flat_hash_set<std::pair<int32_t, int32_t>> registered_;              // (type, schema)
