@@ -647,7 +647,10 @@ class Client:
                 Rows then come in the order their pages arrive (see ``deterministic``), and up
                 to ``2 * num_parallel_reads`` pages are held. A replicated cache, or one with a
                 custom affinity function, has no partition map the client can use and is read
-                through one connection.
+                through one connection. Read partition by partition, a cluster's cache is read
+                on through the death of a node: with backups every row still arrives once;
+                without, an IgnitePartitionLostError names the partitions lost (README,
+                "Running on a cluster").
             partitions: read only these partitions (indices, each once), e.g. a worker's shard;
                 checked against the cache's partition count (needs a partition map: not for a
                 replicated cache). Not with ``partition=``.

@@ -22,6 +22,7 @@ __all__ = [
     "IgniteIsADirectoryError",
     "IgniteNotADirectoryError",
     "IgniteInsecureTLSWarning",
+    "IgnitePartitionLostError",
     "IgniteProtocolError",
     "IgniteSchemaError",
     "IgniteServerError",
@@ -72,6 +73,12 @@ class IgniteServerError(IgniteError):
     """The server ran the request and reported a failure (e.g. a SQL error)."""
 
 
+class IgnitePartitionLostError(IgniteError):
+    """Nodes left the cluster during a read, taking the only copies of some partitions not read
+    yet (more nodes left than the cache keeps backups). The message names the partitions and
+    the nodes; the rows delivered before came from the other partitions."""
+
+
 class IgniteValueError(IgniteError, ValueError):
     """An argument is invalid (e.g. a value that cannot be written to Ignite)."""
 
@@ -120,6 +127,7 @@ _CLASS_BY_KIND: dict[str, type[IgniteError]] = {
     "server": IgniteServerError,
     "unsupported": IgniteUnsupportedTypeError,
     "no_partition_map": IgniteError,
+    "partition_lost": IgnitePartitionLostError,
     "fs_not_found": IgniteFileNotFoundError,
     "fs_exists": IgniteFileExistsError,
     "fs_is_a_directory": IgniteIsADirectoryError,

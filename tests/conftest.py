@@ -567,12 +567,13 @@ ENV_TEST_CLUSTER = "IGNITE_TF_TEST_CLUSTER"
 @pytest.fixture(scope="session")
 def ignite_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
     """Three server nodes forming one cluster on loopback, started once for the session, with
-    ``.addresses`` (``"host:port"`` of each). ``IGNITE_TF_TEST_CLUSTER="h1:p,h2:p,h3:p"`` names
-    an external cluster to use instead."""
+    ``.addresses`` (``"host:port"`` of each) and ``.cluster`` (the IgniteCluster, to kill and
+    restart nodes). ``IGNITE_TF_TEST_CLUSTER="h1:p,h2:p,h3:p"`` names an external cluster to use
+    instead (``.cluster`` is None then: the failover tests, which kill nodes, need this run's)."""
     external = os.environ.get(ENV_TEST_CLUSTER)
     if external:
         addresses = [entry.strip() for entry in external.split(",") if entry.strip()]
-        yield SimpleNamespace(addresses=addresses, nodes=None)
+        yield SimpleNamespace(addresses=addresses, nodes=None, cluster=None)
         return
     from ignite_tf.testing import IgniteCluster, IgniteNodeError
 
@@ -590,7 +591,7 @@ def ignite_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleN
             error = str(exc)
         if error is not None:
             pytest.fail(f"could not start the test cluster: {error}", pytrace=False)
-        yield SimpleNamespace(addresses=cluster.addresses, nodes=cluster.nodes)
+        yield SimpleNamespace(addresses=cluster.addresses, nodes=cluster.nodes, cluster=cluster)
     finally:
         cluster.stop()
 

@@ -65,6 +65,12 @@ class PyClient {
     }
     return *client_;
   }
+  // The same, shared with a stream that must outlive this wrapper's use (its failover needs the
+  // client's partition maps).
+  std::shared_ptr<Client> shared_client() {
+    client();
+    return client_;
+  }
 
   void Close() {
     if (client_ == nullptr) return;
@@ -73,7 +79,7 @@ class PyClient {
   }
 
  private:
-  std::unique_ptr<Client> client_;
+  std::shared_ptr<Client> client_;
 };
 
 CacheSettings SettingsOf(std::optional<int32_t> mode, std::optional<int32_t> backups,
@@ -320,7 +326,7 @@ void RegisterClient(py::module_& m) {
             std::unique_ptr<BatchStream> stream;
             {
               py::gil_scoped_release release;
-              stream = ValueOrThrow(BatchStream::Open(self.client(), cache, options, given));
+              stream = ValueOrThrow(BatchStream::Open(self.shared_client(), cache, options, given));
             }
             return std::make_unique<PyBatchStream>(std::move(stream));
           },

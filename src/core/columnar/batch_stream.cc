@@ -6,6 +6,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "core/binary/decoder.h"
 #include "core/common/error.h"
 
@@ -21,13 +23,32 @@ void NameThisThread(const char* name) {
 #endif
 }
 
+// A node's death ended a read that had no other node to go on through: the hint to give them.
+absl::Status WithEveryAddressHint(const absl::Status& status) {
+  return WithHint(status, OptionHint{"host",
+                                     OptionHint::ValueKind::kPlaceholder,
+                                     "<every node's address, \"h1:10800,h2:10800,...\">",
+                                     {},
+                                     "so that a read goes on through a node's failure"});
+}
+
+// Whether a failed read says a node died: its connection broke, or the node serving the scan
+// lost the one holding the data ("... node has left topology", ClusterTopologyException).
+bool NodeDied(const absl::Status& status) {
+  const std::optional<ErrorKind> kind = GetErrorKind(status);
+  return kind == ErrorKind::kConnection ||
+         (kind == ErrorKind::kServer && absl::StrContains(status.message(), "topology"));
+}
+
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(Client& client,
+absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(std::shared_ptr<Client> shared,
                                                                const std::string& cache,
                                                                const StreamOptions& options,
                                                                std::optional<RowSchema> schema) {
+  Client& client = *shared;
   std::unique_ptr<BatchStream> stream(new BatchStream());
+  stream->client_ = std::move(shared);
   stream->types_ = client.types();
   stream->options_ = options;
   stream->source_ = absl::StrCat("cache '", cache, "'");
@@ -105,22 +126,24 @@ absl::Status BatchStream::PlanPartitions(Client& client, const std::string& cach
   if (map == nullptr) return absl::OkStatus();
 
   // The nodes holding primaries that the client reaches, each with its shared connection.
-  default_connection_ = client.connection();
+  std::shared_ptr<Connection> default_connection = client.connection();
+  std::vector<NodeId> nodes;
+  std::vector<std::shared_ptr<Connection>> connections;
   std::vector<PlannedPartition> plan;
   auto node_of = [&](int32_t partition) {
     const NodeId* primary = map->PrimaryOf(partition);
     if (primary == nullptr) return -1;
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      if (nodes_[i] == *primary) return static_cast<int>(i);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      if (nodes[i] == *primary) return static_cast<int>(i);
     }
     std::shared_ptr<Connection> connection =
-        client.Routes() || *primary == client.connection()->node_id()
+        client.Routes() || *primary == default_connection->node_id()
             ? client.topology()->ConnectionTo(*primary)
             : nullptr;
     if (connection == nullptr) return -1;  // not among the nodes reached: the default serves it
-    nodes_.push_back(*primary);
-    node_connections_.push_back(std::move(connection));
-    return static_cast<int>(nodes_.size() - 1);
+    nodes.push_back(*primary);
+    connections.push_back(std::move(connection));
+    return static_cast<int>(nodes.size() - 1);
   };
   if (!o.partitions.empty()) {
     for (int32_t p : o.partitions) plan.push_back(PlannedPartition{p, node_of(p)});
@@ -129,38 +152,48 @@ absl::Status BatchStream::PlanPartitions(Client& client, const std::string& cach
       if (map->PrimaryOf(p) != nullptr) plan.push_back(PlannedPartition{p, node_of(p)});
     }
   }
-  const size_t nodes = std::max<size_t>(nodes_.size(), 1);
-  size_t readers = parallel_reads > 0 ? static_cast<size_t>(parallel_reads) : nodes;
+  const size_t reached = std::max<size_t>(nodes.size(), 1);
+  size_t readers = parallel_reads > 0 ? static_cast<size_t>(parallel_reads) : reached;
   readers = std::min(readers, std::max<size_t>(plan.size(), 1));
-  if (o.partitions.empty() && readers == 1 && nodes_.size() <= 1 && !o.deterministic) {
+  if (o.partitions.empty() && readers == 1 && nodes.size() <= 1 && !o.deterministic) {
     return absl::OkStatus();  // one node, one reader: one whole-cache cursor does it
   }
   // Fetchers spread over the nodes in turn: at most ceil(readers / nodes) on one. The first on
   // a node uses the client's connection to it, the others open their own.
   for (size_t f = 0; f < readers; ++f) {
     auto fetcher = std::make_unique<Fetcher>();
-    if (nodes_.empty()) {
-      fetcher->connection = f == 0 ? default_connection_ : nullptr;
+    fetcher->index = f;
+    if (nodes.empty()) {
+      fetcher->connection = f == 0 ? default_connection : nullptr;
       if (fetcher->connection == nullptr) {
         IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> own,
-                                Connection::Open(client.options(), default_connection_->address()),
+                                Connection::Open(client.options(), default_connection->address()),
                                 "opening a connection for a parallel read");
         fetcher->connection = std::move(own);
       }
     } else {
-      fetcher->home = static_cast<int>(f % nodes_.size());
-      if (f < nodes_.size()) {
-        fetcher->connection = node_connections_[static_cast<size_t>(fetcher->home)];
+      fetcher->home = static_cast<int>(f % nodes.size());
+      if (f < nodes.size()) {
+        fetcher->connection = connections[static_cast<size_t>(fetcher->home)];
       } else {
         IGNITE_ASSIGN_OR_RETURN(
             fetcher->connection,
-            client.topology()->OpenConnection(nodes_[static_cast<size_t>(fetcher->home)]),
+            client.topology()->OpenConnection(nodes[static_cast<size_t>(fetcher->home)]),
             "opening a connection for a parallel read");
       }
     }
     fetcher_states_.push_back(std::move(fetcher));
   }
+  // A read that can go on through a node's death: the cache lives on several nodes.
+  failover_ = map->nodes.size() > 1;
+  plan_map_ = map;
+  {
+    absl::MutexLock recovering(&recover_mu_);
+    current_map_ = map;
+  }
   absl::MutexLock lock(&mu_);
+  nodes_ = std::move(nodes);
+  node_connections_ = std::move(connections);
   plan_ = std::move(plan);
   return absl::OkStatus();
 }
@@ -168,6 +201,7 @@ absl::Status BatchStream::PlanPartitions(Client& client, const std::string& cach
 void BatchStream::StartFetchers() {
   num_fetchers_ = fetcher_states_.empty() ? 1 : fetcher_states_.size();
   absl::MutexLock lock(&mu_);
+  queued_.assign(num_fetchers_, 0);
   if (fetcher_states_.empty()) {
     fetchers_running_ = 1;
     fetchers_.emplace_back([this] {
@@ -243,6 +277,11 @@ void BatchStream::Fetch() {
     absl::StatusOr<std::optional<Page>> page =
         sql_cursor_ != nullptr ? sql_cursor_->NextPage() : cursor_->NextPage();
     const bool last = !page.ok() || !page->has_value();
+    if (!page.ok() && cursor_ != nullptr && client_ != nullptr &&
+        client_->options().addresses.size() == 1 && NodeDied(page.status())) {
+      // One cursor through the one node given: nothing to go on through.
+      page = WithEveryAddressHint(page.status());
+    }
     if (!PutPage(std::move(page)) || last) return;
   }
 }
@@ -280,6 +319,7 @@ std::optional<size_t> BatchStream::ClaimPartition(int home) {
 }
 
 void BatchStream::FetchPartitions(Fetcher* fetcher) {
+  absl::flat_hash_set<std::string> delivered;  // failover: keys of the open partition sent on
   while (true) {
     const std::optional<size_t> seq = ClaimPartition(fetcher->home);
     if (!seq.has_value()) {
@@ -287,38 +327,273 @@ void BatchStream::FetchPartitions(Fetcher* fetcher) {
       return;
     }
     int32_t partition = 0;
-    int node = -1;
     {
       absl::MutexLock lock(&mu_);
       partition = plan_[*seq].partition;
-      node = plan_[*seq].node;
     }
-    // Every partition is read from its primary: through this fetcher's own connection on its
-    // node, through the client's connection to another node for a partition taken from it, and
-    // through the default connection when the primary is not reached.
-    std::shared_ptr<Connection> connection =
-        node == fetcher->home && node >= 0 ? fetcher->connection
-        : node >= 0                        ? node_connections_[static_cast<size_t>(node)]
-        : fetcher->home < 0                ? fetcher->connection
-                                           : default_connection_;
-    ScanOptions scan = options_.scan;
-    scan.partition = partition;
-    absl::StatusOr<std::unique_ptr<ScanCursor>> cursor = ScanCursor::Open(connection, cache_, scan);
-    if (!cursor.ok()) {
-      PutPage(Annotate(cursor.status(), absl::StrCat("scanning partition ", partition)));
-      return;
+    delivered.clear();
+    while (true) {
+      std::shared_ptr<Connection> connection = ConnectionFor(*seq, *fetcher);
+      absl::Status status;
+      if (failover_ && connection->broken()) {
+        // Its primary's connection broke (another reader saw the node die): the partition
+        // waits for its new primary, like a read that failed.
+        status = ConnectionError(absl::StrCat("the connection to ", connection->peer(),
+                                              ", partition ", partition, "'s primary, broke"));
+      } else {
+        bool stopped = false;
+        status = ReadPartition(connection, *seq, partition, fetcher->index, &delivered, &stopped);
+        if (stopped) return;  // the cursor closes as it goes
+        if (status.ok()) break;
+      }
+      // A node died, or the server failed the scan while the cluster changed (a partition
+      // without an owner for a moment): Recover tells, and waits for the new primaries.
+      if (!failover_ || (!NodeDied(status) && GetErrorKind(status) != ErrorKind::kServer)) {
+        PutPage(status);
+        return;
+      }
+      status = Recover(connection, partition, status);
+      if (!status.ok()) {
+        PutPage(status);
+        return;
+      }
     }
     {
       absl::MutexLock lock(&mu_);
-      partition_nodes_[partition] = NodeIdText(connection->node_id());
-    }
-    while (true) {
-      absl::StatusOr<std::optional<Page>> page = (*cursor)->NextPage();
-      if (page.ok() && !page->has_value()) break;   // this partition is done
-      if (!PutPage(std::move(page), *seq)) return;  // the cursor closes as it goes
+      plan_[*seq].done = true;
     }
     if (options_.deterministic) FinishPartition(*seq);
   }
+}
+
+std::shared_ptr<Connection> BatchStream::ConnectionFor(size_t seq, const Fetcher& fetcher) {
+  // Every partition is read from its primary: through the fetcher's own connection on its
+  // node, through the client's connection to another node for a partition taken from it, and
+  // through the default connection when the primary is not reached (or its connection broke).
+  auto live = [](const std::shared_ptr<Connection>& c) { return c != nullptr && !c->broken(); };
+  {
+    absl::MutexLock lock(&mu_);
+    const int node = plan_[seq].node;
+    if (node >= 0 && node == fetcher.home && live(fetcher.connection)) return fetcher.connection;
+    if (node >= 0 && node_connections_[static_cast<size_t>(node)] != nullptr) {
+      // Broken when the node died: with failover the caller waits for the new primary.
+      const std::shared_ptr<Connection>& shared = node_connections_[static_cast<size_t>(node)];
+      if (live(shared) || failover_) return shared;
+    }
+    if (node < 0 && fetcher.home < 0 && live(fetcher.connection)) return fetcher.connection;
+  }
+  return client_->connection();
+}
+
+absl::Status BatchStream::ReadPartition(const std::shared_ptr<Connection>& connection, size_t seq,
+                                        int32_t partition, size_t owner,
+                                        absl::flat_hash_set<std::string>* delivered,
+                                        bool* stopped) {
+  ScanOptions scan = options_.scan;
+  scan.partition = partition;
+  IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<ScanCursor> cursor,
+                          ScanCursor::Open(connection, cache_, scan),
+                          absl::StrCat("scanning partition ", partition));
+  {
+    absl::MutexLock lock(&mu_);
+    partition_nodes_[partition] = NodeIdText(connection->node_id());
+  }
+  while (true) {
+    IGNITE_ASSIGN_OR_RETURN(std::optional<Page> page, cursor->NextPage());
+    if (!page.has_value()) return absl::OkStatus();  // this partition is done
+    if (failover_) IGNITE_RETURN_IF_ERROR(SkipDelivered(&*page, delivered));
+    if (!PutPage(std::move(page), seq, owner)) {
+      *stopped = true;
+      return absl::OkStatus();
+    }
+  }
+}
+
+absl::Status BatchStream::SkipDelivered(Page* page, absl::flat_hash_set<std::string>* delivered) {
+  const absl::Span<const uint8_t> bytes = page->bytes();
+  std::vector<std::pair<size_t, size_t>> kept;  // the rows to keep, once one is dropped
+  bool dropped = false;
+  size_t pos = page->rows_begin;
+  for (int32_t i = 0; i < page->row_count; ++i) {
+    const size_t row = pos;
+    IGNITE_ASSIGN_OR_RETURN(const size_t key_end, SkipValue(bytes, pos, "key"));
+    IGNITE_ASSIGN_OR_RETURN(pos, SkipValue(bytes, key_end, "val"));
+    const bool fresh =
+        delivered->emplace(reinterpret_cast<const char*>(bytes.data() + row), key_end - row).second;
+    if (!fresh && !dropped) {
+      dropped = true;
+      size_t start = page->rows_begin;  // the rows before this one, each kept
+      for (int32_t j = 0; j < i; ++j) {
+        IGNITE_ASSIGN_OR_RETURN(size_t end, SkipValue(bytes, start, "key"));
+        IGNITE_ASSIGN_OR_RETURN(end, SkipValue(bytes, end, "val"));
+        kept.emplace_back(start, end);
+        start = end;
+      }
+    } else if (fresh && dropped) {
+      kept.emplace_back(row, pos);
+    }
+  }
+  if (!dropped) return absl::OkStatus();
+  FrameBytes frame;
+  for (const auto& [begin, end] : kept) {
+    frame.insert(frame.end(), bytes.begin() + static_cast<ptrdiff_t>(begin),
+                 bytes.begin() + static_cast<ptrdiff_t>(end));
+  }
+  page->row_count = static_cast<int32_t>(kept.size());
+  page->rows_begin = 0;
+  page->rows_end = frame.size();
+  page->frame = std::move(frame);
+  return absl::OkStatus();
+}
+
+absl::Status BatchStream::Recover(const std::shared_ptr<Connection>& connection, int32_t partition,
+                                  const absl::Status& cause) {
+  absl::MutexLock recovering(&recover_mu_);
+  // Whether a node surely died (else a server error, which counts only when the cluster's
+  // affinity changed since the map in use, seen within kChangeWait).
+  bool certain = connection->broken() || NodeDied(cause);
+  constexpr absl::Duration kChangeWait = absl::Seconds(3);
+  const absl::Time started = absl::Now();
+  // The node that died: the one the connection reached when it broke, else (the server said a
+  // node left) the partition's primary.
+  NodeId suspect = connection->node_id();
+  if (!connection->broken()) {
+    const NodeId* primary = current_map_->PrimaryOf(partition);
+    if (primary != nullptr) suspect = *primary;
+  }
+  auto names = [](const CacheAffinity& map, const NodeId& id) {
+    return std::find(map.nodes.begin(), map.nodes.end(), id) != map.nodes.end();
+  };
+  // Wait for the cluster to drop the node (a crash is noticed within a second or two; a host
+  // gone silent within its failure detection timeout), at most the client's timeout.
+  const absl::Duration timeout = client_->options().timeout;
+  const absl::Time deadline =
+      absl::Now() + (timeout > absl::ZeroDuration() ? timeout : absl::Minutes(5));
+  std::shared_ptr<const CacheAffinity> map;
+  absl::Status last;
+  while (true) {
+    absl::StatusOr<std::shared_ptr<const CacheAffinity>> fresh =
+        client_->Affinity(cache_, /*refresh=*/true);
+    if (fresh.ok() && (*fresh)->applicable && !certain) {
+      if (current_map_->version < (*fresh)->version) {
+        certain = true;  // the cluster changed: a node left
+      } else if (absl::Now() - started > kChangeWait) {
+        return cause;  // an error of its own, not the cluster changing
+      }
+    }
+    if (fresh.ok() && (*fresh)->applicable && certain) {
+      // Settled once the map no longer names the node, or the node answers again (only the
+      // connection was lost).
+      if (!names(**fresh, suspect) || client_->topology()->ConnectionTo(suspect) != nullptr) {
+        map = *std::move(fresh);
+        break;
+      }
+    } else if (fresh.ok() && (*fresh)->applicable) {
+      // not certain yet: look again
+    } else if (!fresh.ok()) {
+      last = fresh.status();
+      const std::optional<ErrorKind> kind = GetErrorKind(last);
+      if (kind != ErrorKind::kConnection && kind != ErrorKind::kTimeout) return last;
+      // No node of the addresses given answers: nothing to go on through.
+      if (client_->connection()->broken()) {
+        return client_->options().addresses.size() == 1 ? WithEveryAddressHint(cause) : cause;
+      }
+    } else {
+      return Annotate(cause, "the cache's partition map became unusable after a node left");
+    }
+    if (absl::Now() > deadline) {
+      return Annotate(
+          cause, absl::StrCat("node ", NodeIdText(suspect), " stopped answering while partition ",
+                              partition,
+                              " was read from it, and the cluster still named it "
+                              "the partition's primary after ",
+                              absl::FormatDuration(timeout),
+                              last.ok() ? "" : absl::StrCat(" (", last.message(), ")")));
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  for (const NodeId& node : plan_map_->nodes) {
+    if (!names(*map, node) &&
+        std::find(left_nodes_.begin(), left_nodes_.end(), node) == left_nodes_.end()) {
+      left_nodes_.push_back(node);
+    }
+  }
+  if (!backups_.has_value()) {
+    IGNITE_ASSIGN_OR_RETURN(CacheSettings settings, client_->CacheConfiguration(cache_),
+                            "finding how many backups the cache keeps, after a node left");
+    backups_ = settings.backups.value_or(0);
+  }
+  if (static_cast<int64_t>(left_nodes_.size()) > *backups_) {
+    // Their only copies were on the nodes that left: the cluster now serves those partitions
+    // empty (Ignite's default loss policy), or refuses them. Either way the rows are gone.
+    std::vector<int32_t> lost;
+    {
+      absl::MutexLock lock(&mu_);
+      for (const PlannedPartition& planned : plan_) {
+        const NodeId* primary = plan_map_->PrimaryOf(planned.partition);
+        if (planned.done || primary == nullptr) continue;
+        if (std::find(left_nodes_.begin(), left_nodes_.end(), *primary) != left_nodes_.end()) {
+          lost.push_back(planned.partition);
+        }
+      }
+    }
+    std::sort(lost.begin(), lost.end());
+    if (!lost.empty()) {
+      std::vector<std::string> left;
+      for (const NodeId& node : left_nodes_) {
+        const std::optional<Address> address = client_->topology()->AddressOf(node);
+        left.push_back(address.has_value()
+                           ? absl::StrCat(NodeIdText(node), " (", address->ToString(), ")")
+                           : NodeIdText(node));
+      }
+      constexpr size_t kNamed = 64;
+      std::vector<int32_t> named(
+          lost.begin(), lost.begin() + static_cast<ptrdiff_t>(std::min(kNamed, lost.size())));
+      return MakeError(
+          absl::StatusCode::kDataLoss, ErrorKind::kPartitionLost,
+          absl::StrCat(left.size() == 1 ? "node " : "nodes ", absl::StrJoin(left, ", "),
+                       " left the cluster during the read of ", source_, ", which keeps ",
+                       *backups_, *backups_ == 1 ? " backup" : " backups", ": ", lost.size(),
+                       lost.size() == 1 ? " partition" : " partitions",
+                       " not read whole yet had no other copy and are lost (",
+                       absl::StrJoin(named, ", "), lost.size() > named.size() ? ", ..." : "",
+                       "); the rows delivered so far are the other partitions' (",
+                       absl::StrCat("cause: ", cause.message()), ")"));
+    }
+  }
+  // Point the partitions not read yet (and the ones being read again) at their new primaries.
+  std::vector<std::pair<NodeId, std::shared_ptr<Connection>>> added;
+  {
+    std::vector<NodeId> known;
+    {
+      absl::MutexLock lock(&mu_);
+      known = nodes_;
+    }
+    for (const NodeId& node : map->nodes) {
+      if (std::find(known.begin(), known.end(), node) != known.end()) continue;
+      std::shared_ptr<Connection> reached = client_->topology()->ConnectionTo(node);
+      if (reached != nullptr) added.emplace_back(node, std::move(reached));
+    }
+  }
+  current_map_ = map;
+  absl::MutexLock lock(&mu_);
+  for (auto& [node, reached] : added) {
+    nodes_.push_back(node);
+    node_connections_.push_back(std::move(reached));
+  }
+  for (PlannedPartition& planned : plan_) {
+    if (planned.done) continue;
+    planned.node = -1;
+    const NodeId* primary = map->PrimaryOf(planned.partition);
+    if (primary == nullptr) continue;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (nodes_[i] == *primary && node_connections_[i] != nullptr &&
+          !node_connections_[i]->broken()) {
+        planned.node = static_cast<int>(i);
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 void BatchStream::FinishPartition(size_t seq) {
@@ -326,9 +601,8 @@ void BatchStream::FinishPartition(size_t seq) {
   held_[seq].done = true;
 }
 
-bool BatchStream::PutPage(absl::StatusOr<std::optional<Page>> page, size_t seq) {
+bool BatchStream::PutPage(absl::StatusOr<std::optional<Page>> page, size_t seq, size_t owner) {
   const size_t per_fetcher = options_.prefetch_pages < 1 ? 1 : options_.prefetch_pages;
-  const size_t limit = per_fetcher * num_fetchers_;
   const bool in_order = options_.deterministic && !fetcher_states_.empty();
   absl::MutexLock lock(&mu_);
   if (page.ok() && page->has_value()) {
@@ -340,7 +614,9 @@ bool BatchStream::PutPage(absl::StatusOr<std::optional<Page>> page, size_t seq) 
         auto held = held_.find(seq);
         return held == held_.end() || held->second.pages.size() < per_fetcher;
       }
-      return pages_.size() < limit;
+      // Each fetcher holds at most per_fetcher pages: they all go on at the consumer's pace,
+      // none waits behind another's pages.
+      return queued_[owner] < per_fetcher;
     };
     mu_.Await(absl::Condition(&has_room));
     if (stop_ || fetch_done_) return false;  // stopping, or another fetcher failed
@@ -348,6 +624,8 @@ bool BatchStream::PutPage(absl::StatusOr<std::optional<Page>> page, size_t seq) 
       held_[seq].pages.push_back(std::move(page->value()));
     } else {
       pages_.push_back(std::move(page->value()));
+      page_owners_.push_back(owner);
+      ++queued_[owner];
     }
     return true;
   }
@@ -390,6 +668,10 @@ absl::Status BatchStream::TakePage(std::optional<Page>* page) {
     if (source->empty()) return absl::OkStatus();
     page->emplace(std::move(source->front()));
     source->pop_front();
+    if (!in_order) {
+      --queued_[page_owners_.front()];
+      page_owners_.pop_front();
+    }
     return absl::OkStatus();
   }
 }

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "core/client/client.h"
@@ -51,11 +52,22 @@ struct StreamOptions {
   // node: they are spread over the nodes holding primaries (at most ceil(parallel_reads / nodes)
   // on a node), each reads the next unread partition whose primary is its node, and takes
   // partitions of other nodes (read from their primaries too) only when its node has none
-  // left. The pages held grow to prefetch_pages per fetcher. 0: one per node when the cache's
+  // left. The pages held grow to prefetch_pages per fetcher (each fetcher its own share, so
+  // all go on at the consumer's pace). 0: one per node when the cache's
   // primaries are on several nodes the client reaches, else 1. A cache without a partition
   // map the client can use (replicated, custom affinity) is read through one connection.
   // With several nodes reached and a usable map, even one fetcher reads partition by
   // partition, each from its primary.
+  //
+  // Failover: when the cache's primaries are on several nodes, a partition-wise read goes on
+  // through the death of a node. A partition whose read fails because its node died (the
+  // connection broke, or the server says a node left the topology) is read again from its new
+  // primary once the cluster has moved it (within the client's timeout); rows of it already
+  // delivered (tracked by key, for the open partition only) are left out, so each row arrives
+  // once. Partitions already read stay read; the ones not started go to their new primaries.
+  // When more nodes left during the read than the cache keeps backups, the partitions whose
+  // primary was on them (and were not read whole yet) are lost: the read fails with a
+  // partition-lost error naming them and the nodes, never a silently shorter result.
   int parallel_reads = 1;
   // The partitions to read (indices, each once); empty: the whole cache (or scan.partition).
   // Checked against the cache's partition count; needs a usable partition map.
@@ -70,7 +82,8 @@ class BatchStream {
  public:
   // Opens the scan now (so a missing cache fails here) and starts the worker. Without a
   // `schema`, it is inferred from the first row.
-  static absl::StatusOr<std::unique_ptr<BatchStream>> Open(Client& client, const std::string& cache,
+  static absl::StatusOr<std::unique_ptr<BatchStream>> Open(std::shared_ptr<Client> client,
+                                                           const std::string& cache,
                                                            const StreamOptions& options,
                                                            std::optional<RowSchema> schema);
   // The same over the rows of a SQL fields query: one column per result column, its type from
@@ -109,6 +122,7 @@ class BatchStream {
   // A fetcher of a partition-wise read: the node it lives on (index in nodes_, -1: none) and
   // its connection there.
   struct Fetcher {
+    size_t index = 0;  // its place among the fetchers (its share of the pages queued)
     int home = -1;
     std::shared_ptr<Connection> connection;
   };
@@ -117,6 +131,7 @@ class BatchStream {
     int32_t partition = 0;
     int node = -1;  // its primary's index in nodes_; -1: unknown or not reachable
     bool claimed = false;
+    bool done = false;  // read whole
   };
   // Deterministic reads: the pages of one partition, held until it is its turn.
   struct HeldPartition {
@@ -136,12 +151,30 @@ class BatchStream {
   std::optional<size_t> ClaimPartition(int home);
   // The partition ClaimPartition would take now, if any; *left: whether any is unclaimed.
   std::optional<size_t> Claimable(int home, bool* left) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The connection to read plan entry `seq` through (its primary's, see FetchPartitions), a
+  // live one when there is one.
+  std::shared_ptr<Connection> ConnectionFor(size_t seq, const Fetcher& fetcher);
+  // Reads plan entry `seq` (partition `partition`) through `connection` into the page queue.
+  // With key tracking, the keys of the rows sent on are added to *delivered, and rows whose key
+  // is in it already are left out. *stopped: the stream stops (or another fetcher failed).
+  absl::Status ReadPartition(const std::shared_ptr<Connection>& connection, size_t seq,
+                             int32_t partition, size_t owner,
+                             absl::flat_hash_set<std::string>* delivered, bool* stopped);
+  // Records the keys of `page`'s rows in *delivered and drops the rows whose key was there.
+  static absl::Status SkipDelivered(Page* page, absl::flat_hash_set<std::string>* delivered);
+  // After reading `partition` through `connection` failed with `cause` (a node died): waits
+  // until the cluster's partition map no longer names the dead node, fails with the lost
+  // partitions when more nodes left than the cache has backups, and else points the partitions
+  // not read yet at their new primaries. Serialized: fetchers failing together wait their turn.
+  absl::Status Recover(const std::shared_ptr<Connection>& connection, int32_t partition,
+                       const absl::Status& cause);
   // Starts one Fetch thread, or one FetchPartitions thread per fetcher of the plan.
   void StartFetchers();
   // Queues a page from a fetcher (of plan entry `seq` in deterministic reads); false when the
   // fetcher should stop (stopping, or another fetcher failed). An error or the end of one
   // fetcher's pages is recorded here too.
-  bool PutPage(absl::StatusOr<std::optional<Page>> page, size_t seq = 0);
+  // `owner`: the fetcher's index; each holds at most prefetch_pages queued pages.
+  bool PutPage(absl::StatusOr<std::optional<Page>> page, size_t seq = 0, size_t owner = 0);
   // Deterministic reads: the partition of plan entry `seq` is complete.
   void FinishPartition(size_t seq);
   // The next fetched page into *page (nullopt at the end or when stopping), or the fetch error.
@@ -158,9 +191,18 @@ class BatchStream {
   // Partition-wise reads: the cache, the nodes holding primaries that the client reaches (and
   // their shared connections), the plan, the fetchers; the default connection for the rest.
   std::string cache_;
-  std::vector<NodeId> nodes_;
-  std::vector<std::shared_ptr<Connection>> node_connections_;
-  std::shared_ptr<Connection> default_connection_;
+  std::shared_ptr<Client> client_;
+  std::vector<NodeId> nodes_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::shared_ptr<Connection>> node_connections_ ABSL_GUARDED_BY(mu_);
+  // Failover (see StreamOptions::parallel_reads): whether it applies (the keys of the open
+  // partitions are tracked then), the map the plan was made from, the current one, the nodes
+  // seen to leave, and the cache's backups (asked for at the first failover).
+  bool failover_ = false;
+  std::shared_ptr<const CacheAffinity> plan_map_;
+  absl::Mutex recover_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  std::shared_ptr<const CacheAffinity> current_map_ ABSL_GUARDED_BY(recover_mu_);
+  std::vector<NodeId> left_nodes_ ABSL_GUARDED_BY(recover_mu_);
+  std::optional<int32_t> backups_ ABSL_GUARDED_BY(recover_mu_);
   std::vector<PlannedPartition> plan_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Fetcher>> fetcher_states_;
   std::map<size_t, HeldPartition> held_ ABSL_GUARDED_BY(mu_);  // deterministic: by plan index
@@ -174,7 +216,9 @@ class BatchStream {
   mutable absl::Mutex mu_;
   std::deque<absl::StatusOr<std::optional<Batch>>> queue_ ABSL_GUARDED_BY(mu_);
   std::deque<Page> pages_ ABSL_GUARDED_BY(mu_);
-  bool fetch_done_ ABSL_GUARDED_BY(mu_) = false;  // every fetcher ended, or one failed
+  std::deque<size_t> page_owners_ ABSL_GUARDED_BY(mu_);  // the fetcher of each page in pages_
+  std::vector<size_t> queued_ ABSL_GUARDED_BY(mu_);      // pages in pages_, per fetcher
+  bool fetch_done_ ABSL_GUARDED_BY(mu_) = false;         // every fetcher ended, or one failed
   int fetchers_running_ ABSL_GUARDED_BY(mu_) = 0;
   size_t num_fetchers_ = 1;  // set before the fetchers start
   absl::Status fetch_status_ ABSL_GUARDED_BY(mu_);
