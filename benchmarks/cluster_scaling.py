@@ -168,28 +168,10 @@ class Shaper:
 
 
 def create_cache(client, address: str, name: str, backups: int, partitions: int) -> str:
-    """Creates the benchmark's cache; returns how. The one place to switch to ignite_tf's
-    ``create_cache(name, backups=..., partitions=...)`` once it takes a configuration: tried
-    first, so a branch that has it uses it; without it pyignite creates the cache (its cache
-    configuration has no partition count: Ignite's default of 1024 applies)."""
-    try:
-        client.create_cache(name, backups=backups, partitions=partitions)
-        return "ignite_tf create_cache(name, backups=..., partitions=...)"
-    except TypeError:
-        pass
-    if partitions != PARTITIONS:
-        raise ValueError(f"without ignite_tf's cache configuration only {PARTITIONS} partitions")
-    from pyignite import Client as PyIgniteClient
-    from pyignite.datatypes.cache_config import CacheMode
-    from pyignite.datatypes.prop_codes import PROP_BACKUPS_NUMBER, PROP_CACHE_MODE, PROP_NAME
-
-    host, port = address.rsplit(":", 1)
-    other = PyIgniteClient(timeout=60, partition_aware=False)
-    with other.connect(host, int(port)):
-        other.create_cache(
-            {PROP_NAME: name, PROP_CACHE_MODE: CacheMode.PARTITIONED, PROP_BACKUPS_NUMBER: backups}
-        )
-    return "pyignite create_cache({name, PARTITIONED, backups})"
+    """Creates the benchmark's cache with ignite_tf's cache configuration; returns how. (The
+    thin-client protocol cannot set the partition count: only Ignite's default, 1024.)"""
+    client.create_cache(name, backups=backups, partitions=partitions)
+    return "ignite_tf create_cache(name, backups=..., partitions=...)"
 
 
 def load(client, rows: int, row_bytes: int) -> None:
@@ -204,8 +186,7 @@ def load(client, rows: int, row_bytes: int) -> None:
             CACHE, [(i, rng.integers(0, 256, row_bytes, dtype=np.uint8)) for i in range(start, end)]
         )
         _progress(CACHE, end, rows, started)
-    # No size check here: Client.size counts backup copies too (peek mode ALL); every read
-    # checks the row count instead.
+    # Every read checks the row count.
 
 
 # ------------------------------------------------------------------------------------------------
@@ -213,20 +194,11 @@ def load(client, rows: int, row_bytes: int) -> None:
 
 
 def connect(cluster, timeout: float = 600):
-    """A ``Client`` of the whole cluster, ``Client("h1:p1,h2:p2,...")``, when this ignite_tf takes
-    many addresses (mode "all nodes"); else of its first node (mode "first node only", with the
-    error that said no). Support is probed with the list form, ``Client(["h1:p1", ...])``: an
-    ignite_tf without it refuses a list before connecting, where the string form would reach the
-    name resolver (a DNS query, outside the benchmark's namespace)."""
+    """A ``Client`` of the whole cluster (every node's address), how it was made, and no error
+    (the report's "mode" and "list_error" fields, kept for comparison with older reports)."""
     from ignite_tf import Client
 
-    try:
-        Client(cluster.addresses, timeout=timeout).close()
-    except TypeError as error:
-        first = cluster[0]
-        client = Client(first.host, first.port, timeout=timeout)
-        return client, "first node only", f"{type(error).__name__}: {error}"
-    return Client(cluster.address, timeout=timeout), "all nodes", None
+    return Client(cluster.addresses, timeout=timeout), "all nodes", None
 
 
 def read_ignite_tf(cluster, args, parallel: int) -> tuple[int, float]:
