@@ -37,11 +37,17 @@ from ignite_tf._options import (
 __all__ = ["IgfsFile", "IgfsFileSystem"]
 
 
-def _split(url: str) -> tuple[str, int, str, dict[str, Any]]:
+def _split(url: str) -> tuple[list[tuple[str, int]], str, dict[str, Any]]:
+    """The nodes, path and query options of an igfs URL (no authority: IGFS_HOST/IGFS_PORT)."""
     env = environment("igfs")
     return _core.parse_igfs_uri(
         url, env.get("host", DEFAULT_HOST), int(env.get("port", DEFAULT_PORT))
     )
+
+
+def _authority(nodes: list[tuple[str, int]]) -> str:
+    """ "h1:p1,h2:p2" (IPv6 hosts in brackets), as an igfs URL names the nodes."""
+    return ",".join(f"[{h}]:{p}" if ":" in h else f"{h}:{p}" for h, p in nodes)
 
 
 class IgfsFileSystem(AbstractFileSystem):
@@ -49,6 +55,7 @@ class IgfsFileSystem(AbstractFileSystem):
 
     >>> fs = IgfsFileSystem(host="localhost", port=10800)
     >>> fs = IgfsFileSystem(host=["node1:10800", "node2:10800"])   # any node that answers
+    >>> fsspec.open("igfs://node1:10800,node2:10800/data.csv")        # the same, in a URL
     >>> with fs.open("/hello.txt", "wb") as f:
     ...     f.write(b"Hello, world!")
 
@@ -93,7 +100,8 @@ class IgfsFileSystem(AbstractFileSystem):
         given = {name: value for name, value in locals().items() if name in KEYWORDS}
         # `host` may name several nodes ("h1:10800,h2" or a list): the first that answers serves.
         options = connection_options(hosts, int(port or env.get("port") or DEFAULT_PORT), **given)
-        self.host, self.port = options.host, options.port  # the first node, for igfs:// URLs
+        self.host, self.port = options.host, options.port  # the first node
+        self.nodes = list(options.addresses)  # every node given, for igfs:// URLs
         # What neither the arguments nor the URI give comes from the environment.
         options.fill_from(
             connection_options(
@@ -112,6 +120,8 @@ class IgfsFileSystem(AbstractFileSystem):
         extra = ", tls=True" if self.tls else ""
         if self.username:
             extra += f", username={self.username!r}"
+        if len(self.nodes) > 1:
+            return f"IgfsFileSystem({_authority(self.nodes)!r}{extra})"
         return f"IgfsFileSystem({self.host!r}, {self.port}{extra})"
 
     @classmethod
@@ -120,7 +130,7 @@ class IgfsFileSystem(AbstractFileSystem):
             return [cls._strip_protocol(p) for p in path]
         path = str(path)
         if path.startswith("igfs://"):
-            path = _split(path)[2]
+            path = _split(path)[1]
         path = "/" + path.strip("/")
         return path
 
@@ -128,13 +138,16 @@ class IgfsFileSystem(AbstractFileSystem):
     def _get_kwargs_from_urls(path: str) -> dict[str, Any]:
         if not path.startswith("igfs://"):
             return {}
-        host, port, _, options = _split(path)
+        nodes, _, options = _split(path)
         if path.startswith("igfs:///"):
             return options
+        if len(nodes) > 1:
+            return {"host": _authority(nodes), **options}
+        (host, port), *_ = nodes
         return {"host": host, "port": port, **options}
 
     def unstrip_protocol(self, name: str) -> str:
-        return f"igfs://{self.host}:{self.port}{self._strip_protocol(name)}"
+        return f"igfs://{_authority(self.nodes)}{self._strip_protocol(name)}"
 
     def ls(self, path: str, detail: bool = True, **kwargs: Any) -> list[Any]:
         path = self._strip_protocol(path)

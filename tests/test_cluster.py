@@ -158,6 +158,32 @@ def test_create_cache_refuses_what_it_cannot_send(
     assert cluster_cache not in cluster_client.cache_names()
 
 
+def test_igfs_uris_name_several_nodes(ignite_cluster: SimpleNamespace, dead_address: str) -> None:
+    tf = pytest.importorskip("tensorflow")
+    import fsspec
+
+    import ignite_tf.igfs
+
+    assert ignite_tf.igfs.register_tensorflow_plugin()
+    # A node down comes first: the next one that answers serves, for TensorFlow and fsspec.
+    nodes = ",".join([dead_address, *ignite_cluster.addresses])
+    folder = f"/{unique_name('SEVERAL')}"
+    tf.io.gfile.makedirs(f"igfs://{nodes}{folder}")
+    with tf.io.gfile.GFile(f"igfs://{nodes}{folder}/hello.txt", "w") as f:
+        f.write("Hello, world!")
+    try:
+        # The same file through another node alone, and through fsspec with the node list.
+        one = f"igfs://{ignite_cluster.addresses[2]}{folder}/hello.txt"
+        assert tf.io.gfile.GFile(one).read() == "Hello, world!"
+        with fsspec.open(f"igfs://{nodes}{folder}/hello.txt", "rb") as f:
+            assert f.read() == b"Hello, world!"
+        fs, path = fsspec.core.url_to_fs(f"igfs://{nodes}{folder}")
+        assert fs.ls(path, detail=False) == [f"{folder}/hello.txt"]
+        assert fs.unstrip_protocol(f"{folder}/hello.txt") == f"igfs://{nodes}{folder}/hello.txt"
+    finally:
+        tf.io.gfile.rmtree(f"igfs://{nodes}{folder}")
+
+
 # Partition map and key routing ---------------------------------------------------------------
 
 

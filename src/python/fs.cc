@@ -213,11 +213,13 @@ void RegisterFs(py::module_& m) {
       "parse_igfs_uri",
       [](const std::string& uri, const std::string& default_host, int default_port) {
         fs::Location loc = ValueOrThrow(fs::ParseUri(uri, default_host, default_port));
-        return py::make_tuple(loc.host, loc.port, loc.path, TlsKeywords(loc.tls));
+        py::list nodes;
+        for (const Address& a : loc.addresses) nodes.append(py::make_tuple(a.host, a.port));
+        return py::make_tuple(nodes, loc.path, TlsKeywords(loc.tls));
       },
       py::arg("uri"), py::arg("default_host"), py::arg("default_port"),
-      "(host, port, path, {TLS keyword: value}) of an igfs URI; its query's options under the "
-      "keyword names of IgfsFileSystem.");
+      "([(host, port) of each node], path, {TLS keyword: value}) of an igfs URI; its query's "
+      "options under the keyword names of IgfsFileSystem.");
 }
 
 }  // namespace ignite_tf::python

@@ -3,7 +3,8 @@
 // of TensorFlow: TF_SetStatus is looked up at TF_InitPlugin time in the already-loaded
 // libtensorflow_framework.so.2 (dlopen with RTLD_NOLOAD), so one build loads into any TF 2.x.
 //
-// Paths arrive as full URIs (translate_name keeps the authority): igfs://host:port/path, where an
+// Paths arrive as full URIs (translate_name keeps the authority): igfs://host:port/path (or
+// igfs://h1:p1,h2:p2/path: several nodes of one cluster), where an
 // empty authority means IGFS_HOST / IGFS_PORT, then localhost:10800. IGFS_FS_NAME picks the
 // filesystem (cache names IGFS_<name>_*), default "default". TLS and credentials: a query with
 // non-secret options (?ca_file=...&certfile=...) and IGNITE_DATASET_* variables
@@ -70,9 +71,12 @@ void SetStatus(TF_Status* status, const absl::Status& s) {
 // IGFS_PORT for URIs without an authority (else localhost:10800), IGFS_FS_NAME for the
 // filesystem, and IGNITE_DATASET_* for credentials and TLS files a URI's query does not give.
 struct Environment {
-  // addresses (one: the plugin's URIs name one node): the defaults; credentials and TLS: the
-  // fallbacks
+  // credentials and TLS: the fallbacks
   ConnectionOptions fallback;
+  // The nodes of URIs without an authority: IGFS_HOST (a host or a list, "h1:10800,h2:10800"),
+  // each without a port on IGFS_PORT.
+  std::string default_host = "localhost";
+  int default_port = kDefaultPort;
   std::string fs_name;  // empty: the store's default
 };
 
@@ -84,11 +88,10 @@ std::string Variable(const char* name) {
 Environment ReadEnvironment() {
   Environment env;
   ConnectionOptions& o = env.fallback;
-  Address& address = o.addresses.front();
-  if (std::string host = Variable("IGFS_HOST"); !host.empty()) address.host = host;
+  if (std::string host = Variable("IGFS_HOST"); !host.empty()) env.default_host = host;
   int port = 0;
   if (absl::SimpleAtoi(Variable("IGFS_PORT"), &port) && port > 0 && port <= 65535) {
-    address.port = port;
+    env.default_port = port;
   }
   env.fs_name = Variable("IGFS_FS_NAME");
   o.username = Variable("IGNITE_DATASET_USERNAME");
@@ -111,10 +114,9 @@ struct Target {
 };
 
 absl::StatusOr<Target> TargetOf(const char* uri, const Environment& env) {
-  const Address& defaults = env.fallback.addresses.front();
-  IGNITE_ASSIGN_OR_RETURN(fs::Location loc, fs::ParseUri(uri, defaults.host, defaults.port));
+  IGNITE_ASSIGN_OR_RETURN(fs::Location loc, fs::ParseUri(uri, env.default_host, env.default_port));
   ConnectionOptions options;
-  options.addresses = {Address{loc.host, loc.port}};
+  options.addresses = std::move(loc.addresses);
   options.tls = loc.tls;
   options.FillFrom(env.fallback);
   options.connect_timeout = absl::Seconds(10);
@@ -123,7 +125,7 @@ absl::StatusOr<Target> TargetOf(const char* uri, const Environment& env) {
   return Target{std::move(options), std::move(key), std::move(loc.path)};
 }
 
-// One connection and store per host:port and connection options (TLS files, credentials), shared
+// One client and store per node list and connection options (TLS files, credentials), shared
 // by every file of the process; a store whose connection broke is replaced on next use.
 class Registry {
  public:

@@ -61,9 +61,8 @@ absl::StatusOr<Location> ParseUri(absl::string_view full_uri, const std::string&
     }
     loc.tls = *std::move(tls);
   }
-  loc.host = default_host;
-  loc.port = default_port;
   absl::string_view rest = uri;
+  absl::string_view authority;
   size_t scheme_end = rest.find("://");
   if (scheme_end != absl::string_view::npos) {
     absl::string_view scheme = rest.substr(0, scheme_end);
@@ -72,29 +71,19 @@ absl::StatusOr<Location> ParseUri(absl::string_view full_uri, const std::string&
     }
     rest.remove_prefix(scheme_end + 3);
     size_t slash = rest.find('/');
-    absl::string_view authority = slash == absl::string_view::npos ? rest : rest.substr(0, slash);
+    authority = slash == absl::string_view::npos ? rest : rest.substr(0, slash);
     rest = slash == absl::string_view::npos ? absl::string_view("/") : rest.substr(slash);
-    if (!authority.empty()) {
-      size_t colon = authority.rfind(':');
-      absl::string_view host = authority;
-      size_t bracket = authority.find(']');
-      if (colon != absl::string_view::npos &&
-          (bracket == absl::string_view::npos || colon > bracket)) {
-        host = authority.substr(0, colon);
-        int port = 0;
-        if (!absl::SimpleAtoi(authority.substr(colon + 1), &port) || port <= 0 || port > 65535) {
-          return absl::InvalidArgumentError(absl::StrCat("'", uri, "': the port '",
-                                                         authority.substr(colon + 1),
-                                                         "' is not a number from 1 to 65535"));
-        }
-        loc.port = port;
-      }
-      if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-      }
-      if (!host.empty()) loc.host = std::string(host);
-    }
   }
+  absl::StatusOr<std::vector<Address>> addresses =
+      ParseAddresses(authority.empty() ? absl::string_view(default_host) : authority, default_port);
+  if (!addresses.ok()) {
+    return absl::InvalidArgumentError(
+        authority.empty()
+            ? absl::StrCat("'", uri, "' names no node, and the default host '", default_host,
+                           "' is not one: ", addresses.status().message())
+            : absl::StrCat("'", uri, "': ", addresses.status().message()));
+  }
+  loc.addresses = *std::move(addresses);
   auto normalized = NormalizePath(rest);
   if (!normalized.ok()) return normalized.status();
   loc.path = *std::move(normalized);

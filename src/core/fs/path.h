@@ -26,15 +26,15 @@ std::string BaseName(const std::string& normalized);
 bool IsUnder(const std::string& path, const std::string& dir);
 
 struct Location {
-  std::string host;
-  int port = kDefaultPort;
-  std::string path;  // normalized
-  TlsOptions tls;    // from the query; never secrets
+  std::vector<Address> addresses;  // the nodes: one, or several ("igfs://h1:p1,h2:p2/path")
+  std::string path;                // normalized
+  TlsOptions tls;                  // from the query; never secrets
 };
 
 // Parses "igfs://host:port/path?query", "igfs:///path" or a bare "/path" (a bare path has no
-// query). Missing host/port come from `default_host` / `default_port`. Errors quote the URI
-// without its query.
+// query). The authority may list several nodes, "h1:10800,h2:10800" (IPv6 in brackets). Without
+// an authority the nodes are `default_host` (a host or such a list); a node without a port takes
+// `default_port`. Errors quote the URI without its query.
 absl::StatusOr<Location> ParseUri(absl::string_view uri, const std::string& default_host,
                                   int default_port);
 

@@ -17,8 +17,8 @@ TEST(OptionsTest, QueryIsStrippedFromThePathAndParsed) {
       "igfs://node1:10900/ckpt//m?ca_file=/etc/ca%20dir/ca.pem&certfile=/c.pem&keyfile=/k.pem"
       "&tls_server_name=ignite.example&ca_dir=/d",
       "localhost", 10800);
-  EXPECT_EQ(loc.host, "node1");
-  EXPECT_EQ(loc.port, 10900);
+  EXPECT_EQ(loc.addresses.at(0).host, "node1");
+  EXPECT_EQ(loc.addresses.at(0).port, 10900);
   EXPECT_EQ(loc.path, "/ckpt/m");
   EXPECT_EQ(loc.tls.ca_file, "/etc/ca dir/ca.pem");
   EXPECT_EQ(loc.tls.ca_dir, "/d");

@@ -31,22 +31,39 @@ TEST(PathTest, ParentBaseNameAndIsUnder) {
 
 TEST(ParseUriTest, HostPortAndDefaults) {
   Location loc = *ParseUri("igfs://node1:10900/ckpt//model", "localhost", 10800);
-  EXPECT_EQ(loc.host, "node1");
-  EXPECT_EQ(loc.port, 10900);
+  EXPECT_EQ(loc.addresses.at(0).host, "node1");
+  EXPECT_EQ(loc.addresses.at(0).port, 10900);
   EXPECT_EQ(loc.path, "/ckpt/model");
   loc = *ParseUri("igfs:///hello.txt", "h", 1234);
-  EXPECT_EQ(loc.host, "h");
-  EXPECT_EQ(loc.port, 1234);
+  EXPECT_EQ(loc.addresses.at(0).host, "h");
+  EXPECT_EQ(loc.addresses.at(0).port, 1234);
   EXPECT_EQ(loc.path, "/hello.txt");
   loc = *ParseUri("igfs://node2", "h", 1234);
-  EXPECT_EQ(loc.host, "node2");
-  EXPECT_EQ(loc.port, 1234);
+  EXPECT_EQ(loc.addresses.at(0).host, "node2");
+  EXPECT_EQ(loc.addresses.at(0).port, 1234);
   EXPECT_EQ(loc.path, "/");
   loc = *ParseUri("igfs://[::1]:10801/x", "h", 1);
-  EXPECT_EQ(loc.host, "::1");
-  EXPECT_EQ(loc.port, 10801);
+  EXPECT_EQ(loc.addresses.at(0).host, "::1");
+  EXPECT_EQ(loc.addresses.at(0).port, 10801);
   loc = *ParseUri("/bare/path", "h", 5);
   EXPECT_EQ(loc.path, "/bare/path");
+}
+
+TEST(ParseUriTest, SeveralNodes) {
+  Location loc = *ParseUri("igfs://n1:10900,n2,[::1]:10802/ckpt", "localhost", 10800);
+  ASSERT_EQ(loc.addresses.size(), 3u);
+  EXPECT_EQ(loc.addresses[0].ToString(), "n1:10900");
+  EXPECT_EQ(loc.addresses[1].ToString(), "n2:10800");  // the default port
+  EXPECT_EQ(loc.addresses[2].ToString(), "[::1]:10802");
+  EXPECT_EQ(loc.path, "/ckpt");
+  // Without an authority, the default host may be a list too (IGFS_HOST="h1:1,h2").
+  loc = *ParseUri("igfs:///x", "h1:1,h2", 7);
+  ASSERT_EQ(loc.addresses.size(), 2u);
+  EXPECT_EQ(loc.addresses[1].ToString(), "h2:7");
+  const absl::Status empty = ParseUri("igfs://n1,,n2/x", "h", 1).status();
+  EXPECT_TRUE(absl::IsInvalidArgument(empty));
+  EXPECT_NE(empty.message().find("'igfs://n1,,n2/x'"), std::string::npos) << empty.message();
+  EXPECT_NE(empty.message().find("empty entry"), std::string::npos) << empty.message();
 }
 
 TEST(ParseUriTest, RefusesOtherSchemesAndBadPorts) {
@@ -58,11 +75,11 @@ TEST(ParseUriTest, RefusesOtherSchemesAndBadPorts) {
 
 TEST(DefaultsTest, AUriWithoutAuthorityTakesTheCallersDefaults) {
   Location loc = *ParseUri("igfs:///a", "node7", 10900);
-  EXPECT_EQ(loc.host, "node7");
-  EXPECT_EQ(loc.port, 10900);
+  EXPECT_EQ(loc.addresses.at(0).host, "node7");
+  EXPECT_EQ(loc.addresses.at(0).port, 10900);
   loc = *ParseUri("igfs://other/a", "node7", 10900);
-  EXPECT_EQ(loc.host, "other");
-  EXPECT_EQ(loc.port, 10900);
+  EXPECT_EQ(loc.addresses.at(0).host, "other");
+  EXPECT_EQ(loc.addresses.at(0).port, 10900);
 }
 
 }  // namespace
