@@ -9,11 +9,21 @@ import uuid
 
 import numpy as np
 import pytest
+from conftest import unique_name
 
 tf = pytest.importorskip("tensorflow")
 
 import ignite_tf  # noqa: E402
 from ignite_tf import BinaryObject, Client, IgniteDataset  # noqa: E402
+
+# Type names unique to this run: a type left on a shared node by another run (with other
+# field types) cannot decide a result.
+TYPE_LONELY = unique_name("Lonely")
+TYPE_PT = unique_name("Pt")
+TYPE_LATER = unique_name("Later")
+TYPE_CUT = unique_name("Cut")
+TYPE_A = unique_name("A")
+TYPE_KEPT = unique_name("Kept")
 
 
 @pytest.fixture()
@@ -315,7 +325,7 @@ def _every_partition_adds_up(ignite_node, cache, partitions, rows_in_cache, has_
 def test_empty_partition_is_an_empty_dataset_with_the_caches_structure(
     ignite_node, tf_client, cache, monkeypatch
 ):
-    tf_client.put(cache, 1, BinaryObject("Lonely", {"x": 1.5, "name": "one"}))
+    tf_client.put(cache, 1, BinaryObject(TYPE_LONELY, {"x": 1.5, "name": "one"}))
     partitions = tf_client.partitions(cache)
     (home,) = [p for p in partitions if _partition_nonempty(tf_client, cache, p)]
     other = next(p for p in partitions if p != home)
@@ -391,7 +401,12 @@ def test_dataset_is_reiterable_and_works_in_keras(ignite_node, tf_client, cache)
     tf_client.put_all(
         cache,
         [
-            (i, BinaryObject("Pt", {"x": float(x[i, 0]), "y": float(x[i, 1]), "label": label[i]}))
+            (
+                i,
+                BinaryObject(
+                    TYPE_PT, {"x": float(x[i, 0]), "y": float(x[i, 1]), "label": label[i]}
+                ),
+            )
             for i in range(2000)
         ],
     )
@@ -430,7 +445,7 @@ def test_empty_cache_with_a_schema_is_an_empty_dataset(ignite_node, tf_client, c
     }
     assert list(ds) == []
     # The same dataset reads rows written later, and an element_spec works as a schema too.
-    tf_client.put(cache, 7, BinaryObject("Later", {"NAME": "x", "pixels": b"\x01\x02"}))
+    tf_client.put(cache, 7, BinaryObject(TYPE_LATER, {"NAME": "x", "pixels": b"\x01\x02"}))
     (element,) = list(ds)
     assert int(element["key"]) == 7 and element["val"]["pixels"].numpy().tolist() == [1, 2]
     again = IgniteDataset(
@@ -489,7 +504,7 @@ def test_node_closing_the_socket_mid_page_fails_the_dataset(ignite_node, tf_clie
     node cuts it): iterating fails at once with the client's error, never a hang or a short
     dataset."""
     tf_client.put_all(
-        cache, [(i, BinaryObject("Cut", {"v": i, "s": f"row {i}"})) for i in range(3000)]
+        cache, [(i, BinaryObject(TYPE_CUT, {"v": i, "s": f"row {i}"})) for i in range(3000)]
     )
     pages = []
     armed = False  # the dataset's first scan learns the structure; the iteration's scan is cut
@@ -536,7 +551,7 @@ def test_old_protocol_1_1_0_reads_the_kitten_table(ignite_node, tf_client, relay
 
 
 def test_mixed_structures_are_a_schema_error(ignite_node, tf_client, cache):
-    tf_client.put(cache, 1, BinaryObject("A", {"x": 1}))
+    tf_client.put(cache, 1, BinaryObject(TYPE_A, {"x": 1}))
     tf_client.put(cache, 2, "a string, not an object")
     ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port)
     # tf.data reports errors raised inside its input pipeline as its own error types; the
@@ -549,7 +564,7 @@ def test_mixed_structures_are_a_schema_error(ignite_node, tf_client, cache):
 
 
 def test_mixed_value_types_name_the_key_or_can_be_skipped(ignite_node, tf_client, cache):
-    tf_client.put_all(cache, [(i, BinaryObject("Kept", {"x": i})) for i in range(1, 6)])
+    tf_client.put_all(cache, [(i, BinaryObject(TYPE_KEPT, {"x": i})) for i in range(1, 6)])
     tf_client.put(cache, 100, "not an object")
     with (
         tf_client.scan(cache) as scan,

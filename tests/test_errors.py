@@ -16,7 +16,7 @@ import threading
 
 import numpy as np
 import pytest
-from conftest import Relay
+from conftest import Relay, unique_name
 
 import ignite_tf
 from ignite_tf import (
@@ -39,6 +39,11 @@ from ignite_tf.node.protocol import (
     handshake_rejection,
     handshake_version,
 )
+
+# Type names unique to this run: a type left on a shared node by another run (with other
+# field types) cannot decide a result.
+TYPE_SQL_ARG = unique_name("SqlArg")
+
 
 pytestmark = pytest.mark.usefixtures("hang_guard")
 
@@ -592,7 +597,7 @@ def test_unsupported_sql_argument(client: Client) -> None:
     with pytest.raises(IgniteValueError, match="SQL argument"):
         client.sql("SELECT ?", [object()])
     with pytest.raises(IgniteValueError, match="SQL arguments must be"):
-        client.sql("SELECT ?", [BinaryObject("SqlArg", {"a": 1})])
+        client.sql("SELECT ?", [BinaryObject(TYPE_SQL_ARG, {"a": 1})])
     assert client.sql("SELECT ?", [3]).rows == [(3,)]
 
 

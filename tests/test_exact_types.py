@@ -14,6 +14,12 @@ from conftest import run_java_writer, unique_name
 
 from ignite_tf import BinaryObject, Client, IgniteValueError, RaggedColumn
 
+# Type names unique to this run: a type left on a shared node by another run (with other
+# field types) cannot decide a result.
+TYPE_PUT_DECIMAL = unique_name("PutDecimal")
+TYPE_NO_RAW = unique_name("NoRaw")
+
+
 JAVA_SOURCE = Path(__file__).resolve().parent / "java" / "ExactTypesWriter.java"
 
 
@@ -91,7 +97,7 @@ def test_decimals_written_through_put_keep_value_and_scale(client: Client, cache
     ]
     client.create_cache(cache_name)
     client.put_all(
-        cache_name, {i: BinaryObject("PutDecimal", {"d": v}) for i, v in enumerate(values)}
+        cache_name, {i: BinaryObject(TYPE_PUT_DECIMAL, {"d": v}) for i, v in enumerate(values)}
     )
     assert client.get(cache_name, 1)["d"].as_tuple() == decimal.Decimal("1E+3").as_tuple()
     rows = _by_key(_merged(client.scan(cache_name, decimals="string")))
@@ -241,7 +247,7 @@ def test_raw_sections_in_tf_data_and_field_selection(ignite_node, written) -> No
 
 def test_objects_without_raw_data_gain_no_column(client: Client, cache_name: str) -> None:
     client.create_cache(cache_name)
-    client.put(cache_name, 1, BinaryObject("NoRaw", {"x": 1}))
+    client.put(cache_name, 1, BinaryObject(TYPE_NO_RAW, {"x": 1}))
     (batch,) = list(client.scan(cache_name))
     assert set(batch) == {"key", "val.x"}
     assert isinstance(batch["val.x"], np.ndarray) and not isinstance(batch["val.x"], RaggedColumn)

@@ -12,10 +12,10 @@ import json, sys
 sys.modules["tensorflow"] = None  # any `import tensorflow` now raises ImportError
 import ignite_tf
 from ignite_tf import BinaryObject, Client
-host, port, cache = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+host, port, cache, type_name = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 with Client(host, port) as c:
     c.create_cache(cache)
-    c.put_all(cache, [(k, BinaryObject("NoTf", {"v": k * 2.5})) for k in range(300)])
+    c.put_all(cache, [(k, BinaryObject(type_name, {"v": k * 2.5})) for k in range(300)])
     rows = {}
     for batch in c.scan(cache, page_size=7):
         rows.update(zip(batch["key"].tolist(), batch["val.v"].tolist()))
@@ -33,7 +33,15 @@ print(json.dumps({"rows": len(rows), "ok": ok, "tf_loaded": loaded, "hint": hint
 
 def test_numpy_api_without_tensorflow(ignite_node, tmp_path, unique) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, ignite_node.host, str(ignite_node.port), unique("NOTF")],
+        [
+            sys.executable,
+            "-c",
+            SCRIPT,
+            ignite_node.host,
+            str(ignite_node.port),
+            unique("NOTF"),
+            unique("NoTf"),  # the value type: a name no other run left on a shared node
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
