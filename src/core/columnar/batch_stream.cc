@@ -60,7 +60,19 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(std::shared_ptr<C
     planned = !stream->plan_.empty() || !options.partitions.empty();
   }
   if (!planned) {
-    IGNITE_ASSIGN_OR_RETURN(stream->cursor_, client.Scan(cache, options.scan));
+    // Nothing is delivered before the first page: a scan that a node's death fails as it opens
+    // (the cluster still mapping a partition to the node that left, or the default node gone)
+    // is opened again, as long as the cluster needs to settle (at most the client's timeout).
+    absl::StatusOr<std::unique_ptr<ScanCursor>> cursor = client.Scan(cache, options.scan);
+    const absl::Duration timeout = client.options().timeout;
+    const absl::Time deadline =
+        absl::Now() + (timeout > absl::ZeroDuration() ? timeout : absl::Minutes(5));
+    while (!cursor.ok() && NodeDied(cursor.status()) && absl::Now() < deadline &&
+           !client.connection()->broken()) {
+      absl::SleepFor(absl::Milliseconds(200));
+      cursor = client.Scan(cache, options.scan);
+    }
+    IGNITE_ASSIGN_OR_RETURN(stream->cursor_, std::move(cursor));
     if (options.scan.partition >= 0) {
       absl::MutexLock lock(&stream->mu_);
       stream->partition_nodes_[options.scan.partition] =
