@@ -513,6 +513,10 @@ absl::Status BatchStream::Recover(const std::shared_ptr<Connection>& connection,
     } else {
       return Annotate(cause, "the cache's partition map became unusable after a node left");
     }
+    {
+      absl::MutexLock lock(&mu_);
+      if (stop_ || fetch_done_) return cause;  // closed, or another reader failed: no wait
+    }
     if (absl::Now() > deadline) {
       return Annotate(
           cause, absl::StrCat("node ", NodeIdText(suspect), " stopped answering while partition ",
