@@ -406,14 +406,9 @@ TEST_F(DecoderTest, WrappedValuesFollowedByMore) {
   EXPECT_THAT(DecodeAt(bytes, &pos), IsOkAndHolds(::testing::Field(&Value::integer, 99)));
 }
 
-// BUG (core/binary/decoder.cc, DecodeAt case kComplexObject): decoding a bare complex object
-// returns without advancing *pos, although decoder.h promises to advance past the value. Every
-// caller that decodes a sequence is affected: BatchStream::Produce decodes the value of the first
-// row from the key's position when the key is an object (composite SQL keys), and
-// SqlCursor::ParseRows misreads every column after an object column. Proposed fix: in
-// DecodeAt, `case kComplexObject: { auto object = DecodeObject(...); if (!object.ok()) return
-// ...; IGNITE_ASSIGN_OR_RETURN(ObjectLayout l, ParseObjectLayout(buffer, *pos)); *pos = l.end();
-// return object; }` (or let DecodeObject report the layout end).
+// Regression (fixed in core/binary/decoder.cc, DecodeAt case kComplexObject): decoding a bare
+// complex object advances *pos past it, as decoder.h promises; callers that decode a sequence
+// (the first row's value after an object key, SQL columns after an object column) rely on it.
 TEST_F(DecoderTest, DecodingAnObjectAdvancesPastIt) {
   const Bytes object = Person(2, "k").Build();
   const Bytes bytes = Concat({object, TInt(99)});
@@ -423,13 +418,10 @@ TEST_F(DecoderTest, DecodingAnObjectAdvancesPastIt) {
   EXPECT_THAT(DecodeAt(bytes, &pos), IsOkAndHolds(::testing::Field(&Value::integer, 99)));
 }
 
-// BUG (core/binary/decoder.cc, FooterFieldIds): an object without fields and with the
-// COMPACT_FOOTER flag fails with "the server has no schema 0 ... compact footer cannot be read".
-// Java sets COMPACT_FOOTER on every user-type object (BinaryWriterExImpl.postWrite), including
-// ones with no fields (flags 0x21, schema offset 0), and ValueEncoder writes the same for an
-// ObjectValue without fields. BatchBuilder::PlanFor calls FooterFieldIds too, so such a row fails
-// a scan. Proposed fix: start FooterFieldIds with
-// `if (layout.field_count == 0) return std::vector<int32_t>();`.
+// Regression (fixed in core/binary/decoder.cc, FooterFieldIds): an object without fields and
+// with the COMPACT_FOOTER flag (Java sets it on every user-type object, BinaryWriterExImpl
+// .postWrite, flags 0x21, schema offset 0; ValueEncoder writes the same) decodes to no fields
+// instead of failing with "the server has no schema 0".
 TEST_F(DecoderTest, ObjectWithoutFieldsDecodesToNoFields) {
   ASSERT_OK_AND_ASSIGN(Value v, Decode(HandObject().Build()));  // as Java writes it
   EXPECT_EQ(v.code, kComplexObject);
@@ -788,15 +780,10 @@ TEST(SkipValueTest, ObjectEndComesFromItsLength) {
               StatusIs(absl::StatusCode::kDataLoss, "claims length 1000"));
 }
 
-// BUG (latent, core/binary/decoder.cc, SkipValue case kStringArray): elements are skipped by
-// recursing into SkipValue with no depth limit, and any type code is accepted as an element. A
-// string[] whose element is a string[] ... (5 bytes per level) drives the recursion as deep as
-// the buffer is long and overflows the stack. Today's only caller, BatchBuilder::AppendRows, runs
-// SkipValue after DecodeNode has checked the value (which rejects non-string elements), so no
-// current path reaches it; SkipValue is public API, though. Proposed fix: accept only kString and
-// kNull elements and skip them iteratively (ReadUInt8, then ReadLength + Skip), as DecodeAt and
-// DecodeLeaf already require; or give SkipValue a depth bounded by kMaxNestingDepth. This test
-// crashes the test binary (SIGSEGV, stack overflow) until fixed.
+// Regression (fixed in core/binary/decoder.cc, SkipValue case kStringArray): a string[] element
+// must be a string or null, skipped without recursion, so a string[] nested in string[] ... (5
+// bytes per level) is refused instead of recursing as deep as the buffer is long (a stack
+// overflow). SkipValue is public API and also steps over the keys of a failover re-read.
 TEST(SkipValueTest, DeeplyNestedStringArraysFailWithoutOverflowingTheStack) {
   constexpr int kLevels = 1 << 20;
   ByteBuilder b;

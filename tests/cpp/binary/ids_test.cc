@@ -56,12 +56,10 @@ TEST(JavaStringHashTest, WrapsAroundLikeJavaInt) {
 // Java decodes malformed UTF-8 with one U+FFFD per maximal bad subsequence; the core decodes a
 // lead byte followed by a non-continuation byte as a 2-byte sequence ("\xC3" "A" hashes as U+00C1
 // rather than U+FFFD, 'A'), and a truncated 3-byte sequence as two U+FFFD instead of one.
-// BUG (minor, core/binary/ids.cc ForEachUtf16Unit): continuation bytes are never checked to be
-// 10xxxxxx, and a truncated sequence yields one U+FFFD per byte. Cache names from Python are
-// always valid UTF-8, so this only matters for C++ callers passing raw bytes. Proposed fix:
-// require (b & 0xC0) == 0x80 for every continuation byte and emit a single U+FFFD for the
-// maximal invalid prefix (as Java's CharsetDecoder with REPLACE does); also reject overlong forms
-// and encoded surrogates.
+// Regression (fixed in core/binary/ids.cc ForEachUtf16Unit): continuation bytes must be
+// 10xxxxxx, and a malformed sequence yields one U+FFFD for its maximal invalid prefix, as Java's
+// CharsetDecoder with REPLACE does (overlong forms and encoded surrogates too). Only C++ callers
+// passing raw bytes reach this; cache names from Python are valid UTF-8.
 TEST(JavaStringHashTest, MalformedUtf8MatchesJavaReplacement) {
   EXPECT_EQ(JavaStringHash("\xC3"
                            "A"),
@@ -114,12 +112,10 @@ TEST(BinaryNameIdTest, LeavesSurrogatesAlone) {
 
 // Character.toLowerCase covers the whole BMP; the core's table only knows ASCII, Latin-1,
 // Latin Extended-A, basic Greek and Cyrillic. These names get ids the server does not use.
-// BUG (core/binary/ids.cc JavaToLower): U+0130 'İ' lower-cases to 'i' (0x69) in Java but is kept;
-// accented Greek capitals (U+0386 'Ά' -> U+03AC), fullwidth Latin (U+FF21 'Ａ' -> U+FF41) and
-// titlecase digraphs (U+01C4 'Ǆ' -> U+01C6) are not lower-cased either. Proposed fix: generate
-// a complete BMP table of Character.toLowerCase(char) (ranges + deltas, a few KB) with a small
-// Java program checked into the tree, or use ICU's u_tolower (simple case mapping, which Java
-// follows for every BMP unit).
+// Regression (fixed in core/binary/ids.cc JavaToLower): every BMP unit lower-cases as Java's
+// Character.toLowerCase(char) does: U+0130 'İ' -> 'i' (0x69), accented Greek capitals
+// (U+0386 'Ά' -> U+03AC), fullwidth Latin (U+FF21 'Ａ' -> U+FF41), titlecase digraphs
+// (U+01C4 'Ǆ' -> U+01C6).
 TEST(BinaryNameIdTest, LowerCasesTheWholeBmpLikeJava) {
   EXPECT_EQ(BinaryNameId("\xC4\xB0"), 105);        // "İ"
   EXPECT_EQ(BinaryNameId("\xCE\x86"), 940);        // "Ά"

@@ -816,17 +816,11 @@ TEST_F(BatchBuilderTest, SingleByteCorruptionsFailCleanly) {
   }
 }
 
-// BUG (core/columnar/batch_builder.cc, PlanFor/DecodeStruct): plans for compact footers are
-// cached per (node, type id, schema id), and FooterFieldIds' check that the schema's field count
-// equals the footer's entry count runs only when a plan is first built. A later object with the
-// same ids but a shorter footer gets footer indices >= its field_count: FieldPosition reads past
-// its footer, through the raw buffer pointer (so even past `end` and past the buffer: a
-// heap-buffer-overflow under ASan when the object ends the buffer), and the positions it reads
-// are used without re-validation. Here the bytes after the page make every missing entry point
-// at F0's value, so the row "decodes" with wrong data instead of failing. Proposed fix: keep the
-// expected field count in Plan and return a ProtocolError on a cache hit when
-// `layout.field_count != plan.field_count` (or check `index < layout->field_count` in
-// DecodeStruct before calling FieldPosition).
+// Regression (fixed in core/columnar/batch_builder.cc, PlanFor/DecodeStruct): plans for
+// compact footers are cached per (node, type id, schema id); a later object with the same ids but
+// a shorter footer must fail with a protocol error, not read footer entries past its end (a
+// heap-buffer-overflow under ASan) or "decode" wrong data. Here the bytes after the page make
+// every missing entry point at F0's value.
 TEST_F(BatchBuilderTest, CachedPlanIsNotAppliedToAShorterFooter) {
   const int32_t type = BinaryNameId("Wide");
   std::vector<int32_t> ids;

@@ -255,11 +255,9 @@ TEST(ReaderTest, LoadUnalignedReadsAtAnyAddress) {
   EXPECT_EQ(LoadUnaligned<int16_t>(bytes.data() + 5), static_cast<int16_t>(0xCDEF));
 }
 
-// BUG (core/wire/reader.h): the constructor accepts a start position beyond the message, and
-// remaining() = size - pos then wraps around to a huge value, so the bounds checks pass and reads
-// go past the buffer. ParsePage(frame, offset, ...) forwards `offset` unchecked. Proposed fix:
-// clamp or validate in the constructor (e.g. `pos_(std::min(pos, bytes.size()))`, or make
-// remaining() return `pos_ >= size ? 0 : size - pos_`), so every read reports truncation.
+// Regression (fixed in core/wire/reader.h): a start position beyond the message must not make
+// remaining() wrap around (reads past the buffer); every read reports truncation. ParsePage
+// forwards its offset to the reader.
 TEST(ReaderTest, StartPositionPastTheEndFailsEveryRead) {
   const Bytes bytes = {1, 2, 3, 4};
   Reader r(bytes, 8);
