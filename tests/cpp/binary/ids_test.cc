@@ -157,5 +157,26 @@ TEST(ObjectHashCodeTest, MatchesJavaForAnObjectDataArea) {
   EXPECT_EQ(ObjectHashCode(data), 271585781);
 }
 
+TEST(ObjectHashCodeTest, BlockedLoopEqualsJavasByteLoopAtEveryLength) {
+  // The definition, Java's Arrays.hashCode(byte[]), one byte at a time.
+  auto reference = [](absl::Span<const uint8_t> data) {
+    uint32_t h = 1;
+    for (uint8_t b : data) h = 31 * h + static_cast<uint32_t>(static_cast<int8_t>(b));
+    return static_cast<int32_t>(h);
+  };
+  Bytes data;
+  uint32_t state = 12345;
+  for (int i = 0; i < (1 << 20) + 7; ++i) {
+    state = state * 1103515245 + 12345;
+    data.push_back(static_cast<uint8_t>(state >> 16));
+  }
+  for (size_t n = 0; n < 100; ++n) {
+    EXPECT_EQ(ObjectHashCode(absl::MakeConstSpan(data).first(n)),
+              reference(absl::MakeConstSpan(data).first(n)))
+        << n << " bytes";
+  }
+  EXPECT_EQ(ObjectHashCode(data), reference(data));
+}
+
 }  // namespace
 }  // namespace ignite_tf
