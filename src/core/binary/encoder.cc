@@ -154,6 +154,45 @@ absl::Status ValueEncoder::Encode(const Value& v, Writer& w) {
   }
 }
 
+size_t StartObject(Writer& w, int32_t type_id, int32_t schema_id) {
+  const size_t start = w.size();
+  w.WriteUInt8(kComplexObject);
+  w.WriteUInt8(1);
+  w.WriteUInt16(0);  // flags
+  w.WriteInt32(type_id);
+  w.WriteInt32(0);  // hash code
+  w.WriteInt32(0);  // total length
+  w.WriteInt32(schema_id);
+  w.WriteInt32(0);  // schema offset
+  return start;
+}
+
+void FinishObject(Writer& w, size_t start, absl::Span<const uint32_t> offsets) {
+  const size_t data_end = w.size();
+  uint16_t flags = kFlagUserType | kFlagCompactFooter;
+  if (!offsets.empty()) {
+    flags |= kFlagHasSchema;
+    const uint32_t max_offset = offsets.back();
+    if (max_offset < 0x100) {
+      flags |= kFlagOffsetOneByte;
+      for (uint32_t off : offsets) w.WriteUInt8(static_cast<uint8_t>(off));
+    } else if (max_offset < 0x10000) {
+      flags |= kFlagOffsetTwoBytes;
+      for (uint32_t off : offsets) w.WriteUInt16(static_cast<uint16_t>(off));
+    } else {
+      for (uint32_t off : offsets) w.WriteInt32(static_cast<int32_t>(off));
+    }
+  }
+  const uint8_t* buf = w.buffer().data();
+  const int32_t hash = ObjectHashCode(
+      absl::MakeConstSpan(buf + start + kObjectHeaderSize, data_end - start - kObjectHeaderSize));
+  w.PatchAt<uint16_t>(start + 2, flags);
+  w.PatchAt<int32_t>(start + 8, hash);
+  w.PatchAt<int32_t>(start + 12, static_cast<int32_t>(w.size() - start));
+  w.PatchAt<int32_t>(start + 20,
+                     static_cast<int32_t>(offsets.empty() ? kObjectHeaderSize : data_end - start));
+}
+
 absl::Status ValueEncoder::EncodeObject(const ObjectValue& object, Writer& w) {
   if (object.type_name.empty()) {
     return absl::InvalidArgumentError("an object to write needs a type name");
@@ -162,16 +201,7 @@ absl::Status ValueEncoder::EncodeObject(const ObjectValue& object, Writer& w) {
   type.type_name = object.type_name;
   type.type_id = BinaryNameId(object.type_name);
 
-  const size_t start = w.size();
-  w.WriteUInt8(kComplexObject);
-  w.WriteUInt8(1);
-  w.WriteUInt16(0);  // flags, patched below
-  w.WriteInt32(type.type_id);
-  w.WriteInt32(0);  // hash code
-  w.WriteInt32(0);  // total length
-  w.WriteInt32(0);  // schema id
-  w.WriteInt32(0);  // schema offset
-
+  const size_t start = StartObject(w, type.type_id, 0);  // the schema id is patched below
   std::vector<int32_t> field_ids;
   std::vector<uint32_t> offsets;
   for (const auto& [name, value] : object.fields) {
@@ -191,32 +221,10 @@ absl::Status ValueEncoder::EncodeObject(const ObjectValue& object, Writer& w) {
     IGNITE_RETURN_IF_ERROR(
         Annotate(Encode(value, w), absl::StrCat("field '", name, "' of ", object.type_name)));
   }
-  const size_t data_end = w.size();
-  uint16_t flags = kFlagUserType | kFlagCompactFooter;
-  if (!offsets.empty()) {
-    flags |= kFlagHasSchema;
-    uint32_t max_offset = offsets.back();
-    if (max_offset < 0x100) {
-      flags |= kFlagOffsetOneByte;
-      for (uint32_t off : offsets) w.WriteUInt8(static_cast<uint8_t>(off));
-    } else if (max_offset < 0x10000) {
-      flags |= kFlagOffsetTwoBytes;
-      for (uint32_t off : offsets) w.WriteUInt16(static_cast<uint16_t>(off));
-    } else {
-      for (uint32_t off : offsets) w.WriteInt32(static_cast<int32_t>(off));
-    }
-  }
   const int32_t schema_id = SchemaIdOf(field_ids);
   type.schemas[schema_id] = field_ids;
-  const auto& buf = w.buffer();
-  int32_t hash = ObjectHashCode(absl::MakeConstSpan(buf.data() + start + kObjectHeaderSize,
-                                                    data_end - start - kObjectHeaderSize));
-  w.PatchAt<uint16_t>(start + 2, flags);
-  w.PatchAt<int32_t>(start + 8, hash);
-  w.PatchAt<int32_t>(start + 12, static_cast<int32_t>(w.size() - start));
   w.PatchAt<int32_t>(start + 16, schema_id);
-  w.PatchAt<int32_t>(start + 20,
-                     static_cast<int32_t>(offsets.empty() ? kObjectHeaderSize : data_end - start));
+  FinishObject(w, start, offsets);
   types_.push_back(std::move(type));
   return absl::OkStatus();
 }

@@ -15,6 +15,15 @@
 
 namespace ignite_tf {
 
+// Starts an object of `type_id` (its header; flags, hash, length and schema offset are set by
+// FinishObject) and returns where it starts.
+size_t StartObject(Writer& w, int32_t type_id, int32_t schema_id);
+// Ends the object whose 0x67 byte is at `start` of `w`, after its header (type id and schema
+// id set) and its fields, which start at `field_offsets` (from `start`): writes the compact
+// footer in the narrowest offset width and sets the flags, the hash (Java's, over the field
+// data), the total length and the schema offset.
+void FinishObject(Writer& w, size_t start, absl::Span<const uint32_t> field_offsets);
+
 class ValueEncoder {
  public:
   // Appends `value` to `writer`. Null fields of objects are written as nulls; their metadata type

@@ -177,6 +177,20 @@ absl::Status Client::PutAll(const std::string& cache,
   return absl::OkStatus();
 }
 
+absl::Status Client::PutAllEncoded(Connection& connection, const std::string& cache, int32_t count,
+                                   absl::Span<const uint8_t> entries) {
+  return connection
+      .Call(
+          OpCode::kCachePutAll,
+          [&](Writer& w) {
+            WriteCachePrefix(w, cache);
+            w.WriteInt32(count);
+            w.WriteBytes(entries);
+          },
+          absl::StrCat("put_all into cache ", Quoted(cache)))
+      .status();
+}
+
 absl::StatusOr<Value> Client::Get(const std::string& cache, const Value& key) {
   if (key.is_null()) {
     return absl::InvalidArgumentError(

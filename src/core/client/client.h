@@ -41,6 +41,10 @@ class Client {
   absl::Status Put(const std::string& cache, const Value& key, const Value& value);
   absl::Status PutAll(const std::string& cache,
                       const std::vector<std::pair<Value, Value>>& entries);
+  // One OP_CACHE_PUT_ALL over `connection` with `count` entries already encoded (key, value,
+  // key, value, ...), for writers that encode and route their own pages.
+  absl::Status PutAllEncoded(Connection& connection, const std::string& cache, int32_t count,
+                             absl::Span<const uint8_t> entries);
   // Null Value when the key is absent.
   absl::StatusOr<Value> Get(const std::string& cache, const Value& key);
   absl::StatusOr<int64_t> Size(const std::string& cache);
@@ -74,6 +78,8 @@ class Client {
   // The partition of `key` in `cache`, or nullopt when the client cannot tell (no usable map,
   // a key type whose hash is not known here).
   absl::StatusOr<std::optional<int32_t>> PartitionOfKey(const std::string& cache, const Value& key);
+  // The map keys of `cache` are routed by: nullptr without routing or a usable map.
+  std::shared_ptr<const CacheAffinity> RoutingAffinity(const std::string& cache);
   // The connection that serves partition `partition` of `cache`: its primary node's, or the
   // default connection when the primary is unknown or unreachable.
   std::shared_ptr<Connection> ConnectionForPartition(const std::string& cache, int32_t partition);
@@ -112,8 +118,6 @@ class Client {
   // The same with the cache's map already looked up (nullptr: not routing), for many keys.
   std::shared_ptr<Connection> ConnectionForKey(const CacheAffinity* affinity,
                                                absl::Span<const uint8_t> encoded_key);
-  // The map keys are routed by: nullptr without routing or a usable map.
-  std::shared_ptr<const CacheAffinity> RoutingAffinity(const std::string& cache);
   // Sends a cache op whose body is `values` (after `count` when count >= 0) and returns the reply.
   // A single-key op (count < 0) goes to the primary of its first value, the key.
   absl::StatusOr<Response> CallWithValues(OpCode op, const std::string& cache,

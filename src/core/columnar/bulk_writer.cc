@@ -1,0 +1,211 @@
+#include "core/columnar/bulk_writer.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/client/affinity.h"
+#include "core/common/error.h"
+
+namespace ignite_tf {
+
+absl::StatusOr<std::unique_ptr<BulkWriter>> BulkWriter::Open(std::shared_ptr<Client> client,
+                                                             std::string cache, RowEncoder encoder,
+                                                             const WriteOptions& options) {
+  if (options.batch_rows < 1 || options.batch_bytes < 1 || options.parallel < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch_size, batch_bytes and num_parallel_writes must be at least 1 (got ",
+                     options.batch_rows, ", ", options.batch_bytes, ", ", options.parallel, ")"));
+  }
+  for (const BinaryType& type : encoder.types()) {
+    IGNITE_RETURN_IF_ERROR(client->types()->Register(type));
+  }
+  std::unique_ptr<BulkWriter> writer(
+      new BulkWriter(std::move(client), std::move(cache), std::move(encoder), options));
+  writer->affinity_ = writer->client_->RoutingAffinity(writer->cache_);
+  return writer;
+}
+
+BulkWriter::~BulkWriter() { Cancel(); }
+
+absl::StatusOr<BulkWriter::Destination*> BulkWriter::Start(const NodeId* node) {
+  const NodeId id = node != nullptr ? *node : NodeId{};
+  auto it = destinations_.find(id);
+  if (it != destinations_.end()) return it->second.get();
+  std::shared_ptr<Connection> first =
+      node != nullptr ? client_->topology()->ConnectionTo(*node) : nullptr;
+  if (first == nullptr) {
+    // Not routing, or the primary cannot be reached: the default connection serves it (and
+    // reports any error of its own).
+    if (node != nullptr) return Start(nullptr);
+    first = client_->connection();
+  }
+  std::vector<std::shared_ptr<Connection>> connections = {first};
+  for (int i = 1; i < options_.parallel; ++i) {
+    // Connections of the writer's own, so its requests do not queue behind each other. A
+    // node that refuses more (a connection limit) is written with the ones it took.
+    absl::StatusOr<std::unique_ptr<Connection>> more =
+        Connection::Open(client_->options(), first->address());
+    if (!more.ok()) break;
+    connections.push_back(*std::move(more));
+  }
+  auto d = std::make_unique<Destination>();
+  Destination* raw = d.get();
+  destinations_.emplace(id, std::move(d));
+  raw->connections = static_cast<int>(connections.size());
+  for (size_t i = 0; i < connections.size(); ++i) {
+    raw->senders.emplace_back(
+        [this, raw, connection = connections[i], own = i > 0] { Send(raw, connection, own); });
+  }
+  return raw;
+}
+
+absl::StatusOr<BulkWriter::Destination*> BulkWriter::Route(absl::Span<const uint8_t> key) {
+  if (affinity_ == nullptr) return Start(nullptr);
+  const std::optional<int32_t> partition = PartitionOfKey(*affinity_, key);
+  if (!partition.has_value()) return Start(nullptr);
+  return Start(affinity_->PrimaryOf(*partition));
+}
+
+void BulkWriter::Send(Destination* d, std::shared_ptr<Connection> connection, bool own) {
+  while (true) {
+    Page page;
+    {
+      absl::MutexLock lock(&mu_);
+      while (d->queue.empty() && !finishing_ && !cancelled_ && failed_.ok()) changed_.Wait(&mu_);
+      if (cancelled_ || !failed_.ok() || d->queue.empty()) break;
+      page = std::move(d->queue.front());
+      d->queue.pop_front();
+      ++in_flight_;
+      changed_.SignalAll();  // room in the queue
+    }
+    absl::Status status =
+        client_->PutAllEncoded(*connection, cache_, page.count, page.entries.buffer());
+    absl::MutexLock lock(&mu_);
+    --in_flight_;
+    if (status.ok()) {
+      rows_written_ += page.count;
+      bytes_written_ += page.payload;
+      page.entries.mutable_buffer().clear();
+      free_pages_.push_back(std::move(page.entries));
+    } else if (failed_.ok()) {
+      failed_ = std::move(status);
+    }
+    changed_.SignalAll();
+  }
+  // The writer's own connections close with it; the client's stays.
+  if (own) connection->Close();
+}
+
+absl::Status BulkWriter::Failure() const {
+  return Annotate(
+      failed_,
+      absl::StrCat("write into cache '", cache_, "' stopped after ", rows_written_, " of ",
+                   rows_given_,
+                   " rows were written (pages are acknowledged out of order: writing all rows "
+                   "again is safe, a put overwrites)"));
+}
+
+absl::Status BulkWriter::Enqueue(Destination& d) {
+  absl::MutexLock lock(&mu_);
+  while (static_cast<int>(d.queue.size()) >= d.connections && failed_.ok() && !cancelled_) {
+    changed_.Wait(&mu_);
+  }
+  if (!failed_.ok()) return Failure();
+  if (cancelled_) return absl::CancelledError("the write was cancelled");
+  d.queue.push_back(std::move(d.filling));
+  d.filling = Page{};
+  if (!free_pages_.empty()) {
+    d.filling.entries = std::move(free_pages_.back());
+    free_pages_.pop_back();
+  }
+  changed_.SignalAll();
+  return absl::OkStatus();
+}
+
+absl::Status BulkWriter::Write(const RowSource& source) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!failed_.ok()) return Failure();
+    if (finishing_ || cancelled_) {
+      return absl::FailedPreconditionError("the writer was finished or cancelled");
+    }
+  }
+  IGNITE_RETURN_IF_ERROR(encoder_.Validate(source));
+  const size_t reserve = static_cast<size_t>(options_.batch_bytes) + (size_t{64} << 10);
+  for (int64_t row = 0; row < source.rows; ++row) {
+    key_.mutable_buffer().clear();
+    encoder_.EncodeKey(source, row, key_);
+    IGNITE_ASSIGN_OR_RETURN(Destination * d, Route(key_.buffer()));
+    Page& page = d->filling;
+    if (page.entries.buffer().capacity() < reserve) page.entries.mutable_buffer().reserve(reserve);
+    page.entries.WriteBytes(key_.buffer());
+    encoder_.EncodeValue(source, row, page.entries);
+    ++page.count;
+    page.payload += encoder_.PayloadBytes(source, row, row + 1);
+    ++rows_given_;
+    if (page.count >= options_.batch_rows ||
+        static_cast<int64_t>(page.entries.size()) >= options_.batch_bytes) {
+      IGNITE_RETURN_IF_ERROR(Enqueue(*d));
+    }
+  }
+  encoder_.Advance(source.rows);
+  return absl::OkStatus();
+}
+
+void BulkWriter::StopSenders() {
+  for (auto& [id, d] : destinations_) {
+    for (std::thread& t : d->senders) {
+      if (t.joinable()) t.join();
+    }
+  }
+}
+
+absl::Status BulkWriter::Finish() {
+  for (auto& [id, d] : destinations_) {
+    if (d->filling.count > 0) {
+      if (absl::Status s = Enqueue(*d); !s.ok()) {
+        Cancel();
+        return s;
+      }
+    }
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    finishing_ = true;
+    changed_.SignalAll();
+  }
+  StopSenders();
+  absl::MutexLock lock(&mu_);
+  if (!failed_.ok()) return Failure();
+  if (cancelled_) return absl::CancelledError("the write was cancelled");
+  return absl::OkStatus();
+}
+
+void BulkWriter::Cancel() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!finishing_) cancelled_ = true;
+    finishing_ = true;
+    for (auto& [id, d] : destinations_) d->queue.clear();
+    changed_.SignalAll();
+  }
+  StopSenders();
+}
+
+int64_t BulkWriter::rows_written() const {
+  absl::MutexLock lock(&mu_);
+  return rows_written_;
+}
+
+int64_t BulkWriter::bytes_written() const {
+  absl::MutexLock lock(&mu_);
+  return bytes_written_;
+}
+
+int BulkWriter::connections() const {
+  int n = 0;
+  for (const auto& [id, d] : destinations_) n += d->connections;
+  return n;
+}
+
+}  // namespace ignite_tf
