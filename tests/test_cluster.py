@@ -277,6 +277,30 @@ def test_put_all_sends_each_node_its_keys(cluster_client: Client, cluster_cache:
     assert [cluster_client.get(cluster_cache, k) for k in (0, 150, 299)] == [0, 1500, 2990]
 
 
+def test_columnar_write_sends_each_node_its_keys(
+    cluster_client: Client, cluster_cache: str
+) -> None:
+    cluster_client.create_cache(cluster_cache)
+    mapped = cluster_client.partition_map(cluster_cache)
+    before = cluster_client.request_counts()
+    # Plain long values (no type to register): the only requests are the pages.
+    written = cluster_client.write(
+        cluster_cache, np.arange(300, dtype=np.int64) * 10, num_parallel_writes=1, progress=False
+    )
+    after = cluster_client.request_counts()
+    assert written == 300
+    # One page per node, each with the keys whose primary it is; and on the default
+    # connection write()'s get-or-create of the cache.
+    expected = {node: 1 for node in set(mapped.values())}
+    expected[cluster_client.nodes()[0]["node_id"]] += 1
+    assert {node: after[node] - before.get(node, 0) for node in after} == expected
+    assert cluster_client.size(cluster_cache) == 300
+    # The partition of each key as Ignite computes it was the node the page went to: every
+    # key reads back from its primary.
+    got = {k: cluster_client.get(cluster_cache, k) for k in range(300)}
+    assert got == {k: k * 10 for k in range(300)}
+
+
 # Reads spread over the nodes -----------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@
 #include "python/columns.h"
 #include "python/errors.h"
 #include "python/values.h"
+#include "python/writer.h"
 
 namespace py = pybind11;
 
@@ -300,6 +301,17 @@ void RegisterClient(py::module_& m) {
           py::arg("masks") = false, py::arg("column_types") = std::map<std::string, int32_t>(),
           py::arg("type_lookahead_bytes") = StreamOptions().sql_type_lookahead_bytes,
           py::arg("decimals") = "float64", py::arg("timestamp_unit") = "ns")
+      .def(
+          "writer",
+          [](PyClient& self, const std::string& cache, py::list columns, int key_column,
+             int64_t first_key, const std::string& type_name, py::dict nested_type_names,
+             int64_t batch_rows, int64_t batch_bytes, int parallel) {
+            return OpenWriter(self.shared_client(), cache, columns, key_column, first_key,
+                              type_name, nested_type_names, batch_rows, batch_bytes, parallel);
+          },
+          py::arg("cache"), py::arg("columns"), py::arg("key_column"), py::arg("first_key"),
+          py::arg("type_name"), py::arg("nested_type_names"), py::arg("batch_rows"),
+          py::arg("batch_bytes"), py::arg("parallel"))
       .def(
           "scan",
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,

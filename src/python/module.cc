@@ -9,6 +9,7 @@
 #include "python/errors.h"
 #include "python/fs.h"
 #include "python/values.h"
+#include "python/writer.h"
 
 namespace ignite_tf::python {
 
@@ -19,6 +20,7 @@ PYBIND11_MODULE(_core, m) {
   RegisterConnectionOptions(m);
   RegisterBatchStream(m);
   RegisterClient(m);
+  RegisterWriter(m);
   RegisterFs(m);
 }
 
