@@ -29,6 +29,8 @@ def test_demo_prints_the_kittens_and_trains(ignite_node, tmp_path) -> None:
         "{'key': 2, 'val': {'NAME': b'SOFT KITTY'}}",
         "{'key': 3, 'val': {'NAME': b'LITTLE BALL OF FUR'}}",
     ]
+    # The points are loaded with Client.write.
+    assert re.search(r"20,000 rows written in [0-9.]+ s", done.stdout), done.stdout
     match = re.search(
         r"Done: training accuracy ([0-9.]+) after 5 epochs over 20000 rows", done.stdout
     )
