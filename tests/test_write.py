@@ -345,6 +345,17 @@ def test_progress_line_without_tqdm(capsys, monkeypatch):
     assert capsys.readouterr().err == ""
 
 
+def test_progress_bar_with_tqdm(capsys):
+    pytest.importorskip("tqdm")  # in the test extra
+    p = Progress(True, 1000, "writing Y")
+    p.started -= 2.0
+    p.update(400, 4_000_000)
+    p.close(1000, 10_000_000)
+    err = capsys.readouterr().err
+    assert "writing Y" in err and "100%" in err and "1.00k/1.00k" in err, err
+    assert "MB/s" in err
+
+
 def test_tf_data_dataset_of_dicts_batched_or_not(client, make_cache, unique):
     tf = pytest.importorskip("tensorflow")
     n = 1000
