@@ -58,6 +58,13 @@ def compile_reader(build_dir: Path | None = None) -> Path:
             ``~/.cache/ignite-tf/bench-classes``). Classes go to ``<build_dir>/<hash>`` where the
             hash covers the source, the Ignite version and the javac used.
     """
+    return compile_java(SOURCE, MAIN_CLASS, build_dir)
+
+
+def compile_java(source: Path, main_class: str, build_dir: Path | None = None) -> Path:
+    """Compile one benchmark Java source against the Ignite jars unless an up-to-date build
+    exists; return its class dir (``<build_dir>/<hash>``, as :func:`compile_reader`; the other
+    benchmark clients, e.g. ``java_writer.py``, compile through this too)."""
     javac = _javac(find_java())
     root = (
         Path(build_dir).expanduser()
@@ -65,16 +72,16 @@ def compile_reader(build_dir: Path | None = None) -> Path:
         else ignite_libs_dir().parent.parent / "bench-classes"
     )
     digest = hashlib.sha256()
-    digest.update(SOURCE.read_bytes())
+    digest.update(Path(source).read_bytes())
     digest.update(f"\0ignite {ignite_version()}\0javac {javac.resolve()}".encode())
     target = root / digest.hexdigest()[:16]
-    if (target / f"{MAIN_CLASS}.class").is_file():
+    if (target / f"{main_class}.class").is_file():
         return target
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
     try:
         proc = subprocess.run(
-            [str(javac), "-d", str(staging), "-cp", _classpath(), str(SOURCE)],
+            [str(javac), "-d", str(staging), "-cp", _classpath(), str(source)],
             capture_output=True,
             text=True,
             timeout=300,
@@ -84,7 +91,7 @@ def compile_reader(build_dir: Path | None = None) -> Path:
         try:
             staging.rename(target)
         except OSError:  # another process finished the same build first
-            if not (target / f"{MAIN_CLASS}.class").is_file():
+            if not (target / f"{main_class}.class").is_file():
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
