@@ -25,6 +25,9 @@ __all__ = ["Client", "RaggedColumn", "Scan", "SqlResult", "Column", "Schema"]
 
 
 _DECIMALS = ("float64", "string")
+# Reads: pages of about 16 MiB at most, batches of 64 MiB at most (see Client.scan).
+DEFAULT_PAGE_BYTES = 16 << 20
+DEFAULT_BATCH_BYTES = 64 << 20
 _TIMESTAMP_UNITS = ("ns", "us", "ms")
 
 
@@ -775,14 +778,23 @@ class Client:
         timestamp_unit: str = "ns",
         partitions: Iterable[int] | None = None,
         deterministic: bool = False,
+        page_bytes: int = DEFAULT_PAGE_BYTES,
+        batch_bytes: int = DEFAULT_BATCH_BYTES,
     ) -> Scan:
-        """Scans a cache; yields batches of at least ``batch_size`` rows (the last may be smaller).
+        """Scans a cache; yields batches of ``batch_size`` rows or more (the last may be smaller),
+        or fewer rows once a batch holds ``batch_bytes``.
 
         Args:
-            page_size: rows per network page.
+            page_size: rows per network page at most.
+            page_bytes: bytes per network page at most, about: the first row's size, read with
+                a one-row page before the scan, sets the page size in rows (``page_bytes`` over
+                it, at most ``page_size``), so 1 MiB rows come 16 to a page with the defaults
+                and small rows ``page_size`` to a page. 0: ``page_size`` alone.
             partition: read only this partition index (-1 = the whole cache).
             local: read only entries held by the node this client is connected to.
-            batch_size: merge pages until a batch has this many rows.
+            batch_size: merge pages until a batch has this many rows...
+            batch_bytes: ...or its pages this many bytes (0: rows alone), so that large rows
+                make batches of a bounded size.
             prefetch: decoded batches kept ready ahead of the consumer.
             fields: value fields to read, e.g. ``["label", "metadata.width"]``; the others are
                 skipped without being decoded. None reads every field.
@@ -860,5 +872,7 @@ class Client:
                 timestamp_unit=timestamp_unit,
                 partitions=chosen,
                 deterministic=bool(deterministic),
+                page_bytes=int(page_bytes),
+                batch_bytes=int(batch_bytes),
             )
         )

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ignite_tf._options import KEYWORDS, address_text, environment
-from ignite_tf.client import Client, RaggedColumn
+from ignite_tf.client import DEFAULT_BATCH_BYTES, DEFAULT_PAGE_BYTES, Client, RaggedColumn
 from ignite_tf.errors import IgniteError, IgniteSchemaError, IgniteValueError
 
 # Rows an element-wise IgniteDataset samples at construction to find list columns of one fixed
@@ -128,6 +128,7 @@ def _probe_schema(
                 decimals=decimals,
                 timestamp_unit=timestamp_unit,
                 num_parallel_reads=1,  # a row or a few: one reader, no extra connections
+                page_bytes=0,
             )
             with scan:
                 trees = scan.schema
@@ -241,6 +242,7 @@ def IgniteDataset(
     timestamp_unit: str = "ns",
     partitions: list[int] | None = None,
     deterministic: bool = False,
+    page_bytes: int = DEFAULT_PAGE_BYTES,
     num_shards: int | None = None,
     shard_index: int | None = None,
 ) -> Any:
@@ -259,7 +261,9 @@ def IgniteDataset(
             on a cluster").
         local: read only the entries of the node the client connects to first.
         part: read only this partition index (-1 = all), e.g. one per worker.
-        page_size: rows per network page.
+        page_size: rows per network page at most.
+        page_bytes: bytes per network page at most, about (see ``Client.scan``): 1 MiB rows
+            come 16 to a page with the defaults. 0: ``page_size`` alone.
         username, password: credentials when the cluster has authentication on.
         certfile, keyfile, cert_password: TLS client certificate chain (PEM; ``certfile`` may
             hold the key too), its private key, and the key's password. Giving any turns TLS on.
@@ -390,6 +394,10 @@ def IgniteDataset(
             timestamp_unit=timestamp_unit,
             partitions=partitions,
             deterministic=deterministic,
+            page_bytes=page_bytes,
+            # batched=True yields batches of exactly batch_size rows; element-wise reading
+            # bounds the memory of a batch of large rows.
+            batch_bytes=0 if batched else DEFAULT_BATCH_BYTES,
         )
 
     key_tree, val_tree = schema

@@ -237,10 +237,10 @@ def recv_exact(conn: socket.socket, n: int) -> bytes | None:
         return None
 
 
-def recv_frame(conn: socket.socket) -> bytes | None:
+def recv_frame(conn: socket.socket, max_length: int = protocol.MAX_FRAME) -> bytes | None:
     """One length-prefixed thin-client message (without its prefix), or None at EOF."""
     try:
-        return protocol.recv_frame(conn)
+        return protocol.recv_frame(conn, max_length)
     except OSError:
         return None
 
@@ -383,7 +383,7 @@ class Relay:
 
     def _requests(self, client: socket.socket, node: socket.socket, ops: dict[int, int]) -> None:
         with contextlib.suppress(OSError):
-            while (frame := recv_frame(client)) is not None:
+            while (frame := recv_frame(client, 1 << 30)) is not None:
                 op, request_id = struct.unpack_from("<hq", frame)
                 ops[request_id] = op  # before the node can answer it
                 self.requests.append(frame)
@@ -393,7 +393,9 @@ class Relay:
 
     def _replies(self, client: socket.socket, node: socket.socket, ops: dict[int, int]) -> None:
         first = True
-        while (frame := recv_frame(node)) is not None:
+        # Replies as large as a client may take (pages of MiB-sized rows), not a test server's
+        # own bound.
+        while (frame := recv_frame(node, 1 << 30)) is not None:
             if first:  # the handshake reply
                 first = False
                 send_frame(client, frame)

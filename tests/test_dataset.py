@@ -383,10 +383,12 @@ def test_environment_overrides_cache_name_local_and_page_size(
     ds = IgniteDataset("NO_SUCH_CACHE", host=r.host, port=r.port, page_size=1000)
     pages.clear()  # the pages of the dataset's structure probe
     assert sorted((int(e["key"]), int(e["val"])) for e in ds) == [(i, i * 10) for i in range(100)]
-    # 100 rows in pages of 10: a first page (op 2000) and at least 9 next pages (op 2001).
-    assert pages.count(2000) == 1 and pages.count(2001) >= 9
-    # The scan request (op 2000): cache id, flags, null filter, page size, partition, local.
-    scan = [f for f in r.requests if struct.unpack_from("<h", f)[0] == 2000][-1]
+    # 100 rows in pages of 10: the one-row probe of the row size and the scan's first page
+    # (op 2000 each), and at least 9 next pages (op 2001).
+    assert pages.count(2000) == 2 and pages.count(2001) >= 9
+    # The scan requests (op 2000): cache id, flags, null filter, page size, partition, local.
+    probe, scan = [f for f in r.requests if struct.unpack_from("<h", f)[0] == 2000][-2:]
+    assert struct.unpack_from("<iiB", probe, 2 + 8 + 4 + 1 + 1) == (1, -1, 1)
     assert struct.unpack_from("<iiB", scan, 2 + 8 + 4 + 1 + 1) == (10, -1, 1)
 
     monkeypatch.setenv("IGNITE_DATASET_PORT", "ten-eight-hundred")

@@ -4,9 +4,11 @@ column layout, SQL tables, cursor release and metadata caching."""
 from __future__ import annotations
 
 import datetime as dt
+import struct
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytest
@@ -292,6 +294,59 @@ def test_batches_hold_at_least_batch_size_rows(
     assert 0 < lengths[-1]
     # Pages are merged only until the batch is full: a batch is never a page or more too big.
     assert max(lengths) < batch_size + page_size, max(lengths)
+
+
+SCAN = 2000
+
+
+def scan_page_sizes(relay_: Any) -> list[int]:
+    """The page size (rows) of every scan query that went through `relay_`, in order."""
+    sizes = []
+    for frame in relay_.requests:
+        op, _ = struct.unpack_from("<hq", frame)
+        if op == SCAN:
+            # cache id, flags, filter (a null: one byte), then the page size
+            sizes.append(struct.unpack_from("<i", frame, 2 + 8 + 4 + 1 + 1)[0])
+    return sizes
+
+
+def test_pages_and_batches_of_large_rows_are_sized_by_bytes(connect, relay, make_cache) -> None:
+    """1 MiB rows with the defaults: pages of 16 rows (16 MiB), not 1024 (a GiB, enough to
+    exhaust a node's heap); batches of 64 MiB. Small rows keep page_size."""
+    cache = make_cache()
+    rows = np.arange(40 * (1 << 20), dtype=np.int64).astype(np.uint8).reshape(40, 1 << 20)
+    connect().write(cache, rows, progress=False)
+    relay_ = relay()
+    through = connect()  # the relay's address below
+    through.close()
+    c = type(through)(relay_.host, relay_.port, timeout=30)
+    try:
+        batches = list(c.scan(cache))
+        # One probe row, then the scan with the page size the row's size gives.
+        assert scan_page_sizes(relay_) == [1, 16]
+        assert [len(b["key"]) for b in batches] == [40]  # under 64 MiB: one batch
+        assert sorted(np.concatenate([b["key"] for b in batches]).tolist()) == list(range(40))
+        assert batches[0]["val"][0].tobytes() == rows[batches[0]["key"][0]].tobytes()
+
+        relay_.requests.clear()
+        small = list(c.scan(cache, page_bytes=2 << 20, batch_bytes=4 << 20))
+        assert scan_page_sizes(relay_) == [1, 2]
+        assert [len(b["key"]) for b in small] == [4] * 10
+
+        relay_.requests.clear()
+        assert len(list(c.scan(cache, page_size=4, page_bytes=0, batch_size=8))) == 5
+        assert scan_page_sizes(relay_) == [4]  # no probe: the page size as given
+    finally:
+        c.close()
+
+    small_rows = make_cache(entries=[(i, i) for i in range(3000)])
+    relay_.requests.clear()
+    c = type(through)(relay_.host, relay_.port, timeout=30)
+    try:
+        assert sum(len(b["key"]) for b in c.scan(small_rows)) == 3000
+    finally:
+        c.close()
+    assert scan_page_sizes(relay_) == [1, 1024]
 
 
 def test_columns_are_64_byte_aligned(client: Client, big_cache: BigCache) -> None:

@@ -318,7 +318,8 @@ void RegisterClient(py::module_& m) {
              int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
              py::object schema, bool skip_mismatched, int parallel_reads,
              const std::string& decimals, const std::string& timestamp_unit,
-             std::vector<int32_t> partitions, bool deterministic) {
+             std::vector<int32_t> partitions, bool deterministic, int64_t page_bytes,
+             int64_t batch_bytes) {
             std::optional<RowSchema> given;
             if (!schema.is_none()) given = SchemaFromPython(schema);
             StreamOptions options;
@@ -334,6 +335,8 @@ void RegisterClient(py::module_& m) {
             options.partitions = std::move(partitions);
             options.deterministic = deterministic;
             options.min_batch_rows = min_batch_rows;
+            options.page_bytes = page_bytes;
+            options.batch_bytes = batch_bytes;
             options.prefetch_batches = prefetch;
             std::unique_ptr<BatchStream> stream;
             {
@@ -348,7 +351,7 @@ void RegisterClient(py::module_& m) {
           py::arg("schema") = py::none(), py::arg("skip_mismatched") = false,
           py::arg("parallel_reads") = 1, py::arg("decimals") = "float64",
           py::arg("timestamp_unit") = "ns", py::arg("partitions") = std::vector<int32_t>(),
-          py::arg("deterministic") = false);
+          py::arg("deterministic") = false, py::arg("page_bytes") = 0, py::arg("batch_bytes") = 0);
 }
 
 }  // namespace ignite_tf::python

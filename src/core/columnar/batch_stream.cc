@@ -40,6 +40,23 @@ bool NodeDied(const absl::Status& status) {
          (kind == ErrorKind::kServer && absl::StrContains(status.message(), "topology"));
 }
 
+// The page size that keeps a scan's pages near `o.page_bytes`: the size of the first row, read
+// with a one-row page, divides the budget (rounded) (at least 1 row, at most o.scan.page_size). A
+// probe that fails or finds no row leaves the page size as it is: the scan itself reports errors.
+int32_t PageSizeForBytes(Client& client, const std::string& cache, const StreamOptions& o) {
+  ScanOptions probe = o.scan;
+  probe.page_size = 1;
+  absl::StatusOr<std::unique_ptr<ScanCursor>> cursor = client.Scan(cache, probe);
+  if (!cursor.ok()) return o.scan.page_size;
+  absl::StatusOr<std::optional<Page>> page = (*cursor)->NextPage();
+  if (!page.ok() || !page->has_value() || (*page)->row_count < 1) return o.scan.page_size;
+  const int64_t row_bytes = std::max<int64_t>(
+      1, static_cast<int64_t>((*page)->rows_end - (*page)->rows_begin) / (*page)->row_count);
+  // Rounded: a key's few bytes on top of a 1 MiB value still make 16 rows of a 16 MiB budget.
+  return static_cast<int32_t>(std::clamp<int64_t>((o.page_bytes + row_bytes / 2) / row_bytes, 1,
+                                                  std::max(o.scan.page_size, 1)));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(std::shared_ptr<Client> shared,
@@ -53,6 +70,9 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(std::shared_ptr<C
   stream->options_ = options;
   stream->source_ = absl::StrCat("cache '", cache, "'");
   stream->cache_ = cache;
+  if (options.page_bytes > 0 && options.scan.page_size > 1) {
+    stream->options_.scan.page_size = PageSizeForBytes(client, cache, options);
+  }
   IGNITE_RETURN_IF_ERROR(stream->PlanPartitions(client, cache));
   bool planned = false;
   {
@@ -63,14 +83,15 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(std::shared_ptr<C
     // Nothing is delivered before the first page: a scan that a node's death fails as it opens
     // (the cluster still mapping a partition to the node that left, or the default node gone)
     // is opened again, as long as the cluster needs to settle (at most the client's timeout).
-    absl::StatusOr<std::unique_ptr<ScanCursor>> cursor = client.Scan(cache, options.scan);
+    const ScanOptions& scan = stream->options_.scan;
+    absl::StatusOr<std::unique_ptr<ScanCursor>> cursor = client.Scan(cache, scan);
     const absl::Duration timeout = client.options().timeout;
     const absl::Time deadline =
         absl::Now() + (timeout > absl::ZeroDuration() ? timeout : absl::Minutes(5));
     while (!cursor.ok() && NodeDied(cursor.status()) && absl::Now() < deadline &&
            !client.connection()->broken()) {
       absl::SleepFor(absl::Milliseconds(200));
-      cursor = client.Scan(cache, options.scan);
+      cursor = client.Scan(cache, scan);
     }
     IGNITE_ASSIGN_OR_RETURN(stream->cursor_, std::move(cursor));
     if (options.scan.partition >= 0) {
@@ -771,7 +792,8 @@ absl::Status BatchStream::LearnSqlSchema(const Page& first, std::deque<Page>* he
 
 absl::Status BatchStream::Produce() {
   int64_t rows_seen = 0;
-  std::deque<Page> held;  // SQL pages taken while learning the column types, decoded first
+  int64_t batch_bytes = 0;  // bytes of the pages in the batch being built
+  std::deque<Page> held;    // SQL pages taken while learning the column types, decoded first
   while (true) {
     {
       absl::MutexLock lock(&mu_);
@@ -812,7 +834,11 @@ absl::Status BatchStream::Produce() {
       skipped_rows_.store(builder_->skipped_rows());
     }
     rows_seen += page->row_count;
-    if (builder_->num_rows() >= options_.min_batch_rows) {
+    batch_bytes += static_cast<int64_t>(page->rows_end - page->rows_begin);
+    if (builder_->num_rows() >= options_.min_batch_rows ||
+        (options_.batch_bytes > 0 && batch_bytes >= options_.batch_bytes &&
+         builder_->num_rows() > 0)) {
+      batch_bytes = 0;
       if (!Push(std::optional<Batch>(builder_->Finish()))) return absl::OkStatus();
     }
   }

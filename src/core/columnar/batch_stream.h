@@ -25,8 +25,14 @@ namespace ignite_tf {
 
 struct StreamOptions {
   ScanOptions scan;
-  // Batches hold at least this many rows (pages are merged), except the last one.
+  // Batches hold at least this many rows (pages are merged), except the last one...
   int64_t min_batch_rows = 1024;
+  // ...or fewer, once their pages hold this many bytes (0: rows alone decide).
+  int64_t batch_bytes = 0;
+  // Scans: pages of about this many bytes at most. Before the scan, one row read with a
+  // one-row page gives the row size, and the page size becomes the budget divided by it (at
+  // least 1 row, at most scan.page_size). 0: scan.page_size alone decides.
+  int64_t page_bytes = 0;
   // Decoded batches waiting for the consumer.
   int prefetch_batches = 2;
   // Pages received and waiting to be decoded: the next page is requested as soon as one
