@@ -173,10 +173,12 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def create_table_sql(schema: str, table: str, data: Any, primary_key: str) -> str:
+def create_table_sql(schema: str, table: str, data: Any, primary_key: Any) -> str:
     columns = _first_columns(data)
-    if primary_key not in columns:
-        raise KeyError(f"primary_key {primary_key!r} is not among the columns {list(columns)}")
+    keys = [primary_key] if isinstance(primary_key, str) else list(primary_key)
+    for k in keys:
+        if k not in columns:
+            raise KeyError(f"primary_key {k!r} is not among the columns {list(columns)}")
     parts = []
     for name, column in columns.items():
         kind = _element_kind(column)
@@ -184,20 +186,20 @@ def create_table_sql(schema: str, table: str, data: Any, primary_key: str) -> st
         if sql_type is None:
             raise _unsupported(name, f"values of dtype {kind}")
         parts.append(f"{_quote(name.upper())} {sql_type}")
-    parts.append(f"PRIMARY KEY ({_quote(primary_key.upper())})")
+    parts.append(f"PRIMARY KEY ({', '.join(_quote(k.upper()) for k in keys)})")
     return f"CREATE TABLE IF NOT EXISTS {_quote(schema)}.{_quote(table)} ({', '.join(parts)})"
 
 
-def match_table(info: TableInfo, data: Any, primary_key: str | None) -> tuple[Any, str, dict]:
-    """The data with its columns renamed to the table's, the key column, the target types."""
-    if len(info.key_columns) != 1:
-        raise NotImplementedError(
-            f"the table's primary key has {len(info.key_columns)} columns "
-            f"({', '.join(info.key_columns)}); write_table writes single-column keys so far"
-        )
-    table_key = info.key_columns[0]
-    if primary_key is not None and primary_key.upper() != table_key.upper():
-        raise ValueError(f"primary_key {primary_key!r}: the table's key is {table_key!r}")
+def match_table(info: TableInfo, data: Any, primary_key: Any) -> tuple[Any, Any, dict, str]:
+    """The data with its columns renamed to the table's, the key column (or columns), the
+    target types, and the key's type name when the key is an object (composite keys)."""
+    table_keys = info.key_columns
+    if not table_keys:
+        raise ValueError("the table has no primary key columns")
+    if primary_key is not None:
+        given = [primary_key] if isinstance(primary_key, str) else list(primary_key)
+        if [k.upper() for k in given] != [k.upper() for k in table_keys]:
+            raise ValueError(f"primary_key {primary_key!r}: the table's key is {table_keys}")
     by_upper: dict[str, list[str]] = {}
     for name in info.columns:
         by_upper.setdefault(name.upper(), []).append(name)
@@ -221,8 +223,9 @@ def match_table(info: TableInfo, data: Any, primary_key: str | None) -> tuple[An
     else:
         data = {table_name(name): column for name, column in _first_columns(data).items()}
         renames = {name: name for name in data}
-    if table_key not in renames.values():
-        raise KeyError(f"the data has no column {table_key!r}, the table's primary key")
+    for table_key in table_keys:
+        if table_key not in renames.values():
+            raise KeyError(f"the data has no column {table_key!r} of the table's primary key")
     targets = {}
     for name in renames.values():
         code = _SQL_TYPE_CODES.get(info.columns[name])
@@ -230,7 +233,10 @@ def match_table(info: TableInfo, data: Any, primary_key: str | None) -> tuple[An
             raise _unsupported(name, f"the table's type {info.columns[name]}")
         if code != 12:  # byte[] columns are written as they are
             targets[name] = code
-    return data, table_key, targets
+    if len(table_keys) == 1:
+        return data, table_keys[0], targets, ""
+    # A composite key: an object of the table's key type, its fields the key columns.
+    return data, list(table_keys), targets, info.key_type
 
 
 def _unsupported(name: str, what: str) -> TypeError:
@@ -467,6 +473,7 @@ def write_chunks(
     key: Any,
     type_name: str,
     targets: Mapping[str, int],
+    key_type: str = "",
     batch_size: int,
     batch_bytes: int,
     num_parallel_writes: int,
@@ -475,19 +482,18 @@ def write_chunks(
     """Sends every chunk through one core writer; returns the rows written."""
     writer = None
     order: list[str] | None = None
-    key_column = -1
+    key_names = [key] if isinstance(key, str) else list(key or ())
+    if not all(isinstance(k, str) for k in key_names):
+        raise TypeError("key must be None (generated) or the name of a column")
     try:
         for chunk in chunks:
             chunk = dict(chunk)
-            if isinstance(key, str):
-                if key not in chunk:
-                    raise KeyError(f"key column {key!r} is not among the columns {list(chunk)}")
-            elif key is not None:
-                raise TypeError("key must be None (generated) or the name of a column")
+            for k in key_names:
+                if k not in chunk:
+                    raise KeyError(f"key column {k!r} is not among the columns {list(chunk)}")
             names = list(chunk)
             if order is None:
                 order = names
-                key_column = names.index(key) if isinstance(key, str) else -1
             elif names != order:
                 raise ValueError(f"a chunk has columns {names}, the first had {order}")
             tuples = [column_tuple(n, chunk[n], targets.get(n, 0)) for n in names]
@@ -495,7 +501,8 @@ def write_chunks(
                 writer = native_client.writer(
                     cache,
                     tuples,
-                    key_column=key_column,
+                    key_columns=[names.index(k) for k in key_names],
+                    key_type_name=key_type,
                     first_key=0,
                     type_name=type_name,
                     nested_type_names={},

@@ -591,7 +591,7 @@ class Client:
         table: str,
         data: Any,
         *,
-        primary_key: str | None = None,
+        primary_key: str | list[str] | None = None,
         create: bool = False,
         schema: str = "PUBLIC",
         batch_size: int = _writing.DEFAULT_BATCH_SIZE,
@@ -614,8 +614,9 @@ class Client:
         Args:
             data: a dict of columns, a pandas DataFrame or a ``tf.data.Dataset`` of dict
                 elements, as for :meth:`write`.
-            primary_key: the primary key column. Needed with ``create=True``; for an existing
-                table it must be the table's (single-column) key when given.
+            primary_key: the primary key column, or columns (a composite key, written as an
+                object of the table's key type). Needed with ``create=True``; for an existing
+                table it must be the table's key when given.
             create: create the table when it does not exist, with a column per data column
                 (BIGINT, INT, SMALLINT, TINYINT, DOUBLE, REAL, BOOLEAN, VARCHAR, TIMESTAMP from
                 the dtypes; uint8/uint16/uint32 widen so their values keep their meaning).
@@ -633,11 +634,12 @@ class Client:
             info = _writing.table_info(self, schema, table)
             if info is None:
                 raise IgniteError(f"table {schema}.{table} was created but cannot be found")
-        data, key, targets = _writing.match_table(info, data, primary_key)
+        data, key, targets, key_type = _writing.match_table(info, data, primary_key)
         return self._write(
             info.cache_name,
             data,
             key=key,
+            key_type=key_type,
             type_name=info.value_type,
             targets=targets,
             batch_size=batch_size,

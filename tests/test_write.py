@@ -242,6 +242,28 @@ def test_write_table_converts_to_the_tables_types_and_refuses_what_does_not_fit(
         client.write_table(table_name + "_MISSING", {"ID": np.array([1])}, progress=False)
 
 
+def test_write_table_with_a_composite_primary_key(client, table_name):
+    client.sql(f"CREATE TABLE {table_name} (X INT, Y VARCHAR, Z DOUBLE, PRIMARY KEY (X, Y))")
+    n = 500
+    data = {"X": np.arange(n) % 7, "Y": [f"y{i}" for i in range(n)], "Z": np.arange(n) / 4}
+    assert client.write_table(table_name, data, progress=False) == n
+    assert list(client.sql(f"SELECT COUNT(*), SUM(Z) FROM {table_name}")) == [
+        (n, sum(range(n)) / 4)
+    ]
+    # A lookup by the whole key finds the row the key object was written under.
+    assert list(client.sql(f"SELECT Z FROM {table_name} WHERE X = ? AND Y = ?", [3, "y10"])) == [
+        (2.5,)
+    ]
+    # Written again: the same keys, so rows are replaced, not added.
+    data["Z"] = data["Z"] * 2
+    client.write_table(table_name, data, primary_key=["x", "y"], progress=False)
+    assert list(client.sql(f"SELECT COUNT(*), SUM(Z) FROM {table_name}")) == [
+        (n, sum(range(n)) / 2)
+    ]
+    with pytest.raises(ValueError, match="the table's key is"):
+        client.write_table(table_name, data, primary_key="X", progress=False)
+
+
 @pytest.mark.parametrize(
     "data, error, message",
     [
@@ -367,6 +389,30 @@ def test_tf_data_dataset_of_dicts_batched_or_not(client, make_cache, unique):
         got = scan_all(client, cache)
         np.testing.assert_array_equal(got["key"], np.arange(n))
         np.testing.assert_array_equal(np.stack(got["val.x"]), features)
+
+
+def test_written_rows_read_back_through_ignite_dataset(client, cache_name, unique, ignite_node):
+    tf = pytest.importorskip("tensorflow")
+    from ignite_tf import IgniteDataset
+
+    n = 2000
+    rng = np.random.default_rng(5)
+    labels = rng.integers(0, 10, n).astype(np.int32)
+    pixels = rng.integers(0, 256, (n, 784)).astype(np.uint8)
+    client.write(
+        cache_name, {"label": labels, "pixels": pixels}, type_name=unique("Mnist"), progress=False
+    )
+    ds = IgniteDataset(cache_name, host=ignite_node.host, port=ignite_node.port, batched=True)
+    keys, got_labels, got_pixels = [], [], []
+    for batch in ds:
+        keys.append(batch["key"].numpy())
+        got_labels.append(batch["val"]["label"].numpy())
+        got_pixels.append(batch["val"]["pixels"].to_tensor().numpy())
+    order = np.argsort(np.concatenate(keys))
+    np.testing.assert_array_equal(np.concatenate(keys)[order], np.arange(n))
+    np.testing.assert_array_equal(np.concatenate(got_labels)[order], labels)
+    assert np.concatenate(got_pixels).dtype == tf.uint8.as_numpy_dtype
+    np.testing.assert_array_equal(np.concatenate(got_pixels)[order], pixels)
 
 
 def test_pages_are_sized_by_bytes(relay, connect, cache_name, unique):

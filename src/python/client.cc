@@ -303,15 +303,17 @@ void RegisterClient(py::module_& m) {
           py::arg("decimals") = "float64", py::arg("timestamp_unit") = "ns")
       .def(
           "writer",
-          [](PyClient& self, const std::string& cache, py::list columns, int key_column,
-             int64_t first_key, const std::string& type_name, py::dict nested_type_names,
-             int64_t batch_rows, int64_t batch_bytes, int parallel) {
-            return OpenWriter(self.shared_client(), cache, columns, key_column, first_key,
-                              type_name, nested_type_names, batch_rows, batch_bytes, parallel);
+          [](PyClient& self, const std::string& cache, py::list columns,
+             std::vector<int> key_columns, const std::string& key_type_name, int64_t first_key,
+             const std::string& type_name, py::dict nested_type_names, int64_t batch_rows,
+             int64_t batch_bytes, int parallel) {
+            return OpenWriter(self.shared_client(), cache, columns, std::move(key_columns),
+                              key_type_name, first_key, type_name, nested_type_names, batch_rows,
+                              batch_bytes, parallel);
           },
-          py::arg("cache"), py::arg("columns"), py::arg("key_column"), py::arg("first_key"),
-          py::arg("type_name"), py::arg("nested_type_names"), py::arg("batch_rows"),
-          py::arg("batch_bytes"), py::arg("parallel"))
+          py::arg("cache"), py::arg("columns"), py::arg("key_columns"), py::arg("key_type_name"),
+          py::arg("first_key"), py::arg("type_name"), py::arg("nested_type_names"),
+          py::arg("batch_rows"), py::arg("batch_bytes"), py::arg("parallel"))
       .def(
           "scan",
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,

@@ -202,12 +202,13 @@ py::tuple PackRagged(py::sequence items, const std::string& kind) {
 }  // namespace
 
 py::object OpenWriter(std::shared_ptr<Client> client, const std::string& cache, py::list columns,
-                      int key_column, int64_t first_key, const std::string& type_name,
-                      py::dict nested_type_names, int64_t batch_rows, int64_t batch_bytes,
-                      int parallel) {
+                      std::vector<int> key_columns, const std::string& key_type_name,
+                      int64_t first_key, const std::string& type_name, py::dict nested_type_names,
+                      int64_t batch_rows, int64_t batch_bytes, int parallel) {
   const RowSource shape = SourceOf(columns);
   RowLayout layout;
-  layout.key_column = key_column;
+  layout.key_columns = std::move(key_columns);
+  layout.key_type_name = key_type_name;
   layout.first_key = first_key;
   layout.type_name = type_name;
   for (auto [path, name] : nested_type_names) {

@@ -7,6 +7,8 @@
 #include <pybind11/pybind11.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/client/client.h"
 
@@ -17,7 +19,8 @@ void RegisterWriter(pybind11::module_& m);
 
 // Client.writer(...): a Writer over `client` (see ignite_tf/client.py for the arguments).
 pybind11::object OpenWriter(std::shared_ptr<Client> client, const std::string& cache,
-                            pybind11::list columns, int key_column, int64_t first_key,
+                            pybind11::list columns, std::vector<int> key_columns,
+                            const std::string& key_type_name, int64_t first_key,
                             const std::string& type_name, pybind11::dict nested_type_names,
                             int64_t batch_rows, int64_t batch_bytes, int parallel);
 

@@ -1,5 +1,6 @@
 #include "core/columnar/row_encoder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -260,14 +261,19 @@ size_t SourceSize(SourceType type) {
 absl::StatusOr<RowEncoder> RowEncoder::Plan(const std::vector<ColumnView>& columns,
                                             const RowLayout& layout) {
   RowEncoder e;
-  e.key_column_ = layout.key_column;
+  e.key_columns_ = layout.key_columns;
   e.next_key_ = layout.first_key;
-  if (layout.key_column >= static_cast<int>(columns.size())) {
-    return absl::InvalidArgumentError("the key column is not among the columns");
+  for (int k : layout.key_columns) {
+    if (k < 0 || k >= static_cast<int>(columns.size())) {
+      return absl::InvalidArgumentError("a key column is not among the columns");
+    }
+  }
+  if (layout.key_columns.size() > 1 && layout.key_type_name.empty()) {
+    return absl::InvalidArgumentError("a key of several columns is an object: name its type");
   }
   for (size_t i = 0; i < columns.size(); ++i) {
     const ColumnView& c = columns[i];
-    const std::string what = static_cast<int>(i) == layout.key_column
+    const std::string what = e.IsKey(static_cast<int>(i))
                                  ? absl::StrCat("key column '", c.name, "'")
                                  : absl::StrCat("column '", c.name, "'");
     if (c.width > 0 && c.offsets != nullptr) {
@@ -286,7 +292,7 @@ absl::StatusOr<RowEncoder> RowEncoder::Plan(const std::vector<ColumnView>& colum
                        " values cannot be written as ", TypeCodeName(code), "; as ",
                        TypeCodeName(natural), " they can"));
     }
-    if (static_cast<int>(i) == layout.key_column && IsArray(c)) {
+    if (e.IsKey(static_cast<int>(i)) && IsArray(c)) {
       return absl::InvalidArgumentError(
           absl::StrCat(what, " holds arrays: a key must be one value per row"));
     }
@@ -295,8 +301,27 @@ absl::StatusOr<RowEncoder> RowEncoder::Plan(const std::vector<ColumnView>& colum
 
   std::vector<int> value_columns;
   for (int i = 0; i < static_cast<int>(columns.size()); ++i) {
-    if (i != layout.key_column) value_columns.push_back(i);
+    if (!e.IsKey(i)) value_columns.push_back(i);
   }
+  // A key object: its own type, the key columns as its fields (plain names).
+  auto plan_key_object = [&]() -> absl::Status {
+    if (layout.key_type_name.empty()) return absl::OkStatus();
+    Object key{layout.key_type_name, BinaryNameId(layout.key_type_name), 0, {}};
+    for (int col : layout.key_columns) {
+      const std::string& name = columns[static_cast<size_t>(col)].name;
+      const int32_t id = BinaryNameId(name);
+      for (const Field& f : key.fields) {
+        if (f.id == id) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("key column '", name, "' is given twice (names are case-insensitive)"));
+        }
+      }
+      key.fields.push_back(Field{name, id, col, -1});
+    }
+    e.key_object_ = static_cast<int>(e.objects_.size());
+    e.objects_.push_back(std::move(key));
+    return absl::OkStatus();
+  };
   if (layout.type_name.empty()) {
     if (value_columns.size() != 1) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -304,6 +329,8 @@ absl::StatusOr<RowEncoder> RowEncoder::Plan(const std::vector<ColumnView>& colum
           " columns are left besides the key: name a type to write them as objects"));
     }
     e.value_column_ = value_columns[0];
+    IGNITE_RETURN_IF_ERROR(plan_key_object());
+    e.RegisterTypes();
     return e;
   }
 
@@ -351,7 +378,17 @@ absl::StatusOr<RowEncoder> RowEncoder::Plan(const std::vector<ColumnView>& colum
       path = child_path;
     }
   }
-  for (Object& o : e.objects_) {
+  IGNITE_RETURN_IF_ERROR(plan_key_object());
+  e.RegisterTypes();
+  return e;
+}
+
+bool RowEncoder::IsKey(int column) const {
+  return std::find(key_columns_.begin(), key_columns_.end(), column) != key_columns_.end();
+}
+
+void RowEncoder::RegisterTypes() {
+  for (Object& o : objects_) {
     BinaryType type;
     type.type_name = o.type_name;
     type.type_id = o.type_id;
@@ -359,13 +396,12 @@ absl::StatusOr<RowEncoder> RowEncoder::Plan(const std::vector<ColumnView>& colum
     for (const Field& f : o.fields) {
       ids.push_back(f.id);
       type.fields.push_back(
-          BinaryField{f.name, f.column >= 0 ? e.codes_[f.column] : kComplexObject, f.id});
+          BinaryField{f.name, f.column >= 0 ? codes_[f.column] : kComplexObject, f.id});
     }
     o.schema_id = SchemaIdOf(ids);
     type.schemas[o.schema_id] = ids;
-    e.types_.push_back(std::move(type));
+    types_.push_back(std::move(type));
   }
-  return e;
 }
 
 absl::Status RowEncoder::Validate(const RowSource& source) const {
@@ -375,7 +411,7 @@ absl::Status RowEncoder::Validate(const RowSource& source) const {
   }
   for (size_t i = 0; i < source.columns.size(); ++i) {
     const ColumnView& c = source.columns[i];
-    const bool is_key = static_cast<int>(i) == key_column_;
+    const bool is_key = IsKey(static_cast<int>(i));
     const std::string what =
         is_key ? absl::StrCat("key column '", c.name, "'") : absl::StrCat("column '", c.name, "'");
     if (c.rows != source.rows) {
@@ -531,12 +567,15 @@ void RowEncoder::EncodeObject(const RowSource& source, int object, int64_t row, 
 }
 
 void RowEncoder::EncodeKey(const RowSource& source, int64_t row, Writer& w) const {
-  if (key_column_ < 0) {
+  if (key_object_ >= 0) {
+    EncodeObject(source, key_object_, row, w);
+  } else if (!key_columns_.empty()) {
+    const int k = key_columns_[0];
+    EncodeColumnValue(source.columns[static_cast<size_t>(k)], k, row, w);
+  } else {
     w.WriteUInt8(kLong);
     w.WriteInt64(next_key_ + row);
-    return;
   }
-  EncodeColumnValue(source.columns[static_cast<size_t>(key_column_)], key_column_, row, w);
 }
 
 void RowEncoder::EncodeValue(const RowSource& source, int64_t row, Writer& w) const {
@@ -548,7 +587,7 @@ void RowEncoder::EncodeValue(const RowSource& source, int64_t row, Writer& w) co
 }
 
 int64_t RowEncoder::PayloadBytes(const RowSource& source, int64_t begin, int64_t end) const {
-  int64_t bytes = key_column_ < 0 ? 8 * (end - begin) : 0;
+  int64_t bytes = key_columns_.empty() ? 8 * (end - begin) : 0;
   for (const ColumnView& c : source.columns) {
     const int64_t size = static_cast<int64_t>(SourceSize(c.source));
     if (c.offsets != nullptr) {

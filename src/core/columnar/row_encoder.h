@@ -70,9 +70,12 @@ struct RowSource {
 };
 
 struct RowLayout {
-  // Index into the columns of the key column; -1: keys are generated, a long per row counting
-  // up from `first_key` (the next chunk goes on where the last stopped).
-  int key_column = -1;
+  // Indices into the columns of the key's columns. None: keys are generated, a long per row
+  // counting up from `first_key` (the next chunk goes on where the last stopped). One, without
+  // `key_type_name`: that column's value is the key. With `key_type_name`: the key is an object
+  // of that type whose fields are these columns (a SQL table's composite primary key).
+  std::vector<int> key_columns;
+  std::string key_type_name;
   int64_t first_key = 0;
   // Empty: the value is the single non-key column's value. Else the value is an object of this
   // type; nested objects get "<type_name>.<path>" unless named in `nested_type_names`.
@@ -131,7 +134,12 @@ class RowEncoder {
   void EncodeObject(const RowSource& source, int object, int64_t row, Writer& w) const;
 
   std::vector<int32_t> codes_;
-  int key_column_ = -1;
+  bool IsKey(int column) const;
+  // Fills types_ from objects_ (one schema each).
+  void RegisterTypes();
+
+  std::vector<int> key_columns_;
+  int key_object_ = -1;  // index into objects_ of the key's object, when the key is one
   int64_t next_key_ = 0;
   int value_column_ = -1;        // plain values
   std::vector<Object> objects_;  // objects_[0] is the value's, when it is an object

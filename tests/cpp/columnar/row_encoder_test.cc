@@ -159,7 +159,7 @@ TEST(RowEncoderTest, PlainValuesFromRaggedColumnsAndKeysFromAColumn) {
   s.columns.push_back(Ragged("id", SourceType::kUtf8, keys.data(), 5, key_offsets));
   s.columns.push_back(Ragged("v", SourceType::kInt64, elements.data(), 6, offsets));
   RowLayout layout;
-  layout.key_column = 0;
+  layout.key_columns = {0};
   ASSERT_OK_AND_ASSIGN(RowEncoder e, RowEncoder::Plan(s.columns, layout));
   ASSERT_THAT(e.Validate(s), IsOk());
   EXPECT_EQ(Key(e, s, 2), Generic(Value::String("xyz")));
@@ -168,6 +168,34 @@ TEST(RowEncoderTest, PlainValuesFromRaggedColumnsAndKeysFromAColumn) {
   EXPECT_EQ(Val(e, s, 1), Generic(Packed(kLongArray, elements.data(), 0)));
   EXPECT_EQ(Val(e, s, 2), Generic(Packed(kLongArray, elements.data() + 2, 32)));
   EXPECT_TRUE(e.types().empty());
+}
+
+TEST(RowEncoderTest, CompositeKeysAreObjectsOfTheKeyType) {
+  const std::vector<int32_t> x = {1, 2};
+  const std::string y = "ab";
+  const std::vector<int64_t> y_offsets = {0, 1, 2};
+  const std::vector<double> z = {0.5, 1.5};
+  RowSource s;
+  s.rows = 2;
+  s.columns = {Scalars("X", SourceType::kInt32, x),
+               Ragged("Y", SourceType::kUtf8, y.data(), 2, y_offsets),
+               Scalars("Z", SourceType::kFloat64, z)};
+  RowLayout layout;
+  layout.key_columns = {0, 1};
+  layout.key_type_name = "T_KEY";
+  layout.type_name = "T";
+  ASSERT_OK_AND_ASSIGN(RowEncoder e, RowEncoder::Plan(s.columns, layout));
+  ASSERT_THAT(e.Validate(s), IsOk());
+  EXPECT_EQ(
+      Key(e, s, 1),
+      Generic(ObjectOf("T_KEY", {{"X", Value::Integer(kInt, 2)}, {"Y", Value::String("b")}})));
+  EXPECT_EQ(Val(e, s, 1), Generic(ObjectOf("T", {{"Z", Value::Real(kDouble, 1.5)}})));
+  ASSERT_EQ(e.types().size(), 2u);
+  EXPECT_EQ(e.types()[1].type_name, "T_KEY");
+  // A key of several columns without a type to put them in.
+  layout.key_type_name.clear();
+  EXPECT_THAT(RowEncoder::Plan(s.columns, layout).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "name its type"));
 }
 
 TEST(RowEncoderTest, ConvertsToTheTargetTypeAndRefusesValuesThatDoNotFit) {
@@ -197,7 +225,7 @@ TEST(RowEncoderTest, ConvertsToTheTargetTypeAndRefusesValuesThatDoNotFit) {
   k.columns.push_back(Scalars("id", SourceType::kUInt64, huge));
   k.columns.push_back(Scalars("v", SourceType::kUInt64, huge));
   RowLayout key_layout;
-  key_layout.key_column = 0;
+  key_layout.key_columns = {0};
   ASSERT_OK_AND_ASSIGN(RowEncoder ke, RowEncoder::Plan(k.columns, key_layout));
   EXPECT_THAT(ke.Validate(k), StatusIs(absl::StatusCode::kInvalidArgument,
                                        "key column 'id': row 1 holds 9223372036854775808"));
@@ -208,7 +236,7 @@ TEST(RowEncoderTest, RefusesWhatCannotBeWrittenBeforeEncoding) {
   const std::vector<float> f = {1.0f, 2.0f};
   const std::vector<uint8_t> valid = {1, 0};
   RowLayout by_key;
-  by_key.key_column = 0;
+  by_key.key_columns = {0};
   RowLayout typed;
   typed.type_name = "T";
 
