@@ -185,9 +185,8 @@ absl::Status Client::PutAllEncoded(Connection& connection, const std::string& ca
           [&](Writer& w) {
             WriteCachePrefix(w, cache);
             w.WriteInt32(count);
-            w.WriteBytes(entries);
           },
-          absl::StrCat("put_all into cache ", Quoted(cache)))
+          absl::StrCat("put_all into cache ", Quoted(cache)), entries)
       .status();
 }
 

@@ -215,7 +215,8 @@ absl::StatusOr<FrameBytes> Connection::ReadHandshakeReply(bool tls) {
 }
 
 absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writer&)> write_body,
-                                          absl::string_view operation) {
+                                          absl::string_view operation,
+                                          absl::Span<const uint8_t> tail) {
   absl::MutexLock lock(&mu_);
   if (closed_) {
     return ConnectionError(
@@ -243,7 +244,14 @@ absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writ
     transport_->Close();
     return broken_status_;
   };
-  if (absl::Status s = transport_->WriteAll(frame.Finish()); !s.ok()) return fail(s);
+  if (tail.empty()) {
+    if (absl::Status s = transport_->WriteAll(frame.Finish()); !s.ok()) return fail(s);
+  } else {
+    if (absl::Status s = transport_->WriteAll(frame.FinishWithTail(tail.size())); !s.ok()) {
+      return fail(s);
+    }
+    if (absl::Status s = transport_->WriteAll(tail); !s.ok()) return fail(s);
+  }
   // Replies as large as one this server has already sent (pages of similar rows) are read into
   // one block at once instead of growing through every size on the way.
   auto same_request = [&](absl::Span<const uint8_t> head) -> absl::Status {

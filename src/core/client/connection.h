@@ -65,8 +65,10 @@ class Connection {
 
   // Sends one request and waits for its reply. Thread-safe; requests are serialized.
   // `operation` names the call in errors ("scan of cache 'X'").
+  // `tail`, when given, ends the request's body: it is sent from where it is, not copied (a
+  // page of encoded entries).
   absl::StatusOr<Response> Call(OpCode op, absl::FunctionRef<void(Writer&)> write_body,
-                                absl::string_view operation);
+                                absl::string_view operation, absl::Span<const uint8_t> tail = {});
 
   const ProtocolVersion& version() const { return version_; }
   const std::string& peer() const { return transport_->peer(); }

@@ -50,6 +50,11 @@ absl::StatusOr<FrameBytes> ReadFrame(
   return payload;
 }
 
+absl::Span<const uint8_t> FrameBuilder::FinishWithTail(size_t tail_bytes) {
+  writer_.PatchAt<int32_t>(0, static_cast<int32_t>(writer_.size() - 4 + tail_bytes));
+  return writer_.buffer();
+}
+
 std::vector<uint8_t> FrameBuilder::Finish() {
   writer_.PatchAt<int32_t>(0, static_cast<int32_t>(writer_.size() - 4));
   return writer_.Release();

@@ -40,6 +40,9 @@ class FrameBuilder {
   FrameBuilder() { writer_.WriteInt32(0); }
   Writer& writer() { return writer_; }
   std::vector<uint8_t> Finish();
+  // The frame's bytes so far with a length that counts `tail_bytes` more, sent right after
+  // them (a large payload that stays where it is instead of being copied into the frame).
+  absl::Span<const uint8_t> FinishWithTail(size_t tail_bytes);
 
  private:
   Writer writer_;
