@@ -40,6 +40,13 @@ bool NodeDied(const absl::Status& status) {
          (kind == ErrorKind::kServer && absl::StrContains(status.message(), "topology"));
 }
 
+// How long a read waits for the cluster to settle after a node's death: the client's timeout,
+// or 5 minutes for a client without one.
+absl::Duration SettleTime(const Client& client) {
+  const absl::Duration timeout = client.options().timeout;
+  return timeout > absl::ZeroDuration() ? timeout : absl::Minutes(5);
+}
+
 // The page size that keeps a scan's pages near `o.page_bytes`: the size of the first row, read
 // with a one-row page, divides the budget (rounded) (at least 1 row, at most o.scan.page_size). A
 // probe that fails or finds no row leaves the page size as it is: the scan itself reports errors.
@@ -85,9 +92,7 @@ absl::StatusOr<std::unique_ptr<BatchStream>> BatchStream::Open(std::shared_ptr<C
     // is opened again, as long as the cluster needs to settle (at most the client's timeout).
     const ScanOptions& scan = stream->options_.scan;
     absl::StatusOr<std::unique_ptr<ScanCursor>> cursor = client.Scan(cache, scan);
-    const absl::Duration timeout = client.options().timeout;
-    const absl::Time deadline =
-        absl::Now() + (timeout > absl::ZeroDuration() ? timeout : absl::Minutes(5));
+    const absl::Time deadline = absl::Now() + SettleTime(client);
     while (!cursor.ok() && NodeDied(cursor.status()) && absl::Now() < deadline &&
            !client.connection()->broken()) {
       absl::SleepFor(absl::Milliseconds(200));
@@ -499,9 +504,8 @@ absl::Status BatchStream::Recover(const std::shared_ptr<Connection>& connection,
   };
   // Wait for the cluster to drop the node (a crash is noticed within a second or two; a host
   // gone silent within its failure detection timeout), at most the client's timeout.
-  const absl::Duration timeout = client_->options().timeout;
-  const absl::Time deadline =
-      absl::Now() + (timeout > absl::ZeroDuration() ? timeout : absl::Minutes(5));
+  const absl::Duration settle = SettleTime(*client_);
+  const absl::Time deadline = absl::Now() + settle;
   std::shared_ptr<const CacheAffinity> map;
   absl::Status last;
   while (true) {
@@ -544,7 +548,7 @@ absl::Status BatchStream::Recover(const std::shared_ptr<Connection>& connection,
                               partition,
                               " was read from it, and the cluster still named it "
                               "the partition's primary after ",
-                              absl::FormatDuration(timeout),
+                              absl::FormatDuration(settle),
                               last.ok() ? "" : absl::StrCat(" (", last.message(), ")")));
     }
     absl::SleepFor(absl::Milliseconds(100));
