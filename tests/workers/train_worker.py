@@ -11,9 +11,11 @@ whole cache to OUT_DIR/result-<index>.json.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
+import weakref
 
 import numpy as np
 import tensorflow as tf
@@ -83,6 +85,20 @@ def train_step(iterator: object) -> tf.Tensor:
 iterator = iter(dataset)
 for _ in range(200):
     train_step(iterator)
+
+# Stop the input pipeline now, while the interpreter is whole. As long as `iterator` lives,
+# tf.data's threads read ahead (prefetch; repeat() reopens the scan after every pass), running
+# IgniteDataset's generator, which waits for pages in C++ with the GIL released. Left to the
+# interpreter's exit, such a thread wakes after finalization has begun and cannot take the GIL
+# back: Python 3.11 ends it with pthread_exit, whose unwinding through the noexcept destructor
+# that re-takes the GIL calls std::terminate ("terminate called without an active exception",
+# exit -6, after the result was written). Deleting the iterator makes TensorFlow cancel and join
+# those threads and close the generator, with its scan and connections, before we go on.
+stopped = weakref.ref(iterator)
+del iterator, dataset
+gc.collect()
+if stopped() is not None:
+    sys.exit("the input pipeline outlived its iterator: its threads would still run at exit")
 
 with ignite_tf.Client(addresses) as client:
     batches = list(client.scan(cache, fields=["x", "y", "label"], batch_size=100_000))
