@@ -98,7 +98,7 @@ def compile_java(source: Path, main_class: str, build_dir: Path | None = None) -
     return target
 
 
-def run_java_reader(
+def java_reader_command(
     workload: str,
     host: str,
     port: int,
@@ -106,11 +106,11 @@ def run_java_reader(
     *,
     cache: str | None = None,
     query: str | None = None,
-    timeout: float = 3600,
     max_heap: str = "2g",
     passes: int = 1,
-) -> dict:
-    """Read one workload with the Java thin client in a fresh JVM.
+) -> list[str]:
+    """The command that reads one workload with the Java thin client in a fresh JVM
+    (ThinClientReader, compiled first when needed); it prints one JSON line.
 
     Args:
         workload: ``"W1"`` (Long -> byte[] of 1 MiB), ``"W2"`` (Long -> MnistRow) or ``"W3"``
@@ -119,16 +119,8 @@ def run_java_reader(
         page_size: rows per page for the scan / SQL query.
         cache: cache name instead of BENCH_W1 / BENCH_W2.
         query: SQL instead of ``SELECT C0, ..., C9 FROM BENCH_W3``.
-        timeout: seconds before the JVM is killed.
         max_heap: the JVM's ``-Xmx`` (a W1 page of N rows needs about 2 * N MiB of heap).
         passes: full reads in the one JVM; the last is reported (2: the first warms the JIT).
-
-    Returns:
-        ``{"rows", "bytes", "seconds", "peak_rss_bytes", "cpu_seconds"}`` as measured inside the
-        JVM (``cpu_seconds``: the JVM's CPU time during the read, all threads).
-
-    Raises:
-        RuntimeError: the reader exited with an error or printed no result.
     """
     workload = workload.upper()
     if workload not in WORKLOADS:
@@ -155,7 +147,23 @@ def run_java_reader(
         command += ["--cache", cache]
     if query is not None:
         command += ["--query", query]
-    command += ["--passes", str(passes)]
+    return command + ["--passes", str(passes)]
+
+
+def run_java_reader(*args, timeout: float = 3600, **kwargs) -> dict:
+    """Runs :func:`java_reader_command` (same arguments; ``timeout``: seconds before the JVM is
+    killed) and returns its result.
+
+    Returns:
+        ``{"rows", "bytes", "seconds", "peak_rss_bytes", "cpu_seconds"}`` as measured inside the
+        JVM (``cpu_seconds``: the JVM's CPU time during the read, all threads). The JSON line
+        itself also has ``window``, the reported pass's start and end in epoch seconds.
+
+    Raises:
+        RuntimeError: the reader exited with an error or printed no result.
+    """
+    workload = args[0] if args else kwargs["workload"]
+    command = java_reader_command(*args, **kwargs)
     proc = subprocess.run(
         command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout
     )

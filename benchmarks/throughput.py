@@ -1,8 +1,9 @@
 """Read throughput of ignite_tf against Ignite's Java thin client, pyignite and the loopback limit,
 side by side in one run on one real node; writes a JSON result and a PNG chart.
 
-    python benchmarks/throughput.py                      # full size (about 15 minutes)
+    python benchmarks/throughput.py                      # full size
     python benchmarks/throughput.py --scale smoke        # tiny sizes: checks that it all runs
+    python benchmarks/throughput.py --workloads W2 --rows W2=200000 --runs 3
     python benchmarks/throughput.py --address host:port  # a running node (loads what is missing)
 
 Workloads, loaded by the benchmark into the node (a progress line shows the loading):
@@ -11,19 +12,34 @@ Workloads, loaded by the benchmark into the node (a progress line shows the load
   W3  a SQL table: BENCH_W3 (ID BIGINT PRIMARY KEY, C0..C2 BIGINT, C3..C5 INT, C6..C8 DOUBLE,
       C9 REAL), 2,000,000 rows, read with SELECT C0, ..., C9
 
-Readers, each in its own process (its peak RSS is its own): ignite_tf NumPy (Client.scan /
-Client.sql_batches), ignite_tf tf.data batched (IgniteDataset / SqlDataset with batched=True),
-ignite_tf tf.data element-wise (the first --element-rows rows; both tf.data readers consumed
-inside TensorFlow with Dataset.reduce, as training consumes them, the element-wise one after
-.batch(32), and timed on their second pass: the first traces the graph functions, once per
-program), TensorFlow's own element-wise pipeline over the same rows held in memory (its
-ceiling), pyignite (scan / sql at the page
-size that was fastest for it in a short sweep), the official Java thin client
-(java/ThinClientReader.java, timed on its second pass in one JVM: the first warms the JIT),
-the server limit (wire_reader.py: the same requests from a client that decodes nothing),
-and the loopback limit (one process streaming the workload's bytes to another over 127.0.0.1).
-MB/s counts user payload bytes (W1 1 MiB, W2 788, W3 64 a row); the
-node's CPU use during each read is reported in cores, the evidence when a reader is server-bound.
+Readers, each run in its own process (its peak RSS is its own). The ignite_tf rows call the API
+as a user who leaves its arguments at their defaults does (only what defines the workload is
+given: the cache or the SQL query, batched=True, num_parallel_reads for the parallel row):
+  ignite_tf NumPy           Client.scan(cache) / Client.sql_batches(query)
+  ignite_tf NumPy parallel  Client.scan(cache, num_parallel_reads=--parallel-reads)
+  tf.data batched           IgniteDataset(cache, batched=True) / SqlDataset(query, batched=True)
+  tf.data elements          IgniteDataset(cache) / SqlDataset(query), the first --element-rows
+                            rows, batched again by 32 rows by the consumer, as a training
+                            pipeline over an element-wise dataset does
+  TensorFlow in memory      from_tensor_slices over the same structure, the same consumer: the
+                            ceiling of any element-wise dataset
+  tuned rows (--tuned)      NumPy and tf.data batched with the old hand-picked page and batch
+                            sizes, labelled "tuned"
+Peers, each with a page size that is fair for it (in the JSON): the official Java thin client
+(java/ThinClientReader.java), pyignite (the fastest page size of a short sweep), the server limit
+(wire_reader.py: the same requests from a client that decodes nothing) and the loopback limit
+(one process streaming the workload's bytes to another over 127.0.0.1).
+
+Every reader is measured the same way: each run is a process of its own that sets the reader up
+(imports, connection, dataset, TensorFlow function; for Java the JVM and its client), reads the
+workload once untimed (the warm-up: JIT, graph tracing, caches) and then once more, timed. Every
+reader runs --runs times (3) in rounds, one run of each reader per round, so that noise from the
+rest of the machine spreads over all of them; reported are the median rows/s and MB/s and the
+min and max of the runs. The tf.data readers are consumed inside TensorFlow (Dataset.reduce), as
+training consumes them. MB/s counts user payload bytes (W1 1 MiB, W2 788, W3 64 a row); the
+node's CPU use during each timed read is reported in cores, the evidence when a reader is
+server-bound. Every reader's arguments, given and (for ignite_tf and pyignite) left at their
+defaults, are in the JSON.
 """
 
 from __future__ import annotations
@@ -33,13 +49,14 @@ import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -49,6 +66,10 @@ from loopback import peak_rss_bytes  # noqa: E402
 W3_COLUMNS = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9"]
 W3_QUERY = f"SELECT {', '.join(W3_COLUMNS)} FROM BENCH_W3"
 
+# page_size: the peers' rows per page (the Java thin client, the server limit; pyignite's sweep
+# starts from pyignite_pages) and the tuned rows'; batch_size: the tuned rows' batch. W1's 16
+# rows (16 MiB pages): the Java thin client runs out of heap on 1024-row pages of 1 MiB values.
+# The ignite_tf headline rows use neither: they run with the API's defaults.
 WORKLOADS = {
     "W1": {
         "cache": "BENCH_W1",
@@ -81,89 +102,77 @@ WORKLOADS = {
     },
 }
 SMOKE_ROWS = {"W1": 48, "W2": 20_000, "W3": 40_000}
-READERS = [
-    "ignite_tf_numpy",
-    "ignite_tf_parallel",
-    "tf_batched",
-    "tf_elements",
-    "pyignite",
-    "java_thin_client",
-]
 LABELS = {
     "ignite_tf_numpy": "ignite_tf NumPy",
     "ignite_tf_parallel": "ignite_tf NumPy parallel",
     "tf_batched": "ignite_tf tf.data batched",
     "tf_elements": "ignite_tf tf.data elements",
     "tf_memory_elements": "TensorFlow elements in memory",
+    "ignite_tf_numpy_tuned": "ignite_tf NumPy, tuned",
+    "tf_batched_tuned": "ignite_tf tf.data batched, tuned",
     "pyignite": "pyignite",
     "java_thin_client": "Java thin client",
     "wire_limit": "server limit (no decoding)",
     "wire_limit_parallel": "server limit, parallel",
     "loopback": "loopback limit",
 }
+# Every reader, in the order of a round (--readers picks a subset; wire_limit_parallel comes
+# with ignite_tf_parallel).
+READERS = [n for n in LABELS if n != "wire_limit_parallel"]
+TUNED = ["ignite_tf_numpy_tuned", "tf_batched_tuned"]
+DEFAULT_READERS = [n for n in READERS if n not in TUNED]
+IGNITE_TF_READERS = ["ignite_tf_numpy", "ignite_tf_parallel", "tf_batched", "tf_elements", *TUNED]
+ELEMENTS_REBATCH = 32
+JAVA_MAX_HEAP = "3g"  # a W1 page of 16 rows needs about 32 MiB; 1024 rows would need 2 GiB
+PYIGNITE_CLIENT = {"timeout": 600}
 
 
 # ------------------------------------------------------------------------------------------------
-# Reader processes: `throughput.py --reader NAME ...` prints one JSON line.
+# Reader processes: `throughput.py --reader NAME --params JSON ...` prints one JSON line.
 
 
-def _read(
-    reader: str,
-    workload: str,
-    host: str,
-    port: int,
-    page: int,
-    batch: int,
-    limit: int,
-    mark: Callable[[], None],
-    parallel_reads: int = 1,
-) -> int:
-    """Reads the workload (at most `limit` rows when > 0); returns the rows read. A reader that
-    warms up first calls `mark()` when its timed pass begins."""
+def _open_reader(
+    reader: str, workload: str, host: str, port: int, params: dict, limit: int
+) -> tuple[Callable[[], dict], Callable[[], None], dict]:
+    """Sets a reader up and returns `(read_pass, close, info)`: `read_pass()` reads the workload
+    once (at most `limit` rows when > 0) and returns `{"rows": n, ...}`; `params` are the
+    keyword arguments of the reader's API call; `info` names the API and the defaults of the
+    arguments it was not given."""
     w = WORKLOADS[workload]
-    if reader in ("ignite_tf_numpy", "ignite_tf_parallel"):
+    if reader in ("ignite_tf_numpy", "ignite_tf_parallel", "ignite_tf_numpy_tuned"):
         from ignite_tf import Client
 
-        with Client(host, port, timeout=600) as client:
-            if workload == "W3":
-                scan = client.sql_batches(W3_QUERY, page_size=page, batch_size=batch)
-            else:
-                scan = client.scan(
-                    w["cache"],
-                    page_size=page,
-                    batch_size=batch,
-                    num_parallel_reads=parallel_reads if reader == "ignite_tf_parallel" else 1,
-                )
-            rows = 0
-            with scan:
+        client = Client(host, port)
+        if workload == "W3":
+            api, name, target = client.sql_batches, "Client.sql_batches", W3_QUERY
+        else:
+            api, name, target = client.scan, "Client.scan", w["cache"]
+
+        def read_pass() -> dict:
+            rows = batches = 0
+            with api(target, **params) as scan:
                 for columns in scan:
                     rows += len(next(iter(columns.values())))
-            return rows
-    if reader in ("tf_batched", "tf_elements"):
+                    batches += 1
+            return {"rows": rows, "batches": batches}
+
+        return read_pass, client.close, {"api": name, "api_defaults": api_defaults(api, params)}
+    if reader in ("tf_batched", "tf_elements", "tf_batched_tuned"):
         # Consumed inside TensorFlow (Dataset.reduce), as a training loop consumes a dataset; a
         # Python for-loop would add TensorFlow's eager overhead per element (~50-100 us).
         from ignite_tf import IgniteDataset, SqlDataset
 
-        batched = reader == "tf_batched"
         if workload == "W3":
-            ds = SqlDataset(
-                W3_QUERY, host=host, port=port, page_size=page, batch_size=batch, batched=batched
-            )
-            first = "C0"
+            api, name, first = SqlDataset, "SqlDataset", "C0"
+            ds = SqlDataset(W3_QUERY, host=host, port=port, **params)
         else:
-            ds = IgniteDataset(
-                w["cache"],
-                host=host,
-                port=port,
-                page_size=page,
-                batch_size=batch,
-                batched=batched,
-                timeout=600,
-            )
-            first = "key"
+            api, name, first = IgniteDataset, "IgniteDataset", "key"
+            ds = IgniteDataset(w["cache"], host=host, port=port, **params)
+        batched = params.get("batched", False)
         if not batched and limit > 0:
             ds = ds.take(limit)
-        return _count_in_tf(ds, batched, first, mark)
+        info = {"api": name, "api_defaults": api_defaults(api, {"host", "port", *params})}
+        return _tf_pass(ds, batched, first), lambda: None, info
     if reader == "tf_memory_elements":
         # TensorFlow's own element-wise pipeline over the same structure held in memory: the
         # most an element-by-element dataset can give here, whatever its source.
@@ -185,49 +194,59 @@ def _read(
         else:
             data = {c: rng.integers(0, 1 << 30, n) for c in W3_COLUMNS}
         ds = tf.data.Dataset.from_tensor_slices(data)
-        return _count_in_tf(ds, False, "C0" if workload == "W3" else "key", mark)
+        read_pass = _tf_pass(ds, False, "C0" if workload == "W3" else "key")
+        return read_pass, lambda: None, {"api": "tf.data.Dataset.from_tensor_slices"}
     if reader in ("wire_limit", "wire_limit_parallel"):
         from wire_reader import read_limit
 
-        if workload == "W3":
-            return read_limit(host, port, page, sql=W3_QUERY)["rows"]
-        if reader == "wire_limit":
-            return read_limit(host, port, page, cache=w["cache"])["rows"]
-        return read_limit(
-            host,
-            port,
-            page,
-            cache=w["cache"],
-            connections=parallel_reads,
-            partitions=w["partitions"],
-        )["rows"]
+        target = {"sql": W3_QUERY} if workload == "W3" else {"cache": w["cache"]}
+
+        def read_pass() -> dict:
+            return {"rows": read_limit(host, port, **target, **params)["rows"]}
+
+        return read_pass, lambda: None, {"api": "wire_reader.read_limit"}
     if reader == "pyignite":
         from pyignite import Client as PyIgniteClient
 
-        client = PyIgniteClient(timeout=600)
-        rows = 0
-        with client.connect(host, port):
-            if workload == "W3":
-                cursor = client.sql(W3_QUERY, page_size=page)
-            else:
-                cursor = client.get_cache(w["cache"]).scan(page_size=page)
-            with cursor:
-                for _ in cursor:
+        client = PyIgniteClient(**PYIGNITE_CLIENT)
+        client.connect(host, port)
+        if workload == "W3":
+            api, name = client.sql, "pyignite Client.sql"
+
+            def cursor():
+                return client.sql(W3_QUERY, **params)
+        else:
+            cache = client.get_cache(w["cache"])
+            api, name = cache.scan, "pyignite Cache.scan"
+
+            def cursor():
+                return cache.scan(**params)
+
+        def read_pass() -> dict:
+            rows = 0
+            with cursor() as rows_of:
+                for _ in rows_of:
                     rows += 1
                     if rows == limit:
                         break
-        return rows
+            return {"rows": rows}
+
+        return read_pass, client.close, {"api": name, "api_defaults": api_defaults(api, params)}
+    if reader == "loopback":  # `limit` rows' worth of the workload's bytes, timed by itself
+        from loopback import measure_loopback
+
+        def read_pass() -> dict:
+            return {"rows": limit, "seconds": measure_loopback(limit * w["row_bytes"])["seconds"]}
+
+        return read_pass, lambda: None, {"api": "loopback.measure_loopback"}
     raise ValueError(f"unknown reader {reader}")
 
 
-ELEMENTS_REBATCH = 32
-
-
-def _count_in_tf(ds, batched: bool, first: str, mark: Callable[[], None]) -> int:
-    """Rows of a dataset counted inside TensorFlow, on a second pass (the first traces the
-    functions, once per program). An element-wise dataset is batched again by 32 rows first, as
-    a training pipeline over it does: reducing element by element would time TensorFlow's
-    function call per element (~30 us here), not the dataset."""
+def _tf_pass(ds, batched: bool, first: str) -> Callable[[], dict]:
+    """A pass over a dataset counted inside TensorFlow (the first pass also traces the function,
+    once per program). An element-wise dataset is batched again by 32 rows first, as a training
+    pipeline over it does: reducing element by element would time TensorFlow's function call
+    per element (~30 us here), not the dataset."""
     import numpy as np
     import tensorflow as tf
 
@@ -236,67 +255,52 @@ def _count_in_tf(ds, batched: bool, first: str, mark: Callable[[], None]) -> int
 
     @tf.function
     def count(ds):
-        return ds.reduce(np.int64(0), lambda n, b: n + tf.shape(b[first], tf.int64)[0])
+        return ds.reduce(
+            (np.int64(0), np.int64(0)),
+            lambda n, b: (n[0] + tf.shape(b[first], tf.int64)[0], n[1] + 1),
+        )
 
-    count(ds)
-    mark()
-    return int(count(ds).numpy())
+    def read_pass() -> dict:
+        rows, batches = count(ds)
+        return {"rows": int(rows.numpy()), "batches": int(batches.numpy())}
+
+    return read_pass
 
 
 def reader_main(args: argparse.Namespace) -> int:
-    # Imports are not part of the read (the Java reader's JVM start is not either).
-    if args.reader in ("tf_batched", "tf_elements", "tf_memory_elements"):
-        import tensorflow  # noqa: F401
-    if args.reader == "pyignite":
-        import pyignite  # noqa: F401
-    elif args.reader.startswith("wire_limit"):
-        import wire_reader  # noqa: F401
-    else:
-        import ignite_tf  # noqa: F401
-    if args.reader == "loopback":  # `limit` rows' worth of the workload's bytes
-        from loopback import measure_loopback
-
-        result = measure_loopback(args.limit * WORKLOADS[args.workload]["row_bytes"])
-        result["rows"] = args.limit
-        print(json.dumps(result))
-        return 0
+    """One run of a reader: set up, one untimed warm-up pass, one timed pass; prints its JSON."""
     import resource
 
-    clock = {}
-
-    def mark() -> None:
+    params = json.loads(args.params)
+    read_pass, close, info = _open_reader(
+        args.reader, args.workload, args.host, args.port, params, args.limit
+    )
+    try:
+        started = time.perf_counter()
+        warmup = read_pass()
+        warmup_seconds = time.perf_counter() - started
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        clock["cpu"] = usage.ru_utime + usage.ru_stime
-        clock["time"] = time.perf_counter()
-        clock["wall"] = time.time()
-
-    mark()
-    rows = _read(
-        args.reader,
-        args.workload,
-        args.host,
-        args.port,
-        args.page_size,
-        args.batch_size,
-        args.limit,
-        mark,
-        args.parallel_reads,
-    )
-    seconds = time.perf_counter() - clock["time"]
-    window = [clock["wall"], time.time()]
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = usage.ru_utime + usage.ru_stime - clock["cpu"]
-    print(
-        json.dumps(
-            {
-                "rows": rows,
-                "seconds": seconds,
-                "peak_rss_bytes": peak_rss_bytes(),
-                "cpu_seconds": cpu,
-                "window": window,
-            }
-        )
-    )
+        cpu_started = usage.ru_utime + usage.ru_stime
+        wall_started = time.time()
+        started = time.perf_counter()
+        timed = read_pass()
+        seconds = time.perf_counter() - started
+        window = [wall_started, time.time()]
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = usage.ru_utime + usage.ru_stime - cpu_started
+    finally:
+        close()
+    result = {
+        **timed,
+        "seconds": timed.get("seconds", seconds),
+        "warmup_rows": warmup["rows"],
+        "warmup_seconds": warmup.get("seconds", warmup_seconds),
+        "peak_rss_bytes": peak_rss_bytes(),
+        "cpu_seconds": cpu,
+        "window": window,
+        **info,
+    }
+    print(json.dumps(result))
     return 0
 
 
@@ -518,10 +522,223 @@ def _node_config(directory: Path) -> Path:
 
 
 # ------------------------------------------------------------------------------------------------
+# Shared with write_throughput.py: runs in rounds, their summary, arguments, output.
+
+# Connection options, not read arguments: left out of the recorded defaults.
+_CONNECTION_OPTIONS = {
+    "username",
+    "password",
+    "certfile",
+    "keyfile",
+    "cert_password",
+    "tls",
+    "ca_file",
+    "ca_dir",
+    "tls_server_name",
+    "tls_insecure_skip_verify",
+    "schema_host",
+    "schema_port",
+}
+
+
+def api_defaults(api: Callable, given) -> dict:
+    """The defaults of the arguments of `api` that a call leaves alone (`given`: the names it
+    passes), simple values only (numbers, strings, booleans, None), credentials and TLS options
+    left out: for the JSON, so that a figure says what it was measured with."""
+    import inspect
+
+    given = set(given)
+    return {
+        name: p.default
+        for name, p in inspect.signature(api).parameters.items()
+        if name not in given
+        and name not in _CONNECTION_OPTIONS
+        and p.default is not p.empty
+        and isinstance(p.default, (type(None), bool, int, float, str))
+    }
+
+
+def parse_rows(text: str | None) -> dict[str, int]:
+    """`--rows W2=200000,W3=5e5` as {"W2": 200000, "W3": 500000}."""
+    out = {}
+    for part in (text or "").split(","):
+        if part.strip():
+            name, _, value = part.partition("=")
+            out[name.strip().upper()] = int(float(value))
+    return out
+
+
+def summarize_runs(runs: list[dict], row_bytes: int) -> dict:
+    """A client's runs (each with rows, seconds, peak_rss_bytes, cpu_seconds and maybe
+    node_cpu_cores): the median rows/s and MB/s of payload with their min, max and spread
+    ((max - min) / median), the largest peak RSS, and the medians of the CPU figures."""
+    rates = [r["rows"] / r["seconds"] for r in runs]
+    median = statistics.median(rates)
+    out = {
+        "rows": runs[0]["rows"],
+        "median_rows_per_s": median,
+        "min_rows_per_s": min(rates),
+        "max_rows_per_s": max(rates),
+        "spread": (max(rates) - min(rates)) / median,
+        "median_mb_per_s": median * row_bytes / 1e6,
+        "min_mb_per_s": min(rates) * row_bytes / 1e6,
+        "max_mb_per_s": max(rates) * row_bytes / 1e6,
+        "median_seconds": statistics.median(r["seconds"] for r in runs),
+        "peak_rss_bytes": max(r["peak_rss_bytes"] for r in runs),
+        "client_cpu_us_per_row": statistics.median(
+            r["cpu_seconds"] / r["rows"] * 1e6 for r in runs
+        ),
+        "client_cpu_cores": statistics.median(r["cpu_seconds"] / r["seconds"] for r in runs),
+    }
+    node = [r["node_cpu_cores"] for r in runs if r.get("node_cpu_cores") is not None]
+    out["node_cpu_cores"] = statistics.median(node) if node else None
+    return out
+
+
+def run_line(label: str, result: dict, row_bytes: int, width: int = 30) -> str:
+    """One run as a line of output: rows/s, MB/s, peak RSS, the node's CPU (and its busiest
+    thread pool) and the client's CPU per row."""
+    rate = result["rows"] / result["seconds"]
+    text = (
+        f"  {label:<{width}} {rate:>12,.0f} rows/s {rate * row_bytes / 1e6:>9.1f} MB/s"
+        f"  peak RSS {result['peak_rss_bytes'] / 2**20:6.0f} MiB"
+    )
+    if result.get("node_cpu_cores") is not None:
+        text += f"  node {result['node_cpu_cores']:4.2f} cores"
+    if result.get("node_threads_cores"):
+        busiest, cores = next(iter(result["node_threads_cores"].items()))
+        text += f" (busiest pool {busiest} {cores:4.2f})"
+    if result.get("cpu_seconds") is not None:
+        text += f"  client {result['cpu_seconds'] / max(result['rows'], 1) * 1e6:7.2f} us CPU/row"
+    return text
+
+
+class Rounds:
+    """The timed runs of the clients of one workload, which the caller takes in rounds (one run
+    of each client per round, so that noise from the rest of the machine spreads over all of
+    them). A client whose run fails (raises, or returns {"error": ...}) runs no more: its error
+    is kept in `errors` ("failed: ..." for a failure, which sets `failed`)."""
+
+    def __init__(self, row_bytes: int, width: int = 30) -> None:
+        self.row_bytes = row_bytes
+        self.width = width
+        self.runs: dict[str, list[dict]] = {}
+        self.errors: dict[str, dict] = {}
+        self.failed = False
+
+    def run(
+        self,
+        name: str,
+        label: str,
+        one_run: Callable[..., dict],
+        *args: Any,
+        note: Callable[[dict], str] = lambda result: "",
+    ) -> None:
+        """`one_run(name, *args)` once, recorded and printed (`note(result)` ends its line)."""
+        if name in self.errors:
+            return
+        try:
+            result = one_run(name, *args)
+        except Exception as error:  # a failed process or check, an IgniteError
+            self.failed = True
+            self.errors[name] = {"error": f"failed: {error}"}
+            print(f"  {label:<{self.width}} FAILED: {error}", flush=True)
+            return
+        if "error" in result:
+            self.errors[name] = {"error": result["error"]}
+            print(f"  {label:<{self.width}} {result['error']}", flush=True)
+            return
+        self.runs.setdefault(name, []).append(result)
+        print(run_line(label, result, self.row_bytes, self.width) + note(result), flush=True)
+
+    def warm_node(self, label: str, what: str, warm: Callable[[], Any]) -> float:
+        """The node's warm-up before the first round: `warm()` once, untimed and not recorded
+        (its JIT, caches and pages, which the first client of the first round would otherwise
+        pay for alone); a failure sets `failed`. Returns its seconds."""
+        started = time.perf_counter()
+        try:
+            warm()
+        except Exception as error:
+            print(f"  node warm-up by {label} FAILED: {error}", flush=True)
+            self.failed = True
+        seconds = time.perf_counter() - started
+        print(
+            f" node warm-up: one untimed {what} of all rows by {label}"
+            f" ({seconds:.1f} s, not counted)",
+            flush=True,
+        )
+        return seconds
+
+    def results(self, summarize: Callable[[str, list[dict]], dict]) -> dict[str, dict]:
+        """Every client's summary (`summarize(name, runs)`), or its error with the runs it had
+        completed before it failed (`failed_after_runs`)."""
+        out = {}
+        for name, runs in self.runs.items():
+            if name not in self.errors:
+                out[name] = summarize(name, runs)
+        for name, error in self.errors.items():
+            out[name] = dict(error)
+            if name in self.runs:
+                out[name]["failed_after_runs"] = self.runs[name]
+        return out
+
+
+def draw_runs(ax, results: dict, labels: dict, ratio: tuple[str, str] | None = None) -> None:
+    """One workload's panel of a chart: a bar per client (in the order of `labels`), its median
+    MB/s with the min and max of its runs as error bars, on a log scale, labelled with the median
+    MB/s, rows/s and `ratio` (a key of the results and the text after it); a client that failed
+    shows its error in red."""
+    import numpy as np
+
+    names = [n for n in labels if n in results]
+    y = np.arange(len(names))
+    medians, low, high = [], [], []
+    for n in names:
+        r = results[n]
+        m = r.get("median_mb_per_s", 0.0)
+        medians.append(m)
+        low.append(m - r.get("min_mb_per_s", m))
+        high.append(r.get("max_mb_per_s", m) - m)
+    ax.barh(y, medians, xerr=[low, high], color="tab:blue", capsize=3)
+    top = max([m for m in medians if m > 0], default=1.0)
+    left = min([m - d for m, d in zip(medians, low) if m > 0], default=top) / 3
+    for i, n in enumerate(names):
+        r = results[n]
+        if "median_rows_per_s" in r:
+            text = f" {r['median_mb_per_s']:,.1f} MB/s, {r['median_rows_per_s']:,.0f} rows/s"
+            if ratio and r.get(ratio[0]):
+                text += f", x{r[ratio[0]]:.2f}{ratio[1]}"
+            ax.text(max(r["max_mb_per_s"], 1e-9), i, text, va="center", fontsize=7)
+        else:
+            error = r["error"].split(" (")[0].split("\n")[0][:80]
+            ax.text(left, i, f" {error}", va="center", fontsize=7, color="red")
+    ax.set_yticks(y, [labels[n] for n in names], fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlim(left=left, right=top * 60)
+    ax.invert_yaxis()
+
+
+def save_figure(fig, path: Path, title: str) -> None:
+    """Titles a benchmark's matplotlib figure, writes it as a PNG and closes it."""
+    import matplotlib.pyplot as plt
+
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _have(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+# ------------------------------------------------------------------------------------------------
 # The run.
 
 
-def _reader_command(reader, workload, host, port, page, batch, limit=0, parallel=1) -> list[str]:
+def _reader_command(reader, workload, host, port, params: dict, limit: int = 0) -> list[str]:
     return [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -533,208 +750,273 @@ def _reader_command(reader, workload, host, port, page, batch, limit=0, parallel
         host,
         "--port",
         str(port),
-        "--page-size",
-        str(page),
-        "--batch-size",
-        str(batch),
+        "--params",
+        json.dumps(params),
         "--limit",
         str(limit),
-        "--parallel-reads",
-        str(parallel),
     ]
 
 
-def _finish(result: dict, row_bytes: int) -> dict:
-    result["rows_per_s"] = result["rows"] / result["seconds"]
-    result["mb_per_s"] = result["rows"] * row_bytes / result["seconds"] / 1e6
-    if result.get("cpu_seconds") is not None:
-        result["client_cpu_us_per_row"] = result["cpu_seconds"] / max(result["rows"], 1) * 1e6
-        result["client_cpu_cores"] = result["cpu_seconds"] / result["seconds"]
-    if "node_cpu_cores" not in result and "node_cpu_seconds" in result:
-        # Java: the node's CPU over the JVM's whole run (both passes and its start-up).
-        result["node_cpu_cores"] = result["node_cpu_seconds"] / result["process_wall_seconds"]
-    return result
+def _reader_params(name: str, workload: str, parallel_reads: int) -> dict:
+    """The keyword arguments of a reader's API call. The ignite_tf headline readers get only
+    what defines them; the tuned ones the hand-picked page and batch sizes; the peers a page
+    size that is fair for them (pyignite's comes from its sweep)."""
+    w = WORKLOADS[workload]
+    page = {"page_size": w["page_size"]}
+    tuned = {"page_size": w["page_size"], "batch_size": w["batch_size"]}
+    return {
+        "ignite_tf_numpy": {},
+        "ignite_tf_parallel": {"num_parallel_reads": parallel_reads},
+        "tf_batched": {"batched": True},
+        "tf_elements": {},
+        "tf_memory_elements": {},
+        "ignite_tf_numpy_tuned": tuned,
+        "tf_batched_tuned": {"batched": True, **tuned},
+        "pyignite": page,
+        "java_thin_client": page,
+        "wire_limit": page,
+        "wire_limit_parallel": {
+            **page,
+            "connections": parallel_reads,
+            "partitions": w.get("partitions", 0),
+        },
+        "loopback": {},
+    }[name]
 
 
-def _have(module: str) -> bool:
-    import importlib.util
+def _reader_note(name: str) -> str:
+    if name in TUNED:
+        return "tuned: page and batch sizes picked by hand (the headline row uses the defaults)"
+    if name in IGNITE_TF_READERS:
+        return "the API's defaults: only what defines the reader is given"
+    if name in ("pyignite", "java_thin_client", "wire_limit", "wire_limit_parallel"):
+        return "a page size that is fair for this client"
+    return ""
 
-    return importlib.util.find_spec(module) is not None
+
+def _readers_for(workload: str, args) -> list[str]:
+    readers = [n for n in args.readers if n in READERS]
+    if workload == "W3" or args.parallel_reads <= 1:  # SQL reads one cursor
+        readers = [n for n in readers if n != "ignite_tf_parallel"]
+    if "ignite_tf_parallel" in readers and "wire_limit" in readers:
+        readers.append("wire_limit_parallel")
+    if not _have("tensorflow"):
+        print("  (TensorFlow is not installed: tf.data readers left out)")
+        readers = [n for n in readers if not n.startswith("tf_")]
+    if not _have("pyignite") and "pyignite" in readers:
+        print("  (pyignite is not installed: left out)")
+        readers.remove("pyignite")
+    return [n for n in LABELS if n in readers]  # in the order of a round
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """The run whose rate is the median's (the lower middle one of an even number)."""
+    ordered = sorted(runs, key=lambda r: r["rows"] / r["seconds"])
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def run_workload(
     workload: str, rows: int, host: str, port: int, node_pid: int | None, args
-) -> dict:
-    from java_reader import run_java_reader
+) -> tuple[dict, bool]:
+    """Every reader's runs on one workload; returns its JSON part and whether all went well."""
+    from java_reader import java_reader_command
 
     w = WORKLOADS[workload]
-    page, batch, row_bytes = w["page_size"], w["batch_size"], w["row_bytes"]
-    print(f"{workload}: {rows:,} rows ({rows * row_bytes / 1e9:.2f} GB), page size {page}")
-    results: dict[str, dict] = {}
+    page, row_bytes = w["page_size"], w["row_bytes"]
+    readers = _readers_for(workload, args)
+    print(
+        f"{workload}: {rows:,} rows ({rows * row_bytes / 1e9:.2f} GB); {args.runs} run"
+        f"{'s' if args.runs > 1 else ''} of each reader, each an untimed warm-up pass and a"
+        f" timed pass in its own process; peers' page size {page}",
+        flush=True,
+    )
+    params = {n: _reader_params(n, workload, args.parallel_reads) for n in readers}
+    # Rows each reader reads (0: all).
+    limits = {
+        "tf_elements": args.element_rows if rows > args.element_rows else 0,
+        "tf_memory_elements": min(rows, args.element_rows, 256 if workload == "W1" else rows),
+        "pyignite": args.pyignite_rows if rows > args.pyignite_rows else 0,
+        "loopback": rows,
+    }
 
-    def record(name: str, result: dict) -> None:
-        if result["rows"] <= 0:
-            raise RuntimeError(f"{name} read no rows of {workload}")
-        results[name] = _finish(result, row_bytes)
-        extra = f" of {result['rows']:,} rows" if result["rows"] != rows else ""
-        cpu = result.get("node_cpu_cores")
-        cpu_text = f"  node {cpu:4.2f} cores" if cpu is not None else ""
-        threads = result.get("node_threads_cores")
-        if threads:
-            busiest, cores = next(iter(threads.items()))
-            cpu_text += f" (busiest pool {busiest} {cores:4.2f})"
-        if result.get("client_cpu_us_per_row") is not None:
-            cpu_text += (
-                f"  client {result['client_cpu_us_per_row']:7.2f} us CPU/row"
-                f" ({result['client_cpu_cores']:4.2f} cores)"
+    def one_run(name: str, sample_rss: bool = False, given: dict | None = None, limit=None):
+        given = params[name] if given is None else given
+        limit = limits.get(name, 0) if limit is None else limit
+        expected = limit or rows
+        if name == "java_thin_client":
+            # One JVM per run; its --passes 2: one untimed warm-up pass, then the timed one.
+            command = java_reader_command(
+                workload, host, port, given["page_size"], max_heap=JAVA_MAX_HEAP, passes=2
             )
-        print(
-            f"  {LABELS[name]:<28} {result['rows_per_s']:>12,.0f} rows/s {result['mb_per_s']:>9.1f}"
-            f" MB/s  peak RSS {result['peak_rss_bytes'] / 2**20:7.0f} MiB{cpu_text}{extra}",
-            flush=True,
-        )
-
-    def python_reader(name: str, limit: int = 0, page_size: int = page) -> dict:
-        command = _reader_command(
-            name, workload, host, port, page_size, batch, limit, args.parallel_reads
-        )
-        result = _run_measured(
-            command,
-            node_pid,
-            sample_rss=name in ("ignite_tf_numpy", "ignite_tf_parallel", "tf_batched"),
-        )
-        if limit == 0 and result["rows"] != rows:
-            raise RuntimeError(f"{name} read {result['rows']} rows of {workload}, expected {rows}")
+        else:
+            command = _reader_command(name, workload, host, port, given, limit)
+        result = _run_measured(command, node_pid, sample_rss)
+        if result["rows"] != expected or result.get("warmup_rows", expected) != expected:
+            raise RuntimeError(
+                f"read {result['rows']:,} rows (warm-up {result.get('warmup_rows')}),"
+                f" expected {expected:,}"
+            )
+        if "bytes" in result and result["bytes"] != expected * row_bytes:
+            raise RuntimeError(f"read {result['bytes']:,} bytes, expected {expected * row_bytes:,}")
         return result
 
-    def best_of_two(name: str) -> dict:
-        # These finish in seconds, where this machine's noise is tens of percent: the faster of
-        # two runs (both in the JSON).
-        runs = [python_reader(name), python_reader(name)]
-        best = min(runs, key=lambda r: r["seconds"])
-        best["runs_rows_per_s"] = [r["rows"] / r["seconds"] for r in runs]
-        return best
-
-    # One untimed pass first, so that no reader pays for the node's JIT and caches warming up.
-    python_reader("ignite_tf_numpy")
-    record("ignite_tf_numpy", best_of_two("ignite_tf_numpy"))
-    if workload != "W3" and args.parallel_reads > 1:  # cache scans (SQL reads one cursor)
-        record("ignite_tf_parallel", best_of_two("ignite_tf_parallel"))
-        results["ignite_tf_parallel"]["parallel_reads"] = args.parallel_reads
-    # What the node serves to a client that decodes nothing, with the same page size and
-    # connections: the ceiling for every reader here.
-    record("wire_limit", best_of_two("wire_limit"))
-    if "ignite_tf_parallel" in results:
-        record("wire_limit_parallel", best_of_two("wire_limit_parallel"))
-        results["wire_limit_parallel"]["parallel_reads"] = args.parallel_reads
-    if _have("tensorflow"):
-        record("tf_batched", best_of_two("tf_batched"))
-        limit = args.element_rows if rows > args.element_rows else 0
-        record("tf_elements", python_reader("tf_elements", limit))
-        memory_rows = min(rows, args.element_rows, 256 if workload == "W1" else rows)
-        record("tf_memory_elements", python_reader("tf_memory_elements", memory_rows))
-    else:
-        print("  (TensorFlow is not installed: tf.data readers left out)")
-    if _have("pyignite"):
-        best, best_rate = page, 0.0
-        sample = max(1, min(rows, {"W1": 256, "W2": 30_000, "W3": 60_000}[workload]))
-        sweep = {}
-        for candidate in w["pyignite_pages"]:
-            r = python_reader("pyignite", sample, candidate)
-            sweep[candidate] = r["rows"] / r["seconds"]
-            if sweep[candidate] > best_rate:
-                best, best_rate = candidate, sweep[candidate]
-        result = python_reader(
-            "pyignite", args.pyignite_rows if rows > args.pyignite_rows else 0, best
+    rounds = Rounds(row_bytes, width=max(len(LABELS[n]) for n in LABELS))
+    # The node warms up once, before anything is measured, with one untimed read by the server
+    # limit's client; every reader then warms up in its own process too.
+    node_warmup = None
+    if readers and not args.no_node_warmup:
+        given = _reader_params("wire_limit", workload, 1)
+        seconds = rounds.warm_node(
+            LABELS["wire_limit"], "read", lambda: one_run("wire_limit", given=given, limit=0)
         )
-        result["page_size"] = best
-        result["page_size_sweep_rows_per_s"] = sweep
-        record("pyignite", result)
-    else:
-        print("  (pyignite is not installed: left out)")
-    # The node's CPU over both passes, so node_cpu_cores is a rough figure for this reader.
-    cpu_before = _cpu_seconds(node_pid)
-    java_started = time.perf_counter()
-    java = run_java_reader(workload, host, port, page, max_heap="3g", passes=2)
-    java_wall = time.perf_counter() - java_started
-    cpu_after = _cpu_seconds(node_pid)
-    if java["rows"] != rows or java["bytes"] != rows * row_bytes:
-        raise RuntimeError(f"Java reader read {java} of {workload}, expected {rows} rows")
-    if cpu_before is not None and cpu_after is not None:
-        java["node_cpu_seconds"] = cpu_after - cpu_before
-        java["process_wall_seconds"] = java_wall
-    record("java_thin_client", java)
-    # In its own process too, so that its RSS is the receiver's alone.
-    record("loopback", python_reader("loopback", rows))
+        node_warmup = {"reader": "wire_limit", "seconds": seconds}
+    # pyignite's page size: the fastest of a short sweep (one run each, on a sample of rows).
+    sweep = {}
+    if "pyignite" in readers:
+        sample = max(1, min(rows, {"W1": 256, "W2": 30_000, "W3": 60_000}[workload]))
+        for candidate in w["pyignite_pages"]:
+            try:
+                r = one_run("pyignite", given={"page_size": candidate}, limit=sample)
+            except Exception as error:
+                print(f"  pyignite page size {candidate} FAILED: {error}", flush=True)
+                continue
+            sweep[candidate] = r["rows"] / r["seconds"]
+        if sweep:
+            params["pyignite"] = {"page_size": max(sweep, key=sweep.get)}
+        print(
+            "  pyignite page size sweep ("
+            + ", ".join(f"{p}: {rate:,.0f} rows/s" for p, rate in sweep.items())
+            + f"): page size {params['pyignite']['page_size']}",
+            flush=True,
+        )
+    for run in range(args.runs):
+        print(f" run {run + 1} of {args.runs}", flush=True)
+        for name in readers:
+            sample_rss = run == 0 and name in ("ignite_tf_numpy", "tf_batched")
+            rounds.run(name, LABELS[name], one_run, sample_rss)
 
-    base = results["ignite_tf_numpy"]["rows_per_s"]
+    def summarize(name: str, runs: list[dict]) -> dict:
+        summary = summarize_runs(runs, row_bytes)
+        summary["node_threads_cores"] = _median_run(runs).get("node_threads_cores")
+        given = params[name]
+        api = runs[0].get("api")
+        if name == "java_thin_client":
+            api = "IgniteClient.query(SqlFieldsQuery)" if workload == "W3" else "ClientCache.query"
+            given = {**given, "max_heap": JAVA_MAX_HEAP}
+        summary["args"] = {
+            "api": api,
+            "given": given,
+            "api_defaults": runs[0].get("api_defaults"),
+            "rows": limits.get(name, 0) or rows,
+            "warmup": "one untimed pass over the same rows in the same process",
+            "note": _reader_note(name),
+        }
+        if name in ("tf_elements", "tf_memory_elements"):
+            summary["args"]["consumer_rebatch"] = ELEMENTS_REBATCH
+        if name == "pyignite":
+            summary["args"]["client"] = PYIGNITE_CLIENT
+            summary["args"]["page_size_sweep_rows_per_s"] = sweep
+        if runs[0].get("rss_curve"):
+            summary["rss_curve"] = runs[0]["rss_curve"]
+        per_run = ("rss_curve", "api", "api_defaults")  # the curve and the API: once, above
+        summary["runs"] = [{k: v for k, v in r.items() if k not in per_run} for r in runs]
+        for r in summary["runs"]:
+            r["rows_per_s"] = r["rows"] / r["seconds"]
+        return summary
+
+    results = rounds.results(summarize)
+    results = {n: results[n] for n in LABELS if n in results}  # in the order of LABELS
+    base = results.get("ignite_tf_numpy", {}).get("median_rows_per_s")
     for r in results.values():
-        r["ratio_to_ignite_tf_numpy"] = r["rows_per_s"] / base
-    return {
-        "describe": w["describe"],
-        "rows": rows,
-        "bytes": rows * row_bytes,
-        "row_bytes": row_bytes,
-        "page_size": page,
-        "batch_size": batch,
-        "results": results,
-    }
+        if "median_rows_per_s" in r:
+            r["ratio_to_ignite_tf_numpy"] = r["median_rows_per_s"] / base if base else None
+    return (
+        {
+            "describe": w["describe"],
+            "rows": rows,
+            "bytes": rows * row_bytes,
+            "row_bytes": row_bytes,
+            "peer_page_size": page,
+            "tuned": {"page_size": page, "batch_size": w["batch_size"]},
+            "node_warmup": node_warmup,
+            "results": results,
+        },
+        not rounds.failed,
+    )
+
+
+def _print_summary(workload: str, data: dict) -> None:
+    print(f"{workload} summary (median of the runs [min - max]):")
+    width = max(len(LABELS[n]) for n in LABELS)
+    for name, r in data["results"].items():
+        label = LABELS[name]
+        if "median_rows_per_s" not in r:
+            print(f"  {label:<{width}} {r['error'][:200]}")
+            continue
+        ratio = r.get("ratio_to_ignite_tf_numpy")
+        print(
+            f"  {label:<{width}} {r['median_rows_per_s']:>12,.0f} rows/s"
+            f" [{r['min_rows_per_s']:,.0f} - {r['max_rows_per_s']:,.0f}]"
+            f" {r['median_mb_per_s']:>9.1f} MB/s  spread {r['spread']:5.1%}"
+            + (f"  x{ratio:.2f} of NumPy" if ratio else "")
+        )
 
 
 def _targets(report: dict) -> list[dict]:
+    """The goals of the issues, from the medians; `range` is the ratio's extent over the runs
+    (the lowest over the highest and the other way round), and `within_noise` says the goal lies
+    inside it: the runs do not decide that goal."""
     out = []
 
-    def target(name: str, value: float | None, goal: float, ceiling: float | None = None) -> None:
-        """`ceiling`: the same ratio for the server limit (a client that decodes nothing), the
-        most any client could reach against this node."""
-        if value is not None:
-            entry = {"target": name, "value": round(value, 3), "goal": goal, "met": value >= goal}
-            if ceiling is not None:
-                entry["server_limit"] = round(ceiling, 3)
-                entry["reachable_on_this_node"] = ceiling >= goal
-            out.append(entry)
+    def target(name: str, a: dict, b: dict, goal: float, ceiling: float | None = None) -> None:
+        """a / b; `ceiling`: the same ratio for the server limit (a client that decodes
+        nothing), the most any client could reach against this node."""
+        if "median_rows_per_s" not in a or "median_rows_per_s" not in b:
+            return
+        value = a["median_rows_per_s"] / b["median_rows_per_s"]
+        low = a["min_rows_per_s"] / b["max_rows_per_s"]
+        high = a["max_rows_per_s"] / b["min_rows_per_s"]
+        entry = {
+            "target": name,
+            "value": round(value, 3),
+            "range": [round(low, 3), round(high, 3)],
+            "goal": goal,
+            "met": value >= goal,
+            "within_noise": low < goal < high,
+        }
+        if ceiling is not None:
+            entry["server_limit"] = round(ceiling, 3)
+            entry["reachable_on_this_node"] = ceiling >= goal
+        out.append(entry)
+
+    def rate(r: dict, name: str) -> float | None:
+        return r.get(name, {}).get("median_rows_per_s")
 
     for workload, data in report["workloads"].items():
         r = data["results"]
-        numpy_rate = r["ignite_tf_numpy"]["rows_per_s"]
-
-        def ratio(other: str, r: dict = r, numpy_rate: float = numpy_rate) -> float | None:
-            return numpy_rate / r[other]["rows_per_s"] if other in r else None
-
-        java_ceiling = None
-        if "wire_limit" in r and "java_thin_client" in r:
-            java_ceiling = r["wire_limit"]["rows_per_s"] / r["java_thin_client"]["rows_per_s"]
-        target(
-            f"{workload} ignite_tf NumPy / Java thin client",
-            ratio("java_thin_client"),
-            1.0,
-            java_ceiling,
-        )
-
-        def over_pyignite(name: str, r: dict = r) -> float | None:
-            if name in r and "pyignite" in r:
-                return r[name]["rows_per_s"] / r["pyignite"]["rows_per_s"]
-            return None
-
-        target(
-            f"{workload} ignite_tf NumPy / pyignite",
-            ratio("pyignite"),
-            5.0 if workload == "W1" else 20.0,
-            over_pyignite("wire_limit"),
-        )
-        if "ignite_tf_parallel" in r and "pyignite" in r:
+        numpy = r.get("ignite_tf_numpy", {})
+        java, pyignite = r.get("java_thin_client", {}), r.get("pyignite", {})
+        ceiling = None
+        if rate(r, "wire_limit") and rate(r, "java_thin_client"):
+            ceiling = rate(r, "wire_limit") / rate(r, "java_thin_client")
+        target(f"{workload} ignite_tf NumPy / Java thin client", numpy, java, 1.0, ceiling)
+        goal = 5.0 if workload == "W1" else 20.0
+        ceiling = None
+        if rate(r, "wire_limit") and rate(r, "pyignite"):
+            ceiling = rate(r, "wire_limit") / rate(r, "pyignite")
+        target(f"{workload} ignite_tf NumPy / pyignite", numpy, pyignite, goal, ceiling)
+        if rate(r, "ignite_tf_parallel"):
+            ceiling = None
+            if rate(r, "wire_limit_parallel") and rate(r, "pyignite"):
+                ceiling = rate(r, "wire_limit_parallel") / rate(r, "pyignite")
             target(
                 f"{workload} ignite_tf NumPy with parallel reads / pyignite",
-                over_pyignite("ignite_tf_parallel"),
-                5.0 if workload == "W1" else 20.0,
-                over_pyignite("wire_limit_parallel"),
+                r["ignite_tf_parallel"],
+                pyignite,
+                goal,
+                ceiling,
             )
-        if "tf_batched" in r:
-            target(
-                f"{workload} tf.data batched / ignite_tf NumPy",
-                r["tf_batched"]["rows_per_s"] / numpy_rate,
-                0.8,
-            )
+        target(f"{workload} tf.data batched / ignite_tf NumPy", r.get("tf_batched", {}), numpy, 0.8)
     return out
 
 
@@ -757,27 +1039,16 @@ def chart(report: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     workloads = list(report["workloads"])
-    fig, axes = plt.subplots(1, len(workloads) + 1, figsize=(6 * (len(workloads) + 1), 5))
+    fig, axes = plt.subplots(1, len(workloads) + 1, figsize=(7 * (len(workloads) + 1), 5))
     for ax, workload in zip(axes, workloads):
         data = report["workloads"][workload]
-        names = [n for n in LABELS if n in data["results"]]
-        rates = [data["results"][n]["mb_per_s"] for n in names]
-        bars = ax.barh([LABELS[n] for n in names], rates, color="tab:blue")
-        for bar, n in zip(bars, names):
-            r = data["results"][n]
-            ax.text(
-                bar.get_width(),
-                bar.get_y() + bar.get_height() / 2,
-                f" {r['mb_per_s']:,.0f} MB/s, {r['rows_per_s']:,.0f} rows/s,"
-                f" x{r['ratio_to_ignite_tf_numpy']:.2f}",
-                va="center",
-                fontsize=7,
-            )
-        ax.set_xscale("log")
-        ax.invert_yaxis()
-        ax.set_xlabel("MB/s of payload (log)")
+        draw_runs(ax, data["results"], LABELS, ("ratio_to_ignite_tf_numpy", ""))
+        ax.set_xlabel(
+            f"MB/s of payload (log; median of {report['runs']} runs, bars: min-max;"
+            " x: ratio to ignite_tf NumPy)",
+            fontsize=8,
+        )
         ax.set_title(f"{workload}: {data['rows']:,} rows, {data['bytes'] / 1e9:.2f} GB", fontsize=9)
-        ax.set_xlim(right=max(rates) * 60)
     ax = axes[-1]
     for workload in workloads:
         for name in ("ignite_tf_numpy", "tf_batched"):
@@ -789,10 +1060,11 @@ def chart(report: dict, path: Path) -> None:
                     [b / 2**20 for _, b in curve],
                     label=f"{workload} {LABELS[name]}",
                 )
-    ax.set_xlabel("seconds since the reader process started")
+    ax.set_xlabel("seconds since the reader process started (its first run)")
     ax.set_ylabel("client RSS (MiB)")
-    ax.set_title("client RSS while reading (import, then the read)", fontsize=9)
-    ax.legend(fontsize=7)
+    ax.set_title("client RSS: import and set-up, the warm-up pass, the timed pass", fontsize=9)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7)
     save_figure(
         fig,
         path,
@@ -801,20 +1073,28 @@ def chart(report: dict, path: Path) -> None:
     )
 
 
-def save_figure(fig, path: Path, title: str) -> None:
-    """Titles a benchmark's matplotlib figure, writes it as a PNG and closes it."""
-    import matplotlib.pyplot as plt
-
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", choices=["full", "smoke"], default="full")
     parser.add_argument("--workloads", default="W1,W2,W3")
+    parser.add_argument("--rows", help="rows by workload, e.g. W2=200000,W3=500000")
+    parser.add_argument(
+        "--readers",
+        default=",".join(DEFAULT_READERS),
+        help="a subset of " + ", ".join(READERS) + " (the server limit's parallel run comes"
+        " with ignite_tf_parallel and wire_limit)",
+    )
+    parser.add_argument(
+        "--tuned",
+        action="store_true",
+        help="add the tuned rows: " + ", ".join(TUNED) + " (hand-picked page and batch sizes)",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="timed runs of each reader")
+    parser.add_argument(
+        "--no-node-warmup",
+        action="store_true",
+        help="leave out the node's untimed warm-up read before the first round",
+    )
     parser.add_argument("--address", help="host:port of a running node (default: start one)")
     parser.add_argument("--element-rows", type=int, default=200_000)
     parser.add_argument(
@@ -831,14 +1111,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workload", help=argparse.SUPPRESS)
     parser.add_argument("--host", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--page-size", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--batch-size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--params", default="{}", help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.reader:
         return reader_main(args)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     if args.pyignite_rows <= 0:
         args.pyignite_rows = 1 << 62
+    args.readers = [n.strip() for n in args.readers.split(",") if n.strip()]
+    unknown = set(args.readers) - set(READERS)
+    if unknown:
+        parser.error(f"unknown readers {sorted(unknown)}; choose from {READERS}")
+    if args.tuned:
+        args.readers += [n for n in TUNED if n not in args.readers]
 
     from ignite_tf import Client
     from ignite_tf.testing import IgniteNode, external_endpoint, ignite_version
@@ -847,9 +1134,11 @@ def main(argv: list[str] | None = None) -> int:
     sizes = {
         w: (SMOKE_ROWS[w] if args.scale == "smoke" else WORKLOADS[w]["rows"]) for w in workloads
     }
+    sizes.update({w: n for w, n in parse_rows(args.rows).items() if w in sizes})
     endpoint = external_endpoint(args.address) if args.address else external_endpoint()
     node = None
     node_pid = None
+    all_ok = True
     with tempfile.TemporaryDirectory(prefix="ignite-tf-bench-") as tmp:
         if endpoint is None:
             gigs = 10 if args.scale == "full" else 1
@@ -873,7 +1162,19 @@ def main(argv: list[str] | None = None) -> int:
                 "platform": platform.platform(),
                 "node": "started by the benchmark" if node else f"external {host}:{port}",
             },
+            "runs": args.runs,
+            "scheme": (
+                "one process per run, in rounds: one run of every reader per round; each "
+                "process sets its reader up, reads once untimed (the warm-up) and once timed"
+            ),
+            "timed": (
+                "the second pass over the rows, from opening its cursor (for the tf.data "
+                "datasets and the server limit, also their connections) to the last row; "
+                "the loopback limit from the first byte to the last"
+            ),
+            "node_warmup": not args.no_node_warmup,
             "element_rows": args.element_rows,
+            "readers": args.readers,
             "workloads": {},
         }
         try:
@@ -881,20 +1182,23 @@ def main(argv: list[str] | None = None) -> int:
                 for w in workloads:
                     load(client, w, sizes[w])
             for w in workloads:
-                report["workloads"][w] = run_workload(w, sizes[w], host, port, node_pid, args)
+                report["workloads"][w], ok = run_workload(w, sizes[w], host, port, node_pid, args)
+                all_ok = all_ok and ok
         finally:
             if node is not None:
                 node.stop()
     report["targets"] = _targets(report)
     flat = {}
     for w, data in report["workloads"].items():
-        curve = data["results"]["ignite_tf_numpy"].get("rss_curve")
+        curve = data["results"].get("ignite_tf_numpy", {}).get("rss_curve")
         if curve:
             flat[w] = _rss_flatness(curve)
     report["rss_flat"] = flat
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1) + "\n")
+    for w, data in report["workloads"].items():
+        _print_summary(w, data)
     chart_path = Path(args.chart) if args.chart else out.with_suffix(".png")
     try:
         chart(report, chart_path)
@@ -907,9 +1211,10 @@ def main(argv: list[str] | None = None) -> int:
             limit = f"; the server limit is {t['server_limit']}" + (
                 "" if t["reachable_on_this_node"] else ": out of reach on this node"
             )
+        noise = ", within the runs' noise" if t["within_noise"] else ""
         print(
             f"  {'met ' if t['met'] else 'MISS'} {t['target']}: {t['value']}"
-            f" (goal {t['goal']}{limit})"
+            f" [{t['range'][0]} - {t['range'][1]}] (goal {t['goal']}{noise}{limit})"
         )
     for w, f in flat.items():
         if f:
@@ -917,7 +1222,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"  RSS {w}: second quarter {f['early_peak_bytes'] / 2**20:.0f} MiB, second half"
                 f" {f['late_peak_bytes'] / 2**20:.0f} MiB ({'flat' if f['flat'] else 'GROWS'})"
             )
-    return 0
+    if not all_ok:
+        print("FAILED: a reader failed or read other than it was given (see above)")
+    return 0 if all_ok else 1
 
 
 if __name__ == "__main__":

@@ -65,10 +65,15 @@ from loopback import peak_rss_bytes  # noqa: E402
 from throughput import (  # noqa: E402
     SMOKE_ROWS,
     W3_COLUMNS,
+    Rounds,
     _have,
     _node_config,
     _run_measured,
+    api_defaults,
+    draw_runs,
+    parse_rows,
     save_figure,
+    summarize_runs,
 )
 from throughput import WORKLOADS as READ_WORKLOADS  # noqa: E402
 
@@ -314,18 +319,10 @@ def _columnar_writer(workload, host, port, data):
         raise NotAvailableError(
             f"not available: this ignite_tf has no Client.{method} ({error})"
         ) from None
-    import inspect
-
     # The defaults of the keyword arguments this benchmark leaves alone (batching, connections):
     # in the JSON, since they decide its rows per request.
     given = {"W1": (), "W2": ("type_name",), "W3": ("primary_key",)}[workload]
-    defaults = {
-        name: p.default
-        for name, p in inspect.signature(api).parameters.items()
-        if p.kind == p.KEYWORD_ONLY
-        and name not in given
-        and isinstance(p.default, (type(None), bool, int, float, str))
-    }
+    defaults = api_defaults(api, given)
 
     def write(cache_name: str, n: int) -> None:
         # As a user calls them, with the default arguments.
@@ -547,31 +544,6 @@ def _warmup_rows(rows: int, per_request: int, fraction: float) -> int:
     return min(rows, max(per_request, math.ceil(rows * fraction)))
 
 
-def _summary(runs: list[dict], row_bytes: int) -> dict:
-    rates = [r["rows"] / r["seconds"] for r in runs]
-    median = statistics.median(rates)
-    out = {
-        "rows": runs[0]["rows"],
-        "median_rows_per_s": median,
-        "min_rows_per_s": min(rates),
-        "max_rows_per_s": max(rates),
-        "spread": (max(rates) - min(rates)) / median,
-        "median_mb_per_s": median * row_bytes / 1e6,
-        "min_mb_per_s": min(rates) * row_bytes / 1e6,
-        "max_mb_per_s": max(rates) * row_bytes / 1e6,
-        "median_seconds": statistics.median(r["seconds"] for r in runs),
-        "peak_rss_bytes": max(r["peak_rss_bytes"] for r in runs),
-        "client_cpu_us_per_row": statistics.median(
-            r["cpu_seconds"] / r["rows"] * 1e6 for r in runs
-        ),
-        "client_cpu_cores": statistics.median(r["cpu_seconds"] / r["seconds"] for r in runs),
-        "connections": max(r["connections"] for r in runs),
-    }
-    node = [r["node_cpu_cores"] for r in runs if r.get("node_cpu_cores") is not None]
-    out["node_cpu_cores"] = statistics.median(node) if node else None
-    return out
-
-
 def run_workload(
     workload: str, rows: int, host: str, port: int, node_pid: int | None, args
 ) -> tuple[dict, bool]:
@@ -597,9 +569,7 @@ def run_workload(
     writer_rows = {n: rows for n in writers}
     if "pyignite" in writer_rows and 0 < args.pyignite_rows < rows:
         writer_rows["pyignite"] = args.pyignite_rows
-    results: dict[str, dict] = {}
-    runs: dict[str, list[dict]] = {}
-    ok = True
+    rounds = Rounds(row_bytes)
 
     def one_run(name: str, connections: int = 1) -> dict:
         n = writer_rows.get(name, rows)
@@ -616,32 +586,8 @@ def run_workload(
             _check_written(client, workload, n, warm)
         return result
 
-    def run_and_record(name: str, label: str, connections: int = 1) -> None:
-        nonlocal ok
-        if "error" in results.get(name, {}):
-            return
-        try:
-            result = one_run(name, connections)
-        except Exception as error:  # a failed process or check, an IgniteError
-            ok = False
-            results[name] = {"error": f"failed: {error}"}
-            print(f"  {label:<30} FAILED: {error}", flush=True)
-            return
-        if "error" in result:
-            results[name] = {"error": result["error"]}
-            print(f"  {label:<30} {result['error']}", flush=True)
-            return
-        runs.setdefault(name, []).append(result)
-        rate = result["rows"] / result["seconds"]
-        node = result.get("node_cpu_cores")
-        node_text = f"  node {node:4.2f} cores" if node is not None else ""
-        print(
-            f"  {label:<30} {rate:>12,.0f} rows/s {rate * row_bytes / 1e6:>9.1f} MB/s"
-            f"  peak RSS {result['peak_rss_bytes'] / 2**20:6.0f} MiB{node_text}"
-            f"  client {result['cpu_seconds'] / result['rows'] * 1e6:7.2f} us CPU/row"
-            f"  {result['connections']} conn",
-            flush=True,
-        )
+    def conn(result: dict) -> str:
+        return f"  {result['connections']} conn"
 
     # The node warms up once, before the first round, with one untimed write of all rows by the
     # write limit's client (not recorded): its JIT and its data region's pages, which the first
@@ -649,27 +595,16 @@ def run_workload(
     node_warmup = None
     warmer = "wire_limit" if "wire_limit" in writers else writers[0] if writers else None
     if warmer is not None and not args.no_node_warmup:
-        started = time.perf_counter()
-        try:
-            one_run(warmer)
-        except Exception as error:
-            print(f"  node warm-up by {LABELS[warmer]} FAILED: {error}", flush=True)
-            ok = False
-        node_warmup = {"writer": warmer, "seconds": time.perf_counter() - started}
-        print(
-            f" node warm-up: one untimed write of all rows by {LABELS[warmer]}"
-            f" ({node_warmup['seconds']:.1f} s, not counted)",
-            flush=True,
-        )
+        seconds = rounds.warm_node(LABELS[warmer], "write", lambda: one_run(warmer))
+        node_warmup = {"writer": warmer, "seconds": seconds}
     for run in range(args.runs):
         print(f" run {run + 1} of {args.runs}", flush=True)
         for name in writers:
-            run_and_record(name, LABELS[name])
+            rounds.run(name, LABELS[name], one_run, note=conn)
     # The write limit again with as many connections as the fastest writer used, if that is
     # more than one.
-    clients = [
-        n for n in runs if not n.startswith("wire_limit") and "error" not in results.get(n, {})
-    ]
+    runs = rounds.runs
+    clients = [n for n in runs if not n.startswith("wire_limit") and n not in rounds.errors]
     if "wire_limit" in writers and clients:
         fastest = max(
             clients, key=lambda n: statistics.median(r["rows"] / r["seconds"] for r in runs[n])
@@ -678,13 +613,17 @@ def run_workload(
         if connections > 1:
             print(f" write limit with {connections} connections, as {LABELS[fastest]}", flush=True)
             for _ in range(args.runs):
-                run_and_record("wire_limit_parallel", LABELS["wire_limit_parallel"], connections)
+                rounds.run(
+                    "wire_limit_parallel",
+                    LABELS["wire_limit_parallel"],
+                    one_run,
+                    connections,
+                    note=conn,
+                )
 
-    for name, name_runs in runs.items():
-        if "error" in results.get(name, {}):
-            results[name]["failed_after_runs"] = name_runs
-            continue
-        summary = _summary(name_runs, row_bytes)
+    def summarize(name: str, name_runs: list[dict]) -> dict:
+        summary = summarize_runs(name_runs, row_bytes)
+        summary["connections"] = max(r["connections"] for r in name_runs)
         summary["args"] = {
             "rows": writer_rows.get(name, rows),
             "rows_per_request": per_request if name != COLUMNAR else None,
@@ -698,7 +637,9 @@ def run_workload(
         if name.startswith("wire_limit"):
             summary["args"]["connections_configured"] = 1 if name == "wire_limit" else connections
         summary["runs"] = name_runs
-        results[name] = summary
+        return summary
+
+    results = rounds.results(summarize)
     results = {n: results[n] for n in LABELS if n in results}  # in the order of LABELS
 
     # The write limit: the faster median of its runs with 1 connection and with the fastest
@@ -730,7 +671,7 @@ def run_workload(
             "write_limit": limit_name if limit else None,
             "results": results,
         },
-        ok,
+        not rounds.failed,
     )
 
 
@@ -762,38 +703,7 @@ def chart(report: dict, path: Path) -> None:
     fig, axes = plt.subplots(1, len(workloads), figsize=(7 * len(workloads), 4.5), squeeze=False)
     for ax, workload in zip(axes[0], workloads):
         data = report["workloads"][workload]
-        names = [n for n in LABELS if n in data["results"]]
-        y = np.arange(len(names))
-        medians, low, high = [], [], []
-        for n in names:
-            r = data["results"][n]
-            m = r.get("median_mb_per_s", 0.0)
-            medians.append(m)
-            low.append(m - r.get("min_mb_per_s", m))
-            high.append(r.get("max_mb_per_s", m) - m)
-        ax.barh(y, medians, xerr=[low, high], color="tab:blue", capsize=3)
-        top = max([m for m in medians if m > 0], default=1.0)
-        left = min([m - d for m, d in zip(medians, low) if m > 0], default=top) / 3
-        for i, n in enumerate(names):
-            r = data["results"][n]
-            if "median_rows_per_s" in r:
-                text = f" {r['median_mb_per_s']:,.1f} MB/s, {r['median_rows_per_s']:,.0f} rows/s"
-                if r.get("ratio_to_write_limit"):
-                    text += f", x{r['ratio_to_write_limit']:.2f} of limit"
-                ax.text(max(r["max_mb_per_s"], 1e-9), i, text, va="center", fontsize=7)
-            else:
-                ax.text(
-                    left,
-                    i,
-                    f" {r['error'].split(' (')[0]}",
-                    va="center",
-                    fontsize=7,
-                    color="red",
-                )
-        ax.set_yticks(y, [LABELS[n] for n in names], fontsize=8)
-        ax.set_xscale("log")
-        ax.set_xlim(left=left, right=top * 60)
-        ax.invert_yaxis()
+        draw_runs(ax, data["results"], LABELS, ("ratio_to_write_limit", " of limit"))
         ax.set_xlabel("MB/s of payload written (log; median, bars: min-max of the runs)")
         ax.set_title(
             f"{workload}: {data['rows']:,} rows, {data['bytes'] / 1e6:,.0f} MB,"
@@ -806,15 +716,6 @@ def chart(report: dict, path: Path) -> None:
         f"ignite_tf write throughput, Ignite {report['ignite_version']}, "
         f"{report['machine']['cpus']} CPUs ({report['date']})",
     )
-
-
-def _parse_rows(text: str | None) -> dict[str, int]:
-    out = {}
-    for part in (text or "").split(","):
-        if part.strip():
-            name, _, value = part.partition("=")
-            out[name.strip().upper()] = int(float(value))
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -863,7 +764,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = {
         w: (SMOKE_ROWS[w] if args.scale == "smoke" else WORKLOADS[w]["rows"]) for w in workloads
     }
-    sizes.update({w: n for w, n in _parse_rows(args.rows).items() if w in sizes})
+    sizes.update({w: n for w, n in parse_rows(args.rows).items() if w in sizes})
     endpoint = external_endpoint(args.address) if args.address else external_endpoint()
     node = None
     node_pid = None

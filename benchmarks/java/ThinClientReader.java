@@ -16,10 +16,11 @@ import org.apache.ignite.configuration.ClientConfiguration;
 /**
  * Baseline reader for the benchmarks: reads one workload fully with Apache Ignite's official Java
  * thin client and prints one JSON line {"rows", "bytes", "seconds", "peak_rss_bytes",
- * "cpu_seconds", "checksum"}; cpu_seconds is the JVM's CPU time during the read.
+ * "cpu_seconds", "checksum", "passes", "window"}; cpu_seconds is the JVM's CPU time during the
+ * read, window its start and end in epoch seconds (for the node's CPU in that window).
  *
  * <pre>
- * java ThinClientReader --host H --port P --workload W1|W2|W3 --page-size N [--cache NAME] [--query SQL]
+ * java ThinClientReader --host H --port P --workload W1|W2|W3 --page-size N [--cache NAME] [--query SQL] [--passes N]
  * </pre>
  *
  * <ul>
@@ -70,6 +71,8 @@ public final class ThinClientReader {
         long finished;
         long cpuStarted;
         long cpuFinished;
+        double wallStarted = 0;
+        double wallFinished = 0;
         try (IgniteClient client = Ignition.startClient(cfg)) {
             // Timing starts after the client has connected (handshake done): JVM start, class
             // loading of the client and the connection are not part of "seconds". Every pass
@@ -79,6 +82,7 @@ public final class ThinClientReader {
             finished = 0;
             for (int pass = 0; pass < passes; pass++) {
                 cpuStarted = processCpuNanos();
+                wallStarted = System.currentTimeMillis() / 1e3;
                 started = System.nanoTime();
                 switch (workload) {
                     case "W1":
@@ -97,6 +101,7 @@ public final class ThinClientReader {
                         return;
                 }
                 finished = System.nanoTime();
+                wallFinished = System.currentTimeMillis() / 1e3;
             }
             cpuFinished = processCpuNanos();
         }
@@ -106,7 +111,9 @@ public final class ThinClientReader {
                         + ", \"seconds\": " + ((finished - started) / 1e9)
                         + ", \"peak_rss_bytes\": " + peakRssBytes()
                         + ", \"cpu_seconds\": " + ((cpuFinished - cpuStarted) / 1e9)
-                        + ", \"checksum\": " + reader.checksum + "}");
+                        + ", \"checksum\": " + reader.checksum
+                        + ", \"passes\": " + passes
+                        + ", \"window\": [" + wallStarted + ", " + wallFinished + "]}");
     }
 
     static final String DEFAULT_W3_QUERY =
