@@ -216,7 +216,7 @@ def IgniteDataset(
     port: int = 10800,
     local: bool = False,
     part: int = -1,
-    page_size: int = 100,
+    page_size: int = 1024,
     username: str | None = None,
     password: str | None = None,
     certfile: str | None = None,
@@ -261,7 +261,8 @@ def IgniteDataset(
             on a cluster").
         local: read only the entries of the node the client connects to first.
         part: read only this partition index (-1 = all), e.g. one per worker.
-        page_size: rows per network page at most.
+        page_size: rows per network page at most (the original's default was 100, which made
+            batched reads of small rows a third as fast).
         page_bytes: bytes per network page at most, about (see ``Client.scan``): 1 MiB rows
             come 16 to a page with the defaults. 0: ``page_size`` alone.
         username, password: credentials when the cluster has authentication on.
