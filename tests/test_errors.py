@@ -12,7 +12,10 @@ import os
 import signal
 import socket
 import struct
+import subprocess
+import sys
 import threading
+from typing import Any
 
 import numpy as np
 import pytest
@@ -713,3 +716,81 @@ def test_garbage_in_a_scan_page_is_a_protocol_error(relay, page_cache, bounded, 
     assert r.address in str(outcome.error) or page_cache in str(outcome.error)
     assert bounded(scan.close, FAST).error is None
     c.close()
+
+
+# --------------------------------------------------------------------------------------------
+# A program that exits while a thread waits inside a read
+
+_EXIT_WHILE_READING = """
+import os, sys, threading, time
+import ignite_tf
+
+client = ignite_tf.Client(sys.argv[1], int(sys.argv[2]), timeout=60)
+
+def read():
+    try:
+        for _ in client.scan(sys.argv[3]):
+            pass
+    except Exception as error:  # the relay closes: an error, unless the interpreter is gone
+        print("reader:", type(error).__name__, flush=True)
+
+threading.Thread(target=read, daemon=True).start()
+time.sleep(1.0)  # the reader waits in the core for a reply that does not come
+
+
+# sys.stdout whose flush, once the interpreter is finalizing, says so and waits 3 s with the
+# GIL released: the test ends the reader's wait then.
+class SlowFinalFlush:
+
+    def __init__(self, fd, is_finalizing=sys.is_finalizing, sleep=time.sleep, write=os.write):
+        self.fd, self.is_finalizing, self.sleep, self.os_write = fd, is_finalizing, sleep, write
+
+    def write(self, text):
+        self.os_write(self.fd, text.encode())
+        return len(text)
+
+    def flush(self):
+        if self.is_finalizing():
+            self.os_write(self.fd, b"finalizing\\n")
+            self.sleep(3.0)
+
+
+sys.stdout = SlowFinalFlush(sys.__stdout__.fileno())
+print("exiting")
+"""
+
+
+def test_exit_while_a_thread_waits_in_a_read_does_not_abort(relay, make_cache, tmp_path):
+    """A thread inside a read when the program exits (a tf.data iterator left alive) comes back
+    while the interpreter finalizes: it must not take the GIL (Python would end it with a
+    forced unwind that aborts the process); the program exits normally."""
+    cache = make_cache(entries=[(i, i) for i in range(10)])
+    stalled = threading.Event()
+
+    def stall_scans(op: int | None, frame: bytes) -> Any:
+        if op == 2000:  # the scan's reply: hold it
+            stalled.set()
+            return ("stall", 0)
+        return None
+
+    relay_ = relay(on_reply=stall_scans)
+    script = tmp_path / "exit_while_reading.py"
+    script.write_text(_EXIT_WHILE_READING)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), relay_.host, str(relay_.port), cache],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout.readline() == b"exiting\n"
+        assert stalled.wait(10)
+        assert proc.stdout.readline() == b"finalizing\n"
+        relay_.close()  # the reader's wait ends in the middle of finalization
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    err = err.decode(errors="replace")
+    assert b"reader:" not in out  # the reader never ran Python code again
+    assert proc.returncode == 0, (proc.returncode, err)
+    assert "terminate called" not in err

@@ -8,6 +8,7 @@
 
 #include "python/columns.h"
 #include "python/errors.h"
+#include "python/gil.h"
 
 namespace py = pybind11;
 
@@ -21,7 +22,7 @@ template <typename F>
 auto WithoutGil(F&& read) {
   decltype(read()) result;
   {
-    py::gil_scoped_release release;
+    GilRelease release;
     result = read();
   }
   return ValueOrThrow(std::move(result));
@@ -63,7 +64,7 @@ void PyBatchStream::Close() {
   partition_nodes_ = stream_->partition_nodes();
   // Joining the worker may wait for one page; never hold the GIL meanwhile.
   if (PyGILState_Check()) {
-    py::gil_scoped_release release;
+    GilRelease release;
     stream_.reset();
   } else {
     stream_.reset();

@@ -17,6 +17,7 @@
 #include "python/batch_stream.h"
 #include "python/columns.h"
 #include "python/errors.h"
+#include "python/gil.h"
 #include "python/values.h"
 #include "python/writer.h"
 
@@ -56,7 +57,7 @@ SqlQuery QueryOf(const std::string& sql, py::iterable args, const std::string& s
 class PyClient {
  public:
   explicit PyClient(const ConnectionOptions& options) {
-    py::gil_scoped_release release;
+    GilRelease release;
     client_ = ValueOrThrow(Client::Connect(options));
   }
 
@@ -75,7 +76,7 @@ class PyClient {
 
   void Close() {
     if (client_ == nullptr) return;
-    py::gil_scoped_release release;
+    GilRelease release;
     client_->Close();
   }
 
@@ -102,14 +103,14 @@ void CreateCall(PyClient& self, const std::string& name, std::optional<int32_t> 
                 std::optional<int32_t> backups, std::optional<int32_t> atomicity,
                 std::optional<int32_t> write_synchronization) {
   const CacheSettings settings = SettingsOf(mode, backups, atomicity, write_synchronization);
-  py::gil_scoped_release release;
+  GilRelease release;
   ThrowIfError((self.client().*Method)(name, settings));
 }
 
 // Binds a Client method that takes a cache name and returns only a status.
 template <absl::Status (Client::*Method)(const std::string&)>
 void CacheCall(PyClient& self, const std::string& cache) {
-  py::gil_scoped_release release;
+  GilRelease release;
   ThrowIfError((self.client().*Method)(cache));
 }
 
@@ -130,7 +131,7 @@ void RegisterClient(py::module_& m) {
                              [](PyClient& self) { return self.client().types()->fetch_count(); })
       .def("cache_names",
            [](PyClient& self) {
-             py::gil_scoped_release release;
+             GilRelease release;
              return ValueOrThrow(self.client().CacheNames());
            })
       .def("create_cache", &CreateCall<&Client::CreateCache>, py::arg("name"),
@@ -143,7 +144,7 @@ void RegisterClient(py::module_& m) {
            [](PyClient& self, const std::string& name) {
              CacheSettings settings;
              {
-               py::gil_scoped_release release;
+               GilRelease release;
                settings = ValueOrThrow(self.client().CacheConfiguration(name));
              }
              py::dict out;
@@ -157,7 +158,7 @@ void RegisterClient(py::module_& m) {
            [](PyClient& self) {
              std::vector<KnownNode> nodes;
              {
-               py::gil_scoped_release release;
+               GilRelease release;
                self.client().topology()->ConnectAll();
                nodes = self.client().topology()->Nodes();
              }
@@ -183,7 +184,7 @@ void RegisterClient(py::module_& m) {
            [](PyClient& self, const std::string& cache) {
              std::shared_ptr<const CacheAffinity> map;
              {
-               py::gil_scoped_release release;
+               GilRelease release;
                map = ValueOrThrow(self.client().UsableAffinity(cache));
              }
              std::map<int32_t, std::string> out;
@@ -197,7 +198,7 @@ void RegisterClient(py::module_& m) {
              Value k = ToValue(key, "key");
              absl::StatusOr<std::optional<int32_t>> partition;
              {
-               py::gil_scoped_release release;
+               GilRelease release;
                partition = self.client().PartitionOfKey(cache, k);
              }
              return ValueOrThrow(std::move(partition));
@@ -207,7 +208,7 @@ void RegisterClient(py::module_& m) {
            [](PyClient& self, const std::string& cache, py::handle key, py::handle value) {
              Value k = ToValue(key, "key");
              Value v = ToValue(value, "value");
-             py::gil_scoped_release release;
+             GilRelease release;
              ThrowIfError(self.client().Put(cache, k, v));
            })
       .def("put_all",
@@ -221,7 +222,7 @@ void RegisterClient(py::module_& m) {
                }
                converted.emplace_back(ToValue(pair[0], "key"), ToValue(pair[1], "value"));
              }
-             py::gil_scoped_release release;
+             GilRelease release;
              ThrowIfError(self.client().PutAll(cache, converted));
            })
       .def("get",
@@ -229,20 +230,20 @@ void RegisterClient(py::module_& m) {
              Value k = ToValue(key, "key");
              absl::StatusOr<Value> value;
              {
-               py::gil_scoped_release release;
+               GilRelease release;
                value = self.client().Get(cache, k);
              }
              return FromValue(ValueOrThrow(std::move(value)));
            })
       .def("size",
            [](PyClient& self, const std::string& cache) {
-             py::gil_scoped_release release;
+             GilRelease release;
              return ValueOrThrow(self.client().Size(cache));
            })
       .def("clear", &CacheCall<&Client::Clear>)
       .def("partitions",
            [](PyClient& self, const std::string& cache) {
-             py::gil_scoped_release release;
+             GilRelease release;
              return ValueOrThrow(self.client().Partitions(cache));
            })
       .def(
@@ -254,7 +255,7 @@ void RegisterClient(py::module_& m) {
             query.max_rows = max_rows;
             SqlRows result;
             {
-              py::gil_scoped_release release;
+              GilRelease release;
               std::unique_ptr<SqlCursor> cursor = ValueOrThrow(self.client().Sql(query));
               result = ValueOrThrow(cursor->ReadAll(max_rows));
             }
@@ -289,7 +290,7 @@ void RegisterClient(py::module_& m) {
             options.sql_type_lookahead_bytes = type_lookahead_bytes;
             std::unique_ptr<BatchStream> stream;
             {
-              py::gil_scoped_release release;
+              GilRelease release;
               stream = ValueOrThrow(BatchStream::OpenSql(self.client(), query, options));
             }
             return std::make_unique<PyBatchStream>(std::move(stream));
@@ -342,7 +343,7 @@ void RegisterClient(py::module_& m) {
             options.prefetch_batches = prefetch;
             std::unique_ptr<BatchStream> stream;
             {
-              py::gil_scoped_release release;
+              GilRelease release;
               stream = ValueOrThrow(BatchStream::Open(self.shared_client(), cache, options, given));
             }
             return std::make_unique<PyBatchStream>(std::move(stream));

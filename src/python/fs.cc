@@ -12,6 +12,7 @@
 #include "core/fs/store.h"
 #include "python/connection_options.h"
 #include "python/errors.h"
+#include "python/gil.h"
 
 namespace py = pybind11;
 
@@ -45,7 +46,7 @@ class PyReader {
     int64_t got = 0;
     absl::Status s;
     {
-      py::gil_scoped_release release;
+      GilRelease release;
       s = reader_->Read(offset, n, out.data(), &got);
     }
     if (!s.ok() && !absl::IsOutOfRange(s)) ThrowIfError(s);
@@ -66,20 +67,20 @@ class PyWriter {
     py::buffer_info info = data.request();
     const char* p = static_cast<const char*>(info.ptr);
     const int64_t n = info.size * info.itemsize;
-    py::gil_scoped_release release;
+    GilRelease release;
     ThrowIfError(writer_->Append(p, n));
   }
   void Flush() {
-    py::gil_scoped_release release;
+    GilRelease release;
     ThrowIfError(writer_->Flush());
   }
   void Close() {
-    py::gil_scoped_release release;
+    GilRelease release;
     ThrowIfError(writer_->Close());
   }
   // Drops the writer without publishing (its unpublished blocks are deleted).
   void Abort() {
-    py::gil_scoped_release release;
+    GilRelease release;
     writer_.reset();
   }
   int64_t Tell() { return writer_ ? writer_->position() : 0; }
@@ -95,7 +96,7 @@ class PyStore {
     fs::StoreOptions store_options;
     store_options.fs_name = std::move(fs_name);
     store_options.block_size = block_size;
-    py::gil_scoped_release release;
+    GilRelease release;
     std::shared_ptr<Client> client = ValueOrThrow(Client::Connect(options));
     store_ = ValueOrThrow(Store::Open(std::move(client), std::move(store_options)));
   }
@@ -108,7 +109,7 @@ class PyStore {
 
 template <typename F>
 auto Unlocked(F&& f) {
-  py::gil_scoped_release release;
+  GilRelease release;
   return f();
 }
 

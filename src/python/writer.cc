@@ -14,6 +14,7 @@
 #include "core/columnar/bulk_writer.h"
 #include "core/columnar/row_encoder.h"
 #include "python/errors.h"
+#include "python/gil.h"
 
 namespace py = pybind11;
 
@@ -120,17 +121,17 @@ class PyWriter {
 
   void Write(py::list columns) {
     const RowSource source = SourceOf(columns);
-    py::gil_scoped_release release;
+    GilRelease release;
     ThrowIfError(live().Write(source));
   }
   void Finish() {
-    py::gil_scoped_release release;
+    GilRelease release;
     ThrowIfError(live().Finish());
   }
   void Cancel() {
     if (writer_ == nullptr) return;
     if (PyGILState_Check()) {
-      py::gil_scoped_release release;
+      GilRelease release;
       writer_->Cancel();
     } else {
       writer_->Cancel();
@@ -220,7 +221,7 @@ py::object OpenWriter(std::shared_ptr<Client> client, const std::string& cache, 
   options.parallel = parallel;
   std::unique_ptr<BulkWriter> writer;
   {
-    py::gil_scoped_release release;
+    GilRelease release;
     absl::StatusOr<RowEncoder> encoder = RowEncoder::Plan(shape.columns, layout);
     if (encoder.ok()) {
       writer =
