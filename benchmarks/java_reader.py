@@ -181,6 +181,17 @@ def run_java_reader(*args, timeout: float = 3600, **kwargs) -> dict:
     return {key: result[key] for key in RESULT_KEYS}
 
 
+def print_result(workload: str, result: dict) -> None:
+    """A Java client's JSON result on one line, then a summary line for people."""
+    seconds = result["seconds"]
+    print(json.dumps(result))
+    print(
+        f"{workload}: {result['rows']:,} rows in {seconds:.3f} s, "
+        f"{result['rows'] / seconds:,.0f} rows/s, {result['bytes'] / seconds / 1e6:,.1f} MB/s, "
+        f"peak RSS {result['peak_rss_bytes'] / 2**20:,.0f} MiB"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workload", required=True, choices=WORKLOADS, type=str.upper)
@@ -200,13 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         query=args.query,
         max_heap=args.max_heap,
     )
-    seconds = result["seconds"]
-    print(json.dumps(result))
-    print(
-        f"{args.workload}: {result['rows']:,} rows in {seconds:.3f} s, "
-        f"{result['rows'] / seconds:,.0f} rows/s, {result['bytes'] / seconds / 1e6:,.1f} MB/s, "
-        f"peak RSS {result['peak_rss_bytes'] / 2**20:,.0f} MiB"
-    )
+    print_result(args.workload, result)
     return 0
 
 

@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from java_reader import _classpath, compile_java
+from java_reader import _classpath, compile_java, print_result
 
 from ignite_tf.testing import _java_major_version, find_java, jvm_add_opens
 
@@ -128,13 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         args.warmup_rows,
         args.max_heap,
     )
-    seconds = result["seconds"]
-    print(json.dumps(result))
-    print(
-        f"{args.workload}: {result['rows']:,} rows in {seconds:.3f} s, "
-        f"{result['rows'] / seconds:,.0f} rows/s, {result['bytes'] / seconds / 1e6:,.1f} MB/s, "
-        f"peak RSS {result['peak_rss_bytes'] / 2**20:,.0f} MiB"
-    )
+    print_result(args.workload, result)
     return 0
 
 

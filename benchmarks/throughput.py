@@ -45,6 +45,7 @@ defaults, are in the JSON.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -55,6 +56,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Callable
 
@@ -566,6 +568,81 @@ def parse_rows(text: str | None) -> dict[str, int]:
             name, _, value = part.partition("=")
             out[name.strip().upper()] = int(float(value))
     return out
+
+
+def workload_sizes(args: argparse.Namespace, table: dict) -> tuple[list[str], dict[str, int]]:
+    """The workloads asked for (`--workloads`) and their rows: smoke or full size from `table`,
+    then `--rows`."""
+    workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
+    sizes = {w: (SMOKE_ROWS[w] if args.scale == "smoke" else table[w]["rows"]) for w in workloads}
+    sizes.update({w: n for w, n in parse_rows(args.rows).items() if w in sizes})
+    return workloads, sizes
+
+
+@contextlib.contextmanager
+def bench_node(args: argparse.Namespace) -> Iterator[tuple[str, int, int | None]]:
+    """(host, port, node pid) of `--address` (or IGNITE_TF_TEST_ADDRESS), else of a node
+    started here (4 GiB heap and a 10 GiB region at full size) and stopped afterwards; the pid
+    is None for an external node."""
+    from ignite_tf.testing import IgniteNode, external_endpoint
+
+    endpoint = external_endpoint(args.address) if args.address else external_endpoint()
+    if endpoint is not None:
+        yield endpoint[0], endpoint[1], None
+        return
+    with tempfile.TemporaryDirectory(prefix="ignite-tf-bench-") as tmp:
+        gigs = 10 if args.scale == "full" else 1
+        node = IgniteNode(
+            config_template=_node_config(Path(tmp)),
+            region_max_size=gigs << 30,
+            heap_options=("-Xms4g", "-Xmx4g") if args.scale == "full" else ("-Xmx1g",),
+            startup_timeout=120,
+        ).start()
+        print(f"node: {node.address}, pid {node.pid}")
+        try:
+            yield node.host, node.port, node.pid
+        finally:
+            node.stop()
+
+
+def report_header(args: argparse.Namespace, host: str, port: int, node_pid: int | None) -> dict:
+    """The fields every benchmark report starts with: date, Ignite version, scale, machine,
+    runs."""
+    from ignite_tf.testing import ignite_version
+
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "ignite_version": ignite_version(),
+        "scale": args.scale,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "node": "started by the benchmark" if node_pid else f"external {host}:{port}",
+        },
+        "runs": args.runs,
+    }
+
+
+def save_report(
+    report: dict,
+    args: argparse.Namespace,
+    print_summary: Callable[[str, dict], None],
+    draw: Callable[[dict, Path], None],
+) -> None:
+    """Writes the JSON to `--out`, prints each workload's summary, draws the chart next to it
+    (or at `--chart`)."""
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1) + "\n")
+    for w, data in report["workloads"].items():
+        print_summary(w, data)
+    chart_path = Path(args.chart) if args.chart else out.with_suffix(".png")
+    try:
+        draw(report, chart_path)
+        print(f"wrote {out} and {chart_path}")
+    except ImportError:
+        print(f"wrote {out} (matplotlib is not installed: no chart)")
 
 
 def summarize_runs(runs: list[dict], row_bytes: int) -> dict:
@@ -1128,41 +1205,12 @@ def main(argv: list[str] | None = None) -> int:
         args.readers += [n for n in TUNED if n not in args.readers]
 
     from ignite_tf import Client
-    from ignite_tf.testing import IgniteNode, external_endpoint, ignite_version
 
-    workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
-    sizes = {
-        w: (SMOKE_ROWS[w] if args.scale == "smoke" else WORKLOADS[w]["rows"]) for w in workloads
-    }
-    sizes.update({w: n for w, n in parse_rows(args.rows).items() if w in sizes})
-    endpoint = external_endpoint(args.address) if args.address else external_endpoint()
-    node = None
-    node_pid = None
+    workloads, sizes = workload_sizes(args, WORKLOADS)
     all_ok = True
-    with tempfile.TemporaryDirectory(prefix="ignite-tf-bench-") as tmp:
-        if endpoint is None:
-            gigs = 10 if args.scale == "full" else 1
-            node = IgniteNode(
-                config_template=_node_config(Path(tmp)),
-                region_max_size=gigs << 30,
-                heap_options=("-Xms4g", "-Xmx4g") if args.scale == "full" else ("-Xmx1g",),
-                startup_timeout=120,
-            ).start()
-            endpoint = (node.host, node.port)
-            node_pid = node.pid
-            print(f"node: {node.address}, pid {node_pid}")
-        host, port = endpoint
+    with bench_node(args) as (host, port, node_pid):
         report = {
-            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            "ignite_version": ignite_version(),
-            "scale": args.scale,
-            "machine": {
-                "cpus": os.cpu_count(),
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "node": "started by the benchmark" if node else f"external {host}:{port}",
-            },
-            "runs": args.runs,
+            **report_header(args, host, port, node_pid),
             "scheme": (
                 "one process per run, in rounds: one run of every reader per round; each "
                 "process sets its reader up, reads once untimed (the warm-up) and once timed"
@@ -1177,16 +1225,12 @@ def main(argv: list[str] | None = None) -> int:
             "readers": args.readers,
             "workloads": {},
         }
-        try:
-            with Client(host, port, timeout=600) as client:
-                for w in workloads:
-                    load(client, w, sizes[w])
+        with Client(host, port, timeout=600) as client:
             for w in workloads:
-                report["workloads"][w], ok = run_workload(w, sizes[w], host, port, node_pid, args)
-                all_ok = all_ok and ok
-        finally:
-            if node is not None:
-                node.stop()
+                load(client, w, sizes[w])
+        for w in workloads:
+            report["workloads"][w], ok = run_workload(w, sizes[w], host, port, node_pid, args)
+            all_ok = all_ok and ok
     report["targets"] = _targets(report)
     flat = {}
     for w, data in report["workloads"].items():
@@ -1194,17 +1238,7 @@ def main(argv: list[str] | None = None) -> int:
         if curve:
             flat[w] = _rss_flatness(curve)
     report["rss_flat"] = flat
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=1) + "\n")
-    for w, data in report["workloads"].items():
-        _print_summary(w, data)
-    chart_path = Path(args.chart) if args.chart else out.with_suffix(".png")
-    try:
-        chart(report, chart_path)
-        print(f"wrote {out} and {chart_path}")
-    except ImportError:
-        print(f"wrote {out} (matplotlib is not installed: no chart)")
+    save_report(report, args, _print_summary, chart)
     for t in report["targets"]:
         limit = ""
         if "server_limit" in t:

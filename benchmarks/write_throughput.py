@@ -47,11 +47,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -63,17 +60,18 @@ sys.path.insert(0, str(HERE))
 import numpy as np  # noqa: E402
 from loopback import peak_rss_bytes  # noqa: E402
 from throughput import (  # noqa: E402
-    SMOKE_ROWS,
     W3_COLUMNS,
     Rounds,
     _have,
-    _node_config,
     _run_measured,
     api_defaults,
+    bench_node,
     draw_runs,
-    parse_rows,
+    report_header,
     save_figure,
+    save_report,
     summarize_runs,
+    workload_sizes,
 )
 from throughput import WORKLOADS as READ_WORKLOADS  # noqa: E402
 
@@ -758,41 +756,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown writers {sorted(unknown)}; choose from {WRITERS}")
 
-    from ignite_tf.testing import IgniteNode, external_endpoint, ignite_version
-
-    workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
-    sizes = {
-        w: (SMOKE_ROWS[w] if args.scale == "smoke" else WORKLOADS[w]["rows"]) for w in workloads
-    }
-    sizes.update({w: n for w, n in parse_rows(args.rows).items() if w in sizes})
-    endpoint = external_endpoint(args.address) if args.address else external_endpoint()
-    node = None
-    node_pid = None
+    workloads, sizes = workload_sizes(args, WORKLOADS)
     all_ok = True
-    with tempfile.TemporaryDirectory(prefix="ignite-tf-bench-") as tmp:
-        if endpoint is None:
-            gigs = 10 if args.scale == "full" else 1
-            node = IgniteNode(
-                config_template=_node_config(Path(tmp)),
-                region_max_size=gigs << 30,
-                heap_options=("-Xms4g", "-Xmx4g") if args.scale == "full" else ("-Xmx1g",),
-                startup_timeout=120,
-            ).start()
-            endpoint = (node.host, node.port)
-            node_pid = node.pid
-            print(f"node: {node.address}, pid {node_pid}")
-        host, port = endpoint
+    with bench_node(args) as (host, port, node_pid):
         report = {
-            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            "ignite_version": ignite_version(),
-            "scale": args.scale,
-            "machine": {
-                "cpus": os.cpu_count(),
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "node": "started by the benchmark" if node else f"external {host}:{port}",
-            },
-            "runs": args.runs,
+            **report_header(args, host, port, node_pid),
             "warmup": (
                 f"the first {args.warmup_fraction:.0%} of the rows (at least one request) into "
                 "the warm-up cache, untimed, by the same process right before each timed write"
@@ -803,24 +771,10 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "workloads": {},
         }
-        try:
-            for w in workloads:
-                report["workloads"][w], ok = run_workload(w, sizes[w], host, port, node_pid, args)
-                all_ok = all_ok and ok
-        finally:
-            if node is not None:
-                node.stop()
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=1) + "\n")
-    for w, data in report["workloads"].items():
-        _print_summary(w, data)
-    chart_path = Path(args.chart) if args.chart else out.with_suffix(".png")
-    try:
-        chart(report, chart_path)
-        print(f"wrote {out} and {chart_path}")
-    except ImportError:
-        print(f"wrote {out} (matplotlib is not installed: no chart)")
+        for w in workloads:
+            report["workloads"][w], ok = run_workload(w, sizes[w], host, port, node_pid, args)
+            all_ok = all_ok and ok
+    save_report(report, args, _print_summary, chart)
     if not all_ok:
         print("FAILED: a writer failed or wrote less than it was given (see above)")
     return 0 if all_ok else 1
