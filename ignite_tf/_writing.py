@@ -322,14 +322,6 @@ def column_tuple(name: str, column: Any, target: int = 0) -> tuple:
     return (name, kind, column, None, valid, target, 1)
 
 
-def _rows(column: Any) -> int:
-    return len(column)
-
-
-def _slice(column: Any, start: int, stop: int) -> Any:
-    return column[start:stop]
-
-
 def _row_bytes(columns: Mapping[str, Any], rows: int) -> float:
     total = 0
     for c in columns.values():
@@ -371,17 +363,14 @@ def chunks_of(data: Any, chunk_rows: int | None = None) -> Iterator[dict[str, An
         data = {"": data}
     if not data:
         raise ValueError("nothing to write: no columns")
-    columns = {
-        str(k): (v if hasattr(v, "__len__") and not isinstance(v, (str, bytes)) else v)
-        for k, v in data.items()
-    }
-    lengths = {name: _rows(c) for name, c in columns.items()}
+    columns = {str(k): v for k, v in data.items()}
+    lengths = {name: len(c) for name, c in columns.items()}
     if len(set(lengths.values())) > 1:
         raise ValueError(f"columns differ in length: {lengths}")
     rows = next(iter(lengths.values()))
     step = chunk_rows or max(1, int(_CHUNK_BYTES // max(_row_bytes(columns, rows), 1.0)))
     for start in range(0, rows, step):
-        yield {name: _slice(c, start, start + step) for name, c in columns.items()}
+        yield {name: c[start : start + step] for name, c in columns.items()}
 
 
 def _is_dataset(data: Any) -> bool:
@@ -480,6 +469,13 @@ def write_chunks(
     progress: Progress,
 ) -> int:
     """Sends every chunk through one core writer; returns the rows written."""
+    for name, value in (
+        ("batch_size", batch_size),
+        ("batch_bytes", batch_bytes),
+        ("num_parallel_writes", num_parallel_writes),
+    ):
+        if value < 1:
+            raise ValueError(f"{name} must be at least 1, got {value}")
     writer = None
     order: list[str] | None = None
     key_names = [key] if isinstance(key, str) else list(key or ())

@@ -13,7 +13,8 @@ absl::StatusOr<std::unique_ptr<BulkWriter>> BulkWriter::Open(std::shared_ptr<Cli
                                                              const WriteOptions& options) {
   if (options.batch_rows < 1 || options.batch_bytes < 1 || options.parallel < 1) {
     return absl::InvalidArgumentError(
-        absl::StrCat("batch_size, batch_bytes and num_parallel_writes must be at least 1 (got ",
+        absl::StrCat("a writer's page rows, page bytes and requests in flight must be at least 1 "
+                     "(got ",
                      options.batch_rows, ", ", options.batch_bytes, ", ", options.parallel, ")"));
   }
   for (const BinaryType& type : encoder.types()) {
@@ -51,7 +52,6 @@ absl::StatusOr<BulkWriter::Destination*> BulkWriter::Start(const NodeId* node) {
   auto d = std::make_unique<Destination>();
   Destination* raw = d.get();
   destinations_.emplace(id, std::move(d));
-  raw->connections = static_cast<int>(connections.size());
   for (size_t i = 0; i < connections.size(); ++i) {
     raw->senders.emplace_back(
         [this, raw, connection = connections[i], own = i > 0] { Send(raw, connection, own); });
@@ -107,7 +107,8 @@ absl::Status BulkWriter::Failure() const {
 
 absl::Status BulkWriter::Enqueue(Destination& d) {
   absl::MutexLock lock(&mu_);
-  while (static_cast<int>(d.queue.size()) >= d.connections && failed_.ok() && !cancelled_) {
+  // As many pages wait as the node has senders (the caller's thread alone adds senders).
+  while (d.queue.size() >= d.senders.size() && failed_.ok() && !cancelled_) {
     changed_.Wait(&mu_);
   }
   if (!failed_.ok()) return Failure();
@@ -204,7 +205,7 @@ int64_t BulkWriter::bytes_written() const {
 
 int BulkWriter::connections() const {
   int n = 0;
-  for (const auto& [id, d] : destinations_) n += d->connections;
+  for (const auto& [id, d] : destinations_) n += static_cast<int>(d->senders.size());
   return n;
 }
 

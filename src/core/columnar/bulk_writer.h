@@ -69,8 +69,7 @@ class BulkWriter {
   struct Destination {
     std::deque<Page> queue;  // full pages waiting for a sender
     Page filling;
-    std::vector<std::thread> senders;
-    int connections = 0;
+    std::vector<std::thread> senders;  // one per connection
   };
 
   BulkWriter(std::shared_ptr<Client> client, std::string cache, RowEncoder encoder,
