@@ -243,6 +243,7 @@ def IgniteDataset(
     partitions: list[int] | None = None,
     deterministic: bool = False,
     page_bytes: int = DEFAULT_PAGE_BYTES,
+    batch_bytes: int = DEFAULT_BATCH_BYTES,
     num_shards: int | None = None,
     shard_index: int | None = None,
 ) -> Any:
@@ -271,6 +272,12 @@ def IgniteDataset(
         schema_host, schema_port: where to learn the element structure, if not host/port.
         batch_size: rows decoded per batch before TensorFlow splits them into elements (or,
             with ``batched=True``, the rows of each element).
+        batch_bytes: bytes of a batch at most, about (0: ``batch_size`` alone). Element by
+            element, a decoded batch closes once it holds this many bytes. With
+            ``batched=True``, the first rows read set the rows of every batch: ``batch_size``, or
+            fewer when that many rows of their size would pass ``batch_bytes`` (1 MiB rows come
+            64 to a batch with the defaults), so that all batches but the last have the same
+            shape.
         batched: yield batches of ``batch_size`` rows (the last one shorter) instead of single
             rows, like ``.batch(batch_size)`` but without splitting and joining rows: each
             leaf is a tensor of shape ``[rows]``, Ignite arrays ``tf.RaggedTensor``s of shape
@@ -396,9 +403,7 @@ def IgniteDataset(
             partitions=partitions,
             deterministic=deterministic,
             page_bytes=page_bytes,
-            # batched=True yields batches of exactly batch_size rows; element-wise reading
-            # bounds the memory of a batch of large rows.
-            batch_bytes=0 if batched else DEFAULT_BATCH_BYTES,
+            batch_bytes=batch_bytes,
         )
 
     key_tree, val_tree = schema
@@ -420,6 +425,7 @@ def IgniteDataset(
         element,
         batch_size if batched else None,
         fixed_lists,
+        batch_bytes,
     )
 
 
@@ -487,12 +493,34 @@ def _concat(parts: list) -> Any:
     return np.concatenate(parts)
 
 
-def _exact_batches(batches: Iterable[dict], size: int) -> Iterator[dict]:
-    """Re-cuts column batches (whole pages, at least `size` rows) into batches of exactly `size`
-    rows, the last one shorter: slices share memory; only batches that span two scan batches
-    are copied."""
+def _column_nbytes(column: Any) -> int:
+    """Bytes a column's rows hold: its values and offsets (a string column's text)."""
+    if isinstance(column, RaggedColumn):
+        values, splits = _flat_ragged(column)
+        return _column_nbytes(values) + sum(s.nbytes for s in splits)
+    if isinstance(column, np.ndarray) and column.dtype == object:
+        return sum(len(v) if isinstance(v, (bytes, str)) else 8 for v in column)
+    return int(np.asarray(column).nbytes)
+
+
+def _rows_within(batch: dict, size: int, budget: int) -> int:
+    """`size` rows, or fewer when that many rows like the batch's would pass `budget` bytes
+    (0: no budget): at least one."""
+    rows = _num_rows(batch)
+    if budget <= 0 or rows == 0:
+        return size
+    row_bytes = max(1, sum(_column_nbytes(c) for c in batch.values()) // rows)
+    return max(1, min(size, budget // row_bytes))
+
+
+def _exact_batches(batches: Iterable[dict], size: int, budget: int = 0) -> Iterator[dict]:
+    """Re-cuts column batches (whole pages) into batches of exactly `size` rows, the last one
+    shorter: slices share memory; only batches that span two scan batches are copied. With a
+    byte `budget`, the first scan batch's bytes per row lower `size` so that a batch holds about
+    `budget` bytes at most; every batch then has that many rows."""
     pending: list[tuple[dict, int, int]] = []
     have = 0
+    sized = False
 
     def join() -> dict:
         if len(pending) == 1:
@@ -507,6 +535,8 @@ def _exact_batches(batches: Iterable[dict], size: int) -> Iterator[dict]:
 
     for batch in batches:
         rows, start = _num_rows(batch), 0
+        if not sized and rows:
+            size, sized = _rows_within(batch, size, budget), True
         while start < rows:
             take = min(size - have, rows - start)
             pending.append((batch, start, start + take))
@@ -580,9 +610,10 @@ def _dataset_over(
     element: Any,
     batched: int | None,
     fixed_lists: frozenset = frozenset(),
+    batch_bytes: int = 0,
 ) -> Any:
     """A tf.data.Dataset over the batches of `open_scan(client)`: one element per `batched` rows
-    when it is set, else one per row.
+    when it is set (fewer when that many rows would pass `batch_bytes`), else one per row.
 
     `trees` are the schema trees whose leaves are columns; `element(build)` makes an element
     from them (`build(tree)` turns a tree into tensors or specs). `fixed_lists`: list columns
@@ -648,7 +679,7 @@ def _dataset_over(
         with connect() as client:
             scan = open_scan(client)
             try:
-                for batch in _exact_batches(scan, batched) if batched else scan:
+                for batch in _exact_batches(scan, batched, batch_bytes) if batched else scan:
                     yield from pieces(batch)
             finally:
                 scan.close()

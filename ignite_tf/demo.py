@@ -64,7 +64,7 @@ def run(host: str, port: int, rows: int, epochs: int) -> float:
         print(f"2. Loading {rows} labelled points into cache {POINTS_CACHE}")
         load_points(client, rows)
 
-    dataset = IgniteDataset(POINTS_CACHE, host=host, port=port, page_size=1024)
+    dataset = IgniteDataset(POINTS_CACHE, host=host, port=port)
     train = (
         dataset.map(lambda e: (tf.stack([e["val"]["x"], e["val"]["y"]]), e["val"]["label"]))
         .shuffle(4096, seed=1)

@@ -158,6 +158,34 @@ def test_batched_mode_yields_whole_batches_with_ragged_arrays(ignite_node, tf_cl
     assert sum(int(t.shape[0]) for t in flat) == 250
 
 
+def test_batched_mode_keeps_batches_of_large_rows_within_batch_bytes(ignite_node, tf_client, cache):
+    # 10,000-byte rows: with batch_bytes=45,000 every batch holds 4 of them (a 1 MiB row
+    # comes 64 to a batch with the defaults, not 1024 to a GiB), all batches but the last the
+    # same size; batch_bytes=0 gives batch_size rows again.
+    rng = np.random.default_rng(3)
+    rows = {i: rng.integers(0, 256, 10_000, dtype=np.uint8).tobytes() for i in range(30)}
+    tf_client.put_all(cache, rows.items())
+
+    def batches(**options):
+        dataset = IgniteDataset(
+            cache,
+            host=ignite_node.host,
+            port=ignite_node.port,
+            batched=True,
+            batch_size=16,
+            deterministic=True,
+            **options,
+        )
+        return [(b["key"].numpy(), b["val"].numpy()) for b in dataset]
+
+    bounded = batches(batch_bytes=45_000)
+    assert [len(keys) for keys, _ in bounded] == [4] * 7 + [2]
+    assert sorted(k for keys, _ in bounded for k in keys) == list(range(30))
+    for keys, values in bounded:
+        assert [bytes(v) for v in values] == [rows[int(k)] for k in keys]
+    assert [len(keys) for keys, _ in batches(batch_bytes=0)] == [16, 14]
+
+
 def test_fixed_length_arrays_read_element_wise_also_where_lengths_change(
     ignite_node, tf_client, cache
 ):
