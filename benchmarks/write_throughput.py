@@ -28,7 +28,8 @@ row objects included.
                       recorded as not available when this ignite_tf has no such method
   write limit         wire_writer.py: every request encoded once before timing, then only sent,
                       each waiting for its reply; with 1 connection, and again with as many
-                      as the fastest writer used when that is more than 1
+                      as the writer that used the most, when that is more than 1 (in the
+                      same rounds)
 
 Every writer runs --runs times (3), in rounds (one run of each writer per round, so that noise
 from the rest of the machine spreads over all of them), after the node itself was warmed up by
@@ -47,7 +48,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import statistics
 import sys
 import threading
 import time
@@ -595,29 +595,32 @@ def run_workload(
     if warmer is not None and not args.no_node_warmup:
         seconds = rounds.warm_node(LABELS[warmer], "write", lambda: one_run(warmer))
         node_warmup = {"writer": warmer, "seconds": seconds}
+    # The write limit runs again, in the same rounds, with as many connections as the writer
+    # that used the most (set by the first round, kept for the others): in the rounds, not
+    # after them, so that it meets the node in the same state as the writers it bounds.
+    connections = 1
     for run in range(args.runs):
         print(f" run {run + 1} of {args.runs}", flush=True)
         for name in writers:
             rounds.run(name, LABELS[name], one_run, note=conn)
-    # The write limit again with as many connections as the fastest writer used, if that is
-    # more than one.
-    runs = rounds.runs
-    clients = [n for n in runs if not n.startswith("wire_limit") and n not in rounds.errors]
-    if "wire_limit" in writers and clients:
-        fastest = max(
-            clients, key=lambda n: statistics.median(r["rows"] / r["seconds"] for r in runs[n])
-        )
-        connections = max(r["connections"] for r in runs[fastest])
+        if "wire_limit" not in writers:
+            continue
+        if run == 0:
+            used = [
+                r["connections"]
+                for n, name_runs in rounds.runs.items()
+                if not n.startswith("wire_limit") and n not in rounds.errors
+                for r in name_runs
+            ]
+            connections = max(used, default=1)
         if connections > 1:
-            print(f" write limit with {connections} connections, as {LABELS[fastest]}", flush=True)
-            for _ in range(args.runs):
-                rounds.run(
-                    "wire_limit_parallel",
-                    LABELS["wire_limit_parallel"],
-                    one_run,
-                    connections,
-                    note=conn,
-                )
+            rounds.run(
+                "wire_limit_parallel",
+                LABELS["wire_limit_parallel"],
+                one_run,
+                connections,
+                note=conn,
+            )
 
     def summarize(name: str, name_runs: list[dict]) -> dict:
         summary = summarize_runs(name_runs, row_bytes)
