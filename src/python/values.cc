@@ -22,6 +22,7 @@ namespace {
 struct PythonTypes {
   py::object datetime, time, timedelta, utc, epoch, one_millisecond;
   py::object uuid, decimal, datetime64, numpy_generic;
+  py::object datetime64_ns;  // numpy.dtype("datetime64[ns]")
   py::object binary_object, binary_enum;
   py::object low_64_bits;  // 2**64 - 1, to split a UUID's 128-bit int
 };
@@ -131,6 +132,7 @@ void ImportPythonTypes() {
   types->decimal = py::module_::import("decimal").attr("Decimal");
   py::module_ numpy = py::module_::import("numpy");
   types->datetime64 = numpy.attr("datetime64");
+  types->datetime64_ns = numpy.attr("dtype")("datetime64[ns]");
   types->numpy_generic = numpy.attr("generic");
   py::module_ binary = py::module_::import("ignite_tf.binary");
   types->binary_object = binary.attr("BinaryObject");
@@ -188,6 +190,19 @@ Value ToValue(py::handle o, const std::string& path) {
     // nanoseconds: datetime64("9999-12-31") has none, and NumPy's cast would wrap silently.
     py::object t = py::reinterpret_borrow<py::object>(o);
     if (t.attr("__ne__")(t).cast<bool>()) BadValue(path, "NaT has no Ignite timestamp");
+    if (t.attr("dtype").attr("__eq__")(types.datetime64_ns).cast<bool>()) {
+      // Nanoseconds split here, by floor division: NumPy's own cast to milliseconds overflows
+      // within a millisecond of the type's lower bound (1677-09-21T00:12:43.145224193 became
+      // 2262-04-11).
+      const int64_t ns = t.attr("astype")("int64").cast<int64_t>();
+      int64_t ms = ns / 1000000;
+      int64_t nanos = ns % 1000000;
+      if (nanos < 0) {
+        nanos += 1000000;
+        --ms;
+      }
+      return Value::Timestamp(ms, static_cast<int32_t>(nanos));
+    }
     py::object ms_point = t.attr("astype")("datetime64[ms]");
     int64_t ms = ms_point.attr("astype")("int64").cast<int64_t>();
     int64_t nanos = t.attr("__sub__")(ms_point)
