@@ -37,7 +37,7 @@ _SQL_TYPE_CODES = {
     "java.lang.Boolean": 8,
     "java.lang.String": 9,
     "java.util.Date": 11,
-    "java.sql.Date": 11,
+    "java.sql.Date": 254,  # DATE: java.sql.Date, as the optimized marshaller writes it
     "java.sql.Timestamp": 33,
     "[B": 12,
 }

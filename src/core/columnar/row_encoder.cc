@@ -107,6 +107,7 @@ bool ConversionAllowed(const ColumnView& c, int32_t target) {
     case kDouble:
       return IsInteger(c.source) || IsFloat(c.source);
     case kDate:
+    case kOptimized:  // a SQL DATE column's java.sql.Date
       return c.source == SourceType::kDatetime64;
     default:
       return false;
@@ -395,8 +396,9 @@ void RowEncoder::RegisterTypes() {
     std::vector<int32_t> ids;
     for (const Field& f : o.fields) {
       ids.push_back(f.id);
-      type.fields.push_back(
-          BinaryField{f.name, f.column >= 0 ? codes_[f.column] : kComplexObject, f.id});
+      // A java.sql.Date is registered as Ignite's own writers register it: a plain object.
+      const int32_t code = f.column >= 0 ? codes_[f.column] : kComplexObject;
+      type.fields.push_back(BinaryField{f.name, code == kOptimized ? kComplexObject : code, f.id});
     }
     o.schema_id = SchemaIdOf(ids);
     type.schemas[o.schema_id] = ids;
@@ -531,6 +533,20 @@ void RowEncoder::EncodeColumnValue(const ColumnView& c, int column_index, int64_
     }
     case kDate: {
       w.WriteUInt8(kDate);
+      w.WriteInt64(SplitMillis(Load<int64_t>(p), c.datetime_unit_ns).first);
+      return;
+    }
+    case kOptimized: {
+      // A java.sql.Date as Ignite stores a SQL DATE column's values: serialized by its optimized
+      // marshaller (SQL cannot read a binary Date there). The payload: 0x66, the class name's
+      // hash, the class's check sum (the low 16 bits of java.sql.Date's declared
+      // serialVersionUID) and the milliseconds since the epoch (binary/java_sql_date.h).
+      static const int32_t kClassHash = JavaStringHash("java.sql.Date");
+      w.WriteUInt8(kOptimized);
+      w.WriteInt32(15);
+      w.WriteUInt8(0x66);
+      w.WriteInt32(kClassHash);
+      w.WriteUInt16(0x6697);
       w.WriteInt64(SplitMillis(Load<int64_t>(p), c.datetime_unit_ns).first);
       return;
     }

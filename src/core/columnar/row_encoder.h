@@ -59,7 +59,8 @@ struct ColumnView {
   // The Ignite type code written for each row: 0 = the one that keeps the values exactly
   // (uint8 -> byte, its bits; uint16 -> char; uint32 -> long; datetime64 -> Timestamp; arrays
   // -> the primitive array of their element). Integers also convert to any other integer type
-  // (checked to fit), float and double; floats to float or double; datetime64 to Date.
+  // (checked to fit), float and double; floats to float or double; datetime64 to Date, or to
+  // kOptimized: a java.sql.Date as a SQL DATE column holds it.
   int32_t target = 0;
 };
 

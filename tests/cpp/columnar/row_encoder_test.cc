@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/binary/encoder.h"
+#include "core/binary/object_layout.h"
 #include "core/binary/type_codes.h"
 #include "core/common/error.h"
 #include "core/wire/writer.h"
@@ -229,6 +230,41 @@ TEST(RowEncoderTest, ConvertsToTheTargetTypeAndRefusesValuesThatDoNotFit) {
   ASSERT_OK_AND_ASSIGN(RowEncoder ke, RowEncoder::Plan(k.columns, key_layout));
   EXPECT_THAT(ke.Validate(k), StatusIs(absl::StatusCode::kInvalidArgument,
                                        "key column 'id': row 1 holds 9223372036854775808"));
+}
+
+TEST(RowEncoderTest, DatesForASqlDateColumnAreJavaSqlDatesAsANodeStoresThem) {
+  // datetime64[D] 2001-02-03 into a DATE column: the java.sql.Date a 2.17 node stores for
+  // DATE '2001-02-03' (bytes captured from a node; decoder_types_test reads the same), not a
+  // binary Date (11), which the node's SQL engine cannot cast to java.sql.Date.
+  const std::vector<int64_t> days = {11356, std::numeric_limits<int64_t>::min()};  // NaT
+  RowSource s;
+  s.rows = 2;
+  s.columns.push_back(Scalars("D", SourceType::kDatetime64, days));
+  s.columns[0].datetime_unit_ns = int64_t{86400} * 1000000000;
+  s.columns[0].target = kOptimized;
+  RowLayout layout;
+  layout.type_name = "Dated";
+  ASSERT_OK_AND_ASSIGN(RowEncoder e, RowEncoder::Plan(s.columns, layout));
+  ASSERT_THAT(e.Validate(s), IsOk());
+  const Bytes field = ::ignite_tf::testing::ByteBuilder()
+                          .U8(kOptimized)
+                          .I32(15)
+                          .U8(0x66)
+                          .I32(0x40d5de3a)
+                          .U8(0x97)
+                          .U8(0x66)
+                          .I64(981158400000)
+                          .Build();
+  const Bytes value = Val(e, s, 0);
+  ASSERT_GT(value.size(), kObjectHeaderSize + field.size());
+  EXPECT_EQ(Bytes(value.begin() + kObjectHeaderSize,
+                  value.begin() + kObjectHeaderSize + static_cast<std::ptrdiff_t>(field.size())),
+            field);
+  // The metadata says Object, as Ignite's own writers register a java.sql.Date field.
+  ASSERT_EQ(e.types().size(), 1u);
+  EXPECT_EQ(e.types()[0].fields.at(0).type_code, kComplexObject);
+  // NaT is a null field.
+  EXPECT_EQ(Val(e, s, 1)[kObjectHeaderSize], kNull);
 }
 
 TEST(RowEncoderTest, RefusesWhatCannotBeWrittenBeforeEncoding) {
