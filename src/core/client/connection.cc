@@ -128,14 +128,39 @@ absl::Status Connection::Handshake(const ConnectionOptions& options, const Proto
   }
   // One write: the server rejects a fragmented handshake.
   IGNITE_RETURN_IF_ERROR(transport_->WriteAll(frame.Finish()));
-  absl::StatusOr<FrameBytes> reply = ReadHandshakeReply(options.tls.on());
+  absl::StatusOr<FrameBytes> reply = ReadHandshakeReply(*transport_, options.tls.on());
   if (!reply.ok()) {
     return Annotate(reply.status(), absl::StrCat("handshake with ", peer()));
   }
-  Reader r(*reply);
+  IGNITE_ASSIGN_OR_RETURN(HandshakeReply parsed, ParseHandshakeReply(*reply, version, peer()));
+  if (parsed.accepted) {
+    version_ = version;
+    node_id_ = parsed.node_id;
+    return absl::OkStatus();
+  }
+  *offer = parsed.offer;
+  transport_->Close();
+  if (parsed.status == kStatusAuthFailed) {
+    offer->major = 0;
+    return MakeError(
+        absl::StatusCode::kUnauthenticated, ErrorKind::kAuthentication,
+        absl::StrCat("authentication failed at ", peer(), ": ", parsed.message,
+                     options.username.empty() ? " (the cluster requires a username and password)"
+                                              : absl::StrCat(" (user '", options.username, "')")));
+  }
+  return ProtocolError(absl::StrCat("handshake with ", peer(), " refused protocol ",
+                                    version.ToString(), " (server offers ", offer->ToString(),
+                                    "): ", parsed.message));
+}
+
+absl::StatusOr<HandshakeReply> ParseHandshakeReply(absl::Span<const uint8_t> payload,
+                                                   const ProtocolVersion& version,
+                                                   absl::string_view peer) {
+  Reader r(payload);
+  HandshakeReply reply;
   IGNITE_ASSIGN_OR_RETURN(uint8_t success, r.ReadUInt8());
   if (success == 1) {
-    version_ = version;
+    reply.accepted = true;
     if (version.AtLeast(1, 7, 0)) {
       IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
       if (code == kByteArray) {
@@ -143,50 +168,38 @@ absl::Status Connection::Handshake(const ConnectionOptions& options, const Proto
         IGNITE_RETURN_IF_ERROR(r.Skip(n));
       } else if (code != kNull) {
         return ProtocolError(
-            absl::StrCat("handshake reply from ", peer(), " has a malformed feature bitmask"));
+            absl::StrCat("handshake reply from ", peer, " has a malformed feature bitmask"));
       }
     }
     if (version.AtLeast(1, 4, 0) && r.remaining() > 0) {
       IGNITE_ASSIGN_OR_RETURN(uint8_t code, r.ReadUInt8());
       if (code == kUuid) {
         IGNITE_ASSIGN_OR_RETURN(auto id, r.ReadBytes(16));
-        std::copy(id.begin(), id.end(), node_id_.begin());
+        std::copy(id.begin(), id.end(), reply.node_id.begin());
       }
     }
-    return absl::OkStatus();
+    return reply;
   }
   if (success != 0) {
-    return ProtocolError(absl::StrCat("the server at ", peer(),
-                                      " answered the handshake with byte ", int{success},
+    return ProtocolError(absl::StrCat("the server at ", peer, " answered the handshake with byte ",
+                                      int{success},
                                       " (is this an Apache Ignite 2.x thin-client port?)"));
   }
-  IGNITE_ASSIGN_OR_RETURN(offer->major, r.ReadInt16());
-  IGNITE_ASSIGN_OR_RETURN(offer->minor, r.ReadInt16());
-  IGNITE_ASSIGN_OR_RETURN(offer->patch, r.ReadInt16());
-  IGNITE_ASSIGN_OR_RETURN(std::string message, ReadNullableString(r));
-  int32_t status = kStatusFailed;
+  IGNITE_ASSIGN_OR_RETURN(reply.offer.major, r.ReadInt16());
+  IGNITE_ASSIGN_OR_RETURN(reply.offer.minor, r.ReadInt16());
+  IGNITE_ASSIGN_OR_RETURN(reply.offer.patch, r.ReadInt16());
+  IGNITE_ASSIGN_OR_RETURN(reply.message, ReadNullableString(r));
   if (r.remaining() >= 4) {
-    IGNITE_ASSIGN_OR_RETURN(status, r.ReadInt32());
+    IGNITE_ASSIGN_OR_RETURN(reply.status, r.ReadInt32());
   }
-  transport_->Close();
-  if (status == kStatusAuthFailed) {
-    offer->major = 0;
-    return MakeError(
-        absl::StatusCode::kUnauthenticated, ErrorKind::kAuthentication,
-        absl::StrCat("authentication failed at ", peer(), ": ", message,
-                     options.username.empty() ? " (the cluster requires a username and password)"
-                                              : absl::StrCat(" (user '", options.username, "')")));
-  }
-  return ProtocolError(absl::StrCat("handshake with ", peer(), " refused protocol ",
-                                    version.ToString(), " (server offers ", offer->ToString(),
-                                    "): ", message));
+  return reply;
 }
 
-absl::StatusOr<FrameBytes> Connection::ReadHandshakeReply(bool tls) {
-  if (tls) return ReadFrame(*transport_, kMaxHandshakeReply);
+absl::StatusOr<FrameBytes> ReadHandshakeReply(Transport& transport, bool tls) {
+  if (tls) return ReadFrame(transport, kMaxHandshakeReply);
   // Over plain TCP, tell a TLS port (or one that drops what is not TLS) from a broken server.
   uint8_t prefix[4];
-  absl::Status status = transport_->ReadExact(absl::MakeSpan(prefix, 4));
+  absl::Status status = transport.ReadExact(absl::MakeSpan(prefix, 4));
   if (!status.ok()) {
     if (GetErrorKind(status) == ErrorKind::kConnection) {  // closed, not timed out
       return WithHint(ConnectionError(absl::StrCat(status.message(),
@@ -198,19 +211,19 @@ absl::StatusOr<FrameBytes> Connection::ReadHandshakeReply(bool tls) {
   }
   // A TLS record (alert 0x15 or handshake 0x16, version 3.x) where a reply should start.
   if ((prefix[0] == 0x15 || prefix[0] == 0x16) && prefix[1] == 0x03 && prefix[2] <= 0x04) {
-    return WithHint(TlsError(absl::StrCat("the server at ", peer(),
+    return WithHint(TlsError(absl::StrCat("the server at ", transport.peer(),
                                           " answered in TLS: its thin-client port has TLS "
                                           "enabled; connect with TLS")),
                     TlsHint("it requires"));
   }
   int32_t length = LoadUnaligned<int32_t>(prefix);
   if (length <= 0 || length > kMaxHandshakeReply) {
-    return ProtocolError(absl::StrCat("the server at ", peer(),
+    return ProtocolError(absl::StrCat("the server at ", transport.peer(),
                                       " sent a message with invalid length ", length,
                                       " (is this an Apache Ignite 2.x thin-client port?)"));
   }
   FrameBytes payload(static_cast<size_t>(length));
-  IGNITE_RETURN_IF_ERROR(transport_->ReadExact(absl::MakeSpan(payload)));
+  IGNITE_RETURN_IF_ERROR(transport.ReadExact(absl::MakeSpan(payload)));
   return payload;
 }
 

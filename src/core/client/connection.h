@@ -56,6 +56,29 @@ using NodeId = std::array<uint8_t, 16>;
 // Java's UUID.toString() of an id ("8d7e...-..."); empty for the unknown (all-zero) id.
 std::string NodeIdText(const NodeId& id);
 
+// What a handshake reply (the payload after its length prefix) says, for a handshake that asked
+// for `version`.
+struct HandshakeReply {
+  bool accepted = false;
+  // Accepted, protocol 1.4+: the node's id when the reply carries one; all zero otherwise.
+  NodeId node_id{};
+  // Refused: the version the server offers instead, its message and its status (kStatusFailed
+  // when the reply has none; kStatusAuthFailed for bad credentials).
+  ProtocolVersion offer{0, 0, 0};
+  std::string message;
+  int32_t status = kStatusFailed;
+};
+
+// Parses a handshake reply; `peer` names the server in errors. A reply that is neither an
+// acceptance nor a refusal, or is truncated, is a protocol error.
+absl::StatusOr<HandshakeReply> ParseHandshakeReply(absl::Span<const uint8_t> payload,
+                                                   const ProtocolVersion& version,
+                                                   absl::string_view peer);
+
+// Reads the handshake reply's payload (at most 1 MiB) from `transport`. Over plain TCP (`tls`
+// false) it recognizes a server that answers in TLS, or closes on what is not TLS.
+absl::StatusOr<FrameBytes> ReadHandshakeReply(Transport& transport, bool tls);
+
 class Connection {
  public:
   // Connects to `address` with `options` (its timeouts, TLS and credentials; its addresses are
@@ -102,8 +125,6 @@ class Connection {
   // Returns the server's counter-offer in `*offer` when it proposes another version.
   absl::Status Handshake(const ConnectionOptions& options, const ProtocolVersion& version,
                          ProtocolVersion* offer);
-  // The handshake reply; over plain TCP it recognizes a server that speaks TLS.
-  absl::StatusOr<FrameBytes> ReadHandshakeReply(bool tls);
 
   mutable absl::Mutex mu_;
   std::unique_ptr<Transport> transport_;

@@ -35,6 +35,17 @@ absl::StatusOr<std::vector<std::string>> ReadSqlColumnNames(Reader& r) {
   return columns;
 }
 
+absl::StatusOr<SqlFirstReply> ParseSqlFirstReply(FrameBytes frame, size_t body) {
+  SqlFirstReply reply;
+  Reader r(frame, body);
+  IGNITE_ASSIGN_OR_RETURN(reply.cursor_id, r.ReadInt64());
+  IGNITE_ASSIGN_OR_RETURN(reply.columns, ReadSqlColumnNames(r));
+  const size_t rows_at = r.position();
+  IGNITE_ASSIGN_OR_RETURN(reply.page, ParsePage(std::move(frame), rows_at, 0,
+                                                std::max<size_t>(1, reply.columns.size())));
+  return reply;
+}
+
 absl::StatusOr<std::vector<std::vector<Value>>> DecodeSqlRows(
     const Page& page, const std::vector<std::string>& columns, TypeResolver* types) {
   std::vector<std::vector<Value>> rows;
@@ -104,16 +115,13 @@ absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Conne
             w.WriteBool(true);  // include field names
           },
           Describe(query.sql)));
-  Reader r = response.body();
-  auto parse = [&]() -> absl::Status {
-    IGNITE_ASSIGN_OR_RETURN(int64_t cursor_id, r.ReadInt64());
-    IGNITE_ASSIGN_OR_RETURN(cursor->columns_, ReadSqlColumnNames(r));
-    IGNITE_ASSIGN_OR_RETURN(Page page, ParsePage(std::move(response.frame), r.position(), 0,
-                                                 std::max<size_t>(1, cursor->columns_.size())));
-    cursor->pages_.Start(cursor_id, std::move(page), std::max<size_t>(1, cursor->columns_.size()));
-    return absl::OkStatus();
-  };
-  IGNITE_RETURN_IF_ERROR(connection->ReplyError(parse(), Describe(query.sql)));
+  IGNITE_ASSIGN_OR_RETURN(
+      SqlFirstReply reply,
+      connection->InContext(ParseSqlFirstReply(std::move(response.frame), response.body_offset),
+                            Describe(query.sql)));
+  cursor->columns_ = std::move(reply.columns);
+  cursor->pages_.Start(reply.cursor_id, std::move(reply.page),
+                       std::max<size_t>(1, cursor->columns_.size()));
   return cursor;
 }
 

@@ -36,6 +36,15 @@ absl::StatusOr<std::vector<std::string>> ReadSqlColumnNames(Reader& r);
 absl::StatusOr<std::vector<std::vector<Value>>> DecodeSqlRows(
     const Page& page, const std::vector<std::string>& columns, TypeResolver* types);
 
+// The reply that opens a SQL fields cursor, from its body (at `body` of `frame`) on: the cursor
+// id, the column names and the first page (a row takes at least one byte per column).
+struct SqlFirstReply {
+  int64_t cursor_id = 0;
+  std::vector<std::string> columns;
+  Page page;
+};
+absl::StatusOr<SqlFirstReply> ParseSqlFirstReply(FrameBytes frame, size_t body);
+
 // A whole result: the column names and every row.
 struct SqlRows {
   std::vector<std::string> columns;
