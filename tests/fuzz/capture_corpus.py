@@ -6,9 +6,16 @@ tables), then speaks the thin-client protocol itself over a plain socket (handsh
 features) and records the raw replies of OP_QUERY_SCAN (2000), OP_QUERY_SCAN_CURSOR_GET_PAGE
 (2001) and OP_GET_BINARY_TYPE (3002):
 
-  tests/fuzz/corpus/page_decoder_fuzzer/*   options byte 0 + a page (rowCount | rows | more)
+  tests/fuzz/corpus/page_decoder_fuzzer/*   read options + a page (rowCount | rows | more)
+  tests/fuzz/corpus/sql_reply_fuzzer/*      read options + an OP_QUERY_SQL_FIELDS reply body
   tests/fuzz/corpus/framing_fuzzer/*        2 options bytes + whole frames (length prefix kept)
+  tests/fuzz/corpus/handshake_fuzzer/*      options byte + a handshake reply (length prefix kept)
   tests/fuzz/binary_types.bin               int32 n + n metadata blocks (3002 bodies)
+
+The rows are homogeneous (every page reads to the end: schema, field selection, column
+options); what cannot be read on purpose is in seeds named for it: mixed-container-* (FUZZ_MIXED:
+an Object[] and a list of mixed types, an always-null object field) and null-first-row-* (a SQL
+column NULL in the only row). .ci/fuzz.sh checks both.
 
     python tests/fuzz/capture_corpus.py            # rewrites the files above
     python tests/fuzz/capture_corpus.py --only FUZZ_NESTED   # adds that cache's seeds and
@@ -32,6 +39,7 @@ import datetime as dt
 import decimal
 import hashlib
 import os
+import socket
 import struct
 import sys
 import uuid
@@ -41,6 +49,7 @@ from pathlib import Path
 import numpy as np
 
 from ignite_tf import BinaryEnum, BinaryObject, Client
+from ignite_tf.node import protocol
 from ignite_tf.node.protocol import java_string_hash
 from ignite_tf.testing import IgniteNode
 
@@ -69,13 +78,14 @@ def type_id(name: str) -> int:
 # Rows ----------------------------------------------------------------------------------------
 
 
-def nested(depth: int, i: int) -> BinaryObject | None:
-    if depth == 0:
-        return None
-    return BinaryObject(
-        "FuzzNested",
-        {"level": np.int32(depth), "name": f"level-{depth}-{i}", "child": nested(depth - 1, i)},
-    )
+def nested(depth: int, i: int) -> BinaryObject:
+    """Objects `depth` deep; the deepest has no `child` field (another schema of the type), never
+    a null one: a null object field has no type to learn from metadata, and would end every read
+    of a page whose first row holds it in schema inference."""
+    fields = {"level": np.int32(depth), "name": f"level-{depth}-{i}"}
+    if depth > 1:
+        fields["child"] = nested(depth - 1, i)
+    return BinaryObject("FuzzNested", fields)
 
 
 def record(i: int) -> BinaryObject:
@@ -101,23 +111,38 @@ def record(i: int) -> BinaryObject:
         "ints": np.arange(i % 5, dtype=np.int32),
         "doubles": np.linspace(0, 1, i % 3, dtype=np.float64),
         "uuids": [uuid.UUID(int=i), uuid.UUID(int=i + 1)][: 1 + i % 2],
-        "objs": (i, "two", None),
+        "objs": (i, -i, None),  # an Object[] of longs (and a null element)
         "set": {i, i + 1},
-        "list": [np.int32(i), "mixed", 2.5],
+        "list": [np.int32(i), np.int32(2), np.int32(-7)],
         "map": {"k": float(i), "m": -1.0},
         "people": [
             BinaryObject("FuzzPerson", {"name": f"p{i}", "age": np.int32(i)}),
             BinaryObject("FuzzPerson", {"name": "ö", "age": np.int32(-1)}),
         ][: 1 + i % 2],
         "tree": nested(1 + i % 5, i),
-        "missing": None,
     }
     if i % 3 == 0:  # a later version of the type: one more field, so another schema id
         fields["added"] = f"v2-{i}"
-    if i % 4 == 3:  # nulls in fields that usually hold values
-        for name in ("text", "u", "dec", "tree"):
+    if i % 4 == 3:  # nulls in fields that usually hold values (their types are in the metadata)
+        for name in ("text", "u", "dec"):
             fields[name] = None
     return BinaryObject("FuzzRecord", fields)
+
+
+def mixed_record(i: int) -> BinaryObject:
+    """What no column can hold, on purpose: an Object[] and a list of mixed element types and an
+    object field that is always null. A read of every field ends in schema inference; a read of
+    the other fields skips them untyped."""
+    return BinaryObject(
+        "FuzzMixed",
+        {
+            "id": np.int32(i),
+            "name": f"mixed {i}",
+            "objs": (i, "two", None),
+            "list": [np.int32(i), "mixed", 2.5],
+            "missing": None,
+        },
+    )
 
 
 def write_data(client: Client) -> list[str]:
@@ -141,9 +166,13 @@ def write_data(client: Client) -> list[str]:
     client.get_or_create_cache("FUZZ_SCALARS")
     client.put_all(
         "FUZZ_SCALARS",
-        [(i, v) for i, v in enumerate(["str", 1.25, uuid.UUID(int=9), {"a": [1, 2]}, [1, "x"]])],
+        [(i, v) for i, v in enumerate(["str", 1.25, uuid.UUID(int=9), {"a": 1.5}, [1, 2]])],
     )
     caches.append("FUZZ_SCALARS")
+
+    client.get_or_create_cache("FUZZ_MIXED")
+    client.put_all("FUZZ_MIXED", [(i, mixed_record(i)) for i in range(3)])
+    caches.append("FUZZ_MIXED")
 
     # Lists of lists: arrays and maps in the objects of a collection, an Object[] of int[], a list
     # of Object[]s of strings; empty and null inner lists.
@@ -156,6 +185,8 @@ def write_data(client: Client) -> list[str]:
                 BinaryObject(
                     "FuzzTeam",
                     {
+                        # never empty: an empty list in a page's first row has no element
+                        # type to learn, and the read would end in schema inference
                         "members": [
                             BinaryObject(
                                 "FuzzMember",
@@ -165,11 +196,12 @@ def write_data(client: Client) -> list[str]:
                                     "attrs": {"a": float(j), "b": -1.0},
                                 },
                             )
-                            for j in range(i % 3)
+                            for j in range(1 + i % 3)
                         ]
                         + ([None] if i == 4 else []),
                         "grid": (np.array([i, 1], np.int32), None, np.array([], np.int32)),
-                        "words": [(), ("x", None), ("yz",)][: 1 + i % 3],
+                        # an empty inner list after one that shows the element type
+                        "words": [("yz",), ("x", None), ()][: 1 + i % 3],
                     },
                 ),
             )
@@ -274,8 +306,11 @@ def types_file(blocks: list[bytes]) -> bytes:
     return struct.pack("<i", len(blocks)) + b"".join(blocks)
 
 
-def sql_first_page(conn: RawConnection, sql: str, page_size: int) -> bytes:
-    """The first reply of a SQL fields query from `columnCount` on (the cursor id dropped)."""
+def sql_first_page(
+    conn: RawConnection, sql: str, page_size: int, with_cursor: bool = False
+) -> bytes:
+    """The first reply of a SQL fields query from `columnCount` on (the cursor id dropped), or
+    with `with_cursor` its whole body (the cursor id first)."""
     body = (
         struct.pack("<ib", 0, 0)  # no cache (the schema names the tables), flags
         + string_object("PUBLIC")
@@ -290,7 +325,138 @@ def sql_first_page(conn: RawConnection, sql: str, page_size: int) -> bytes:
     (cursor,) = struct.unpack_from("<q", frame, pos)
     if frame[-1] != 0:  # more pages: release the server's cursor
         conn.call(OP_RESOURCE_CLOSE, struct.pack("<q", cursor))
-    return frame[pos + 8 :]
+    return frame[pos:] if with_cursor else frame[pos + 8 :]
+
+
+# Seed options (tests/fuzz/batch_checks.h) -----------------------------------------------------
+
+CAP_ROWS, NO_METADATA, MASKS, SKIP, DECIMAL_TEXT = 0x01, 0x02, 0x04, 0x08, 0x10
+MICROS, MILLIS, LISTS = 0x20, 0x40, 0x80
+
+
+def read_options(flags: int = 0, fields: tuple = (), types: dict | None = None) -> bytes:
+    """The options header the page and SQL fuzzers read first: flags, then (with fields or
+    given column types) the fields to read and the given SQL column types."""
+    if not fields and not types:
+        return bytes([flags & ~LISTS])
+
+    def name(n: str) -> bytes:
+        data = n.encode()
+        return bytes([len(data)]) + data
+
+    out = bytes([flags | LISTS, len(fields)]) + b"".join(name(f) for f in fields)
+    out += bytes([len(types or {})])
+    for column, code in (types or {}).items():
+        out += name(column) + bytes([code])
+    return out
+
+
+# Scan pages read with options (the first-page reads reach field selection and the column
+# options): cache -> [(page size, options)]. Every page is also a seed with options 0, except
+# the multi-row pages of caches whose rows differ in type, which are read with SKIP.
+PAGE_OPTIONS = {
+    "FUZZ_RECORDS": [
+        (3, read_options(MASKS, ("i", "text", "tree.level", "people.name", "color", "ints"))),
+        (3, read_options(DECIMAL_TEXT | MICROS, ("dec", "ts", "day", "t"))),
+        (1024, read_options(MILLIS | MASKS | SKIP, ("tree", "objs", "map", "uuids", "set"))),
+        (1024, read_options(CAP_ROWS | MASKS, ("tree.name", "added", "raw"))),
+    ],
+    "FUZZ_NESTED": [
+        (3, read_options(MASKS, ("members.scores", "grid"))),
+        (1024, read_options(SKIP, ("members", "words"))),
+    ],
+    "FUZZ_SQL": [
+        (1024, read_options(DECIMAL_TEXT | MICROS | MASKS, ("NAME", "D", "TS", "U"))),
+    ],
+    "FUZZ_KEYS": [(1, read_options(DECIMAL_TEXT))],
+}
+MULTI_TYPE_CACHES = {"FUZZ_KEYS", "FUZZ_SCALARS"}
+MIXED_CACHE = "FUZZ_MIXED"  # its seeds are named mixed-container-*
+
+# Ignite type codes for given SQL column types.
+SQL_TYPES = {
+    "ID": 4,
+    "NAME": 9,
+    "V": 6,
+    "I": 3,
+    "S": 2,
+    "TI": 1,
+    "R": 5,
+    "B": 8,
+    "D": 30,
+    "TS": 33,
+    "DT": 11,
+    "T": 36,
+    "U": 10,
+    "BIN": 12,
+}
+# SQL fields queries: (query, page size, options, seed name prefix).
+SQL_SEEDS = [
+    ("SELECT * FROM FUZZ_SQL ORDER BY ID", 1024, read_options(), ""),
+    ("SELECT * FROM FUZZ_SQL ORDER BY ID", 3, read_options(MASKS), ""),
+    (
+        "SELECT ID, D, TS, DT, T FROM FUZZ_SQL ORDER BY ID",
+        1024,
+        read_options(DECIMAL_TEXT | MICROS),
+        "",
+    ),
+    ("SELECT ID, TS, T FROM FUZZ_SQL ORDER BY ID", 1024, read_options(MILLIS | MASKS), ""),
+    (
+        "SELECT * FROM FUZZ_SQL ORDER BY ID",
+        1024,
+        read_options(MASKS, ("NAME", "V", "U", "BIN")),
+        "",
+    ),
+    # The NULL row first: its types given, else (on purpose) the learner's NULL-column error.
+    ("SELECT * FROM FUZZ_SQL ORDER BY ID DESC", 1, read_options(MASKS, (), SQL_TYPES), ""),
+    ("SELECT * FROM FUZZ_SQL ORDER BY ID DESC", 1, read_options(), "null-first-row-"),
+    (
+        "SELECT NAME, NULL AS N, V FROM FUZZ_SQL ORDER BY ID",
+        1024,
+        read_options(0, (), {"N": 9, "V": 6}),
+        "",
+    ),
+    ("SELECT A, B, VAL FROM FUZZ_SQL_PAIR ORDER BY A", 1024, read_options(), ""),
+    ("SELECT _KEY, _VAL FROM FUZZ_SQL_PAIR ORDER BY A", 1024, read_options(MASKS), ""),
+    ("SELECT COUNT(*), MAX(V), MIN(NAME) FROM FUZZ_SQL", 1024, read_options(), ""),
+]
+
+
+def handshake_reply(host: str, port: int, version: tuple, **credentials) -> bytes:
+    """The bytes a node answers a handshake asking for `version` with: length prefix + reply."""
+    with socket.create_connection((host, port), timeout=30) as sock:
+        sock.sendall(protocol.frame(protocol.handshake_request(version, **credentials)))
+        head = protocol.recv_exact(sock, 4)
+        (length,) = struct.unpack("<i", head)
+        return head + protocol.recv_exact(sock, length)
+
+
+# The handshake fuzzer's version table (handshake_fuzzer.cc), by the option bits 0-2.
+HANDSHAKE_VERSIONS = [(1, 7, 0), (1, 6, 0), (1, 5, 0), (1, 4, 0), (1, 3, 0), (1, 2, 0), (1, 1, 0)]
+
+
+def handshake_seeds(host: str, port: int) -> list[tuple[str, bytes]]:
+    """(name prefix, seed) for the handshake fuzzer: replies of a real node to every version we
+    speak and to versions it does not (refusals), read in chunks of several sizes; and, built
+    from the protocol, the replies this node cannot give (an authentication failure, a TLS alert
+    on a plain connection)."""
+    seeds = []
+    for index, version in enumerate(HANDSHAKE_VERSIONS):
+        reply = handshake_reply(host, port, version)
+        seeds.append(("", bytes([index | (index % 3) << 5]) + reply))
+        seeds.append(("", bytes([index | 0x08]) + reply))  # as over TLS
+    for version in ((1, 99, 0), (2, 0, 0), (1, 0, 0)):
+        reply = handshake_reply(host, port, version)
+        options = b"\x07" if version == (1, 0, 0) else b"\x00"  # the version asked, when known
+        seeds.append(("refused-" if reply[4] == 0 else "", options + reply))
+    seeds.append(("", b"\x30" + handshake_reply(host, port, (1, 7, 0), username="u", password="p")))
+    message = b"The user name or password is incorrect [userName=u]"
+    auth = b"\x00" + struct.pack("<hhh", 1, 7, 0) + b"\x09" + struct.pack("<i", len(message))
+    auth += message + struct.pack("<i", 2000)
+    seeds.append(("constructed-auth-failed-", b"\x00" + struct.pack("<i", len(auth)) + auth))
+    # A TLS 1.2 alert record (level fatal, handshake failure) where the reply's length should be.
+    seeds.append(("constructed-tls-alert-", b"\x00" + bytes.fromhex("15030300020228")))
+    return seeds
 
 
 # Decode benchmark pages (--bench) -------------------------------------------------------------
@@ -414,14 +580,15 @@ def main() -> int:
     if args.bench:
         capture_bench()
         return 0
-    for target in ("page_decoder_fuzzer", "framing_fuzzer"):
+    targets = ("page_decoder_fuzzer", "framing_fuzzer", "sql_reply_fuzzer", "handshake_fuzzer")
+    for target in targets:
         (CORPUS / target).mkdir(parents=True, exist_ok=True)
         for old in (CORPUS / target).iterdir():
             if not args.only:
                 old.unlink()
 
-    def save(target: str, data: bytes) -> None:
-        name = hashlib.sha1(data).hexdigest()[:16]
+    def save(target: str, data: bytes, prefix: str = "") -> None:
+        name = prefix + hashlib.sha1(data).hexdigest()[:16]
         (CORPUS / target / name).write_bytes(data)
 
     with IgniteNode() as node:
@@ -432,23 +599,45 @@ def main() -> int:
         try:
             if not args.only:
                 save("framing_fuzzer", b"\x00\x00" + conn.handshake)
+                for prefix, seed in handshake_seeds(node.host, node.port):
+                    save("handshake_fuzzer", seed, prefix)
+                for sql, page_size, options, prefix in SQL_SEEDS:
+                    body = sql_first_page(conn, sql, page_size, with_cursor=True)
+                    save("sql_reply_fuzzer", options + body, prefix)
             all_pages = []
             for cache in caches:
                 keep = not args.only or cache in args.only
+                prefix = "mixed-container-" if cache == MIXED_CACHE else ""
                 for page_size in (1, 3, 1024):
                     pages = scan_pages(conn, cache, page_size)
-                    for frame, _, page_at in pages:
+                    for number, (frame, _, page_at) in enumerate(pages):
                         page = frame[page_at:]
                         all_pages.append(page)
-                        if keep:
-                            save("page_decoder_fuzzer", b"\x00" + page)
+                        if not keep:
+                            continue
+                        (rows,) = struct.unpack_from("<i", page)
+                        skip = cache in MULTI_TYPE_CACHES and rows > 1
+                        save(
+                            "page_decoder_fuzzer", read_options(SKIP if skip else 0) + page, prefix
+                        )
+                        for size, options in PAGE_OPTIONS.get(cache, []):
+                            if size == page_size and number == 0:
+                                save("page_decoder_fuzzer", options + page)
+                        if cache == MIXED_CACHE and page_size == 1024 and number == 0:
+                            # The fields no column can hold left out: read untyped, skipped.
+                            selected = read_options(MASKS, ("id", "name"))
+                            save(
+                                "page_decoder_fuzzer", selected + page, "mixed-container-selected-"
+                            )
                     if keep and page_size == 3:  # a whole exchange, in small chunks, new header
                         save("framing_fuzzer", b"\x07\x00" + b"".join(f for f, _, _ in pages))
+                        # the same read as Connection::Call reads it, the old header's limit
+                        save("framing_fuzzer", b"\x03\x06" + b"".join(f for f, _, _ in pages))
                     if keep and page_size == 1024:
                         save("framing_fuzzer", b"\x00\x00" + pages[0][0])
             wanted = {type_id(n) for n in ("FuzzRecord", "FuzzNested", "FuzzPerson", "FuzzColor")}
             wanted |= {type_id(n) for n in ("FuzzKey", "FuzzSqlRow", "FuzzPairRow", "FuzzPairKey")}
-            wanted |= {type_id(n) for n in ("FuzzTeam", "FuzzMember")}
+            wanted |= {type_id(n) for n in ("FuzzTeam", "FuzzMember", "FuzzMixed")}
             blocks = fetch_types(
                 conn,
                 wanted,

@@ -54,6 +54,7 @@ class ChunkedTransport : public Transport {
   void Close() override { closed_ = true; }
   const std::string& peer() const override { return peer_; }
   bool exhausted() const { return pos_ >= data_.size(); }
+  size_t consumed() const { return pos_; }
 
  private:
   absl::Span<const uint8_t> data_;

@@ -1,23 +1,27 @@
 // page_decoder_fuzzer: a scan page as the client receives it, through everything that reads it.
 //
-// Input: one options byte, then the page (`int32 rowCount | rows | bool more`).
-//   bit 0: enforce a page size of 1024 rows in ParsePage (as a cursor does)
-//   bit 1: decode without any type metadata (a registry that knows nothing)
-//   bit 2: keep only the value's first field (field selection)
-//   bit 3: a SQL fields page of 1 + (bits 4-6) columns
-//   bit 7: decimals as exact text and timestamps in microseconds (ApplyColumnOptions)
-// Then: ParsePage; ValueDecoder on the first row + InferSchema (+ SelectFields); BatchBuilder over
-// every row, checking that the finished columns are consistent (what the Python layer trusts);
-// and ValueDecoder::Decode / SkipValue over the raw bytes, which must agree on where a value ends.
+// Input: the read options (batch_checks.h: page size cap, no metadata, masks, skip_mismatched,
+// decimals, timestamp unit, fields), then the page (`int32 rowCount | rows | bool more`).
+// Then what BatchStream does with a scan's first page: ParsePage; ValueDecoder on the first row
+// (the value decoded for the selected fields only) + InferSchema with the fields; SelectFields
+// and ApplyColumnOptions; BatchBuilder (masks, skip_mismatched) over every row.
+// Invariants (a violation aborts):
+//   - the finished columns are consistent (batch_checks.h), one per schema leaf, with masks
+//     exactly when asked, and rows kept + rows skipped = the page's rows;
+//   - reading only some fields gives, for those fields, the same columns byte for byte as
+//     reading every field (when both reads succeed and skip nothing);
+//   - ValueDecoder::Decode and SkipValue agree on where every value ends.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/types/span.h"
+#include "batch_checks.h"
 #include "core/binary/decoder.h"
 #include "core/client/scan_cursor.h"
 #include "core/columnar/batch_builder.h"
@@ -30,55 +34,6 @@ namespace {
 std::shared_ptr<fuzz::StaticTypeResolver>& KnownTypes() {
   static auto* types = new std::shared_ptr<fuzz::StaticTypeResolver>();
   return *types;
-}
-
-[[noreturn]] void Fail(const Column& c, const char* what) {
-  std::fprintf(stderr, "inconsistent column %s: %s\n", c.path.c_str(), what);
-  std::abort();
-}
-
-// The invariants python/columns.cc relies on when it adopts the buffers.
-void CheckColumn(const Column& c, int64_t rows) {
-  const size_t width = ElementSize(c.element);
-  auto offsets_ok = [](const AlignedBuffer& b, size_t count, int64_t last) {
-    if (b.size() != count * sizeof(int64_t)) return false;
-    const auto* o = reinterpret_cast<const int64_t*>(b.data());
-    if (o[0] != 0) return false;
-    for (size_t i = 1; i < count; ++i) {
-      if (o[i] < o[i - 1]) return false;
-    }
-    return last < 0 || o[count - 1] == last;
-  };
-  const size_t n = static_cast<size_t>(rows);
-  if (c.is_list != (c.list_depth > 0)) Fail(c, "is_list and list_depth disagree");
-  if (c.inner_offsets.size() != static_cast<size_t>(c.list_depth > 1 ? c.list_depth - 1 : 0))
-    Fail(c, "inner offsets per level");
-  if (!c.is_list && c.element != ElementType::kString) {
-    if (c.data->size() != n * width) Fail(c, "fixed-width data size");
-    return;
-  }
-  if (c.offsets == nullptr) Fail(c, "no offsets");
-  if (!c.is_list) {  // strings
-    if (!offsets_ok(*c.offsets, n + 1, static_cast<int64_t>(c.data->size())))
-      Fail(c, "string offsets");
-    return;
-  }
-  // Each level's offsets: one more than the items of the level above, ending at the next
-  // level's item count.
-  size_t count = n + 1;
-  for (int level = 0; level < c.list_depth; ++level) {
-    const AlignedBuffer& b = level == 0 ? *c.offsets : *c.inner_offsets[level - 1];
-    if (b.size() == 0 || !offsets_ok(b, count, -1)) Fail(c, "list offsets of a level");
-    count = static_cast<size_t>(reinterpret_cast<const int64_t*>(b.data())[count - 1]) + 1;
-  }
-  const int64_t elements = static_cast<int64_t>(count) - 1;
-  if (c.element == ElementType::kString) {
-    if (c.string_offsets == nullptr) Fail(c, "no string offsets");
-    if (!offsets_ok(*c.string_offsets, count, static_cast<int64_t>(c.data->size())))
-      Fail(c, "element offsets");
-    return;
-  }
-  if (c.data->size() != static_cast<size_t>(elements) * width) Fail(c, "list offsets");
 }
 
 // Decode and SkipValue must agree: a value that decodes has the same end when skipped.
@@ -101,35 +56,65 @@ void DecodeAndSkip(absl::Span<const uint8_t> bytes, size_t pos, TypeResolver* ty
   }
 }
 
-// A SQL page: the first page's rows as Values (as SqlCursor::DecodeRows does) to infer the schema,
-// then the columnar builder over every row.
-int DecodeSql(const Page& page, size_t column_count, const std::shared_ptr<TypeResolver>& types,
-              bool exact) {
-  std::vector<std::string> columns;
-  for (size_t c = 0; c < column_count; ++c) columns.push_back("C" + std::to_string(c));
+struct Read {
+  RowSchema schema;
+  Batch batch;
+  int64_t skipped = 0;
+};
+
+// BatchStream::Produce and StartBuilder on a scan's first page, without a given schema.
+std::optional<Read> ReadPage(const Page& page, const fuzz::ReadOptions& options,
+                             const std::shared_ptr<TypeResolver>& types, fuzz::StageReport* stage) {
   ValueDecoder decoder(types.get());
-  std::vector<std::vector<Value>> rows;
   size_t pos = page.rows_begin;
-  for (int32_t r = 0; r < page.row_count && r < 64; ++r) {
-    std::vector<Value> row;
-    for (size_t c = 0; c < column_count; ++c) {
-      absl::StatusOr<Value> v = decoder.Decode(page.bytes(), &pos, columns[c]);
-      if (!v.ok()) return 0;
-      row.push_back(std::move(*v));
-    }
-    rows.push_back(std::move(row));
+  absl::StatusOr<Value> key = decoder.Decode(page.bytes(), &pos, "key");
+  if (!key.ok()) return std::nullopt;
+  absl::StatusOr<Value> value = decoder.Decode(page.bytes(), &pos, "val", &options.fields);
+  if (!value.ok()) return std::nullopt;
+  stage->Reach("first-row-decoded");
+  absl::StatusOr<RowSchema> inferred = InferSchema(*key, *value, types.get(), options.fields);
+  if (!inferred.ok()) return std::nullopt;
+  stage->Reach("schema-inferred");
+  absl::StatusOr<RowSchema> schema = SelectFields(*inferred, options.fields);
+  if (!schema.ok()) return std::nullopt;
+  if (!options.fields.empty()) stage->Reach("fields-selected");
+  ApplyColumnOptions(options.decimals, options.timestamp_unit, &*schema);
+  BatchBuilder builder(*schema, types, options.masks);
+  builder.set_skip_mismatched(options.skip_mismatched);
+  absl::Status status = builder.AppendRows(page.bytes(), page.rows_begin, page.rows_end,
+                                           page.row_count, /*first_row=*/0);
+  if (!status.ok()) return std::nullopt;
+  stage->Reach("rows-appended");
+  Read read;
+  read.skipped = builder.skipped_rows();
+  read.batch = builder.Finish();
+  if (!options.skip_mismatched && read.skipped != 0) fuzz::Fail("page", "rows skipped unasked");
+  if (read.batch.num_rows + read.skipped != page.row_count) {
+    fuzz::Fail("page", "rows kept + rows skipped is not the page's row count");
   }
-  absl::StatusOr<RowSchema> schema = InferSqlSchema(columns, rows, types.get());
-  if (!schema.ok()) return 0;
-  if (exact) ApplyColumnOptions(DecimalMode::kString, TimestampUnit::kMicroseconds, &*schema);
-  BatchBuilder builder(*schema, types);
-  absl::Status status = builder.AppendSqlRows(page.bytes(), page.rows_begin, page.rows_end,
-                                              page.row_count, /*first_row=*/0);
-  if (!status.ok()) return 0;
-  Batch batch = builder.Finish();
-  if (batch.num_rows != page.row_count) std::abort();
-  for (const Column& c : batch.columns) CheckColumn(c, batch.num_rows);
-  return 0;
+  fuzz::CheckBatch(read.batch, builder.schema(), options.masks);
+  read.schema = builder.schema();
+  stage->Reach("columns-checked");
+  return read;
+}
+
+// The selected fields' columns equal the same columns of a read of every field.
+void CompareWithWholeRead(const Page& page, const fuzz::ReadOptions& options, const Read& selected,
+                          const std::shared_ptr<TypeResolver>& types) {
+  if (selected.skipped != 0) return;
+  fuzz::ReadOptions all = options;
+  all.fields.clear();
+  fuzz::StageReport quiet_stage(/*report=*/false);  // not this input's stage
+  std::optional<Read> whole = ReadPage(page, all, types, &quiet_stage);
+  if (!whole.has_value() || whole->skipped != 0) return;
+  for (const Column& c : selected.batch.columns) {
+    const Column* same = nullptr;
+    for (const Column& w : whole->batch.columns) {
+      if (w.path == c.path) same = &w;
+    }
+    if (same == nullptr) fuzz::Fail(c.path, "a selected column the whole read does not have");
+    if (!fuzz::SameColumn(c, *same)) fuzz::Fail(c.path, "selected column differs from whole read");
+  }
 }
 
 }  // namespace
@@ -145,48 +130,28 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ignite_tf;
-  if (size < 1) return 0;
-  const uint8_t options = data[0];
-  const bool cap_rows = (options & 1) != 0;
-  const bool no_metadata = (options & 2) != 0;
-  const bool select_first = (options & 4) != 0;
-  // bit 3: a SQL fields page of 1 + (bits 4-6) columns, through InferSqlSchema and AppendSqlRows
-  const bool sql = (options & 8) != 0;
-  const size_t sql_columns = 1 + ((options >> 4) & 7);
-  const bool exact = (options & 0x80) != 0;
+  fuzz::StageReport stage;
+  fuzz::ReadOptions options;
+  size_t at = 0;
+  if (!fuzz::ParseReadOptions(data, size, &at, &options)) return 0;
+  stage.set_fields(options.fields.size());
+  stage.Reach("options-read");
   std::shared_ptr<TypeResolver> types =
-      no_metadata ? std::make_shared<fuzz::StaticTypeResolver>() : KnownTypes();
+      options.no_metadata ? std::make_shared<fuzz::StaticTypeResolver>() : KnownTypes();
 
-  std::vector<uint8_t> frame(data + 1, data + size);
+  std::vector<uint8_t> frame(data + at, data + size);
   DecodeAndSkip(frame, 0, types.get());
 
-  absl::StatusOr<Page> page = ParsePage(std::move(frame), 0, cap_rows ? 1024 : 0);
+  absl::StatusOr<Page> page = ParsePage(std::move(frame), 0, options.cap_rows ? 1024 : 0);
   if (!page.ok()) return 0;
   if (page->rows_begin > page->rows_end || page->rows_end > page->frame.size()) std::abort();
   DecodeAndSkip(page->bytes(), page->rows_begin, types.get());
+  stage.Reach("page-parsed");
   if (page->row_count == 0) return 0;
-  if (sql) return DecodeSql(*page, sql_columns, types, exact);
 
-  ValueDecoder decoder(types.get());
-  size_t pos = page->rows_begin;
-  absl::StatusOr<Value> key = decoder.Decode(page->bytes(), &pos, "key");
-  if (!key.ok()) return 0;
-  absl::StatusOr<Value> value = decoder.Decode(page->bytes(), &pos, "val");
-  if (!value.ok()) return 0;
-  absl::StatusOr<RowSchema> schema = InferSchema(*key, *value, types.get());
-  if (!schema.ok()) return 0;
-  if (select_first && !schema->value.children.empty()) {
-    schema = SelectFields(*schema, {schema->value.children.front().name});
-    if (!schema.ok()) return 0;
+  std::optional<Read> read = ReadPage(*page, options, types, &stage);
+  if (read.has_value() && !options.fields.empty()) {
+    CompareWithWholeRead(*page, options, *read, types);
   }
-  if (exact) ApplyColumnOptions(DecimalMode::kString, TimestampUnit::kMicroseconds, &*schema);
-
-  BatchBuilder builder(*schema, types);
-  absl::Status status = builder.AppendRows(page->bytes(), page->rows_begin, page->rows_end,
-                                           page->row_count, /*first_row=*/0);
-  if (!status.ok()) return 0;
-  Batch batch = builder.Finish();
-  if (batch.num_rows != page->row_count) std::abort();
-  for (const Column& c : batch.columns) CheckColumn(c, batch.num_rows);
   return 0;
 }
