@@ -55,29 +55,34 @@ def hang_guard() -> Iterator[None]:
         faulthandler.cancel_dump_traceback_later()
 
 
+def _run_reporting(command: list[str], what: str) -> str:
+    """Runs a command; its stdout, or an AssertionError with its output when it fails."""
+    out = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    if out.returncode != 0:
+        raise AssertionError(
+            f"{what} exited {out.returncode}:\n{out.stderr[-4000:]}\n{out.stdout[-2000:]}"
+        )
+    return out.stdout
+
+
 def run_java_writer(source: Path, classes: Path, node: Any, *args: str) -> Any:
     """Compiles a Java writer (tests/java/*.java) against the node's Ignite jars into `classes`,
-    runs it as ``<class> host port *args`` and returns the JSON it prints (what it wrote)."""
+    runs it as ``<class> host port *args`` and returns the JSON it prints (what it wrote). A
+    failing javac or program fails the test with its own output."""
     java = find_java()
     javac = Path(java).with_name("javac")
     if not javac.exists():
         javac = Path(shutil.which("javac") or "javac")
     classpath = os.pathsep.join(str(p) for p in resolve_ignite_classpath(quiet=True))
-    subprocess.run(
-        [str(javac), "-d", str(classes), "-cp", classpath, str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
+    _run_reporting(
+        [str(javac), "-d", str(classes), "-cp", classpath, str(source)], f"javac {source.name}"
     )
-    out = subprocess.run(
+    stdout = _run_reporting(
         [str(java), *jvm_add_opens(17), "-cp", f"{classes}{os.pathsep}{classpath}"]
         + [source.stem, node.host, str(node.port), *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=180,
+        source.stem,
     )
-    return json.loads(out.stdout)
+    return json.loads(stdout)
 
 
 def unique_name(prefix: str) -> str:
