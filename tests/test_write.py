@@ -416,13 +416,13 @@ def test_written_rows_read_back_through_ignite_dataset(client, cache_name, uniqu
 
 
 def test_pages_are_sized_by_bytes(relay, connect, cache_name, unique):
-    """Pages are sized by bytes: 1 MiB rows with the defaults go 4 to a request, not 1024."""
+    """Pages are sized by bytes: 1 MiB rows with the defaults go 16 to a request, not 1024."""
     sizes = []
     relay_ = relay(on_reply=lambda op, frame: None)
     c = connect()
     c.get_or_create_cache(cache_name)
     through = type(c)(relay_.host, relay_.port, timeout=30)
-    rows = np.zeros((12, 1 << 20), np.uint8)
+    rows = np.zeros((40, 1 << 20), np.uint8)
     try:
         through.write(cache_name, rows, progress=False)
     finally:
@@ -431,4 +431,4 @@ def test_pages_are_sized_by_bytes(relay, connect, cache_name, unique):
         op, _ = struct.unpack_from("<hq", frame)
         if op == PUT_ALL:
             sizes.append(struct.unpack_from("<i", frame, 2 + 8 + 4 + 1)[0])
-    assert sizes and max(sizes) == 4 and sum(sizes) == 12, sizes
+    assert sizes and max(sizes) == 16 and sum(sizes) == 40, sizes
