@@ -505,12 +505,14 @@ def _column_nbytes(column: Any) -> int:
 
 def _rows_within(batch: dict, size: int, budget: int) -> int:
     """`size` rows, or fewer when that many rows like the batch's would pass `budget` bytes
-    (0: no budget): at least one."""
+    (0: no budget): at least one. Rounded, as the scan rounds its pages and batches: a key and
+    an offset on top of a 1 MiB value still make 64 rows of 64 MiB, so that batches line up
+    with the scan's and are passed on without a copy."""
     rows = _num_rows(batch)
     if budget <= 0 or rows == 0:
         return size
     row_bytes = max(1, sum(_column_nbytes(c) for c in batch.values()) // rows)
-    return max(1, min(size, budget // row_bytes))
+    return max(1, min(size, (budget + row_bytes // 2) // row_bytes))
 
 
 def _exact_batches(batches: Iterable[dict], size: int, budget: int = 0) -> Iterator[dict]:
