@@ -322,15 +322,15 @@ _CONCURRENT = textwrap.dedent(
         return content("v", k, (3 << 19) + 4099 * k)  # 1.5 MB and more: two blocks
 
 
-    def wait_for_readers():
+    def wait_for(marker):
         deadline = time.monotonic() + 300
-        while not (gf.exists(f"{root}/ready-0") and gf.exists(f"{root}/ready-1")):
-            assert time.monotonic() < deadline, "readers never started"
+        while not (gf.exists(f"{root}/{marker}-0") and gf.exists(f"{root}/{marker}-1")):
+            assert time.monotonic() < deadline, f"readers never wrote {marker}"
             time.sleep(0.05)
 
 
     if role.startswith("writer"):  # different files, in the same directory
-        wait_for_readers()
+        wait_for("ready")
         for i in range(6):
             with gf.GFile(f"{root}/files/{role}-{i}", "wb") as f:
                 data = content(role, i, (2 << 20) + 777 * i)
@@ -338,7 +338,7 @@ _CONCURRENT = textwrap.dedent(
                     f.write(data[at : at + 300_000])
         print(json.dumps({"role": role}))
     elif role == "rewriter":  # one path rewritten while others read it
-        wait_for_readers()
+        wait_for("read")  # each reader has read version 0 once: the reads overlap the rewrites
         for k in range(1, 13):
             if k % 2:  # in place
                 with gf.GFile(f"{root}/shared.bin", "wb") as f:
@@ -372,6 +372,9 @@ _CONCURRENT = textwrap.dedent(
                         counts["versions"].append(k)
                 else:
                     counts["bad"] += 1
+            if not gf.exists(f"{root}/{role.replace('reader', 'read')}"):
+                with gf.GFile(f"{root}/{role.replace('reader', 'read')}", "wb") as f:
+                    f.write(b"")
             if done:
                 break
         print(json.dumps(counts))
@@ -416,8 +419,11 @@ def test_processes_writing_different_files_and_reading_a_rewritten_one(igfs_env,
         assert counts["bad"] == 0 and counts["missing"] == 0, counts
         assert counts["whole"] >= 1, counts
     print("readers:", results["reader-0"], results["reader-1"])  # shown with pytest -s
-    seen = set(results["reader-0"]["versions"]) | set(results["reader-1"]["versions"])
-    assert len(seen) >= 2, results  # the readers overlapped the rewrites
+    # Each read version 0 before the first rewrite (the rewriter waited for that) and the last
+    # version after the rewriter finished: the reads spanned the rewrites, by construction.
+    for reader in ("reader-0", "reader-1"):
+        versions = results[reader]["versions"]
+        assert versions[0] == 0 and versions[-1] == 12, results[reader]
     final = tf.io.gfile.GFile(f"{root}/shared.bin", "rb").read()
     assert final[:5] == b"v-12|" and len(final) == (3 << 19) + 4099 * 12
     assert not tf.io.gfile.glob(f"{root}/shared.tmp*")
