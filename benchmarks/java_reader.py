@@ -108,6 +108,7 @@ def java_reader_command(
     query: str | None = None,
     max_heap: str = "2g",
     passes: int = 1,
+    lazy: bool = False,
 ) -> list[str]:
     """The command that reads one workload with the Java thin client in a fresh JVM
     (ThinClientReader, compiled first when needed); it prints one JSON line.
@@ -121,6 +122,7 @@ def java_reader_command(
         query: SQL instead of ``SELECT C0, ..., C9 FROM BENCH_W3``.
         max_heap: the JVM's ``-Xmx`` (a W1 page of N rows needs about 2 * N MiB of heap).
         passes: full reads in the one JVM; the last is reported (2: the first warms the JIT).
+        lazy: run the SQL query in Ignite's lazy mode (``SqlFieldsQuery.setLazy``).
     """
     workload = workload.upper()
     if workload not in WORKLOADS:
@@ -147,7 +149,7 @@ def java_reader_command(
         command += ["--cache", cache]
     if query is not None:
         command += ["--query", query]
-    return command + ["--passes", str(passes)]
+    return command + ["--passes", str(passes), "--lazy", "true" if lazy else "false"]
 
 
 def run_java_reader(*args, timeout: float = 3600, **kwargs) -> dict:

@@ -840,6 +840,10 @@ def _reader_params(name: str, workload: str, parallel_reads: int) -> dict:
     size that is fair for them (pyignite's comes from its sweep)."""
     w = WORKLOADS[workload]
     page = {"page_size": w["page_size"]}
+    if workload == "W3":
+        # The SQL query in Ignite's lazy mode, as ignite_tf's SQL readers ask by default: the
+        # node produces rows page by page (without it, the whole result before the first page).
+        page["lazy"] = True
     tuned = {"page_size": w["page_size"], "batch_size": w["batch_size"]}
     return {
         "ignite_tf_numpy": {},
@@ -923,7 +927,13 @@ def run_workload(
         if name == "java_thin_client":
             # One JVM per run; its --passes 2: one untimed warm-up pass, then the timed one.
             command = java_reader_command(
-                workload, host, port, given["page_size"], max_heap=JAVA_MAX_HEAP, passes=2
+                workload,
+                host,
+                port,
+                given["page_size"],
+                max_heap=JAVA_MAX_HEAP,
+                passes=2,
+                lazy=given.get("lazy", False),
             )
         else:
             command = _reader_command(name, workload, host, port, given, limit)
@@ -953,13 +963,14 @@ def run_workload(
         sample = max(1, min(rows, {"W1": 256, "W2": 30_000, "W3": 60_000}[workload]))
         for candidate in w["pyignite_pages"]:
             try:
-                r = one_run("pyignite", given={"page_size": candidate}, limit=sample)
+                given = {**params["pyignite"], "page_size": candidate}
+                r = one_run("pyignite", given=given, limit=sample)
             except Exception as error:
                 print(f"  pyignite page size {candidate} FAILED: {error}", flush=True)
                 continue
             sweep[candidate] = r["rows"] / r["seconds"]
         if sweep:
-            params["pyignite"] = {"page_size": max(sweep, key=sweep.get)}
+            params["pyignite"] = {**params["pyignite"], "page_size": max(sweep, key=sweep.get)}
         print(
             "  pyignite page size sweep ("
             + ", ".join(f"{p}: {rate:,.0f} rows/s" for p, rate in sweep.items())

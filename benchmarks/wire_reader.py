@@ -150,8 +150,9 @@ class WireConnection:
                     found[node] = list(parts)
         return found
 
-    def sql(self, query: str, page_size: int) -> int:
-        """Runs a SQL fields query in schema PUBLIC; returns its row count."""
+    def sql(self, query: str, page_size: int, lazy: bool = False) -> int:
+        """Runs a SQL fields query in schema PUBLIC (in Ignite's lazy mode with `lazy`); returns
+        its row count."""
         body = (
             struct.pack("<ib", 0, 0)
             + string_object("PUBLIC")
@@ -159,7 +160,8 @@ class WireConnection:
             + string_object(query)
             + struct.pack("<ib", 0, 1)  # no arguments; statement type SELECT
             # distributedJoins, local, replicatedOnly, enforceJoinOrder, collocated, lazy
-            + bytes(6)
+            + bytes(5)
+            + bytes([1 if lazy else 0])
             + struct.pack("<qb", 0, 0)  # no timeout; no field names
         )
         frame, pos = self.call(OP_QUERY_SQL_FIELDS, body)
@@ -184,8 +186,10 @@ def read_limit(
     timeout: float = 600,
     endpoints: Sequence[tuple[str, int]] = (),
     by_primary: bool = False,
+    lazy: bool = False,
 ) -> dict:
-    """Reads a cache (or runs a query) once; returns rows, seconds and the bytes on the wire.
+    """Reads a cache (or runs a query, lazily with `lazy`) once; returns rows, seconds and the
+    bytes on the wire.
 
     With ``connections > 1`` (cache scans only) each connection scans whole partitions
     ``0..partitions-1`` taken from a shared counter, on its own thread; recv_into releases the
@@ -229,7 +233,9 @@ def read_limit(
     started = time.perf_counter()
     try:
         if connections == 1:
-            counts[0] = links[0].scan(cache, page_size) if cache else links[0].sql(sql, page_size)
+            counts[0] = (
+                links[0].scan(cache, page_size) if cache else links[0].sql(sql, page_size, lazy)
+            )
         else:
             run_on_threads(worker, connections)
         seconds = time.perf_counter() - started

@@ -749,6 +749,7 @@ def SqlDataset(
     decimals: str = "float64",
     timestamp_unit: str = "ns",
     masks: bool = False,
+    lazy: bool = True,
     **client_options: Any,
 ) -> Any:
     """Runs a SQL query on the cluster and reads its rows as a ``tf.data.Dataset`` of
@@ -776,7 +777,9 @@ def SqlDataset(
     yields batches of ``batch_size`` rows, the last one shorter (``{column: tensor[rows]}``),
     instead of single rows, as in :func:`IgniteDataset`. ``decimals="string"`` reads DECIMAL
     columns as their exact text and ``timestamp_unit="us"`` or ``"ms"`` TIMESTAMP columns in that
-    unit, as in :func:`IgniteDataset`. ``client_options`` are :class:`ignite_tf.Client` options
+    unit, as in :func:`IgniteDataset`. ``lazy`` (default True) runs the query in Ignite's lazy mode,
+    rows produced page by page as they are read (see :meth:`ignite_tf.Client.sql_batches`).
+    ``client_options`` are :class:`ignite_tf.Client` options
     (username, password, TLS).
 
     ``masks=True`` adds ``element['mask']``, ``{column: bool}``: False where the row's value was
@@ -821,6 +824,7 @@ def SqlDataset(
             decimals=decimals,
             timestamp_unit=timestamp_unit,
             masks=masks,
+            lazy=lazy,
         )
 
     with connect() as client:

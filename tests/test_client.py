@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import struct
 
 import numpy as np
 import pytest
@@ -416,6 +417,29 @@ def test_sql_ddl_dml_and_select_with_args(client: Client, table_name: str) -> No
 
     client.sql(f"DROP TABLE {table_name}")
     assert f"SQL_PUBLIC_{table_name}" not in client.cache_names()
+
+
+def test_streamed_sql_runs_lazily_by_default(client, relay, table_name) -> None:
+    """sql_batches (and SqlDataset on it) ask the node for lazy execution unless told not to;
+    Client.sql keeps Ignite's default. Both modes return the same rows."""
+    client.sql(f"CREATE TABLE {table_name} (ID INT PRIMARY KEY, V DOUBLE)")
+    client.write_table(table_name, {"ID": np.arange(3000), "V": np.arange(3000) / 8})
+    r = relay()
+    query = f"SELECT ID, V FROM {table_name} ORDER BY ID"
+    with Client(r.host, r.port) as through:
+        read = {
+            lazy: np.concatenate([b["V"] for b in through.sql_batches(query, **kwargs)])
+            for lazy, kwargs in ((True, {}), (False, {"lazy": False}))
+        }
+        through.sql(query)
+    flags = [
+        frame[-10]  # lazy, then the timeout (8 bytes) and "include field names" (1 byte)
+        for frame in r.requests
+        if struct.unpack_from("<h", frame)[0] == 2004  # OP_QUERY_SQL_FIELDS
+    ]
+    assert flags == [1, 0, 0]
+    np.testing.assert_array_equal(read[True], np.arange(3000) / 8)
+    np.testing.assert_array_equal(read[False], read[True])
 
 
 def test_sql_result_spanning_many_pages(client: Client) -> None:

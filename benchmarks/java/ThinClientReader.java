@@ -20,7 +20,7 @@ import org.apache.ignite.configuration.ClientConfiguration;
  * read, window its start and end in epoch seconds (for the node's CPU in that window).
  *
  * <pre>
- * java ThinClientReader --host H --port P --workload W1|W2|W3 --page-size N [--cache NAME] [--query SQL] [--passes N]
+ * java ThinClientReader --host H --port P --workload W1|W2|W3 --page-size N [--cache NAME] [--query SQL] [--passes N] [--lazy true|false]
  * </pre>
  *
  * <ul>
@@ -46,6 +46,7 @@ public final class ThinClientReader {
         String cache = null;
         String query = null;
         int passes = 1;
+        boolean lazy = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (i + 1 >= args.length) usage("missing value after " + arg);
@@ -58,6 +59,7 @@ public final class ThinClientReader {
                 case "--cache": cache = value; break;
                 case "--query": query = value; break;
                 case "--passes": passes = Integer.parseInt(value); break;
+                case "--lazy": lazy = Boolean.parseBoolean(value); break;
                 default: usage("unknown argument " + arg);
             }
         }
@@ -94,7 +96,7 @@ public final class ThinClientReader {
                                 reader::readMnistEntry);
                         break;
                     case "W3":
-                        reader.readSql(client, query != null ? query : DEFAULT_W3_QUERY, pageSize);
+                        reader.readSql(client, query != null ? query : DEFAULT_W3_QUERY, pageSize, lazy);
                         break;
                     default:
                         usage("unknown workload " + workload);
@@ -161,10 +163,10 @@ public final class ThinClientReader {
     }
 
     /** W3: every column value of every row is read; bytes are the values' fixed widths. */
-    private void readSql(IgniteClient client, String sql, int pageSize) {
+    private void readSql(IgniteClient client, String sql, int pageSize, boolean lazy) {
         long n = 0, total = 0, sum = 0;
         try (FieldsQueryCursor<List<?>> cur =
-                client.query(new SqlFieldsQuery(sql).setPageSize(pageSize))) {
+                client.query(new SqlFieldsQuery(sql).setPageSize(pageSize).setLazy(lazy))) {
             for (List<?> row : cur) {
                 n++;
                 for (int i = 0, cols = row.size(); i < cols; i++) {

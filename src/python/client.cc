@@ -42,7 +42,7 @@ TimestampUnit TimestampUnitFrom(const std::string& name) {
 }
 
 SqlQuery QueryOf(const std::string& sql, py::iterable args, const std::string& schema,
-                 int page_size, bool distributed_joins, bool local, int64_t timeout_ms) {
+                 int page_size, bool distributed_joins, bool local, int64_t timeout_ms, bool lazy) {
   SqlQuery query;
   query.sql = sql;
   for (py::handle a : args) query.args.push_back(ToValue(a, "SQL argument"));
@@ -51,6 +51,7 @@ SqlQuery QueryOf(const std::string& sql, py::iterable args, const std::string& s
   query.distributed_joins = distributed_joins;
   query.local = local;
   query.timeout_ms = timeout_ms;
+  query.lazy = lazy;
   return query;
 }
 
@@ -249,9 +250,10 @@ void RegisterClient(py::module_& m) {
       .def(
           "sql",
           [](PyClient& self, const std::string& sql, py::iterable args, const std::string& schema,
-             int page_size, int max_rows, bool distributed_joins, bool local, int64_t timeout_ms) {
+             int page_size, int max_rows, bool distributed_joins, bool local, int64_t timeout_ms,
+             bool lazy) {
             SqlQuery query =
-                QueryOf(sql, args, schema, page_size, distributed_joins, local, timeout_ms);
+                QueryOf(sql, args, schema, page_size, distributed_joins, local, timeout_ms, lazy);
             query.max_rows = max_rows;
             SqlRows result;
             {
@@ -269,16 +271,17 @@ void RegisterClient(py::module_& m) {
           },
           py::arg("sql"), py::arg("args") = py::tuple(), py::arg("schema") = "PUBLIC",
           py::arg("page_size") = 1024, py::arg("max_rows") = 0,
-          py::arg("distributed_joins") = false, py::arg("local") = false, py::arg("timeout_ms") = 0)
+          py::arg("distributed_joins") = false, py::arg("local") = false, py::arg("timeout_ms") = 0,
+          py::arg("lazy") = false)
       .def(
           "sql_scan",
           [](PyClient& self, const std::string& sql, py::iterable args, const std::string& schema,
              int page_size, bool distributed_joins, bool local, int64_t timeout_ms,
              int64_t min_batch_rows, int prefetch, std::vector<std::string> fields, bool masks,
              std::map<std::string, int32_t> column_types, int64_t type_lookahead_bytes,
-             const std::string& decimals, const std::string& timestamp_unit) {
+             const std::string& decimals, const std::string& timestamp_unit, bool lazy) {
             const SqlQuery query =
-                QueryOf(sql, args, schema, page_size, distributed_joins, local, timeout_ms);
+                QueryOf(sql, args, schema, page_size, distributed_joins, local, timeout_ms, lazy);
             StreamOptions options;
             options.min_batch_rows = min_batch_rows;
             options.prefetch_batches = prefetch;
@@ -301,7 +304,7 @@ void RegisterClient(py::module_& m) {
           py::arg("prefetch") = 2, py::arg("fields") = std::vector<std::string>(),
           py::arg("masks") = false, py::arg("column_types") = std::map<std::string, int32_t>(),
           py::arg("type_lookahead_bytes") = StreamOptions().sql_type_lookahead_bytes,
-          py::arg("decimals") = "float64", py::arg("timestamp_unit") = "ns")
+          py::arg("decimals") = "float64", py::arg("timestamp_unit") = "ns", py::arg("lazy") = true)
       .def(
           "writer",
           [](PyClient& self, const std::string& cache, py::list columns,

@@ -110,7 +110,7 @@ absl::StatusOr<std::unique_ptr<SqlCursor>> SqlCursor::Open(std::shared_ptr<Conne
             w.WriteBool(false);  // replicated only
             w.WriteBool(false);  // enforce join order
             w.WriteBool(false);  // collocated
-            w.WriteBool(false);  // lazy
+            w.WriteBool(query.lazy);
             w.WriteInt64(query.timeout_ms);
             w.WriteBool(true);  // include field names
           },
