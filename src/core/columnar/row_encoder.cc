@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "core/binary/encoder.h"
 #include "core/binary/ids.h"
+#include "core/binary/java_sql_date.h"
 #include "core/binary/object_layout.h"
 #include "core/binary/type_codes.h"
 #include "core/common/error.h"
@@ -536,20 +537,9 @@ void RowEncoder::EncodeColumnValue(const ColumnView& c, int column_index, int64_
       w.WriteInt64(SplitMillis(Load<int64_t>(p), c.datetime_unit_ns).first);
       return;
     }
-    case kOptimized: {
-      // A java.sql.Date as Ignite stores a SQL DATE column's values: serialized by its optimized
-      // marshaller (SQL cannot read a binary Date there). The payload: 0x66, the class name's
-      // hash, the class's check sum (the low 16 bits of java.sql.Date's declared
-      // serialVersionUID) and the milliseconds since the epoch (binary/java_sql_date.h).
-      static const int32_t kClassHash = JavaStringHash("java.sql.Date");
-      w.WriteUInt8(kOptimized);
-      w.WriteInt32(15);
-      w.WriteUInt8(0x66);
-      w.WriteInt32(kClassHash);
-      w.WriteUInt16(0x6697);
-      w.WriteInt64(SplitMillis(Load<int64_t>(p), c.datetime_unit_ns).first);
+    case kOptimized:  // a SQL DATE column's java.sql.Date, as the node stores it
+      EncodeJavaSqlDate(SplitMillis(Load<int64_t>(p), c.datetime_unit_ns).first, w);
       return;
-    }
     default: {
       // A primitive array per row: the elements are contiguous, little-endian like Java's.
       const size_t size = SourceSize(c.source);
