@@ -179,6 +179,10 @@ inline Bytes TDouble(double v) { return ByteBuilder().U8(kDouble).F64(v); }
 inline Bytes TChar(uint16_t v) { return ByteBuilder().U8(kChar).U16(v); }
 inline Bytes TBool(bool v) { return ByteBuilder().U8(kBool).U8(v ? 1 : 0); }
 inline Bytes TDate(int64_t ms) { return ByteBuilder().U8(kDate).I64(ms); }
+// A SQL DATE column's java.sql.Date as a 2.17 node stores it (bytes captured from a node).
+inline Bytes TJavaSqlDate(int64_t ms) {
+  return ByteBuilder().U8(kOptimized).I32(15).U8(0x66).I32(0x40d5de3a).U8(0x97).U8(0x66).I64(ms);
+}
 inline Bytes TString(absl::string_view s) {
   return ByteBuilder().U8(kString).I32(static_cast<int32_t>(s.size())).Raw(s);
 }

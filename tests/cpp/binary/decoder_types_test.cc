@@ -123,14 +123,7 @@ TEST_F(DecoderTypesTest, HostileCountsAreErrorsNotAllocations) {
 
 TEST_F(DecoderTypesTest, SqlDateColumnsAreOptimizedJavaSqlDates) {
   // DATE '2001-02-03' as a 2.17 node stores it in a SQL table (bytes captured from a node).
-  Bytes date = ByteBuilder()
-                   .U8(kOptimized)
-                   .I32(15)
-                   .U8(0x66)
-                   .I32(0x40d5de3a)
-                   .U8(0x97)
-                   .U8(0x66)
-                   .I64(981158400000);
+  Bytes date = TJavaSqlDate(981158400000);
   size_t end = 0;
   ASSERT_OK_AND_ASSIGN(Value v, Decode(date, &end));
   EXPECT_EQ(v.code, kDate);

@@ -246,15 +246,7 @@ TEST(RowEncoderTest, DatesForASqlDateColumnAreJavaSqlDatesAsANodeStoresThem) {
   layout.type_name = "Dated";
   ASSERT_OK_AND_ASSIGN(RowEncoder e, RowEncoder::Plan(s.columns, layout));
   ASSERT_THAT(e.Validate(s), IsOk());
-  const Bytes field = ::ignite_tf::testing::ByteBuilder()
-                          .U8(kOptimized)
-                          .I32(15)
-                          .U8(0x66)
-                          .I32(0x40d5de3a)
-                          .U8(0x97)
-                          .U8(0x66)
-                          .I64(981158400000)
-                          .Build();
+  const Bytes field = ::ignite_tf::testing::TJavaSqlDate(981158400000);
   const Bytes value = Val(e, s, 0);
   ASSERT_GT(value.size(), kObjectHeaderSize + field.size());
   EXPECT_EQ(Bytes(value.begin() + kObjectHeaderSize,
