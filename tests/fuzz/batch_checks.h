@@ -11,11 +11,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/columnar/column.h"
 #include "core/columnar/schema.h"
+#include "fuzz_support.h"
 
 namespace ignite_tf {
 namespace fuzz {
@@ -43,6 +45,19 @@ struct ReadOptions {
 };
 
 // Parses the header at the front of `data`; advances `*pos` past it. False when truncated.
+// The types of the captured metadata (tests/fuzz/binary_types.bin), loaded once by
+// LoadKnownTypes (from LLVMFuzzerInitialize).
+inline std::shared_ptr<StaticTypeResolver>& KnownTypes() {
+  static auto* types = new std::shared_ptr<StaticTypeResolver>();
+  return *types;
+}
+
+inline void LoadKnownTypes() {
+  auto types = std::make_shared<StaticTypeResolver>();
+  for (BinaryType& t : LoadTypes(TypesPath())) types->Add(std::move(t));
+  KnownTypes() = types;
+}
+
 inline bool ParseReadOptions(const uint8_t* data, size_t size, size_t* pos, ReadOptions* out) {
   if (*pos >= size) return false;
   const uint8_t flags = data[(*pos)++];

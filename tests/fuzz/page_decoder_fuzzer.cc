@@ -31,11 +31,6 @@
 namespace ignite_tf {
 namespace {
 
-std::shared_ptr<fuzz::StaticTypeResolver>& KnownTypes() {
-  static auto* types = new std::shared_ptr<fuzz::StaticTypeResolver>();
-  return *types;
-}
-
 // Decode and SkipValue must agree: a value that decodes has the same end when skipped.
 void DecodeAndSkip(absl::Span<const uint8_t> bytes, size_t pos, TypeResolver* types) {
   ValueDecoder decoder(types);
@@ -121,10 +116,7 @@ void CompareWithWholeRead(const Page& page, const fuzz::ReadOptions& options, co
 }  // namespace ignite_tf
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  using namespace ignite_tf;
-  auto types = std::make_shared<fuzz::StaticTypeResolver>();
-  for (BinaryType& t : fuzz::LoadTypes(fuzz::TypesPath())) types->Add(std::move(t));
-  KnownTypes() = types;
+  ignite_tf::fuzz::LoadKnownTypes();
   return 0;
 }
 
@@ -137,7 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   stage.set_fields(options.fields.size());
   stage.Reach("options-read");
   std::shared_ptr<TypeResolver> types =
-      options.no_metadata ? std::make_shared<fuzz::StaticTypeResolver>() : KnownTypes();
+      options.no_metadata ? std::make_shared<fuzz::StaticTypeResolver>() : fuzz::KnownTypes();
 
   std::vector<uint8_t> frame(data + at, data + size);
   DecodeAndSkip(frame, 0, types.get());

@@ -32,11 +32,6 @@
 namespace ignite_tf {
 namespace {
 
-std::shared_ptr<fuzz::StaticTypeResolver>& KnownTypes() {
-  static auto* types = new std::shared_ptr<fuzz::StaticTypeResolver>();
-  return *types;
-}
-
 template <typename T>
 T At(const Column& c, size_t row) {
   T v;
@@ -99,7 +94,7 @@ int ReadReply(const uint8_t* data, size_t size) {
   stage.set_fields(options.fields.size());
   stage.Reach("options-read");
   std::shared_ptr<TypeResolver> types =
-      options.no_metadata ? std::make_shared<fuzz::StaticTypeResolver>() : KnownTypes();
+      options.no_metadata ? std::make_shared<fuzz::StaticTypeResolver>() : fuzz::KnownTypes();
 
   // SqlCursor::Open
   absl::StatusOr<SqlFirstReply> reply = ParseSqlFirstReply(FrameBytes(data + at, data + size), 0);
@@ -162,10 +157,7 @@ int ReadReply(const uint8_t* data, size_t size) {
 }  // namespace ignite_tf
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  using namespace ignite_tf;
-  auto types = std::make_shared<fuzz::StaticTypeResolver>();
-  for (BinaryType& t : fuzz::LoadTypes(fuzz::TypesPath())) types->Add(std::move(t));
-  KnownTypes() = types;
+  ignite_tf::fuzz::LoadKnownTypes();
   return 0;
 }
 
