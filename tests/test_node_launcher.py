@@ -274,6 +274,31 @@ def test_kill_simulates_a_crash(ignite_node_factory) -> None:
     node.stop()
 
 
+def test_ports_at_the_top_of_the_range_start_a_node(ignite_node_factory, monkeypatch) -> None:
+    """Ignite's NIO servers accept only ports below 65535; the allocator never hands out
+    65535 (a node given it died at startup: "Ouch! Argument is invalid: port")."""
+    from ignite_tf.node import ports
+
+    class Highest:
+        """Always the top of a window: the draw the allocator must still get right."""
+
+        def choice(self, windows):
+            return max(windows, key=lambda w: w[1])
+
+        def randint(self, lo, hi):
+            return hi
+
+    top = max(hi for _, hi in ports._port_windows())
+    assert top == 65534
+    monkeypatch.setattr(ports, "_port_rng", Highest())
+    (port,) = ports.allocate_ports(1)
+    assert port == top
+    monkeypatch.undo()
+    node = ignite_node_factory(communication_port=port)
+    assert node.communication_port == 65534
+    assert raw_handshake(node.host, node.port)[:1] == b"\x01"
+
+
 def test_context_manager_removes_temporary_work_dir() -> None:
     with IgniteNode(startup_timeout=120) as node:
         work_dir = node.work_dir

@@ -16,6 +16,11 @@ _port_lock = threading.Lock()
 _ports_handed_out: set[int] = set()
 _port_rng = random.SystemRandom()
 
+# Highest port a node may be given: Ignite's NIO server (communication SPI, client
+# connector) accepts only ``0 < port < 65535``, so 65535 fails the node at startup with
+# "Ouch! Argument is invalid: port".
+MAX_NODE_PORT = 65534
+
 
 def _port_windows() -> list[tuple[int, int]]:
     """Port intervals outside the kernel's ephemeral range, largest first."""
@@ -25,10 +30,10 @@ def _port_windows() -> list[tuple[int, int]]:
         eph_lo, eph_hi = int(text[0]), int(text[1])
     except (OSError, ValueError, IndexError):
         pass
-    windows = [(10000, min(eph_lo - 1, 65535)), (max(eph_hi + 1, 10000), 65535)]
+    windows = [(10000, min(eph_lo - 1, MAX_NODE_PORT)), (max(eph_hi + 1, 10000), MAX_NODE_PORT)]
     windows = [(lo, hi) for lo, hi in windows if hi - lo >= 100]
     if not windows:
-        windows = [(10000, 65535)]
+        windows = [(10000, MAX_NODE_PORT)]
     return sorted(windows, key=lambda w: w[1] - w[0], reverse=True)
 
 
