@@ -32,7 +32,10 @@ absl::StatusOr<FrameBytes> ReadFrame(
   FrameBytes payload;  // from the block cache, not zeroed: page-sized frames reuse memory
   size_t total = static_cast<size_t>(length);
   size_t done = 0;
-  if (total <= trusted_bytes) payload.reserve(total);  // one block, often a cached one
+  // A length the caller trusts (a page it asked for) is read in one piece, into one block (often
+  // a cached one); growing in chunks would only add reads.
+  const bool trusted = total <= trusted_bytes;
+  if (trusted) payload.reserve(total);
   if (head_bytes > 0) {
     done = std::min(total, head_bytes);
     payload.resize(done);
@@ -40,7 +43,7 @@ absl::StatusOr<FrameBytes> ReadFrame(
     IGNITE_RETURN_IF_ERROR(check_head(absl::MakeConstSpan(payload.data(), done)));
   }
   while (done < total) {
-    size_t chunk = std::clamp(done, kFirstChunk, kMaxChunk);
+    size_t chunk = trusted ? total - done : std::clamp(done, kFirstChunk, kMaxChunk);
     size_t target = std::min(total, done + chunk);
     payload.resize(target);
     IGNITE_RETURN_IF_ERROR(
