@@ -18,10 +18,11 @@ given: the cache or the SQL query, batched=True, num_parallel_reads for the para
   ignite_tf NumPy           Client.scan(cache) / Client.sql_batches(query)
   ignite_tf NumPy parallel  Client.scan(cache, num_parallel_reads=--parallel-reads)
   tf.data batched           IgniteDataset(cache, batched=True) / SqlDataset(query, batched=True)
-  tf.data elements          IgniteDataset(cache) / SqlDataset(query), the first --element-rows
-                            rows, batched again by 32 rows by the consumer, as a training
-                            pipeline over an element-wise dataset does
-  TensorFlow in memory      from_tensor_slices over the same structure, the same consumer: the
+  tf.data elements          IgniteDataset(cache) / SqlDataset(query), every row (or the first
+                            --element-rows, through take()), batched again by 32 rows by the
+                            consumer, as a training pipeline over an element-wise dataset does
+  TensorFlow in memory      from_tensor_slices over the same structure (as many rows, 256 on W1),
+                            the same consumer and the same take() when there is one: the
                             ceiling of any element-wise dataset
   tuned rows (--tuned)      NumPy and tf.data batched with the old hand-picked page and batch
                             sizes, labelled "tuned"
@@ -174,6 +175,8 @@ def _open_reader(
         if not batched and limit > 0:
             ds = ds.take(limit)
         info = {"api": name, "api_defaults": api_defaults(api, {"host", "port", *params})}
+        if not batched:
+            info["take"] = limit or None
         return _tf_pass(ds, batched, first), lambda: None, info
     if reader == "tf_memory_elements":
         # TensorFlow's own element-wise pipeline over the same structure held in memory: the
@@ -196,8 +199,16 @@ def _open_reader(
         else:
             data = {c: rng.integers(0, 1 << 30, n) for c in W3_COLUMNS}
         ds = tf.data.Dataset.from_tensor_slices(data)
+        if params.get("take"):
+            # The same pipeline as the element-wise reader it is compared with when that one
+            # stops its scan with take(limit): a take costs TensorFlow time per element too.
+            ds = ds.take(n)
         read_pass = _tf_pass(ds, False, "C0" if workload == "W3" else "key")
-        return read_pass, lambda: None, {"api": "tf.data.Dataset.from_tensor_slices"}
+        info = {
+            "api": "tf.data.Dataset.from_tensor_slices",
+            "take": n if params.get("take") else None,
+        }
+        return read_pass, lambda: None, info
     if reader in ("wire_limit", "wire_limit_parallel"):
         from wire_reader import read_limit
 
@@ -914,11 +925,16 @@ def run_workload(
     params = {n: _reader_params(n, workload, args.parallel_reads) for n in readers}
     # Rows each reader reads (0: all).
     limits = {
-        "tf_elements": args.element_rows if rows > args.element_rows else 0,
-        "tf_memory_elements": min(rows, args.element_rows, 256 if workload == "W1" else rows),
+        "tf_elements": args.element_rows if 0 < args.element_rows < rows else 0,
+        "tf_memory_elements": min(
+            rows, args.element_rows or rows, 256 if workload == "W1" else rows
+        ),
         "pyignite": args.pyignite_rows if rows > args.pyignite_rows else 0,
         "loopback": rows,
     }
+    if "tf_memory_elements" in params:
+        # In-memory elements go through take() when the element-wise reader does (see there).
+        params["tf_memory_elements"] = {"take": limits["tf_elements"] > 0}
 
     def one_run(name: str, sample_rss: bool = False, given: dict | None = None, limit=None):
         given = params[name] if given is None else given
@@ -1184,7 +1200,12 @@ def main(argv: list[str] | None = None) -> int:
         help="leave out the node's untimed warm-up read before the first round",
     )
     parser.add_argument("--address", help="host:port of a running node (default: start one)")
-    parser.add_argument("--element-rows", type=int, default=200_000)
+    parser.add_argument(
+        "--element-rows",
+        type=int,
+        default=0,
+        help="rows the element-wise readers read (0: all, so that no take() is timed)",
+    )
     parser.add_argument(
         "--parallel-reads",
         type=int,
