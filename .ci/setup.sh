@@ -37,6 +37,8 @@ echo "== building and installing ignite-tf (C++ core + pybind11 module)"
 "$VENV/bin/pip" install -q --no-build-isolation "$ROOT[tensorflow,test,bench]"
 
 echo "== resolving Apache Ignite jars with Maven (cached in ~/.cache/ignite-tf)"
-# From a neutral directory, so the installed package (with its compiled core) is imported.
+# From a neutral directory, so the installed package (with its compiled core) is imported. The
+# second pom is Ignite 2.8.1, the last release with IGFS, for the legacy igfs:// tests.
 (cd / && "$VENV/bin/python" -c "from ignite_tf.testing import resolve_ignite_classpath as r; print(len(r()), 'jars')")
+(cd / && "$VENV/bin/python" -c "from ignite_tf.testing import LEGACY_IGFS_POM_PATH as p, resolve_ignite_classpath as r; print(len(r(pom=p)), 'jars')")
 echo "== setup done: $VENV"

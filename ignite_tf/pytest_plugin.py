@@ -16,6 +16,13 @@ Fixtures:
     returns a started node; ``ignite_node_factory.cluster(size, **options)``
     a started :class:`~ignite_tf.testing.IgniteCluster`.  All of them are
     stopped when the test ends.
+``legacy_igfs_node`` (session)
+    An Apache Ignite 2.8.1 node serving IGFS over its native protocol (the
+    legacy ``igfs://`` backend), with ``.host``, ``.igfs_port`` and
+    ``.igfs_address``: a :class:`~ignite_tf.node.legacy_igfs.LegacyIgfsNode`
+    started on first use, or, when ``$IGNITE_TF_TEST_IGFS_ADDRESS`` gives the
+    ``HOST:PORT`` of an IGFS endpoint, an
+    :class:`~ignite_tf.node.legacy_igfs.ExternalIgfsNode` naming it.
 ``ignite_node_options`` (session)
     Keyword options for the nodes the two fixtures above start; ``{}`` by
     default.  Override it in a ``conftest.py`` to change them, e.g. to use
@@ -40,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from ignite_tf.node.legacy_igfs import ExternalIgfsNode, LegacyIgfsNode
     from ignite_tf.testing import ExternalNode, IgniteCluster, IgniteNode
 
 __all__ = [
@@ -47,6 +55,7 @@ __all__ = [
     "ignite_node",
     "ignite_node_factory",
     "ignite_node_options",
+    "legacy_igfs_node",
 ]
 
 _LOG_TAIL_LINES = 40
@@ -96,7 +105,7 @@ def ignite_node(
     A started node's work directory (with ``node.log``) is under pytest's
     base temporary directory and is kept like other ``tmp_path`` data.
     """
-    from ignite_tf.testing import ExternalNode, IgniteNode, IgniteNodeError
+    from ignite_tf.testing import ExternalNode, IgniteNode
 
     endpoint = _external_endpoint(request.config)
     if endpoint is not None:
@@ -115,7 +124,13 @@ def ignite_node(
     options = dict(ignite_node_options)
     options.setdefault("work_dir", tmp_path_factory.mktemp("ignite-node"))
     options.setdefault("print_log_on_failure", False)  # the error message has it
-    node = IgniteNode(**options)
+    yield from _running(IgniteNode(**options), "the session's Ignite node")
+
+
+def _running(node: Any, what: str) -> Iterator[Any]:
+    """Starts ``node``, yields it and stops it; a failed start fails the test with the log tail."""
+    from ignite_tf.testing import IgniteNodeError
+
     try:
         error = None
         try:
@@ -124,10 +139,51 @@ def ignite_node(
             error = str(exc)
         if error is not None:
             # The message already holds the node log tail; skip the traceback.
-            pytest.fail(f"could not start the session's Ignite node: {error}", pytrace=False)
+            pytest.fail(f"could not start {what}: {error}", pytrace=False)
         yield node
     finally:
         node.stop()
+
+
+@pytest.fixture(scope="session")
+def legacy_igfs_node(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LegacyIgfsNode | ExternalIgfsNode]:
+    """An Ignite 2.8.1 node serving IGFS: started here, or the external one if given.
+
+    The node is small (512 MiB heap at most, a 128 MiB data region) and starts on first use;
+    its work directory (with ``node.log``) is under pytest's base temporary directory.
+    """
+    from ignite_tf.node.legacy_igfs import (
+        ENV_TEST_IGFS_ADDRESS,
+        ExternalIgfsNode,
+        LegacyIgfsNode,
+        external_igfs_endpoint,
+        probe_igfs,
+    )
+
+    try:
+        endpoint = external_igfs_endpoint()
+    except ValueError as exc:
+        raise pytest.UsageError(f"{ENV_TEST_IGFS_ADDRESS}: {exc}") from None
+    if endpoint is not None:
+        host, port = endpoint
+        if not probe_igfs(host, port, 5.0):
+            pytest.fail(
+                f"no IGFS endpoint answers a handshake at {host}:{port} "
+                f"(given by {ENV_TEST_IGFS_ADDRESS})",
+                pytrace=False,
+            )
+        yield ExternalIgfsNode(host, port)
+        return
+
+    node = LegacyIgfsNode(
+        work_dir=tmp_path_factory.mktemp("legacy-igfs-node"),
+        print_log_on_failure=False,
+        heap_options=("-Xms128m", "-Xmx512m"),
+        region_max_size=128 << 20,
+    )
+    yield from _running(node, "the Ignite 2.8.1 IGFS node")
 
 
 class IgniteNodeFactory:
@@ -207,8 +263,9 @@ def pytest_runtest_makereport(
         return
     funcargs: dict[str, Any] = getattr(item, "funcargs", {})
     nodes: list[Any] = []
-    if "ignite_node" in funcargs:
-        nodes.append(funcargs["ignite_node"])
+    for name in ("ignite_node", "legacy_igfs_node"):
+        if name in funcargs:
+            nodes.append(funcargs[name])
     factory = funcargs.get("ignite_node_factory")
     if isinstance(factory, IgniteNodeFactory):
         nodes.extend(factory.all_nodes())

@@ -45,6 +45,13 @@ from ignite_tf.testing import (
 HANG_LIMIT_SECONDS = 240
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests of the Ignite 2.8.1 IGFS node (``legacy_igfs_node``) run last, so its JVM starts
+    after the 2.17 nodes' tests instead of running beside them (the test machines have two
+    cores)."""
+    items.sort(key=lambda item: "legacy_igfs_node" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture
 def hang_guard() -> Iterator[None]:
     """Ends the whole run with a traceback of every thread if the test hangs."""

@@ -25,6 +25,7 @@ One module per job:
 ``process``    one node as a child process (:class:`IgniteNode`)
 ``cluster``    several nodes in one cluster (:class:`IgniteCluster`)
 ``external``   a node started elsewhere (``$IGNITE_TF_TEST_ADDRESS``)
+``legacy_igfs`` Ignite 2.8.1 nodes serving IGFS (:class:`LegacyIgfsNode`)
 =============  ================================================================
 
 Where things go:
@@ -50,6 +51,9 @@ Environment variables:
 ``IGNITE_TF_TEST_ADDRESS``
     ``host:port`` of an already running node; tests and tools that honour
     :func:`external_endpoint` use it instead of starting one.
+``IGNITE_TF_TEST_IGFS_ADDRESS``
+    ``host:port`` of a running IGFS endpoint (Ignite 2.8.x) for the
+    ``legacy_igfs_node`` fixture, instead of a :class:`LegacyIgfsNode`.
 ``IGNITE_TF_IGNITE_LIBS``
     a directory of Ignite server jars to use as is (no Maven, no cache).
 ``IGNITE_TF_CACHE_DIR``
@@ -69,9 +73,11 @@ from ignite_tf.node.config import DEFAULT_CONFIG_TEMPLATE
 from ignite_tf.node.errors import IgniteNodeError
 from ignite_tf.node.external import ENV_TEST_ADDRESS, ExternalNode, external_endpoint
 from ignite_tf.node.java import DEFAULT_HEAP_OPTIONS, ENV_JVM_OPTS, find_java, jvm_add_opens
+from ignite_tf.node.legacy_igfs import ENV_TEST_IGFS_ADDRESS, LegacyIgfsNode, probe_igfs
 from ignite_tf.node.maven import (
     ENV_CACHE_DIR,
     ENV_IGNITE_LIBS,
+    LEGACY_IGFS_POM_PATH,
     POM_PATH,
     ignite_libs_dir,
     ignite_version,
@@ -88,17 +94,21 @@ __all__ = [
     "ENV_IGNITE_LIBS",
     "ENV_JVM_OPTS",
     "ENV_TEST_ADDRESS",
+    "ENV_TEST_IGFS_ADDRESS",
+    "LEGACY_IGFS_POM_PATH",
     "POM_PATH",
     "ExternalNode",
     "IgniteCluster",
     "IgniteNode",
     "IgniteNodeError",
+    "LegacyIgfsNode",
     "allocate_ports",
     "external_endpoint",
     "find_java",
     "ignite_libs_dir",
     "ignite_version",
     "jvm_add_opens",
+    "probe_igfs",
     "probe_thin_client",
     "resolve_ignite_classpath",
 ]

@@ -20,6 +20,8 @@ from ignite_tf.node.errors import IgniteNodeError
 from ignite_tf.node.maven import SERVER_DIR
 
 DEFAULT_CONFIG_TEMPLATE = SERVER_DIR / "ignite-node.xml"
+# Ignite 2.8.1 serving IGFS over TCP (ignite_tf.node.legacy_igfs.LegacyIgfsNode).
+LEGACY_IGFS_CONFIG_TEMPLATE = SERVER_DIR / "ignite-2.8.1-igfs.xml"
 
 DEFAULT_REGION_MAX_SIZE = 512 * 1024 * 1024
 # The default data region starts at this size, or at its maximum if that is smaller.

@@ -1,7 +1,9 @@
 """Apache Ignite's server jars: the version pinned in the packaged pom, resolved once with Maven.
 
-``ignite_tf/server/pom.xml`` is the only place where the Ignite version is pinned.
-``mvn dependency:copy-dependencies`` copies the jars it lists into a cache directory, stamped
+``ignite_tf/server/pom.xml`` is the only place where the Ignite version is pinned;
+``ignite_tf/server/pom-2.8.1.xml`` pins Ignite 2.8.1, the last release with IGFS, for the legacy
+IGFS backend (:data:`LEGACY_IGFS_POM_PATH`; every function here takes ``pom=`` to use it).
+``mvn dependency:copy-dependencies`` copies the jars a pom lists into a cache directory, stamped
 with the pom's digest, so they are downloaded once per pom.
 
 Environment: ``IGNITE_TF_IGNITE_LIBS`` (jars to use as they are) and
@@ -31,6 +33,8 @@ ENV_CACHE_DIR = "IGNITE_TF_CACHE_DIR"
 # The packaged server files: the pom (here) and the default node configuration (config.py).
 SERVER_DIR = Path(__file__).resolve().parent.parent / "server"
 POM_PATH = SERVER_DIR / "pom.xml"
+# Ignite 2.8.1 with IGFS, for the legacy IGFS backend (issue 15).
+LEGACY_IGFS_POM_PATH = SERVER_DIR / "pom-2.8.1.xml"
 
 _POM_HASH_FILE = ".pom-sha256"
 
@@ -58,6 +62,21 @@ def ignite_version(pom: str | os.PathLike[str] | None = None) -> str:
     return (elem.text or "").strip()
 
 
+def packaged_pom(version: str) -> Path:
+    """The packaged pom (``ignite_tf/server/pom*.xml``) that pins Apache Ignite ``version``.
+
+    Raises:
+        IgniteNodeError: no packaged pom pins that version (the message lists those that do).
+    """
+    poms = {ignite_version(pom): pom for pom in sorted(SERVER_DIR.glob("pom*.xml"))}
+    if version not in poms:
+        raise IgniteNodeError(
+            f"no packaged pom pins Apache Ignite {version!r}; the versions are "
+            f"{', '.join(sorted(poms))}"
+        )
+    return poms[version]
+
+
 def _cache_root(cache_dir: str | os.PathLike[str] | None) -> Path:
     if cache_dir is not None:
         return Path(cache_dir).expanduser()
@@ -69,22 +88,25 @@ def _cache_root(cache_dir: str | os.PathLike[str] | None) -> Path:
     return base / "ignite-tf"
 
 
-def ignite_libs_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
+def ignite_libs_dir(
+    cache_dir: str | os.PathLike[str] | None = None, *, pom: str | os.PathLike[str] | None = None
+) -> Path:
     """Return the directory where the server jars are (or would be) cached.
 
     That is ``<cache root>/ignite-<version>/libs`` where the cache root is
-    ``cache_dir``, else ``$IGNITE_TF_CACHE_DIR``, else ``~/.cache/ignite-tf``.
+    ``cache_dir``, else ``$IGNITE_TF_CACHE_DIR``, else ``~/.cache/ignite-tf``,
+    and the version is ``pom``'s (default: the packaged ``pom.xml``).
     ``$IGNITE_TF_IGNITE_LIBS`` is not considered here.
     """
-    return _cache_root(cache_dir) / f"ignite-{ignite_version()}" / "libs"
+    return _cache_root(cache_dir) / f"ignite-{ignite_version(pom)}" / "libs"
 
 
 def _jars_in(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.jar") if p.is_file())
 
 
-def _pom_digest() -> str:
-    return hashlib.sha256(POM_PATH.read_bytes()).hexdigest()
+def _pom_digest(pom: Path) -> str:
+    return hashlib.sha256(pom.read_bytes()).hexdigest()
 
 
 def _stamp_matches(stamp: Path, digest: str) -> bool:
@@ -98,12 +120,14 @@ def resolve_ignite_classpath(
     cache_dir: str | os.PathLike[str] | None = None,
     *,
     quiet: bool = False,
+    pom: str | os.PathLike[str] | None = None,
 ) -> list[Path]:
     """Return the jars a node needs, downloading them with Maven on first use.
 
     Order of precedence:
 
-    1. ``$IGNITE_TF_IGNITE_LIBS``: a directory of jars, used as is.
+    1. ``$IGNITE_TF_IGNITE_LIBS``: a directory of jars, used as is (only for the
+       packaged ``pom.xml``: it names jars of that version).
     2. The cache, :func:`ignite_libs_dir` (``cache_dir`` argument, else
        ``$IGNITE_TF_CACHE_DIR``, else ``~/.cache/ignite-tf``).  It is reused
        while the pom is unchanged.
@@ -114,6 +138,8 @@ def resolve_ignite_classpath(
     Args:
         cache_dir: cache root overriding the environment and the default.
         quiet: do not print the progress line to stderr.
+        pom: the pom listing the jars (default: the packaged ``pom.xml``; e.g.
+            :data:`LEGACY_IGFS_POM_PATH` for Ignite 2.8.1).
 
     Returns:
         Absolute paths of the jars, sorted by name.
@@ -122,7 +148,8 @@ def resolve_ignite_classpath(
         IgniteNodeError: ``mvn`` is missing or fails, or the libs directory
             holds no jars.
     """
-    env_libs = os.environ.get(ENV_IGNITE_LIBS)
+    pom_path = Path(pom) if pom is not None else POM_PATH
+    env_libs = os.environ.get(ENV_IGNITE_LIBS) if pom_path == POM_PATH else None
     if env_libs:
         libs = Path(env_libs).expanduser().resolve()
         jars = _jars_in(libs) if libs.is_dir() else []
@@ -130,8 +157,8 @@ def resolve_ignite_classpath(
             raise IgniteNodeError(f"{ENV_IGNITE_LIBS}={env_libs!r} is not a directory of jars")
         return jars
 
-    libs = ignite_libs_dir(cache_dir).resolve()
-    digest = _pom_digest()
+    libs = ignite_libs_dir(cache_dir, pom=pom_path).resolve()
+    digest = _pom_digest(pom_path)
     stamp = libs / _POM_HASH_FILE
     if _stamp_matches(stamp, digest):
         jars = _jars_in(libs)
@@ -140,12 +167,15 @@ def resolve_ignite_classpath(
 
     mvn = shutil.which("mvn")
     if mvn is None:
+        instead = f", or set {ENV_IGNITE_LIBS} to a directory holding those jars" * (
+            pom_path == POM_PATH
+        )
         raise IgniteNodeError(
             "Maven ('mvn') is not on PATH; it is needed once to download the Apache "
-            f"Ignite {ignite_version()} server jars listed in {POM_PATH}. Install Maven, "
-            f"or set {ENV_IGNITE_LIBS} to a directory holding those jars."
+            f"Ignite {ignite_version(pom_path)} server jars listed in {pom_path}. Install "
+            f"Maven{instead}."
         )
-    version = ignite_version()
+    version = ignite_version(pom_path)
     if not quiet:
         print(
             f"ignite-tf: resolving Apache Ignite {version} server jars with Maven into {libs} ...",
@@ -162,7 +192,7 @@ def resolve_ignite_classpath(
             "-q",
             "-B",
             "-f",
-            str(POM_PATH),
+            str(pom_path),
             "dependency:copy-dependencies",
             f"-DoutputDirectory={out}",
         ]

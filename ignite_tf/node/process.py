@@ -29,7 +29,7 @@ from ignite_tf.node.config import (
 )
 from ignite_tf.node.errors import IgniteNodeError, _tail_text
 from ignite_tf.node.java import DEFAULT_HEAP_OPTIONS, find_java, node_command
-from ignite_tf.node.maven import resolve_ignite_classpath
+from ignite_tf.node.maven import packaged_pom, resolve_ignite_classpath
 from ignite_tf.node.ports import LOCALHOST, allocate_ports
 from ignite_tf.node.probe import probe_thin_client
 
@@ -171,7 +171,13 @@ class IgniteNode(_StopsOnExit):
         jvm_options: further JVM options (after the defaults and heap options;
             ``$IGNITE_TF_JVM_OPTS`` is appended after these).
         java: ``java`` executable (default from ``JAVA_HOME`` or ``PATH``).
-        classpath: jars to use (default :func:`resolve_ignite_classpath`).
+        classpath: jars to use (default :func:`resolve_ignite_classpath` of the
+            pom that pins ``ignite_version``).
+        ignite_version: the Apache Ignite release to run, one of the packaged
+            poms' (``ignite_tf/server/pom*.xml``): ``None`` (the default) is
+            ``pom.xml``'s, ``"2.8.1"`` the last release with IGFS (its nodes need
+            a template written for 2.8.1, e.g. ``LEGACY_IGFS_CONFIG_TEMPLATE``;
+            :class:`~ignite_tf.node.legacy_igfs.LegacyIgfsNode` sets both).
         startup_timeout: seconds :meth:`start` waits for the node to answer.
         stop_timeout: seconds :meth:`stop` waits after SIGTERM before SIGKILL.
         keep_work_dir: do not delete a temporary work directory on stop.
@@ -208,6 +214,7 @@ class IgniteNode(_StopsOnExit):
         print_log_on_failure: bool = True,
         env: Mapping[str, str] | None = None,
         ready_probe: Callable[[str, int, float], bool] | None = None,
+        ignite_version: str | None = None,
     ) -> None:
         if region_max_size < 16 * 1024 * 1024:
             raise ValueError("region_max_size must be at least 16 MiB")
@@ -229,6 +236,7 @@ class IgniteNode(_StopsOnExit):
         self._jvm_options = list(jvm_options)
         self._java = java
         self._classpath = [Path(p) for p in classpath] if classpath is not None else None
+        self._pom = packaged_pom(ignite_version) if ignite_version is not None else None
         self.startup_timeout = float(startup_timeout)
         self.stop_timeout = float(stop_timeout)
         self._keep_work_dir = keep_work_dir
@@ -361,7 +369,9 @@ class IgniteNode(_StopsOnExit):
     def command(self) -> list[str]:
         """The java command line :meth:`start` runs (resolves java and the jars)."""
         java = find_java(self._java)
-        jars = self._classpath if self._classpath is not None else resolve_ignite_classpath()
+        jars = self._classpath
+        if jars is None:
+            jars = resolve_ignite_classpath(pom=self._pom)
         return self._command(java, jars)
 
     def _command(self, java: Path, jars: Sequence[Path]) -> list[str]:
@@ -396,7 +406,7 @@ class IgniteNode(_StopsOnExit):
             java = find_java(self._java)
             jars = self._classpath
             if jars is None:
-                jars = resolve_ignite_classpath()
+                jars = resolve_ignite_classpath(pom=self._pom)
             try:
                 template = self._config_template.read_text(encoding="utf-8")
             except OSError as exc:
