@@ -227,10 +227,14 @@ absl::StatusOr<FrameBytes> ReadHandshakeReply(Transport& transport, bool tls) {
   return payload;
 }
 
-absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writer&)> write_body,
-                                          absl::string_view operation,
-                                          absl::Span<const uint8_t> tail) {
-  absl::MutexLock lock(&mu_);
+std::unique_ptr<Connection> Connection::Adopt(std::unique_ptr<Transport> transport, Address address,
+                                              const ProtocolVersion& version) {
+  std::unique_ptr<Connection> connection(new Connection(std::move(transport), std::move(address)));
+  connection->version_ = version;
+  return connection;
+}
+
+absl::Status Connection::Usable(absl::string_view operation) const {
   if (closed_) {
     return ConnectionError(
         absl::StrCat(operation, ": the client for ", peer(), " was closed; open a new one"));
@@ -244,6 +248,40 @@ absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writ
     if (broken_status_.ok()) return ConnectionError(lost);
     return Annotate(broken_status_, lost);
   }
+  return absl::OkStatus();
+}
+
+absl::Status Connection::Fail(const absl::Status& status, absl::string_view operation) {
+  broken_ = true;
+  broken_status_ = Annotate(status, operation);
+  transport_->Close();
+  return broken_status_;
+}
+
+absl::StatusOr<ReplyHeader> Connection::ReadReply(
+    FrameBytes* frame, absl::FunctionRef<absl::Status(int64_t)> check_id) {
+  // Replies as large as one this server has already sent (pages of similar rows) are read into
+  // one block at once instead of growing through every size on the way.
+  auto known_request = [&](absl::Span<const uint8_t> head) -> absl::Status {
+    if (head.size() < sizeof(int64_t)) return absl::OkStatus();  // too short: parsed below
+    return check_id(LoadUnaligned<int64_t>(head.data()));
+  };
+  IGNITE_ASSIGN_OR_RETURN(*frame, ReadFrame(*transport_, kDefaultMaxFrameBytes, 2 * largest_reply_,
+                                            sizeof(int64_t), known_request));
+  largest_reply_ = std::max(largest_reply_, std::min(frame->size(), kMaxTrustedReply));
+  IGNITE_ASSIGN_OR_RETURN(ReplyHeader header, ParseReplyHeader(*frame, version_));
+  IGNITE_RETURN_IF_ERROR(check_id(header.request_id));
+  if (header.affinity_version.known() && affinity_version_ < header.affinity_version) {
+    affinity_version_ = header.affinity_version;
+  }
+  return header;
+}
+
+absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writer&)> write_body,
+                                          absl::string_view operation,
+                                          absl::Span<const uint8_t> tail) {
+  absl::MutexLock lock(&mu_);
+  IGNITE_RETURN_IF_ERROR(Usable(operation));
   const int64_t request_id = next_request_id_++;
   request_count_.fetch_add(1);
   FrameBuilder frame;
@@ -251,51 +289,81 @@ absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writ
   w.WriteInt16(static_cast<int16_t>(op));
   w.WriteInt64(request_id);
   write_body(w);
-  auto fail = [&](const absl::Status& s) {
-    broken_ = true;
-    broken_status_ = Annotate(s, operation);
-    transport_->Close();
-    return broken_status_;
-  };
   if (tail.empty()) {
-    if (absl::Status s = transport_->WriteAll(frame.Finish()); !s.ok()) return fail(s);
+    if (absl::Status s = transport_->WriteAll(frame.Finish()); !s.ok()) return Fail(s, operation);
   } else {
     if (absl::Status s = transport_->WriteAll(frame.FinishWithTail(tail.size())); !s.ok()) {
-      return fail(s);
+      return Fail(s, operation);
     }
-    if (absl::Status s = transport_->WriteAll(tail); !s.ok()) return fail(s);
+    if (absl::Status s = transport_->WriteAll(tail); !s.ok()) return Fail(s, operation);
   }
-  // Replies as large as one this server has already sent (pages of similar rows) are read into
-  // one block at once instead of growing through every size on the way.
-  auto same_request = [&](absl::Span<const uint8_t> head) -> absl::Status {
-    if (head.size() < sizeof(int64_t)) return absl::OkStatus();  // too short: parsed below
-    const int64_t id = LoadUnaligned<int64_t>(head.data());
+  auto same_request = [&](int64_t id) -> absl::Status {
     if (id == request_id) return absl::OkStatus();
     return ProtocolError(absl::StrCat("the server at ", peer(), " sent a reply with request id ",
                                       id, ", expected ", request_id,
                                       " (garbage, or not an Apache Ignite 2.x thin-client port?)"));
   };
-  absl::StatusOr<FrameBytes> reply = ReadFrame(*transport_, kDefaultMaxFrameBytes,
-                                               2 * largest_reply_, sizeof(int64_t), same_request);
-  if (!reply.ok()) return fail(reply.status());
-  largest_reply_ = std::max(largest_reply_, std::min(reply->size(), kMaxTrustedReply));
-
   Response response;
-  response.frame = std::move(*reply);
-  absl::StatusOr<ReplyHeader> header = ParseReplyHeader(response.frame, version_);
-  if (!header.ok()) return fail(header.status());
-  if (header->request_id != request_id) {
-    return fail(ProtocolError(
-        absl::StrCat("reply carries request id ", header->request_id, ", expected ", request_id)));
-  }
-  if (header->affinity_version.known() && affinity_version_ < header->affinity_version) {
-    affinity_version_ = header->affinity_version;
-  }
+  absl::StatusOr<ReplyHeader> header = ReadReply(&response.frame, same_request);
+  if (!header.ok()) return Fail(header.status(), operation);
   if (header->status != kStatusSuccess) {
     return ServerError(header->status, header->error_message, peer(), operation);
   }
   response.body_offset = header->body_offset;
   return response;
+}
+
+absl::Status Connection::CallEach(OpCode op, size_t count,
+                                  absl::FunctionRef<void(size_t, Writer&)> write_body,
+                                  absl::FunctionRef<absl::Status(size_t, Reader&)> on_reply,
+                                  absl::string_view operation) {
+  absl::MutexLock lock(&mu_);
+  IGNITE_RETURN_IF_ERROR(Usable(operation));
+  if (count == 0) return absl::OkStatus();
+  const int64_t first_id = next_request_id_;
+  next_request_id_ += static_cast<int64_t>(count);
+  request_count_.fetch_add(static_cast<int64_t>(count));
+  Writer w;  // every request's frame, back to back: one write
+  for (size_t i = 0; i < count; ++i) {
+    const size_t start = w.size();
+    w.WriteInt32(0);  // the frame's length, patched below
+    w.WriteInt16(static_cast<int16_t>(op));
+    w.WriteInt64(first_id + static_cast<int64_t>(i));
+    write_body(i, w);
+    w.PatchAt<int32_t>(start, static_cast<int32_t>(w.size() - start - sizeof(int32_t)));
+  }
+  if (absl::Status s = transport_->WriteAll(w.buffer()); !s.ok()) return Fail(s, operation);
+  std::vector<bool> answered(count, false);
+  auto one_of_ours = [&](int64_t id) -> absl::Status {
+    const int64_t i = id - first_id;
+    if (i >= 0 && i < static_cast<int64_t>(count) && !answered[static_cast<size_t>(i)]) {
+      return absl::OkStatus();
+    }
+    return ProtocolError(absl::StrCat(
+        "the server at ", peer(), " sent a reply with request id ", id, ", expected one of ",
+        first_id, "..", first_id + static_cast<int64_t>(count) - 1, " not answered yet"));
+  };
+  absl::Status first_error;
+  for (size_t n = 0; n < count; ++n) {
+    // The server may answer a connection's requests in any order: each reply names its own.
+    FrameBytes frame;
+    absl::StatusOr<ReplyHeader> header = ReadReply(&frame, one_of_ours);
+    if (!header.ok()) return Fail(header.status(), operation);
+    const size_t i = static_cast<size_t>(header->request_id - first_id);
+    answered[i] = true;
+    // A refused request leaves the stream in step: read the other replies, report the first.
+    if (header->status != kStatusSuccess) {
+      if (first_error.ok()) {
+        first_error = ServerError(header->status, header->error_message, peer(), operation);
+      }
+      continue;
+    }
+    Reader body(frame, header->body_offset);
+    if (absl::Status s = on_reply(i, body); !s.ok() && first_error.ok()) {
+      first_error = ReplyError(s, operation);
+    }
+  }
+  return first_error;
 }
 
 absl::Status Connection::ReplyError(const absl::Status& status, absl::string_view operation) const {

@@ -86,12 +86,29 @@ class Connection {
   static absl::StatusOr<std::unique_ptr<Connection>> Open(const ConnectionOptions& options,
                                                           const Address& address);
 
+  // A connection over `transport` whose handshake for `version` is already done (tests that
+  // script a server's bytes, tools).
+  static std::unique_ptr<Connection> Adopt(std::unique_ptr<Transport> transport, Address address,
+                                           const ProtocolVersion& version);
+
   // Sends one request and waits for its reply. Thread-safe; requests are serialized.
   // `operation` names the call in errors ("scan of cache 'X'").
   // `tail`, when given, ends the request's body: it is sent from where it is, not copied (a
   // page of encoded entries).
   absl::StatusOr<Response> Call(OpCode op, absl::FunctionRef<void(Writer&)> write_body,
                                 absl::string_view operation, absl::Span<const uint8_t> tail = {});
+
+  // Sends `count` requests of `op` in one write (consecutive request ids; `write_body(i, w)`
+  // writes request i's body) and reads their replies, in whatever order the server answers
+  // them; `on_reply(i, body)` reads the body of request i's reply. A request the server refuses
+  // (or whose body `on_reply` rejects) does not stop the others: once every reply is read, the
+  // first such error is returned and the connection stays usable. Thread-safe; serialized with
+  // Call. Meant for requests with small replies: they wait in the socket's buffers while the
+  // requests are being sent.
+  absl::Status CallEach(OpCode op, size_t count,
+                        absl::FunctionRef<void(size_t, Writer&)> write_body,
+                        absl::FunctionRef<absl::Status(size_t, Reader&)> on_reply,
+                        absl::string_view operation);
 
   const ProtocolVersion& version() const { return version_; }
   const std::string& peer() const { return transport_->peer(); }
@@ -122,6 +139,16 @@ class Connection {
  private:
   Connection(std::unique_ptr<Transport> transport, Address address)
       : transport_(std::move(transport)), address_(std::move(address)) {}
+  // OK, or why no call can be made (closed; broken, with the failure that broke it).
+  absl::Status Usable(absl::string_view operation) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Marks the connection broken by `status` (the stream is out of step) and closes it.
+  absl::Status Fail(const absl::Status& status, absl::string_view operation)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Reads one reply into `*frame` and parses its header; `check_id` refuses a request id that
+  // is not one of the requests waiting (checked before the rest of the frame is read).
+  absl::StatusOr<ReplyHeader> ReadReply(FrameBytes* frame,
+                                        absl::FunctionRef<absl::Status(int64_t)> check_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Returns the server's counter-offer in `*offer` when it proposes another version.
   absl::Status Handshake(const ConnectionOptions& options, const ProtocolVersion& version,
                          ProtocolVersion* offer);
