@@ -26,6 +26,8 @@ row objects included.
   ignite_tf put_all   Client.put_all of (key, BinaryObject) tuples (W1: NumPy byte rows)
   ignite_tf columnar  Client.write / Client.write_table with the arrays, default arguments;
                       recorded as not available when this ignite_tf has no such method
+  overwrite=False     the same call with overwrite=False (put-if-absent: a request per row, a
+                      page's requests in one write) into the emptied cache, so every row is put
   write limit         wire_writer.py: every request encoded once before timing, then only sent,
                       each waiting for its reply; with 1 connection, and again with as many
                       as the writer that used the most, when that is more than 1 (in the
@@ -114,12 +116,20 @@ WORKLOADS["W2"]["describe"] = "long -> MnistRow {label: int, pixels: byte[784]}"
 WORKLOADS["W3"]["describe"] = (
     f"SQL table BENCH_W3 (3 BIGINT, 3 INT, 3 DOUBLE, 1 REAL), put as {W3_TYPE} objects by ID"
 )
-WRITERS = ["pyignite", "java_thin_client", "ignite_tf_put_all", "ignite_tf_columnar", "wire_limit"]
+WRITERS = [
+    "pyignite",
+    "java_thin_client",
+    "ignite_tf_put_all",
+    "ignite_tf_columnar",
+    "ignite_tf_put_if_absent",
+    "wire_limit",
+]
 LABELS = {
     "pyignite": "pyignite put_all",
     "java_thin_client": "Java thin client putAll",
     "ignite_tf_put_all": "ignite_tf put_all",
     "ignite_tf_columnar": "ignite_tf columnar write",
+    "ignite_tf_put_if_absent": "ignite_tf write, overwrite=False",
     "wire_limit": "write limit (pre-encoded)",
     "wire_limit_parallel": "write limit, parallel",
 }
@@ -197,6 +207,8 @@ def _make_writer(
         return _ignite_tf_writer(workload, host, port, data, per_request)
     if name == COLUMNAR:
         return _columnar_writer(workload, host, port, data)
+    if name == "ignite_tf_put_if_absent":
+        return _columnar_writer(workload, host, port, data, overwrite=False)
     if name.startswith("wire_limit"):
         from wire_writer import WireWriter, encode_requests
 
@@ -305,7 +317,7 @@ def _ignite_tf_writer(workload, host, port, data, per_request):
     return write, client.close
 
 
-def _columnar_writer(workload, host, port, data):
+def _columnar_writer(workload, host, port, data, overwrite=True):
     from ignite_tf import Client
 
     client = Client(host, port, timeout=600)
@@ -320,23 +332,26 @@ def _columnar_writer(workload, host, port, data):
     # The defaults of the keyword arguments this benchmark leaves alone (batching, connections):
     # in the JSON, since they decide its rows per request.
     given = {"W1": (), "W2": ("type_name",), "W3": ("primary_key",)}[workload]
-    defaults = api_defaults(api, given)
+    extra = {} if overwrite else {"overwrite": False}
+    defaults = api_defaults(api, (*given, *extra))
 
     def write(cache_name: str, n: int) -> None:
         # As a user calls them, with the default arguments.
+        # (overwrite=False: every key is absent, the cache was emptied: each row is put.)
         if workload == "W1":
-            client.write(cache_name, data["value"][:n])
+            client.write(cache_name, data["value"][:n], **extra)
         elif workload == "W2":
             client.write(
                 cache_name,
                 {"label": data["label"][:n], "pixels": data["pixels"][:n]},
                 type_name="MnistRow",
+                **extra,
             )
         else:
             table = {"ID": data["key"][:n], **{c: data[c][:n] for c in W3_COLUMNS}}
-            client.write_table(cache_name, table, primary_key="ID")
+            client.write_table(cache_name, table, primary_key="ID", **extra)
 
-    write.info = {"api": f"Client.{method}", "api_defaults": defaults}
+    write.info = {"api": f"Client.{method}", "api_defaults": defaults, "given": extra}
     return write, client.close
 
 

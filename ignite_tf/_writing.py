@@ -469,8 +469,10 @@ def write_chunks(
     batch_bytes: int,
     num_parallel_writes: int,
     progress: Progress,
+    overwrite: bool = True,
 ) -> int:
-    """Sends every chunk through one core writer; returns the rows written."""
+    """Sends every chunk through one core writer; returns the rows written (without
+    ``overwrite``: the rows whose key was absent)."""
     for name, value in (
         ("batch_size", batch_size),
         ("batch_bytes", batch_bytes),
@@ -507,13 +509,14 @@ def write_chunks(
                     batch_rows=batch_size,
                     batch_bytes=batch_bytes,
                     parallel=num_parallel_writes,
+                    overwrite=bool(overwrite),
                 )
             writer.write(tuples)
-            progress.update(writer.rows_written, writer.bytes_written)
+            progress.update(writer.rows_written + writer.rows_present, writer.bytes_written)
         if writer is None:
             return 0
         writer.finish()
-        progress.close(writer.rows_written, writer.bytes_written)
+        progress.close(writer.rows_written + writer.rows_present, writer.bytes_written)
         return int(writer.rows_written)
     except BaseException:
         if writer is not None:

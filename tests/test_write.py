@@ -22,6 +22,7 @@ from ignite_tf._writing import Progress
 pytestmark = pytest.mark.usefixtures("hang_guard")
 
 PUT_ALL = 1004
+PUT_IF_ABSENT = 1002
 
 
 def scan_all(client: Any, cache: str, **options: Any) -> dict[str, Any]:
@@ -213,6 +214,56 @@ def test_write_table_creates_the_table_and_sql_reads_it(client, table_name):
     assert list(client.sql(f"SELECT SUM(A) FROM {table_name}"))[0][0] == int(data["A"].sum())
 
 
+def test_overwrite_false_keeps_present_entries_and_returns_the_rows_added(
+    client, cache_name, unique
+):
+    type_name = unique("Once")
+    first = {"x": np.arange(100, dtype=np.int64)}
+    assert client.write(cache_name, first, type_name=type_name, progress=False) == 100
+    # Keys 50..149: 50..99 are present and keep x == key; 100..149 are added.
+    again = {"k": np.arange(50, 150), "x": np.arange(50, 150, dtype=np.int64) + 1000}
+    before = sum(client.request_counts().values())
+    added = client.write(
+        cache_name,
+        again,
+        key="k",
+        type_name=type_name,
+        overwrite=False,
+        batch_size=16,  # several pages, over the writer's connections too
+        progress=False,
+    )
+    assert added == 50
+    assert client.size(cache_name) == 150
+    got = scan_all(client, cache_name)
+    order = np.argsort(got["key"])
+    np.testing.assert_array_equal(got["key"][order], np.arange(150))
+    expected = np.concatenate([np.arange(100), np.arange(100, 150) + 1000])
+    np.testing.assert_array_equal(got["val.x"][order], expected)
+    # Nothing was put through the client's own connection with put_all: at most its share of
+    # the per-row requests (the other pages went over the writer's own connections).
+    assert sum(client.request_counts().values()) - before <= 100
+    # Everything present: nothing added, nothing changed.
+    assert (
+        client.write(
+            cache_name, again, key="k", type_name=type_name, overwrite=False, progress=False
+        )
+        == 0
+    )
+    assert client.get(cache_name, 60)["x"] == 60
+    # The default overwrites.
+    assert client.write(cache_name, again, key="k", type_name=type_name, progress=False) == 100
+    assert client.get(cache_name, 60)["x"] == 1060
+
+
+def test_write_table_overwrite_false_adds_only_new_primary_keys(client, table_name):
+    data = {"ID": np.arange(10, dtype=np.int64), "V": np.arange(10, dtype=np.int32)}
+    client.write_table(table_name, data, primary_key="ID", create=True, progress=False)
+    more = {"ID": np.arange(5, 15, dtype=np.int64), "V": np.full(10, -1, np.int32)}
+    assert client.write_table(table_name, more, overwrite=False, progress=False) == 5
+    rows = list(client.sql(f"SELECT ID, V FROM {table_name} ORDER BY ID"))
+    assert rows == [(i, i) for i in range(10)] + [(i, -1) for i in range(10, 15)]
+
+
 def test_write_table_converts_to_the_tables_types_and_refuses_what_does_not_fit(client, table_name):
     client.sql(f"CREATE TABLE {table_name} (ID INT PRIMARY KEY, SMALL TINYINT, R REAL, V DOUBLE)")
     # int64 data into INT/TINYINT/REAL/DOUBLE columns; names matched ignoring case.
@@ -337,6 +388,44 @@ def test_a_connection_lost_mid_load_says_how_many_rows_were_written(
     assert "writing all rows again is safe" in message
     assert c.size(cache_name) >= 4000  # what it reported written is there
     assert c.size(cache_name) < n
+
+
+def test_a_connection_lost_mid_put_if_absent_load_says_how_many_rows_were_written(
+    connect, relay, cache_name, unique
+):
+    replies = []
+
+    def cut_after_many_replies(op: int | None, frame: bytes) -> Any:
+        if op == PUT_IF_ABSENT:
+            replies.append(frame)
+            if len(replies) == 2500:
+                return relay_.cut(0)
+        return None
+
+    relay_ = relay(on_reply=cut_after_many_replies)
+    c = connect()
+    c.get_or_create_cache(cache_name)
+    through = type(c)(relay_.host, relay_.port, timeout=10)
+    n = 20_000
+    try:
+        with pytest.raises(IgniteConnectionError) as raised:
+            through.write(
+                cache_name,
+                {"x": np.arange(n)},
+                type_name=unique("CutOnce"),
+                batch_size=1000,
+                num_parallel_writes=1,
+                overwrite=False,
+                progress=False,
+            )
+    finally:
+        through.close()
+    message = str(raised.value)
+    # Two pages answered in full, then the third's connection was cut after 499 replies.
+    written = int(message.split("stopped after ")[1].split(" of ")[0])
+    assert 2000 <= written < 2500, message
+    assert "keys already present keep their values" in message
+    assert written <= c.size(cache_name) < n
 
 
 def test_progress_line_without_tqdm(capsys, monkeypatch):

@@ -310,14 +310,15 @@ void RegisterClient(py::module_& m) {
           [](PyClient& self, const std::string& cache, py::list columns,
              std::vector<int> key_columns, const std::string& key_type_name, int64_t first_key,
              const std::string& type_name, py::dict nested_type_names, int64_t batch_rows,
-             int64_t batch_bytes, int parallel) {
+             int64_t batch_bytes, int parallel, bool overwrite) {
             return OpenWriter(self.shared_client(), cache, columns, std::move(key_columns),
                               key_type_name, first_key, type_name, nested_type_names, batch_rows,
-                              batch_bytes, parallel);
+                              batch_bytes, parallel, overwrite);
           },
           py::arg("cache"), py::arg("columns"), py::arg("key_columns"), py::arg("key_type_name"),
           py::arg("first_key"), py::arg("type_name"), py::arg("nested_type_names"),
-          py::arg("batch_rows"), py::arg("batch_bytes"), py::arg("parallel"))
+          py::arg("batch_rows"), py::arg("batch_bytes"), py::arg("parallel"),
+          py::arg("overwrite") = true)
       .def(
           "scan",
           [](PyClient& self, const std::string& cache, int page_size, int partition, bool local,

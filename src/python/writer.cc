@@ -139,6 +139,7 @@ class PyWriter {
   }
   int64_t rows_written() const { return writer_->rows_written(); }
   int64_t bytes_written() const { return writer_->bytes_written(); }
+  int64_t rows_present() const { return writer_->rows_present(); }
   int64_t next_key() const { return writer_->encoder().next_key(); }
   int connections() const { return writer_->connections(); }
   std::vector<int32_t> codes() const { return writer_->encoder().codes(); }
@@ -205,7 +206,7 @@ py::tuple PackRagged(py::sequence items, const std::string& kind) {
 py::object OpenWriter(std::shared_ptr<Client> client, const std::string& cache, py::list columns,
                       std::vector<int> key_columns, const std::string& key_type_name,
                       int64_t first_key, const std::string& type_name, py::dict nested_type_names,
-                      int64_t batch_rows, int64_t batch_bytes, int parallel) {
+                      int64_t batch_rows, int64_t batch_bytes, int parallel, bool overwrite) {
   const RowSource shape = SourceOf(columns);
   RowLayout layout;
   layout.key_columns = std::move(key_columns);
@@ -219,6 +220,7 @@ py::object OpenWriter(std::shared_ptr<Client> client, const std::string& cache, 
   options.batch_rows = batch_rows;
   options.batch_bytes = batch_bytes;
   options.parallel = parallel;
+  options.overwrite = overwrite;
   std::unique_ptr<BulkWriter> writer;
   {
     GilRelease release;
@@ -241,6 +243,7 @@ void RegisterWriter(py::module_& m) {
       .def("cancel", &PyWriter::Cancel, "Drops the pages not sent; waits for those in flight.")
       .def_property_readonly("rows_written", &PyWriter::rows_written)
       .def_property_readonly("bytes_written", &PyWriter::bytes_written)
+      .def_property_readonly("rows_present", &PyWriter::rows_present)
       .def_property_readonly("next_key", &PyWriter::next_key)
       .def_property_readonly("connections", &PyWriter::connections)
       .def_property_readonly("codes", &PyWriter::codes);

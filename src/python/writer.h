@@ -22,7 +22,7 @@ pybind11::object OpenWriter(std::shared_ptr<Client> client, const std::string& c
                             pybind11::list columns, std::vector<int> key_columns,
                             const std::string& key_type_name, int64_t first_key,
                             const std::string& type_name, pybind11::dict nested_type_names,
-                            int64_t batch_rows, int64_t batch_bytes, int parallel);
+                            int64_t batch_rows, int64_t batch_bytes, int parallel, bool overwrite);
 
 }  // namespace ignite_tf::python
 

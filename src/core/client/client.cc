@@ -190,6 +190,31 @@ absl::Status Client::PutAllEncoded(Connection& connection, const std::string& ca
       .status();
 }
 
+absl::StatusOr<int64_t> Client::PutIfAbsentEncoded(Connection& connection, const std::string& cache,
+                                                   absl::Span<const uint8_t> entries,
+                                                   absl::Span<const size_t> ends,
+                                                   std::vector<bool>* put) {
+  if (put != nullptr) put->assign(ends.size(), false);
+  int64_t added = 0;
+  IGNITE_RETURN_IF_ERROR(connection.CallEach(
+      OpCode::kCachePutIfAbsent, ends.size(),
+      [&](size_t i, Writer& w) {
+        WriteCachePrefix(w, cache);
+        const size_t begin = i == 0 ? 0 : ends[i - 1];
+        w.WriteBytes(entries.subspan(begin, ends[i] - begin));
+      },
+      [&](size_t i, Reader& body) -> absl::Status {
+        IGNITE_ASSIGN_OR_RETURN(bool stored, body.ReadBool());
+        if (stored) {
+          ++added;
+          if (put != nullptr) (*put)[i] = true;
+        }
+        return absl::OkStatus();
+      },
+      absl::StrCat("put_if_absent into cache ", Quoted(cache))));
+  return added;
+}
+
 absl::StatusOr<Value> Client::Get(const std::string& cache, const Value& key) {
   if (key.is_null()) {
     return absl::InvalidArgumentError(

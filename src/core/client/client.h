@@ -45,6 +45,14 @@ class Client {
   // key, value, ...), for writers that encode and route their own pages.
   absl::Status PutAllEncoded(Connection& connection, const std::string& cache, int32_t count,
                              absl::Span<const uint8_t> entries);
+  // OP_CACHE_PUT_IF_ABSENT for each entry of `entries` (encoded key, value, key, value, ...;
+  // entry i ends at `ends[i]`), all sent over `connection` in one write and answered as the
+  // server goes. Returns how many were put: the others' keys were present and keep their
+  // values. The protocol has no bulk put-if-absent; this is as close as it gets.
+  absl::StatusOr<int64_t> PutIfAbsentEncoded(Connection& connection, const std::string& cache,
+                                             absl::Span<const uint8_t> entries,
+                                             absl::Span<const size_t> ends,
+                                             std::vector<bool>* put = nullptr);
   // Null Value when the key is absent.
   absl::StatusOr<Value> Get(const std::string& cache, const Value& key);
   absl::StatusOr<int64_t> Size(const std::string& cache);

@@ -78,13 +78,10 @@ void BulkWriter::Send(Destination* d, std::shared_ptr<Connection> connection, bo
       ++in_flight_;
       changed_.SignalAll();  // room in the queue
     }
-    absl::Status status =
-        client_->PutAllEncoded(*connection, cache_, page.count, page.entries.buffer());
+    absl::Status status = SendPage(*connection, page);
     absl::MutexLock lock(&mu_);
     --in_flight_;
     if (status.ok()) {
-      rows_written_ += page.count;
-      bytes_written_ += page.payload;
       page.entries.mutable_buffer().clear();
       free_pages_.push_back(std::move(page.entries));
     } else if (failed_.ok()) {
@@ -96,13 +93,40 @@ void BulkWriter::Send(Destination* d, std::shared_ptr<Connection> connection, bo
   if (own) connection->Close();
 }
 
+absl::Status BulkWriter::SendPage(Connection& connection, const Page& page) {
+  if (options_.overwrite) {
+    IGNITE_RETURN_IF_ERROR(
+        client_->PutAllEncoded(connection, cache_, page.count, page.entries.buffer()));
+    absl::MutexLock lock(&mu_);
+    rows_written_ += page.count;
+    bytes_written_ += page.payload;
+    return absl::OkStatus();
+  }
+  std::vector<bool> put;
+  absl::StatusOr<int64_t> added =
+      client_->PutIfAbsentEncoded(connection, cache_, page.entries.buffer(), page.ends, &put);
+  // A refused entry fails the write, but the page's other entries were answered: count them.
+  absl::MutexLock lock(&mu_);
+  for (size_t i = 0; i < put.size(); ++i) {
+    if (put[i]) {
+      ++rows_written_;
+      bytes_written_ += page.payloads[i];
+    }
+  }
+  if (added.ok()) rows_present_ += page.count - *added;
+  return added.status();
+}
+
 absl::Status BulkWriter::Failure() const {
   return Annotate(
       failed_,
       absl::StrCat("write into cache '", cache_, "' stopped after ", rows_written_, " of ",
                    rows_given_,
-                   " rows were written (pages are acknowledged out of order: writing all rows "
-                   "again is safe, a put overwrites)"));
+                   options_.overwrite
+                       ? " rows were written (pages are acknowledged out of order: writing all "
+                         "rows again is safe, a put overwrites)"
+                       : " rows were written (pages are acknowledged out of order: writing all "
+                         "rows again is safe, keys already present keep their values)"));
 }
 
 absl::Status BulkWriter::Enqueue(Destination& d) {
@@ -142,7 +166,12 @@ absl::Status BulkWriter::Write(const RowSource& source) {
     page.entries.WriteBytes(key_.buffer());
     encoder_.EncodeValue(source, row, page.entries);
     ++page.count;
-    page.payload += encoder_.PayloadBytes(source, row, row + 1);
+    const int64_t payload = encoder_.PayloadBytes(source, row, row + 1);
+    page.payload += payload;
+    if (!options_.overwrite) {
+      page.ends.push_back(page.entries.size());
+      page.payloads.push_back(payload);
+    }
     ++rows_given_;
     if (page.count >= options_.batch_rows ||
         static_cast<int64_t>(page.entries.size()) >= options_.batch_bytes) {
@@ -191,6 +220,11 @@ void BulkWriter::Cancel() {
     changed_.SignalAll();
   }
   StopSenders();
+}
+
+int64_t BulkWriter::rows_present() const {
+  absl::MutexLock lock(&mu_);
+  return rows_present_;
 }
 
 int64_t BulkWriter::rows_written() const {

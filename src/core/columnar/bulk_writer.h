@@ -30,6 +30,9 @@ struct WriteOptions {
   int64_t batch_bytes = int64_t{4} << 20;
   // Requests in flight per node, each on a connection of its own.
   int parallel = 2;
+  // false: an entry whose key is present keeps its value (one put-if-absent request per entry,
+  // a page's requests sent in one write), and rows_present() counts them.
+  bool overwrite = true;
 };
 
 class BulkWriter {
@@ -50,9 +53,11 @@ class BulkWriter {
   // Stops: pages not sent yet are dropped; waits for the requests in flight.
   void Cancel();
 
-  // Rows (and their payload bytes) whose put_all the server acknowledged.
+  // Rows (and their payload bytes) the server acknowledged putting.
   int64_t rows_written() const;
   int64_t bytes_written() const;
+  // Without overwrite: rows left out because their key was present.
+  int64_t rows_present() const;
   // Rows given to Write() so far.
   int64_t rows_given() const { return rows_given_; }
   // Connections the writer sends on (its nodes times `parallel`, fewer when a node refused
@@ -65,6 +70,9 @@ class BulkWriter {
     Writer entries;
     int32_t count = 0;
     int64_t payload = 0;
+    // Without overwrite, each entry's end in `entries` and its payload bytes.
+    std::vector<size_t> ends;
+    std::vector<int64_t> payloads;
   };
   struct Destination {
     std::deque<Page> queue;  // full pages waiting for a sender
@@ -87,6 +95,8 @@ class BulkWriter {
   absl::Status Enqueue(Destination& d);
   // A sender: sends `d`'s pages over `connection` (closed at the end when `own`).
   void Send(Destination* d, std::shared_ptr<Connection> connection, bool own);
+  // One page's request(s); adds what the server put to the counters.
+  absl::Status SendPage(Connection& connection, const Page& page);
   // The error the writer stopped with, in the words a user needs ("N of M rows written").
   absl::Status Failure() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void StopSenders();
@@ -106,6 +116,7 @@ class BulkWriter {
   std::vector<Writer> free_pages_ ABSL_GUARDED_BY(mu_);  // sent pages' buffers, for reuse
   int64_t rows_written_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t bytes_written_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t rows_present_ ABSL_GUARDED_BY(mu_) = 0;
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   bool finishing_ ABSL_GUARDED_BY(mu_) = false;  // no more pages: senders stop when idle
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
