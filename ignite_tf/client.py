@@ -516,6 +516,7 @@ class Client:
         batch_bytes: int = _writing.DEFAULT_BATCH_BYTES,
         num_parallel_writes: int = _writing.DEFAULT_PARALLEL_WRITES,
         progress: bool = True,
+        overwrite: bool = True,
     ) -> int:
         """Writes columns into a cache, one entry per row; returns the rows written.
 
@@ -551,6 +552,11 @@ class Client:
             num_parallel_writes: requests in flight per node, each on its own connection.
             progress: a progress bar (tqdm when installed, else a line on stderr) for writes
                 that take more than half a second.
+            overwrite: ``False``: an entry whose key is already in the cache keeps its value
+                (put-if-absent), and the rows returned are those that were absent. The
+                protocol has no bulk form of it: every row is its own request (a page's
+                requests go out in one write, so it costs a few times a put_all, not a round
+                trip a row).
 
         Raises:
             TypeError, ValueError: a column that cannot be written, columns of different
@@ -584,6 +590,7 @@ class Client:
             batch_bytes=batch_bytes,
             num_parallel_writes=num_parallel_writes,
             progress=progress,
+            overwrite=overwrite,
         )
 
     def write_table(
@@ -598,6 +605,7 @@ class Client:
         batch_bytes: int = _writing.DEFAULT_BATCH_BYTES,
         num_parallel_writes: int = _writing.DEFAULT_PARALLEL_WRITES,
         progress: bool = True,
+        overwrite: bool = True,
     ) -> int:
         """Writes columns as rows of a SQL table; returns the rows written.
 
@@ -621,6 +629,9 @@ class Client:
                 (BIGINT, INT, SMALLINT, TINYINT, DOUBLE, REAL, BOOLEAN, VARCHAR, TIMESTAMP from
                 the dtypes; uint8/uint16/uint32 widen so their values keep their meaning).
             schema: the table's SQL schema.
+            overwrite: ``False``: a row whose primary key is already in the table is left as
+                it is (as INSERT would, without its error), and the rows returned are those
+                that were added. See :meth:`write`.
         """
         info = _writing.table_info(self, schema, table)
         if info is None:
@@ -646,6 +657,7 @@ class Client:
             batch_bytes=batch_bytes,
             num_parallel_writes=num_parallel_writes,
             progress=progress,
+            overwrite=overwrite,
         )
 
     def _write(self, cache_name: str, data: Any, *, progress: bool, **options: Any) -> int:
