@@ -276,7 +276,7 @@ def IgniteDataset(
             element, a decoded batch closes once it holds this many bytes. With
             ``batched=True``, the first rows read set the rows of every batch: ``batch_size``, or
             fewer when that many rows of their size would pass ``batch_bytes`` (1 MiB rows come
-            64 to a batch with the defaults), so that all batches but the last have the same
+            16 to a batch with the defaults), so that all batches but the last have the same
             shape.
         batched: yield batches of ``batch_size`` rows (the last one shorter) instead of single
             rows, like ``.batch(batch_size)`` but without splitting and joining rows: each
@@ -506,7 +506,7 @@ def _column_nbytes(column: Any) -> int:
 def _rows_within(batch: dict, size: int, budget: int) -> int:
     """`size` rows, or fewer when that many rows like the batch's would pass `budget` bytes
     (0: no budget): at least one. Rounded, as the scan rounds its pages and batches: a key and
-    an offset on top of a 1 MiB value still make 64 rows of 64 MiB, so that batches line up
+    an offset on top of a 1 MiB value still make 16 rows of 16 MiB, so that batches line up
     with the scan's and are passed on without a copy."""
     rows = _num_rows(batch)
     if budget <= 0 or rows == 0:

@@ -160,7 +160,7 @@ def test_batched_mode_yields_whole_batches_with_ragged_arrays(ignite_node, tf_cl
 
 def test_batched_mode_keeps_batches_of_large_rows_within_batch_bytes(ignite_node, tf_client, cache):
     # 10,000-byte rows: with batch_bytes=45,000 every batch holds 4 of them (a 1 MiB row
-    # comes 64 to a batch with the defaults, not 1024 to a GiB), all batches but the last the
+    # comes 16 to a batch with the defaults, not 1024 to a GiB), all batches but the last the
     # same size; batch_bytes=0 gives batch_size rows again.
     rng = np.random.default_rng(3)
     rows = {i: rng.integers(0, 256, 10_000, dtype=np.uint8).tobytes() for i in range(30)}

@@ -312,7 +312,7 @@ def scan_page_sizes(relay_: Any) -> list[int]:
 
 def test_pages_and_batches_of_large_rows_are_sized_by_bytes(connect, relay, make_cache) -> None:
     """1 MiB rows with the defaults: pages of 16 rows (16 MiB), not 1024 (a GiB, enough to
-    exhaust a node's heap); batches of 64 MiB. Small rows keep page_size."""
+    exhaust a node's heap); batches of 16 MiB, a page each. Small rows keep page_size."""
     cache = make_cache()
     rows = np.arange(40 * (1 << 20), dtype=np.int64).astype(np.uint8).reshape(40, 1 << 20)
     connect().write(cache, rows, progress=False)
@@ -324,7 +324,7 @@ def test_pages_and_batches_of_large_rows_are_sized_by_bytes(connect, relay, make
         batches = list(c.scan(cache))
         # One probe row, then the scan with the page size the row's size gives.
         assert scan_page_sizes(relay_) == [1, 16]
-        assert [len(b["key"]) for b in batches] == [40]  # under 64 MiB: one batch
+        assert [len(b["key"]) for b in batches] == [16, 16, 8]  # 16 MiB each
         assert sorted(np.concatenate([b["key"] for b in batches]).tolist()) == list(range(40))
         assert batches[0]["val"][0].tobytes() == rows[batches[0]["key"][0]].tobytes()
 
