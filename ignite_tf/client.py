@@ -558,8 +558,8 @@ class Client:
             overwrite: ``False``: an entry whose key is already in the cache keeps its value
                 (put-if-absent), and the rows returned are those that were absent. The
                 protocol has no bulk form of it: every row is its own request (a page's
-                requests go out in one write, so it costs a few times a put_all, not a round
-                trip a row).
+                requests go out in one write, so it runs at about half the speed of a put_all
+                load on small rows, not a round trip a row).
 
         Raises:
             TypeError, ValueError: a column that cannot be written, columns of different
