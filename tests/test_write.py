@@ -354,36 +354,42 @@ def test_bad_keys_fail_before_anything_is_written(client, cache_name, unique):
     assert client.size(cache_name) == 0
 
 
-def test_a_connection_lost_mid_load_says_how_many_rows_were_written(
-    connect, relay, cache_name, unique
-):
+def _cut_load(connect, relay, cache_name: str, op: int, after: int, n: int, **options: Any):
+    """Writes n rows through a relay that cuts the connection at the `after`-th reply to `op`;
+    returns the error's message and a client straight to the node."""
     replies = []
 
-    def cut_after_five_pages(op: int | None, frame: bytes) -> Any:
-        if op == PUT_ALL:
+    def cut(reply_op: int | None, frame: bytes) -> Any:
+        if reply_op == op:
             replies.append(frame)
-            if len(replies) == 5:
+            if len(replies) == after:
                 return relay_.cut(0)
         return None
 
-    relay_ = relay(on_reply=cut_after_five_pages)
+    relay_ = relay(on_reply=cut)
     c = connect()
     c.get_or_create_cache(cache_name)
     through = type(c)(relay_.host, relay_.port, timeout=10)
-    n = 100_000
     try:
         with pytest.raises(IgniteConnectionError) as raised:
             through.write(
                 cache_name,
                 {"x": np.arange(n)},
-                type_name=unique("Cut"),
                 batch_size=1000,
                 num_parallel_writes=1,
                 progress=False,
+                **options,
             )
     finally:
         through.close()
-    message = str(raised.value)
+    return str(raised.value), c
+
+
+def test_a_connection_lost_mid_load_says_how_many_rows_were_written(
+    connect, relay, cache_name, unique
+):
+    n = 100_000
+    message, c = _cut_load(connect, relay, cache_name, PUT_ALL, 5, n, type_name=unique("Cut"))
     assert "stopped after 4000 of " in message, message
     assert "writing all rows again is safe" in message
     assert c.size(cache_name) >= 4000  # what it reported written is there
@@ -393,34 +399,17 @@ def test_a_connection_lost_mid_load_says_how_many_rows_were_written(
 def test_a_connection_lost_mid_put_if_absent_load_says_how_many_rows_were_written(
     connect, relay, cache_name, unique
 ):
-    replies = []
-
-    def cut_after_many_replies(op: int | None, frame: bytes) -> Any:
-        if op == PUT_IF_ABSENT:
-            replies.append(frame)
-            if len(replies) == 2500:
-                return relay_.cut(0)
-        return None
-
-    relay_ = relay(on_reply=cut_after_many_replies)
-    c = connect()
-    c.get_or_create_cache(cache_name)
-    through = type(c)(relay_.host, relay_.port, timeout=10)
     n = 20_000
-    try:
-        with pytest.raises(IgniteConnectionError) as raised:
-            through.write(
-                cache_name,
-                {"x": np.arange(n)},
-                type_name=unique("CutOnce"),
-                batch_size=1000,
-                num_parallel_writes=1,
-                overwrite=False,
-                progress=False,
-            )
-    finally:
-        through.close()
-    message = str(raised.value)
+    message, c = _cut_load(
+        connect,
+        relay,
+        cache_name,
+        PUT_IF_ABSENT,
+        2500,
+        n,
+        type_name=unique("CutOnce"),
+        overwrite=False,
+    )
     # Two pages answered in full, then the third's connection was cut after 499 replies.
     written = int(message.split("stopped after ")[1].split(" of ")[0])
     assert 2000 <= written < 2500, message
