@@ -151,6 +151,7 @@ _VARIABLES = {
         "IGFS_HOST": "host",
         "IGFS_PORT": "port",
         "IGFS_FS_NAME": "fs_name",
+        "IGFS_PROTOCOL": "protocol",
         **_CONNECTION_VARIABLES,
     },
 }

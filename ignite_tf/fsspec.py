@@ -1,4 +1,4 @@
-"""fsspec filesystem for igfs:// (files and directories kept in Ignite caches).
+"""fsspec filesystem for igfs:// (files kept in Ignite caches, or in Ignite 2.8's own IGFS).
 
 Registered for the ``igfs`` protocol through the ``fsspec.specs`` entry point, so pandas, PyArrow
 and TensorBoard (without TensorFlow) open igfs:// paths::
@@ -10,9 +10,12 @@ and TensorBoard (without TensorFlow) open igfs:// paths::
     fs = fsspec.filesystem("igfs", host="localhost", port=10800)
     fs.ls("/data")
 
-It uses the same C++ store as the TensorFlow plugin. ``igfs:///path`` (no host) uses IGFS_HOST /
-IGFS_PORT, then localhost:10800; IGFS_FS_NAME picks the filesystem (default ``default``). A
-timeout of 0 or less means none.
+It uses the same C++ filesystems as the TensorFlow plugin. ``igfs:///path`` (no host) uses
+IGFS_HOST / IGFS_PORT, then localhost:10800. The port's protocol picks the backend: a thin-client
+port (any Ignite 2.x) keeps files in caches, an IGFS endpoint of Ignite 2.8 (port 10500) serves its
+own IGFS; ``protocol="thin"|"native"`` (or IGFS_PROTOCOL, or ``?protocol=`` in a URL) chooses
+without asking. IGFS_FS_NAME picks the filesystem (the cache store's default is ``default``; an
+IGFS endpoint's, its one IGFS). A timeout of 0 or less means none.
 """
 
 from __future__ import annotations
@@ -90,12 +93,14 @@ class IgfsFileSystem(AbstractFileSystem):
         tls_server_name: str | None = None,
         tls_insecure_skip_verify: bool = False,
         connect_timeout: float = 10.0,
+        protocol: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         env = environment("igfs")
         hosts = host or env.get("host") or DEFAULT_HOST
-        self.fs_name = fs_name or env.get("fs_name") or "default"
+        # None: the backend's default ("default" for the cache store, the node's one IGFS).
+        self.fs_name = fs_name or env.get("fs_name") or None
         # Every keyword of this signature that is a connection option, as given.
         given = {name: value for name, value in locals().items() if name in KEYWORDS}
         # `host` may name several nodes ("h1:10800,h2" or a list): the first that answers serves.
@@ -105,14 +110,16 @@ class IgfsFileSystem(AbstractFileSystem):
         # What neither the arguments nor the URI give comes from the environment.
         options.fill_from(
             connection_options(
-                **{k: v for k, v in env.items() if k not in ("host", "port", "fs_name")}
+                **{k: v for k, v in env.items() if k not in ("host", "port", "fs_name", "protocol")}
             )
         )
         options.validate()
         warn_if_unverified(options, "igfs over TLS", stacklevel=2)
         if isinstance(block_size, bool) or not isinstance(block_size, int):
             raise TypeError(f"block_size must be an int (bytes), not {type(block_size).__name__}")
-        self.store = native(_core.IgfsStore, options, self.fs_name, block_size)
+        protocol = protocol or env.get("protocol") or "auto"
+        self.store = native(_core.IgfsStore, options, self.fs_name, block_size, protocol)
+        self.protocol_in_use = self.store.protocol  # "thin" or "native": what the port spoke
         self.tls = options.tls_enabled
         self.username = options.username or None
 
@@ -309,7 +316,7 @@ class IgfsFile(AbstractBufferedFile):
                 self.forced = True
             return
         self._push()
-        self._writer.flush()
+        self._writer.sync()
 
     def close(self) -> None:
         if not hasattr(self, "mode") or self.closed:  # construction failed, or closed
@@ -323,7 +330,8 @@ class IgfsFile(AbstractBufferedFile):
         super().close()
 
     def discard(self) -> None:
-        """Drops a file being written without publishing it."""
+        """Drops a file being written without publishing it (on the cache store; Ignite 2.8's
+        IGFS keeps what was already sent)."""
         if self._writer is not None:
             self._writer.abort()
         self.closed = True

@@ -5,9 +5,12 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/client/client.h"
+#include "core/fs/filesystem.h"
+#include "core/fs/open.h"
 #include "core/fs/path.h"
 #include "core/fs/store.h"
 #include "python/connection_options.h"
@@ -19,16 +22,17 @@ namespace py = pybind11;
 namespace ignite_tf::python {
 namespace {
 
-using fs::Entry;
+using fs::FileStat;
+using fs::FileSystem;
 using fs::Store;
 
 std::string Path(const std::string& path) { return ValueOrThrow(fs::NormalizePath(path)); }
 
-py::dict EntryDict(const std::string& name, const Entry& e) {
+py::dict EntryDict(const std::string& name, const FileStat& e) {
   py::dict d;
   d["name"] = name;
-  d["type"] = e.is_directory() ? "directory" : "file";
-  d["size"] = e.is_directory() ? 0 : e.length;
+  d["type"] = e.is_directory ? "directory" : "file";
+  d["size"] = e.is_directory ? 0 : e.length;
   d["mtime"] = static_cast<double>(e.mtime_ms) / 1000.0;
   d["block_size"] = e.block_size;
   d["open"] = e.open;
@@ -37,7 +41,7 @@ py::dict EntryDict(const std::string& name, const Entry& e) {
 
 class PyReader {
  public:
-  explicit PyReader(std::unique_ptr<fs::FileReader> reader) : reader_(std::move(reader)) {}
+  explicit PyReader(std::unique_ptr<fs::ReadableFile> reader) : reader_(std::move(reader)) {}
 
   // Up to n bytes at offset; fewer at the end of the file.
   py::bytes Read(int64_t offset, int64_t n) {
@@ -56,12 +60,12 @@ class PyReader {
   int64_t Length() { return reader_->length(); }
 
  private:
-  std::unique_ptr<fs::FileReader> reader_;
+  std::unique_ptr<fs::ReadableFile> reader_;
 };
 
 class PyWriter {
  public:
-  explicit PyWriter(std::unique_ptr<fs::FileWriter> writer) : writer_(std::move(writer)) {}
+  explicit PyWriter(std::unique_ptr<fs::WritableFile> writer) : writer_(std::move(writer)) {}
 
   void Write(py::buffer data) {
     py::buffer_info info = data.request();
@@ -73,6 +77,11 @@ class PyWriter {
   void Flush() {
     GilRelease release;
     ThrowIfError(writer_->Flush());
+  }
+  // Makes what is written visible to readers (TensorBoard-style following).
+  void Sync() {
+    GilRelease release;
+    ThrowIfError(writer_->Sync());
   }
   void Close() {
     GilRelease release;
@@ -86,25 +95,29 @@ class PyWriter {
   int64_t Tell() { return writer_ ? writer_->position() : 0; }
 
  private:
-  std::unique_ptr<fs::FileWriter> writer_;
+  std::unique_ptr<fs::WritableFile> writer_;
 };
 
 class PyStore {
  public:
   // `options` are resolved (keyword arguments over the environment, in ignite_tf.fsspec).
-  PyStore(const ConnectionOptions& options, std::string fs_name, int64_t block_size) {
-    fs::StoreOptions store_options;
-    store_options.fs_name = std::move(fs_name);
-    store_options.block_size = block_size;
+  PyStore(const ConnectionOptions& options, std::optional<std::string> fs_name, int64_t block_size,
+          const std::string& protocol) {
+    fs::OpenOptions open;
+    open.connection = options;
+    open.fs_name = std::move(fs_name);
+    open.block_size = block_size;
+    open.backend = ValueOrThrow(fs::ParseBackend(protocol));
     GilRelease release;
-    std::shared_ptr<Client> client = ValueOrThrow(Client::Connect(options));
-    store_ = ValueOrThrow(Store::Open(std::move(client), std::move(store_options)));
+    store_ = ValueOrThrow(fs::OpenFileSystem(open));
   }
 
-  Store& store() { return *store_; }
+  FileSystem& store() { return *store_; }
+  // The cache store, for what only it has (its caches, gc).
+  Store& cache_store() { return *ValueOrThrow(fs::CacheStore(*store_)); }
 
  private:
-  std::shared_ptr<Store> store_;
+  std::shared_ptr<FileSystem> store_;
 };
 
 template <typename F>
@@ -122,21 +135,29 @@ void RegisterFs(py::module_& m) {
   py::class_<PyWriter>(m, "IgfsWriter")
       .def("write", &PyWriter::Write, py::arg("data"))
       .def("flush", &PyWriter::Flush)
+      .def("sync", &PyWriter::Sync)
       .def("close", &PyWriter::Close)
       .def("abort", &PyWriter::Abort)
       .def("tell", &PyWriter::Tell);
   py::class_<PyStore>(m, "IgfsStore")
-      .def(py::init<const ConnectionOptions&, std::string, int64_t>(), py::arg("options"),
-           py::arg("fs_name") = "default", py::arg("block_size") = fs::kDefaultBlockSize)
+      .def(py::init<const ConnectionOptions&, std::optional<std::string>, int64_t,
+                    const std::string&>(),
+           py::arg("options"), py::arg("fs_name") = std::nullopt,
+           py::arg("block_size") = fs::kDefaultBlockSize, py::arg("protocol") = "auto")
       .def_property_readonly("broken", [](PyStore& s) { return s.store().broken(); })
-      .def_property_readonly("entries_cache", [](PyStore& s) { return s.store().entries_cache(); })
-      .def_property_readonly("blocks_cache", [](PyStore& s) { return s.store().blocks_cache(); })
+      .def_property_readonly(
+          "protocol", [](PyStore& s) { return std::string(fs::BackendName(s.store().backend())); })
+      .def_property_readonly("where", [](PyStore& s) { return s.store().Describe(); })
+      .def_property_readonly("entries_cache",
+                             [](PyStore& s) { return s.cache_store().entries_cache(); })
+      .def_property_readonly("blocks_cache",
+                             [](PyStore& s) { return s.cache_store().blocks_cache(); })
       .def_property_readonly("contents_cache",
-                             [](PyStore& s) { return s.store().contents_cache(); })
+                             [](PyStore& s) { return s.cache_store().contents_cache(); })
       .def("info",
            [](PyStore& s, const std::string& path) {
              std::string p = Path(path);
-             Entry e = ValueOrThrow(Unlocked([&] { return s.store().Stat(p); }));
+             FileStat e = ValueOrThrow(Unlocked([&] { return s.store().Stat(p); }));
              return EntryDict(p, e);
            })
       .def("ls",
@@ -145,7 +166,7 @@ void RegisterFs(py::module_& m) {
              auto listed = ValueOrThrow(Unlocked([&] { return s.store().List(p); }));
              py::list out;
              for (const auto& item : listed) {
-               out.append(EntryDict(p == "/" ? "/" + item.name : p + "/" + item.name, item.entry));
+               out.append(EntryDict(p == "/" ? "/" + item.name : p + "/" + item.name, item.stat));
              }
              return out;
            })
@@ -201,8 +222,9 @@ void RegisterFs(py::module_& m) {
       .def(
           "gc",
           [](PyStore& s, double min_age_seconds) {
+            Store& store = s.cache_store();
             fs::GcStats stats = ValueOrThrow(
-                Unlocked([&] { return s.store().CollectGarbage(absl::Seconds(min_age_seconds)); }));
+                Unlocked([&] { return store.CollectGarbage(absl::Seconds(min_age_seconds)); }));
             py::dict d;
             d["contents_checked"] = stats.contents_checked;
             d["contents_removed"] = stats.contents_removed;
@@ -216,11 +238,14 @@ void RegisterFs(py::module_& m) {
         fs::Location loc = ValueOrThrow(fs::ParseUri(uri, default_host, default_port));
         py::list nodes;
         for (const Address& a : loc.addresses) nodes.append(py::make_tuple(a.host, a.port));
-        return py::make_tuple(nodes, loc.path, TlsKeywords(loc.tls));
+        py::dict options = TlsKeywords(loc.tls);
+        if (loc.backend.has_value())
+          options["protocol"] = std::string(fs::BackendName(*loc.backend));
+        return py::make_tuple(nodes, loc.path, options);
       },
       py::arg("uri"), py::arg("default_host"), py::arg("default_port"),
-      "([(host, port) of each node], path, {TLS keyword: value}) of an igfs URI; its query's "
-      "options under the keyword names of IgfsFileSystem.");
+      "([(host, port) of each node], path, {keyword: value}) of an igfs URI; its query's "
+      "options (TLS, protocol) under the keyword names of IgfsFileSystem.");
 }
 
 }  // namespace ignite_tf::python

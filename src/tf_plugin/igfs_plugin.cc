@@ -5,10 +5,13 @@
 //
 // Paths arrive as full URIs (translate_name keeps the authority): igfs://host:port/path (or
 // igfs://h1:p1,h2:p2/path: several nodes of one cluster), where an
-// empty authority means IGFS_HOST / IGFS_PORT, then localhost:10800. IGFS_FS_NAME picks the
-// filesystem (cache names IGFS_<name>_*), default "default". TLS and credentials: a query with
-// non-secret options (?ca_file=...&certfile=...) and IGNITE_DATASET_* variables
-// (ReadEnvironment below, the plugin's one reader of the environment).
+// empty authority means IGFS_HOST / IGFS_PORT, then localhost:10800. The port's protocol picks
+// the backend (fs/open.h): the thin client (files in caches IGFS_<name>_*) or Ignite 2.8's native
+// IGFS; IGFS_PROTOCOL=thin|native or ?protocol= in the URI chooses without asking. IGFS_FS_NAME
+// picks the filesystem (the store's default is "default"; a native endpoint's, its one IGFS).
+// TLS and credentials (thin client only): a query with non-secret options
+// (?ca_file=...&certfile=...) and IGNITE_DATASET_* variables (ReadEnvironment below, the
+// plugin's one reader of the environment).
 #include <dlfcn.h>
 
 #include <cstdlib>
@@ -27,8 +30,9 @@
 #include "core/client/client.h"
 #include "core/client/connection_options.h"
 #include "core/common/error.h"
+#include "core/fs/filesystem.h"
+#include "core/fs/open.h"
 #include "core/fs/path.h"
-#include "core/fs/store.h"
 #include "tf_plugin/tf_filesystem_abi.h"
 
 namespace ignite_tf::tf_plugin {
@@ -77,7 +81,8 @@ struct Environment {
   // each without a port on IGFS_PORT.
   std::string default_host = "localhost";
   int default_port = kDefaultPort;
-  std::string fs_name;  // empty: the store's default
+  std::string fs_name;   // empty: the backend's default
+  std::string protocol;  // IGFS_PROTOCOL: thin, native or auto (empty)
 };
 
 std::string Variable(const char* name) {
@@ -94,6 +99,7 @@ Environment ReadEnvironment() {
     env.default_port = port;
   }
   env.fs_name = Variable("IGFS_FS_NAME");
+  env.protocol = Variable("IGFS_PROTOCOL");
   o.username = Variable("IGNITE_DATASET_USERNAME");
   o.password = Variable("IGNITE_DATASET_PASSWORD");
   o.tls.ca_file = Variable("IGNITE_DATASET_CA_FILE");
@@ -109,6 +115,7 @@ Environment ReadEnvironment() {
 // that tells them apart.
 struct Target {
   ConnectionOptions options;
+  fs::Backend backend = fs::Backend::kAuto;
   std::string key;
   std::string path;
 };
@@ -121,15 +128,24 @@ absl::StatusOr<Target> TargetOf(const char* uri, const Environment& env) {
   options.FillFrom(env.fallback);
   options.connect_timeout = absl::Seconds(10);
   options.timeout = absl::Seconds(60);
-  std::string key = ConnectionKey(options);
-  return Target{std::move(options), std::move(key), std::move(loc.path)};
+  fs::Backend backend = fs::Backend::kAuto;
+  if (loc.backend.has_value()) {
+    backend = *loc.backend;
+  } else {
+    absl::StatusOr<fs::Backend> from_env = fs::ParseBackend(env.protocol);
+    if (!from_env.ok()) return Annotate(from_env.status(), "IGFS_PROTOCOL");
+    backend = *from_env;
+  }
+  std::string key = absl::StrCat(ConnectionKey(options), "\n", fs::BackendName(backend));
+  return Target{std::move(options), backend, std::move(key), std::move(loc.path)};
 }
 
-// One client and store per node list and connection options (TLS files, credentials), shared
-// by every file of the process; a store whose connection broke is replaced on next use.
+// One filesystem per node list, connection options (TLS files, credentials), protocol choice and
+// filesystem name, shared by every file of the process; one whose connection broke is replaced
+// on next use.
 class Registry {
  public:
-  absl::StatusOr<std::pair<std::shared_ptr<fs::Store>, std::string>> Resolve(const char* uri) {
+  absl::StatusOr<std::pair<std::shared_ptr<fs::FileSystem>, std::string>> Resolve(const char* uri) {
     const Environment env = ReadEnvironment();
     IGNITE_ASSIGN_OR_RETURN(Target target, TargetOf(uri, env));
     const std::string& fs_name = env.fs_name;
@@ -139,18 +155,18 @@ class Registry {
     if (it != stores_.end() && !it->second->broken()) {
       return std::make_pair(it->second, target.path);
     }
-    fs::StoreOptions store_options;
-    if (!fs_name.empty()) store_options.fs_name = fs_name;
-    IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(target.options));
-    IGNITE_ASSIGN_OR_RETURN(std::shared_ptr<fs::Store> store,
-                            fs::Store::Open(std::move(client), store_options));
+    fs::OpenOptions open;
+    open.connection = target.options;
+    open.backend = target.backend;
+    if (!fs_name.empty()) open.fs_name = fs_name;
+    IGNITE_ASSIGN_OR_RETURN(std::shared_ptr<fs::FileSystem> store, fs::OpenFileSystem(open));
     stores_[key] = store;
     return std::make_pair(store, target.path);
   }
 
  private:
   absl::Mutex mu_;
-  std::map<std::string, std::shared_ptr<fs::Store>> stores_;
+  std::map<std::string, std::shared_ptr<fs::FileSystem>> stores_;
 };
 
 Registry& GetRegistry(const TF_Filesystem* filesystem) {
@@ -160,7 +176,7 @@ Registry& GetRegistry(const TF_Filesystem* filesystem) {
 // Runs `f(store, path)` for the store and path that `uri` names.
 template <typename F>
 auto WithStore(const TF_Filesystem* filesystem, const char* uri, F&& f)
-    -> decltype(f(std::declval<fs::Store&>(), std::declval<const std::string&>())) {
+    -> decltype(f(std::declval<fs::FileSystem&>(), std::declval<const std::string&>())) {
   auto resolved = GetRegistry(filesystem).Resolve(uri);
   if (!resolved.ok()) return resolved.status();
   return f(*resolved->first, resolved->second);
@@ -175,12 +191,12 @@ char* Strdup(const std::string& s) {
 // ---- random access files
 
 void RandomAccessCleanup(TF_RandomAccessFile* file) {
-  delete static_cast<fs::FileReader*>(file->plugin_file);
+  delete static_cast<fs::ReadableFile*>(file->plugin_file);
 }
 
 int64_t RandomAccessRead(const TF_RandomAccessFile* file, uint64_t offset, size_t n, char* buffer,
                          TF_Status* status) {
-  auto* reader = static_cast<fs::FileReader*>(file->plugin_file);
+  auto* reader = static_cast<fs::ReadableFile*>(file->plugin_file);
   int64_t read = 0;
   absl::Status s =
       reader->Read(static_cast<int64_t>(offset), static_cast<int64_t>(n), buffer, &read);
@@ -192,26 +208,28 @@ int64_t RandomAccessRead(const TF_RandomAccessFile* file, uint64_t offset, size_
 // ---- writable files
 
 void WritableCleanup(TF_WritableFile* file) {
-  delete static_cast<fs::FileWriter*>(file->plugin_file);
+  delete static_cast<fs::WritableFile*>(file->plugin_file);
 }
 
 void WritableAppend(const TF_WritableFile* file, const char* buffer, size_t n, TF_Status* status) {
   SetStatus(
       status,
-      static_cast<fs::FileWriter*>(file->plugin_file)->Append(buffer, static_cast<int64_t>(n)));
+      static_cast<fs::WritableFile*>(file->plugin_file)->Append(buffer, static_cast<int64_t>(n)));
 }
 
 int64_t WritableTell(const TF_WritableFile* file, TF_Status* status) {
   SetStatus(status, absl::OkStatus());
-  return static_cast<fs::FileWriter*>(file->plugin_file)->position();
+  return static_cast<fs::WritableFile*>(file->plugin_file)->position();
 }
 
-void WritableFlush(const TF_WritableFile* file, TF_Status* status) {
-  SetStatus(status, static_cast<fs::FileWriter*>(file->plugin_file)->Flush());
+// TensorFlow's Flush makes the bytes visible to readers, as a local file's does (TensorBoard
+// follows event files that way): both Flush and Sync sync.
+void WritableSync(const TF_WritableFile* file, TF_Status* status) {
+  SetStatus(status, static_cast<fs::WritableFile*>(file->plugin_file)->Sync());
 }
 
 void WritableClose(const TF_WritableFile* file, TF_Status* status) {
-  SetStatus(status, static_cast<fs::FileWriter*>(file->plugin_file)->Close());
+  SetStatus(status, static_cast<fs::WritableFile*>(file->plugin_file)->Close());
 }
 
 // ---- filesystem
@@ -227,15 +245,16 @@ void Cleanup(TF_Filesystem* filesystem) {
 
 void NewRandomAccessFile(const TF_Filesystem* filesystem, const char* path,
                          TF_RandomAccessFile* file, TF_Status* status) {
-  auto reader = WithStore(filesystem, path,
-                          [](fs::Store& store, const std::string& p) { return store.OpenRead(p); });
+  auto reader = WithStore(filesystem, path, [](fs::FileSystem& store, const std::string& p) {
+    return store.OpenRead(p);
+  });
   if (reader.ok()) file->plugin_file = reader->release();
   SetStatus(status, reader.status());
 }
 
 void NewWritable(const TF_Filesystem* filesystem, const char* path, TF_WritableFile* file,
                  TF_Status* status, bool append) {
-  auto writer = WithStore(filesystem, path, [append](fs::Store& store, const std::string& p) {
+  auto writer = WithStore(filesystem, path, [append](fs::FileSystem& store, const std::string& p) {
     return store.OpenWrite(p, append);
   });
   if (writer.ok()) file->plugin_file = writer->release();
@@ -252,9 +271,9 @@ void NewAppendableFile(const TF_Filesystem* filesystem, const char* path, TF_Wri
   NewWritable(filesystem, path, file, status, true);
 }
 
-template <absl::Status (fs::Store::*Method)(const std::string&)>
+template <absl::Status (fs::FileSystem::*Method)(const std::string&)>
 void PathOp(const TF_Filesystem* filesystem, const char* path, TF_Status* status) {
-  SetStatus(status, WithStore(filesystem, path, [](fs::Store& store, const std::string& p) {
+  SetStatus(status, WithStore(filesystem, path, [](fs::FileSystem& store, const std::string& p) {
               return (store.*Method)(p);
             }));
 }
@@ -263,14 +282,14 @@ void DeleteRecursively(const TF_Filesystem* filesystem, const char* path, uint64
                        uint64_t* undeleted_dirs, TF_Status* status) {
   *undeleted_files = 0;
   *undeleted_dirs = 0;
-  absl::Status s = WithStore(filesystem, path, [](fs::Store& store, const std::string& p) {
+  absl::Status s = WithStore(filesystem, path, [](fs::FileSystem& store, const std::string& p) {
     return store.DeleteRecursively(p);
   });
   if (absl::IsNotFound(s)) *undeleted_dirs = 1;  // TensorFlow's convention for a missing root
   SetStatus(status, s);
 }
 
-template <absl::Status (fs::Store::*Method)(const std::string&, const std::string&)>
+template <absl::Status (fs::FileSystem::*Method)(const std::string&, const std::string&)>
 void TwoPathOp(const TF_Filesystem* filesystem, const char* src, const char* dst,
                TF_Status* status) {
   const Environment env = ReadEnvironment();
@@ -288,13 +307,13 @@ void TwoPathOp(const TF_Filesystem* filesystem, const char* src, const char* dst
     return;
   }
   std::string to_path = to->path;
-  SetStatus(status, WithStore(filesystem, src, [&](fs::Store& store, const std::string& p) {
+  SetStatus(status, WithStore(filesystem, src, [&](fs::FileSystem& store, const std::string& p) {
               return (store.*Method)(p, to_path);
             }));
 }
 
 void PathExists(const TF_Filesystem* filesystem, const char* path, TF_Status* status) {
-  absl::Status s = WithStore(filesystem, path, [](fs::Store& store, const std::string& p) {
+  absl::Status s = WithStore(filesystem, path, [](fs::FileSystem& store, const std::string& p) {
     return store.Stat(p).status();
   });
   // As on a local disk, a path under a file simply does not exist.
@@ -305,23 +324,23 @@ void PathExists(const TF_Filesystem* filesystem, const char* path, TF_Status* st
 void Stat(const TF_Filesystem* filesystem, const char* path, TF_FileStatistics* stats,
           TF_Status* status) {
   auto entry = WithStore(filesystem, path,
-                         [](fs::Store& store, const std::string& p) { return store.Stat(p); });
+                         [](fs::FileSystem& store, const std::string& p) { return store.Stat(p); });
   if (entry.ok()) {
-    stats->length = entry->is_directory() ? 0 : entry->length;
+    stats->length = entry->is_directory ? 0 : entry->length;
     stats->mtime_nsec = entry->mtime_ms * 1000000;
-    stats->is_directory = entry->is_directory();
+    stats->is_directory = entry->is_directory;
   }
   SetStatus(status, entry.status());
 }
 
 bool IsDirectory(const TF_Filesystem* filesystem, const char* path, TF_Status* status) {
   auto entry = WithStore(filesystem, path,
-                         [](fs::Store& store, const std::string& p) { return store.Stat(p); });
+                         [](fs::FileSystem& store, const std::string& p) { return store.Stat(p); });
   if (!entry.ok()) {
     SetStatus(status, entry.status());
     return false;
   }
-  if (!entry->is_directory()) {
+  if (!entry->is_directory) {
     SetStatus(status,
               absl::FailedPreconditionError(absl::StrCat("'", path, "' is not a directory")));
     return false;
@@ -332,12 +351,12 @@ bool IsDirectory(const TF_Filesystem* filesystem, const char* path, TF_Status* s
 
 int64_t GetFileSize(const TF_Filesystem* filesystem, const char* path, TF_Status* status) {
   auto entry = WithStore(filesystem, path,
-                         [](fs::Store& store, const std::string& p) { return store.Stat(p); });
+                         [](fs::FileSystem& store, const std::string& p) { return store.Stat(p); });
   if (!entry.ok()) {
     SetStatus(status, entry.status());
     return -1;
   }
-  if (entry->is_directory()) {
+  if (entry->is_directory) {
     SetStatus(status, absl::FailedPreconditionError(absl::StrCat("'", path, "' is a directory")));
     return -1;
   }
@@ -360,8 +379,8 @@ char* TranslateName(const TF_Filesystem*, const char* uri) {
 
 int GetChildren(const TF_Filesystem* filesystem, const char* path, char*** entries,
                 TF_Status* status) {
-  auto listed = WithStore(filesystem, path,
-                          [](fs::Store& store, const std::string& p) { return store.List(p); });
+  auto listed = WithStore(
+      filesystem, path, [](fs::FileSystem& store, const std::string& p) { return store.List(p); });
   SetStatus(status, listed.status());
   if (!listed.ok()) return -1;
   const int n = static_cast<int>(listed->size());
@@ -386,8 +405,8 @@ void ProvideFilesystemSupportFor(TF_FilesystemPluginOps* ops, const char* uri) {
   ops->writable_file_ops->cleanup = WritableCleanup;
   ops->writable_file_ops->append = WritableAppend;
   ops->writable_file_ops->tell = WritableTell;
-  ops->writable_file_ops->flush = WritableFlush;
-  ops->writable_file_ops->sync = WritableFlush;
+  ops->writable_file_ops->flush = WritableSync;
+  ops->writable_file_ops->sync = WritableSync;
   ops->writable_file_ops->close = WritableClose;
 
   ops->read_only_memory_region_ops = nullptr;
@@ -399,13 +418,13 @@ void ProvideFilesystemSupportFor(TF_FilesystemPluginOps* ops, const char* uri) {
   f->new_random_access_file = NewRandomAccessFile;
   f->new_writable_file = NewWritableFile;
   f->new_appendable_file = NewAppendableFile;
-  f->create_dir = PathOp<&fs::Store::CreateDir>;
-  f->recursively_create_dir = PathOp<&fs::Store::CreateDirs>;
-  f->delete_file = PathOp<&fs::Store::DeleteFile>;
-  f->delete_dir = PathOp<&fs::Store::DeleteDir>;
+  f->create_dir = PathOp<&fs::FileSystem::CreateDir>;
+  f->recursively_create_dir = PathOp<&fs::FileSystem::CreateDirs>;
+  f->delete_file = PathOp<&fs::FileSystem::DeleteFile>;
+  f->delete_dir = PathOp<&fs::FileSystem::DeleteDir>;
   f->delete_recursively = DeleteRecursively;
-  f->rename_file = TwoPathOp<&fs::Store::Rename>;
-  f->copy_file = TwoPathOp<&fs::Store::Copy>;
+  f->rename_file = TwoPathOp<&fs::FileSystem::Rename>;
+  f->copy_file = TwoPathOp<&fs::FileSystem::Copy>;
   f->path_exists = PathExists;
   f->stat = Stat;
   f->is_directory = IsDirectory;

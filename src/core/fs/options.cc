@@ -50,8 +50,9 @@ std::string EnvName(absl::string_view secret_parameter) {
 
 }  // namespace
 
-absl::StatusOr<TlsOptions> ParseQuery(absl::string_view query) {
-  TlsOptions out;
+absl::StatusOr<UriQuery> ParseQuery(absl::string_view query) {
+  UriQuery query_options;
+  TlsOptions& out = query_options.tls;
   std::set<std::string> seen;
   for (absl::string_view item : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     size_t eq = item.find('=');
@@ -70,7 +71,7 @@ absl::StatusOr<TlsOptions> ParseQuery(absl::string_view query) {
     if (name == "certfile") field = &out.certfile;
     if (name == "keyfile") field = &out.keyfile;
     if (name == "tls_server_name") field = &out.tls_server_name;
-    if (field == nullptr && name != "tls") {
+    if (field == nullptr && name != "tls" && name != "protocol") {
       return absl::InvalidArgumentError(absl::StrCat(
           "igfs URI parameter '", name, "' is unknown; the parameters are ", kUriParameters));
     }
@@ -88,6 +89,12 @@ absl::StatusOr<TlsOptions> ParseQuery(absl::string_view query) {
       *field = *std::move(value);
       continue;
     }
+    if (name == "protocol") {
+      absl::StatusOr<Backend> backend = ParseBackend(*value);
+      if (!backend.ok()) return backend.status();
+      query_options.backend = *backend;
+      continue;
+    }
     std::string flag = absl::AsciiStrToLower(*value);
     if (flag == "true" || flag == "1" || flag == "yes" || flag.empty()) {
       out.enabled = true;
@@ -98,7 +105,7 @@ absl::StatusOr<TlsOptions> ParseQuery(absl::string_view query) {
           "igfs URI parameter 'tls' must be true or false (1/0, yes/no)");
     }
   }
-  return out;
+  return query_options;
 }
 
 }  // namespace ignite_tf::fs

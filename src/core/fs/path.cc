@@ -55,11 +55,13 @@ absl::StatusOr<Location> ParseUri(absl::string_view full_uri, const std::string&
   auto [uri, query] = SplitQuery(full_uri);
   Location loc;
   if (!query.empty()) {
-    auto tls = ParseQuery(query);
-    if (!tls.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("'", uri, "?...': ", tls.status().message()));
+    auto parsed = ParseQuery(query);
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", uri, "?...': ", parsed.status().message()));
     }
-    loc.tls = *std::move(tls);
+    loc.tls = std::move(parsed->tls);
+    loc.backend = parsed->backend;
   }
   absl::string_view rest = uri;
   absl::string_view authority;

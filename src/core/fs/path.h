@@ -29,6 +29,7 @@ struct Location {
   std::vector<Address> addresses;  // the nodes: one, or several ("igfs://h1:p1,h2:p2/path")
   std::string path;                // normalized
   TlsOptions tls;                  // from the query; never secrets
+  std::optional<Backend> backend;  // the query's `protocol`, if given
 };
 
 // Parses "igfs://host:port/path?query", "igfs:///path" or a bare "/path" (a bare path has no

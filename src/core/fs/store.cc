@@ -52,20 +52,6 @@ absl::Status ScanCache(Client& client, const std::string& cache, TypeResolver* t
   }
 }
 
-absl::Status NotFound(const std::string& path) {
-  return FsError(FsErrorKind::kNotFound, absl::StrCat("igfs: '", path, "' does not exist"));
-}
-
-absl::Status IsADirectory(const std::string& path, absl::string_view what) {
-  return FsError(FsErrorKind::kIsADirectory,
-                 absl::StrCat("igfs: '", path, "' is a directory", what));
-}
-
-absl::Status NotADirectory(const std::string& path, absl::string_view what) {
-  return FsError(FsErrorKind::kNotADirectory,
-                 absl::StrCat("igfs: '", path, "' is a file, not a directory", what));
-}
-
 absl::Status Replaced(const std::string& path) {
   return FsError(
       FsErrorKind::kConflict,
@@ -89,6 +75,16 @@ Value Entry::ToValue() const {
       {"open", Value::Integer(kBool, open ? 1 : 0)},
   };
   return Value::Object(std::move(object));
+}
+
+FileStat Entry::ToStat() const {
+  FileStat stat;
+  stat.is_directory = is_directory();
+  stat.length = is_directory() ? 0 : length;
+  stat.mtime_ms = mtime_ms;
+  stat.block_size = is_directory() ? 0 : block_size;
+  stat.open = open;
+  return stat;
 }
 
 absl::StatusOr<Entry> Entry::FromValue(const Value& value) {
@@ -138,14 +134,18 @@ absl::StatusOr<std::shared_ptr<Store>> Store::Open(std::shared_ptr<Client> clien
 
 bool Store::broken() const { return client_->connection()->broken(); }
 
+std::string Store::Describe() const {
+  return absl::StrCat(client_->connection()->peer(), " (caches IGFS_", options_.fs_name, "_*)");
+}
+
 absl::Status Store::CheckParentIsDirectory(const std::string& path) {
   if (path == "/") return absl::OkStatus();
   std::string parent = ParentPath(path);
   if (parent == "/") return absl::OkStatus();
   IGNITE_ASSIGN_OR_RETURN(Value v, GetEntryValue(parent));
-  if (v.is_null()) return NotFound(parent);
+  if (v.is_null()) return PathNotFound(parent);
   IGNITE_ASSIGN_OR_RETURN(Entry e, Entry::FromValue(v));
-  if (!e.is_directory()) return NotADirectory(parent, "");
+  if (!e.is_directory()) return PathNotADirectory(parent, "");
   return absl::OkStatus();
 }
 
@@ -158,7 +158,7 @@ absl::StatusOr<Value> Store::GetEntryValue(const std::string& path) {
     IGNITE_ASSIGN_OR_RETURN(Value p, client_->Get(entries_cache_, Key(parent)));
     if (!p.is_null()) {
       IGNITE_ASSIGN_OR_RETURN(Entry e, Entry::FromValue(p));
-      if (!e.is_directory()) return NotADirectory(parent, absl::StrCat(" (in '", path, "')"));
+      if (!e.is_directory()) return PathNotADirectory(parent, absl::StrCat(" (in '", path, "')"));
       break;
     }
     parent = ParentPath(parent);
@@ -166,7 +166,12 @@ absl::StatusOr<Value> Store::GetEntryValue(const std::string& path) {
   return Value::Null();
 }
 
-absl::StatusOr<Entry> Store::Stat(const std::string& path) {
+absl::StatusOr<FileStat> Store::Stat(const std::string& path) {
+  IGNITE_ASSIGN_OR_RETURN(Entry e, StatEntry(path));
+  return e.ToStat();
+}
+
+absl::StatusOr<Entry> Store::StatEntry(const std::string& path) {
   if (path == "/") {
     Entry root;
     root.kind = EntryKind::kDirectory;
@@ -174,7 +179,7 @@ absl::StatusOr<Entry> Store::Stat(const std::string& path) {
     return root;
   }
   IGNITE_ASSIGN_OR_RETURN(Value v, GetEntryValue(path));
-  if (v.is_null()) return NotFound(path);
+  if (v.is_null()) return PathNotFound(path);
   return Entry::FromValue(v);
 }
 
@@ -187,8 +192,7 @@ absl::Status Store::CreateDir(const std::string& path) {
   dir.mtime_ms = NowMs();
   IGNITE_ASSIGN_OR_RETURN(bool created,
                           client_->PutIfAbsent(entries_cache_, Key(path), dir.ToValue()));
-  if (!created)
-    return FsError(FsErrorKind::kExists, absl::StrCat("igfs: '", path, "' already exists"));
+  if (!created) return PathExists(path);
   return absl::OkStatus();
 }
 
@@ -199,7 +203,7 @@ absl::Status Store::CreateDirs(const std::string& path) {
     IGNITE_ASSIGN_OR_RETURN(Value v, client_->Get(entries_cache_, Key(p)));
     if (!v.is_null()) {
       IGNITE_ASSIGN_OR_RETURN(Entry e, Entry::FromValue(v));
-      if (!e.is_directory()) return NotADirectory(p, "");
+      if (!e.is_directory()) return PathNotADirectory(p, "");
       break;
     }
     missing.push_back(p);
@@ -209,8 +213,8 @@ absl::Status Store::CreateDirs(const std::string& path) {
     absl::Status s = CreateDir(*it);
     if (!s.ok() && !absl::IsAlreadyExists(s)) return s;
     if (absl::IsAlreadyExists(s)) {  // a concurrent creator, or a file that appeared
-      IGNITE_ASSIGN_OR_RETURN(Entry e, Stat(*it));
-      if (!e.is_directory()) return NotADirectory(*it, "");
+      IGNITE_ASSIGN_OR_RETURN(Entry e, StatEntry(*it));
+      if (!e.is_directory()) return PathNotADirectory(*it, "");
     }
   }
   return absl::OkStatus();
@@ -233,14 +237,14 @@ absl::StatusOr<std::vector<std::pair<std::string, Entry>>> Store::ScanUnder(
 }
 
 absl::StatusOr<std::vector<ListedEntry>> Store::List(const std::string& path) {
-  IGNITE_ASSIGN_OR_RETURN(Entry self, Stat(path));
-  if (!self.is_directory()) return NotADirectory(path, "");
+  IGNITE_ASSIGN_OR_RETURN(Entry self, StatEntry(path));
+  if (!self.is_directory()) return PathNotADirectory(path, "");
   IGNITE_ASSIGN_OR_RETURN(auto all, ScanUnder(path));
   std::vector<ListedEntry> out;
   const size_t prefix = path == "/" ? 1 : path.size() + 1;
   for (auto& [p, e] : all) {
     if (p.find('/', prefix) != std::string::npos) continue;
-    out.push_back(ListedEntry{p.substr(prefix), std::move(e)});
+    out.push_back(ListedEntry{p.substr(prefix), e.ToStat()});
   }
   std::sort(out.begin(), out.end(),
             [](const ListedEntry& a, const ListedEntry& b) { return a.name < b.name; });
@@ -272,11 +276,11 @@ absl::Status Store::DeleteContent(const std::string& content_id, int64_t known_b
 }
 
 absl::Status Store::DeleteFile(const std::string& path) {
-  if (path == "/") return IsADirectory(path, "");
+  if (path == "/") return PathIsADirectory(path, "");
   IGNITE_ASSIGN_OR_RETURN(Value v, GetEntryValue(path));
-  if (v.is_null()) return NotFound(path);
+  if (v.is_null()) return PathNotFound(path);
   IGNITE_ASSIGN_OR_RETURN(Entry e, Entry::FromValue(v));
-  if (e.is_directory()) return IsADirectory(path, "; delete it as a directory");
+  if (e.is_directory()) return PathIsADirectory(path, "; delete it as a directory");
   IGNITE_ASSIGN_OR_RETURN(bool removed, client_->RemoveIfEquals(entries_cache_, Key(path), v));
   if (!removed)
     return FsError(FsErrorKind::kConflict,
@@ -286,17 +290,17 @@ absl::Status Store::DeleteFile(const std::string& path) {
 
 absl::Status Store::DeleteDir(const std::string& path) {
   if (path == "/") return FsError(FsErrorKind::kState, "igfs: the root cannot be deleted");
-  IGNITE_ASSIGN_OR_RETURN(Entry e, Stat(path));
-  if (!e.is_directory()) return NotADirectory(path, "");
+  IGNITE_ASSIGN_OR_RETURN(Entry e, StatEntry(path));
+  if (!e.is_directory()) return PathNotADirectory(path, "");
   IGNITE_ASSIGN_OR_RETURN(auto children, ScanUnder(path));
   if (!children.empty()) {
-    return FsError(FsErrorKind::kState, absl::StrCat("igfs: directory '", path, "' is not empty"));
+    return DirectoryNotEmpty(path);
   }
   return client_->RemoveKey(entries_cache_, Key(path)).status();
 }
 
 absl::Status Store::DeleteRecursively(const std::string& path) {
-  IGNITE_ASSIGN_OR_RETURN(Entry self, Stat(path));
+  IGNITE_ASSIGN_OR_RETURN(Entry self, StatEntry(path));
   if (!self.is_directory()) return DeleteFile(path);
   IGNITE_ASSIGN_OR_RETURN(auto all, ScanUnder(path));
   // Deepest first, so a crash leaves a tree whose remaining parts are still reachable.
@@ -316,24 +320,22 @@ absl::Status Store::Rename(const std::string& from, const std::string& to) {
     return FsError(FsErrorKind::kState, "igfs: the root cannot be renamed or replaced");
   }
   IGNITE_ASSIGN_OR_RETURN(Value src_value, GetEntryValue(from));
-  if (src_value.is_null()) return NotFound(from);
+  if (src_value.is_null()) return PathNotFound(from);
   IGNITE_ASSIGN_OR_RETURN(Entry src, Entry::FromValue(src_value));
   if (from == to) return absl::OkStatus();
   if (IsUnder(to, from)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("igfs: cannot move '", from, "' into itself ('", to, "')"));
+    return IntoItself(from, to);
   }
   IGNITE_RETURN_IF_ERROR(CheckParentIsDirectory(to));
   IGNITE_ASSIGN_OR_RETURN(Value dst_value, GetEntryValue(to));
   if (!dst_value.is_null()) {
     IGNITE_ASSIGN_OR_RETURN(Entry dst, Entry::FromValue(dst_value));
-    if (dst.is_directory() && !src.is_directory()) return IsADirectory(to, "");
-    if (!dst.is_directory() && src.is_directory()) return NotADirectory(to, "");
+    if (dst.is_directory() && !src.is_directory()) return PathIsADirectory(to, "");
+    if (!dst.is_directory() && src.is_directory()) return PathNotADirectory(to, "");
     if (dst.is_directory()) {
       IGNITE_ASSIGN_OR_RETURN(auto children, ScanUnder(to));
       if (!children.empty()) {
-        return FsError(FsErrorKind::kState,
-                       absl::StrCat("igfs: directory '", to, "' is not empty"));
+        return DirectoryNotEmpty(to);
       }
     }
   }
@@ -368,22 +370,6 @@ absl::Status Store::Rename(const std::string& from, const std::string& to) {
   return absl::OkStatus();
 }
 
-absl::Status Store::Copy(const std::string& from, const std::string& to) {
-  IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<FileReader> reader, OpenRead(from));
-  IGNITE_ASSIGN_OR_RETURN(std::unique_ptr<FileWriter> writer, OpenWrite(to, false));
-  std::vector<char> buf(static_cast<size_t>(options_.block_size));
-  int64_t offset = 0;
-  while (true) {
-    int64_t got = 0;
-    absl::Status s = reader->Read(offset, static_cast<int64_t>(buf.size()), buf.data(), &got);
-    if (!s.ok() && !absl::IsOutOfRange(s)) return s;
-    IGNITE_RETURN_IF_ERROR(writer->Append(buf.data(), got));
-    offset += got;
-    if (!s.ok()) break;
-  }
-  return writer->Close();
-}
-
 absl::StatusOr<std::string> Store::NewContent() {
   static thread_local std::mt19937_64 rng(std::random_device{}());
   const int64_t now = NowMs();
@@ -410,14 +396,15 @@ absl::Status Store::WriteBlock(const std::string& content, int64_t index,
   return client_->Put(blocks_cache_, BlockKey(content, index), Value::Array(kByteArray, data));
 }
 
-absl::StatusOr<std::unique_ptr<FileReader>> Store::OpenRead(const std::string& path) {
-  IGNITE_ASSIGN_OR_RETURN(Entry e, Stat(path));
-  if (e.is_directory()) return IsADirectory(path, "; it cannot be read as a file");
-  return std::unique_ptr<FileReader>(new FileReader(shared_from_this(), path, std::move(e)));
+absl::StatusOr<std::unique_ptr<ReadableFile>> Store::OpenRead(const std::string& path) {
+  IGNITE_ASSIGN_OR_RETURN(Entry e, StatEntry(path));
+  if (e.is_directory()) return PathIsADirectory(path, "; it cannot be read as a file");
+  return std::unique_ptr<ReadableFile>(new FileReader(shared_from_this(), path, std::move(e)));
 }
 
-absl::StatusOr<std::unique_ptr<FileWriter>> Store::OpenWrite(const std::string& path, bool append) {
-  if (path == "/") return IsADirectory(path, "");
+absl::StatusOr<std::unique_ptr<WritableFile>> Store::OpenWrite(const std::string& path,
+                                                               bool append) {
+  if (path == "/") return PathIsADirectory(path, "");
   IGNITE_RETURN_IF_ERROR(CheckParentIsDirectory(path));
   IGNITE_ASSIGN_OR_RETURN(Value current, client_->Get(entries_cache_, Key(path)));
   std::unique_ptr<FileWriter> w(new FileWriter(shared_from_this(), path));
@@ -427,7 +414,7 @@ absl::StatusOr<std::unique_ptr<FileWriter>> Store::OpenWrite(const std::string& 
   absl::optional<Entry> appended;
   if (!current.is_null()) {
     IGNITE_ASSIGN_OR_RETURN(Entry e, Entry::FromValue(current));
-    if (e.is_directory()) return IsADirectory(path, "; it cannot be opened for writing");
+    if (e.is_directory()) return PathIsADirectory(path, "; it cannot be opened for writing");
     w->replaced_content_ = e.content_id;
     w->replaced_blocks_ = BlockCount(e.length, e.block_size);
     if (append) {
@@ -469,7 +456,7 @@ absl::StatusOr<std::unique_ptr<FileWriter>> Store::OpenWrite(const std::string& 
       if (i == full) w->buffer_.assign((*block)->begin(), (*block)->begin() + want);
     }
   }
-  return w;
+  return std::unique_ptr<WritableFile>(std::move(w));
 }
 
 absl::StatusOr<GcStats> Store::CollectGarbage(absl::Duration min_age) {

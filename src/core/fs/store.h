@@ -60,6 +60,7 @@
 #include "absl/time/time.h"
 #include "core/binary/value.h"
 #include "core/client/client.h"
+#include "core/fs/filesystem.h"
 
 namespace ignite_tf::fs {
 
@@ -81,13 +82,9 @@ struct Entry {
   bool open = false;
 
   bool is_directory() const { return kind == EntryKind::kDirectory; }
+  FileStat ToStat() const;
   Value ToValue() const;
   static absl::StatusOr<Entry> FromValue(const Value& value);
-};
-
-struct ListedEntry {
-  std::string name;  // base name
-  Entry entry;
 };
 
 struct GcStats {
@@ -101,13 +98,11 @@ class Store;
 // Reads one version of a file: the content id seen at open. Thread-safe (TensorFlow reads one
 // file from several threads). Reads past the known length re-check the entry, so a file that
 // its writer keeps flushing can be followed.
-class FileReader {
+class FileReader : public ReadableFile {
  public:
-  // Reads up to n bytes at `offset` into `out`; returns the count. Fewer than n bytes (end of
-  // file) is OutOfRange with the count in *read.
-  absl::Status Read(int64_t offset, int64_t n, char* out, int64_t* read);
-  int64_t length();
-  const std::string& path() const { return path_; }
+  absl::Status Read(int64_t offset, int64_t n, char* out, int64_t* read) override;
+  int64_t length() override;
+  const std::string& path() const override { return path_; }
 
  private:
   friend class Store;
@@ -124,14 +119,15 @@ class FileReader {
 };
 
 // Writes a file block by block and publishes it (see the layout comment).
-class FileWriter {
+class FileWriter : public WritableFile {
  public:
-  ~FileWriter();  // abandons an unclosed writer: unpublished blocks are deleted (best effort)
-  absl::Status Append(const char* data, int64_t n);
-  absl::Status Flush();  // publishes what is written so far
-  absl::Status Close();  // publishes the whole file; the writer is unusable after
-  int64_t position() const { return length_; }
-  const std::string& path() const { return path_; }
+  ~FileWriter() override;  // abandons an unclosed writer: unpublished blocks are deleted
+  absl::Status Append(const char* data, int64_t n) override;
+  absl::Status Flush() override;  // publishes what is written so far (open=true)
+  absl::Status Sync() override { return Flush(); }
+  absl::Status Close() override;  // publishes the whole file; the writer is unusable after
+  int64_t position() const override { return length_; }
+  const std::string& path() const override { return path_; }
 
  private:
   friend class Store;
@@ -155,33 +151,30 @@ class FileWriter {
   std::vector<uint8_t> buffer_;  // bytes of the current block, at most block_size
 };
 
-class Store : public std::enable_shared_from_this<Store> {
+// The cache-backed backend of fs/filesystem.h (Backend::kThin).
+class Store : public FileSystem, public std::enable_shared_from_this<Store> {
  public:
   // Creates the three caches when missing.
   static absl::StatusOr<std::shared_ptr<Store>> Open(std::shared_ptr<Client> client,
                                                      StoreOptions options);
 
-  // NotFound; FailedPrecondition (kNotADirectory) when a parent is a file.
-  absl::StatusOr<Entry> Stat(const std::string& path);
-  // AlreadyExists; NotFound when the parent is missing; FailedPrecondition when it is a file.
-  absl::Status CreateDir(const std::string& path);
-  // Creates missing parents; OK when it exists as a directory; FailedPrecondition for a file.
-  absl::Status CreateDirs(const std::string& path);
-  absl::StatusOr<std::vector<ListedEntry>> List(const std::string& path);
-  // NotFound; FailedPrecondition (kIsADirectory) for a directory.
-  absl::Status DeleteFile(const std::string& path);
-  // NotFound; FailedPrecondition for a file or a directory that is not empty.
-  absl::Status DeleteDir(const std::string& path);
-  // Deletes a file or a directory tree. NotFound when nothing is there.
-  absl::Status DeleteRecursively(const std::string& path);
-  // Replaces a destination file; a directory moves with everything under it.
-  absl::Status Rename(const std::string& from, const std::string& to);
-  absl::Status Copy(const std::string& from, const std::string& to);
+  Backend backend() const override { return Backend::kThin; }
+  std::string Describe() const override;
+  bool broken() const override;
 
-  absl::StatusOr<std::unique_ptr<FileReader>> OpenRead(const std::string& path);
-  // A new empty file (replacing any existing one at publication), or an append to an existing
-  // one (created when missing).
-  absl::StatusOr<std::unique_ptr<FileWriter>> OpenWrite(const std::string& path, bool append);
+  absl::StatusOr<FileStat> Stat(const std::string& path) override;
+  absl::Status CreateDir(const std::string& path) override;
+  absl::Status CreateDirs(const std::string& path) override;
+  absl::StatusOr<std::vector<ListedEntry>> List(const std::string& path) override;
+  absl::Status DeleteFile(const std::string& path) override;
+  absl::Status DeleteDir(const std::string& path) override;
+  absl::Status DeleteRecursively(const std::string& path) override;
+  // A directory moves with everything under it (entry by entry, not atomic).
+  absl::Status Rename(const std::string& from, const std::string& to) override;
+  absl::StatusOr<std::unique_ptr<ReadableFile>> OpenRead(const std::string& path) override;
+  // A replaced file keeps its old content until this writer publishes.
+  absl::StatusOr<std::unique_ptr<WritableFile>> OpenWrite(const std::string& path,
+                                                          bool append) override;
 
   absl::StatusOr<GcStats> CollectGarbage(absl::Duration min_age);
 
@@ -190,14 +183,13 @@ class Store : public std::enable_shared_from_this<Store> {
   const std::string& contents_cache() const { return contents_cache_; }
   const StoreOptions& options() const { return options_; }
   Client& client() { return *client_; }
-  // Whether the connection broke (a new Store is needed).
-  bool broken() const;
 
  private:
   friend class FileReader;
   friend class FileWriter;
   Store(std::shared_ptr<Client> client, StoreOptions options);
 
+  absl::StatusOr<Entry> StatEntry(const std::string& path);
   // The entry value (null when absent), checking that every parent is a directory.
   absl::StatusOr<Value> GetEntryValue(const std::string& path);
   absl::Status CheckParentIsDirectory(const std::string& path);

@@ -56,7 +56,15 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Connect(const Connection
     return GetErrorKind(tcp.status()) == ErrorKind::kTimeout ? TimeoutError(message)
                                                              : ConnectionError(message);
   }
-  return Open(*std::move(tcp), options);
+  absl::StatusOr<std::unique_ptr<Connection>> connection = Open(*std::move(tcp), options);
+  if (!connection.ok() && GetErrorKind(connection.status()) != ErrorKind::kServer) {
+    // Something listens there, but not IGFS (a thin-client port closes the connection at once).
+    return Annotate(connection.status(),
+                    absl::StrCat("the endpoint at ", options.host, ":", options.port,
+                                 " does not answer IGFS's handshake (is it an Ignite 2.8 IGFS "
+                                 "endpoint, not a thin-client port?)"));
+  }
+  return connection;
 }
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(std::unique_ptr<Transport> transport,
