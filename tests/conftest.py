@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -45,11 +46,41 @@ from ignite_tf.testing import (
 HANG_LIMIT_SECONDS = 240
 
 
+def _uses_the_legacy_node(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    native = callspec is not None and callspec.params.get("igfs_backend") == "native"
+    return native or "legacy_igfs_node" in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests of the Ignite 2.8.1 IGFS node (``legacy_igfs_node``) run last, so its JVM starts
-    after the 2.17 nodes' tests instead of running beside them (the test machines have two
-    cores)."""
-    items.sort(key=lambda item: "legacy_igfs_node" in getattr(item, "fixturenames", ()))
+    """Tests of the Ignite 2.8.1 IGFS node (``legacy_igfs_node``, or ``igfs_backend`` when it is
+    ``native``) run last, so its JVM starts after the 2.17 nodes' tests instead of running
+    beside them (the test machines have two cores)."""
+    items.sort(key=_uses_the_legacy_node)
+
+
+@dataclass(frozen=True)
+class IgfsBackend:
+    """Where igfs:// reaches one backend: ``thin`` (the cache store, through the session node's
+    thin-client port) or ``native`` (Ignite 2.8.1's own IGFS, on its IGFS port)."""
+
+    name: str
+    host: str
+    port: int
+
+    @property
+    def authority(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@pytest.fixture(params=["thin", "native"])
+def igfs_backend(request: pytest.FixtureRequest) -> IgfsBackend:
+    """Each igfs:// backend in turn; the port alone tells igfs:// which one it is."""
+    if request.param == "thin":
+        node = request.getfixturevalue("ignite_node")
+        return IgfsBackend("thin", node.host, node.port)
+    node = request.getfixturevalue("legacy_igfs_node")
+    return IgfsBackend("native", node.host, node.igfs_port)
 
 
 @pytest.fixture

@@ -22,15 +22,29 @@ tf = pytest.importorskip("tensorflow")
 import ignite_tf  # noqa: E402,F401  (registers igfs://)
 
 
-@pytest.fixture()
-def igfs_env(ignite_node, monkeypatch):
-    """igfs:///... reaches the session node; returns a fresh root directory URI."""
-    monkeypatch.setenv("IGFS_HOST", ignite_node.host)
-    monkeypatch.setenv("IGFS_PORT", str(ignite_node.port))
+def _fresh_root(host, port, monkeypatch):
+    monkeypatch.setenv("IGFS_HOST", host)
+    monkeypatch.setenv("IGFS_PORT", str(port))
+    monkeypatch.delenv("IGFS_PROTOCOL", raising=False)
     root = f"igfs:///t-{uuid.uuid4().hex[:8]}"
     tf.io.gfile.makedirs(root)
     yield root
     tf.io.gfile.rmtree(root)
+
+
+@pytest.fixture()
+def igfs_env(igfs_backend, monkeypatch):
+    """igfs:///... reaches one backend in turn (IGFS_HOST / IGFS_PORT, as the article set them):
+    the session node's thin-client port, then the Ignite 2.8.1 node's IGFS port. Returns a fresh
+    root directory URI."""
+    yield from _fresh_root(igfs_backend.host, igfs_backend.port, monkeypatch)
+
+
+@pytest.fixture()
+def thin_igfs_env(ignite_node, monkeypatch):
+    """Like igfs_env, on the cache store only: for what IGFS itself does not promise (atomic
+    replacement, a killed writer leaving the old content, first-to-publish-wins)."""
+    yield from _fresh_root(ignite_node.host, ignite_node.port, monkeypatch)
 
 
 def test_article_hello_world(igfs_env):
@@ -157,7 +171,7 @@ _TENSORBOARD_WITHOUT_TF = textwrap.dedent(
 )
 
 
-def test_tensorboard_follows_events_while_the_writer_is_open(igfs_env, ignite_node, tmp_path):
+def test_tensorboard_follows_events_while_the_writer_is_open(igfs_env, igfs_backend, tmp_path):
     """TensorBoard's own loader, with TensorFlow (the plugin) and without it (fsspec), reads the
     scalars of an event file whose writer is still open, and picks up what a later flush adds."""
     from tensorboard.backend.event_processing import event_accumulator as ea
@@ -181,7 +195,7 @@ def test_tensorboard_follows_events_while_the_writer_is_open(igfs_env, ignite_no
     script = tmp_path / "tb_without_tf.py"
     script.write_text(_TENSORBOARD_WITHOUT_TF)
     # The explicit host:port must carry through TensorBoard's listing (IGFS_PORT points nowhere).
-    explicit = f"igfs://{ignite_node.host}:{ignite_node.port}/{logdir[len('igfs:///') :]}"
+    explicit = f"igfs://{igfs_backend.authority}/{logdir[len('igfs:///') :]}"
     out = subprocess.run(
         [sys.executable, str(script), explicit],
         env=dict(os.environ, IGFS_PORT="1"),
@@ -382,10 +396,10 @@ _CONCURRENT = textwrap.dedent(
 )
 
 
-def test_processes_writing_different_files_and_reading_a_rewritten_one(igfs_env, tmp_path):
+def test_processes_writing_different_files_and_reading_a_rewritten_one(thin_igfs_env, tmp_path):
     script = tmp_path / "igfs_concurrent.py"  # (not concurrent.py: the stdlib package)
     script.write_text(_CONCURRENT)
-    root = f"{igfs_env}/concurrent"
+    root = f"{thin_igfs_env}/concurrent"
     tf.io.gfile.makedirs(f"{root}/files")
     with tf.io.gfile.GFile(f"{root}/shared.bin", "wb") as f:  # version 0 before anyone reads
         f.write((b"v-0|" * ((3 << 19) // 4 + 1))[: 3 << 19])
@@ -429,8 +443,8 @@ def test_processes_writing_different_files_and_reading_a_rewritten_one(igfs_env,
     assert not tf.io.gfile.glob(f"{root}/shared.tmp*")
 
 
-def test_two_writers_on_one_path_the_first_to_publish_wins(igfs_env):
-    path = f"{igfs_env}/raced.bin"
+def test_two_writers_on_one_path_the_first_to_publish_wins(thin_igfs_env):
+    path = f"{thin_igfs_env}/raced.bin"
     first = tf.io.gfile.GFile(path, "wb")
     second = tf.io.gfile.GFile(path, "wb")
     first.write(b"1" * (3 << 20))
@@ -444,12 +458,12 @@ def test_two_writers_on_one_path_the_first_to_publish_wins(igfs_env):
     third.write(b"3" * 100)
     third.flush()
     assert tf.io.gfile.GFile(path, "rb").read() == b"3" * 100  # flushed: visible while open
-    tf.io.gfile.rename(f"{igfs_env}/raced.bin", f"{igfs_env}/moved.bin")
+    tf.io.gfile.rename(f"{thin_igfs_env}/raced.bin", f"{thin_igfs_env}/moved.bin")
     third.write(b"3" * 100)
     with pytest.raises(tf.errors.AbortedError):
         third.close()
     assert not tf.io.gfile.exists(path)
-    assert tf.io.gfile.GFile(f"{igfs_env}/moved.bin", "rb").read() == b"3" * 100
+    assert tf.io.gfile.GFile(f"{thin_igfs_env}/moved.bin", "rb").read() == b"3" * 100
 
 
 def test_append_in_tensorflow(igfs_env):
@@ -479,14 +493,14 @@ _KILLED_WRITER = textwrap.dedent(
 )
 
 
-def test_writer_killed_mid_file_leaves_old_content(igfs_env, tmp_path):
+def test_writer_killed_mid_file_leaves_old_content(thin_igfs_env, tmp_path):
     script = tmp_path / "writer.py"
     script.write_text(_KILLED_WRITER)
-    path = f"{igfs_env}/victim.bin"
+    path = f"{thin_igfs_env}/victim.bin"
     with tf.io.gfile.GFile(path, "wb") as w:
         w.write(b"old content")
-    new_path = f"{igfs_env}/never-published.bin"
-    flushed_path = f"{igfs_env}/flushed.bin"
+    new_path = f"{thin_igfs_env}/never-published.bin"
+    flushed_path = f"{thin_igfs_env}/flushed.bin"
     for target, mode in ((path, "noflush"), (new_path, "noflush"), (flushed_path, "flush")):
         proc = subprocess.Popen(
             [sys.executable, str(script), target, mode], stdout=subprocess.PIPE, text=True
