@@ -49,13 +49,10 @@ class NativeReader : public ReadableFile {
   NativeReader(std::shared_ptr<NativeIgfs> fs, std::string path, igfs::ReadDescriptor stream)
       : fs_(std::move(fs)), path_(std::move(path)), stream_(stream) {}
   ~NativeReader() override {
-    // Best effort: streams also end with the connection.
+    // Unwaited: a destructor must not block on the network (TensorFlow may hold the GIL).
     absl::MutexLock lock(&mu_);
     stale_.push_back(stream_.stream_id);
-    for (int64_t id : stale_) {
-      if (fs_->broken()) break;
-      (void)fs_->connection_->Close(id);
-    }
+    for (int64_t id : stale_) fs_->connection_->CloseUnwaited(id);
   }
 
   absl::Status Read(int64_t offset, int64_t n, char* out, int64_t* read) override {

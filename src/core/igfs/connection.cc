@@ -358,4 +358,14 @@ absl::Status Connection::Close(int64_t stream_id) {
   return Annotate(Take<bool>(std::move(reply), ResultType::kBoolean).status(), where);
 }
 
+void Connection::CloseUnwaited(int64_t stream_id) {
+  const int64_t id = NextId();
+  {
+    absl::MutexLock lock(&mu_);
+    if (!broken_.ok()) return;
+    abandoned_.insert(id);  // before its reply can arrive
+  }
+  (void)Send(id, EncodeClose(id, stream_id), /*expect_reply=*/false);
+}
+
 }  // namespace ignite_tf::igfs

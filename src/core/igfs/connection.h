@@ -109,6 +109,9 @@ class Connection {
   absl::Status WriteBlock(int64_t stream_id, absl::Span<const uint8_t> data);
   // Closes a stream; for a write stream, returns once the server has stored every block.
   absl::Status Close(int64_t stream_id);
+  // Sends CLOSE without waiting for its reply (dropped when it comes), for destructors: a
+  // read stream being let go needs no answer, and a destructor must not block on the network.
+  void CloseUnwaited(int64_t stream_id);
 
  private:
   Connection(std::unique_ptr<Transport> transport, ConnectionOptions options);

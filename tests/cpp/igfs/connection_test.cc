@@ -146,6 +146,22 @@ TEST(IgfsConnectionTest, AWriteBlockErrorBreaksTheConnection) {
   EXPECT_EQ(t->written().size(), written);  // nothing more was sent
 }
 
+TEST(IgfsConnectionTest, AnUnwaitedCloseReturnsAtOnceAndItsReplyIsDropped) {
+  ScriptedTransport* t;
+  ASSERT_OK_AND_ASSIGN(auto c, OpenScripted({HandshakeReply(),
+                                             // CLOSE (1) fails; nobody waits for it.
+                                             BeBytes().ReplyHeader(1, 0, true).Utf("gone").I32(0),
+                                             BeBytes().ReplyHeader(2, 0).U8(1)},
+                                            &t));
+  const size_t before = t->written().size();
+  c->CloseUnwaited(7);
+  const Bytes sent(t->written().begin() + static_cast<ptrdiff_t>(before), t->written().end());
+  EXPECT_EQ(sent, EncodeClose(1, 7));
+  // The next call reads past the dropped reply (even an error) to its own.
+  EXPECT_THAT(c->Exists("/f"), IsOkAndHolds(true));
+  EXPECT_THAT(c->broken(), IsOk());
+}
+
 TEST(IgfsConnectionTest, WritesAreChunkedOneRequestEach) {
   ScriptedTransport* t;
   ConnectionOptions options;
