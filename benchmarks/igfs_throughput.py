@@ -12,9 +12,8 @@ The backends (--backends, default both, measured in that order):
 - native: Ignite 2.8.1's own IGFS over its native protocol, on its IGFS port (the benchmark starts
   a LegacyIgfsNode, or --native-address host:port names your IGFS endpoint).
 A node the benchmark starts gets --heap and room for the file's blocks, 2 x the file + 512 MB: the
-thin node as its default data region; the 2.8.1 node as its system data region (sysMemPlc), where
-IGFS keeps its blocks whatever the default region's size (the packaged template leaves it at
-Ignite's 100 MiB, so the node starts from a copy of it that sets the size). Only one node runs at
+thin node as its default data region; the 2.8.1 node as both its regions (IGFS keeps its blocks in
+the system one, which the packaged template sizes like the default one). Only one node runs at
 a time: the thin one is stopped before the 2.8.1 one starts, and nothing is timed before a started
 node's JVM has gone quiet (under 5% of a core for a second, e.g. after IGFS purged the previous
 run's blocks in the background; at most 30 s).
@@ -64,8 +63,6 @@ QUIET_CPU_SHARE = 0.05  # a JVM is quiet below 5% of one core...
 QUIET_SECONDS = 1.0  # ...over this long
 QUIET_MAX_WAIT = 30.0
 MB = 1 << 20
-SYSTEM_REGION_INITIAL_SIZE = 256 * MB  # as the default region's (ignite_tf/node/config.py)
-NATIVE_DEFAULT_REGION_SIZE = 256 * MB  # the native node's default region holds no IGFS data
 
 
 @dataclass
@@ -260,25 +257,6 @@ def thin_server_version(host: str, port: int) -> str:
     return ",".join(v.split("#")[0] for v in versions) or "unknown"
 
 
-def with_system_region(directory: Path) -> Path:
-    """A copy of the packaged Ignite 2.8.1 IGFS template, in `directory`, whose
-    DataStorageConfiguration also sets the system region's size (placeholders
-    @SYSTEM_REGION_INITIAL_SIZE@ and @SYSTEM_REGION_MAX_SIZE@)."""
-    from ignite_tf.node.config import LEGACY_IGFS_CONFIG_TEMPLATE
-
-    text = Path(LEGACY_IGFS_CONFIG_TEMPLATE).read_text()
-    anchor = '<bean class="org.apache.ignite.configuration.DataStorageConfiguration">'
-    if text.count(anchor) != 1:
-        raise SystemExit(f"{LEGACY_IGFS_CONFIG_TEMPLATE}: expected one {anchor}")
-    properties = (
-        '\n<property name="systemRegionInitialSize" value="@SYSTEM_REGION_INITIAL_SIZE@"/>'
-        '\n<property name="systemRegionMaxSize" value="@SYSTEM_REGION_MAX_SIZE@"/>'
-    )
-    path = directory / "ignite-2.8.1-igfs-benchmark.xml"
-    path.write_text(text.replace(anchor, anchor + properties))
-    return path
-
-
 def check_given(args: argparse.Namespace, backends: list[str]) -> None:
     """Exits with a clear message unless every node given answers (before anything is timed)."""
     from ignite_tf.node import probe_igfs
@@ -322,25 +300,13 @@ def endpoint_of(backend: str, args: argparse.Namespace) -> Iterator[Endpoint]:
         "startup_timeout": 180,
         "print_log_on_failure": False,  # the exit message below has the log's tail
     }
-    scratch = contextlib.ExitStack()
-    if backend == "native":
-        # IGFS keeps its blocks in the system region (sysMemPlc), not the default one, and the
-        # packaged 2.8.1 template leaves that at Ignite's 100 MiB: give it the file's room.
-        tmp = scratch.enter_context(tempfile.TemporaryDirectory(prefix="igfs-throughput-"))
-        options["config_template"] = with_system_region(Path(tmp))
-        options["substitutions"] = {
-            "SYSTEM_REGION_INITIAL_SIZE": min(SYSTEM_REGION_INITIAL_SIZE, region),
-            "SYSTEM_REGION_MAX_SIZE": region,
-        }
-        options["region_max_size"] = NATIVE_DEFAULT_REGION_SIZE
     pinned = ignite_version() if backend == "thin" else LEGACY_IGFS_VERSION
     node = IgniteNode(**options) if backend == "thin" else LegacyIgfsNode(**options)
     what = f"the {backend} backend's Ignite {pinned} node"
-    held = "data region" if backend == "thin" else "system data region, where IGFS keeps blocks,"
+    held = "data region" if backend == "thin" else "data regions (IGFS blocks: the system one)"
     print(f"starting {what} ({held} {region // MB} MB, heap {args.heap})", flush=True)
     try:
-        with scratch:
-            node.start()
+        node.start()
     except (IgniteNodeError, OSError) as exc:
         raise SystemExit(f"cannot start {what}: {exc}") from None
     except BaseException:  # e.g. Ctrl-C while it starts

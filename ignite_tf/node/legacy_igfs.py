@@ -66,6 +66,7 @@ def probe_igfs(host: str, port: int, timeout: float = 2.0) -> bool:
 class LegacyIgfsNode(IgniteNode):
     """An Apache Ignite 2.8.1 node serving IGFS (named ``igfs``) over TCP on 127.0.0.1.
 
+    ``region_max_size`` sizes the system data region too: IGFS keeps its file blocks there.
     Takes :class:`IgniteNode`'s options, except ``ignite_version`` (2.8.1) and, unless given,
     ``config_template`` (``ignite_tf/server/ignite-2.8.1-igfs.xml``) and ``ready_probe`` (the
     thin-client probe, then an IGFS handshake on :attr:`igfs_port`).
