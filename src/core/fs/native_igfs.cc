@@ -117,8 +117,10 @@ class NativeWriter : public WritableFile {
   }
   ~NativeWriter() override {
     // What was written stays (IGFS has no unpublished state to drop); the stream is closed so
-    // the file is not left locked for writing.
-    if (!closed_ && !fs_->broken()) (void)Close();
+    // the file is not left locked for writing, without waiting (destructors never block on the
+    // network; the server closes it in order after the blocks sent).
+    if (closed_ || fs_->broken()) return;
+    if (Send().ok()) fs_->connection_->CloseUnwaited(stream_);
   }
 
   absl::Status Append(const char* data, int64_t n) override {
