@@ -37,7 +37,7 @@ skip_status=0
 "$VENV/bin/python" "$ROOT/.ci/check_skips.py" "$ROOT/build/pytest.xml" || skip_status=$?
 [ "$status" -ne 0 ] || status=$skip_status
 
-echo "== Benchmarks: throughput and cluster scaling at smoke size, and the callgrind decode check"
+echo "== Benchmarks: throughput, cluster scaling and igfs at smoke size, and the callgrind decode check"
 # Keeps `bash .ci/bench.sh` and the cluster scaling benchmark working from a fresh machine (tiny
 # sizes: their figures mean nothing; the scaling one starts 1, 2 and 3 nodes in a network
 # namespace of its own, about 1.5 minutes), and fails when decoding a captured page costs more
@@ -47,6 +47,9 @@ bench_status=0
   --out "$ROOT/build/bench-smoke/throughput.json") || bench_status=$?
 (cd /tmp && "$VENV/bin/python" "$ROOT/benchmarks/cluster_scaling.py" --scale smoke \
   --out "$ROOT/build/bench-smoke/cluster_scaling.json") || bench_status=$?
+# Both igfs:// backends (a 2.17 node, then a 2.8.1 IGFS node) against local disk, 32 MB.
+(cd /tmp && "$VENV/bin/python" "$ROOT/benchmarks/igfs_throughput.py" --scale smoke \
+  --out "$ROOT/build/bench-smoke/igfs_throughput.json") || bench_status=$?
 "$VENV/bin/python" "$ROOT/benchmarks/decode_callgrind.py" --check || bench_status=$?
 [ "$status" -ne 0 ] || status=$bench_status
 
