@@ -17,13 +17,35 @@ from typing import Any
 
 from ignite_tf.errors import IgniteInsecureTLSWarning, IgniteValueError
 
+
+def _core_import_problem(error: ImportError) -> str:
+    """What went wrong importing the compiled core: the file is not there (an uninstalled source
+    tree), or it is and the loader refused it (a missing shared library, a wrong platform) — then
+    the loader's own words, which name the library."""
+    import importlib.machinery
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    found = [
+        p for suffix in importlib.machinery.EXTENSION_SUFFIXES for p in here.glob(f"_core{suffix}")
+    ]
+    if not found:
+        return (
+            f"ignite_tf's compiled core (ignite_tf._core) is missing from {here}. Install the "
+            "package (pip install . or pip install ignite-tf) and import it from outside the "
+            "source tree."
+        )
+    return (
+        f"ignite_tf's compiled core {found[0]} is installed but could not be loaded: {error}. "
+        "Reinstall a wheel built for this platform (pip install --force-reinstall ignite-tf), "
+        "or install the shared library the loader names."
+    )
+
+
 try:
     from ignite_tf import _core
-except ImportError as e:  # pragma: no cover - depends on how the package was installed
-    raise ImportError(
-        "ignite_tf's compiled core (ignite_tf._core) is missing. Install the package "
-        "(pip install . or pip install ignite-tf) and import it from outside the source tree."
-    ) from e
+except ImportError as e:  # depends on how the package was installed
+    raise ImportError(_core_import_problem(e)) from e
 
 DEFAULT_HOST = "localhost"
 DEFAULT_PORT = 10800

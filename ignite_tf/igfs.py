@@ -58,11 +58,29 @@ def register_tensorflow_plugin() -> bool:
         return True
 
 
-def _register_quietly() -> None:
+def _problem(e: Exception) -> str:
+    return (
+        f"ignite_tf: the igfs:// plugin {plugin_path()} could not be loaded into TensorFlow, so "
+        f"igfs:// paths will not work in this process: {e}"
+    )
+
+
+def _register_now() -> None:
+    """At ``import ignite_tf`` with TensorFlow loaded: a plugin that does not load is an error
+    now (naming the loader's reason), not a later "scheme 'igfs' not implemented"."""
     try:
         register_tensorflow_plugin()
     except Exception as e:
-        warnings.warn(f"ignite_tf: could not register igfs:// with TensorFlow: {e}", stacklevel=2)
+        raise ImportError(_problem(e)) from e
+
+
+def _register_quietly() -> None:
+    """Right after ``import tensorflow`` (ignite_tf came first): raising would break TensorFlow's
+    own import for a scheme the program may never use, so this warns, with the same reason."""
+    try:
+        register_tensorflow_plugin()
+    except Exception as e:
+        warnings.warn(_problem(e), stacklevel=2)
 
 
 class _LoaderWrapper(importlib.abc.Loader):
@@ -94,8 +112,9 @@ class _TensorFlowImportHook(importlib.abc.MetaPathFinder):
 
 
 def install() -> None:
-    """Registers now if TensorFlow is imported, else after its import (called by ignite_tf)."""
+    """Registers now if TensorFlow is imported (ImportError when the plugin does not load), else
+    after its import (a warning then). Called by ignite_tf."""
     if "tensorflow" in sys.modules and hasattr(sys.modules["tensorflow"], "experimental"):
-        _register_quietly()
+        _register_now()
     elif not any(isinstance(f, _TensorFlowImportHook) for f in sys.meta_path):
         sys.meta_path.insert(0, _TensorFlowImportHook())
