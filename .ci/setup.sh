@@ -34,7 +34,7 @@ echo "== installing Python build and test dependencies"
 "$VENV/bin/pip" install -q --upgrade pip
 "$VENV/bin/pip" install -q "scikit-build-core>=0.10" "pybind11>=2.12" "numpy>=1.26" ruff
 echo "== building and installing ignite-tf (C++ core + pybind11 module)"
-"$VENV/bin/pip" install -q --no-build-isolation "$ROOT[tensorflow,test,bench]"
+"$VENV/bin/pip" install -q --no-build-isolation "$ROOT[tensorflow,test,bench,demo]"
 
 echo "== resolving Apache Ignite jars with Maven (cached in ~/.cache/ignite-tf)"
 # From a neutral directory, so the installed package (with its compiled core) is imported. The
