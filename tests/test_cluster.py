@@ -301,6 +301,32 @@ def test_columnar_write_sends_each_node_its_keys(
     assert got == {k: k * 10 for k in range(300)}
 
 
+def test_write_without_overwrite_sends_each_key_to_its_primary(
+    cluster_client: Client, cluster_cache: str
+) -> None:
+    """overwrite=False is a put-if-absent request per row (the protocol has no bulk form): each
+    goes to its key's primary, present keys keep their values, and the count is the rows added."""
+    cluster_client.create_cache(cluster_cache)
+    cluster_client.put_all(cluster_cache, [(k, -1) for k in range(0, 300, 3)])  # 100 present
+    keys = np.arange(300, dtype=np.int64)
+    owners = [
+        cluster_client.partition_map(cluster_cache)[p]
+        for p in (cluster_client.partition_of(cluster_cache, int(k)) for k in keys)
+    ]
+    before = cluster_client.request_counts()
+    added = cluster_client.write(
+        cluster_cache, keys * 10, num_parallel_writes=1, overwrite=False, progress=False
+    )
+    after = cluster_client.request_counts()
+    assert added == 200
+    expected = {node: owners.count(node) for node in set(owners)}
+    expected[cluster_client.nodes()[0]["node_id"]] += 1  # write()'s get-or-create of the cache
+    assert {node: after[node] - before.get(node, 0) for node in after} == expected
+    assert len(expected) > 1  # the keys were spread: this tested routing
+    got = {k: cluster_client.get(cluster_cache, k) for k in range(300)}
+    assert got == {k: -1 if k % 3 == 0 else k * 10 for k in range(300)}
+
+
 # Reads spread over the nodes -----------------------------------------------------------------
 
 
