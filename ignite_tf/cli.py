@@ -1,12 +1,14 @@
 """``ignite-tf`` command line: a local Ignite node, the demo, the igfs:// store, caches and loads.
 
-ignite-tf node --port 10800                  # a real Ignite node in the foreground, Ctrl-C stops it
-ignite-tf demo                               # the main job (see ignite_tf.demo)
-ignite-tf fs ls -l igfs://localhost:10800/ckpt  # like `hdfs dfs` / `gsutil`: ls cat cp rm du mkdir
-ignite-tf fs cp -r ./logs igfs:///runs/1     # local <-> igfs, igfs <-> igfs (either backend)
-ignite-tf caches                             # names, sizes, partitions, mode and backups
-ignite-tf load points.csv --cache POINTS --key ID      # CSV, Parquet or .npz into a cache
-ignite-tf load points.parquet --table POINTS --primary-key ID --create   # or a SQL table
+::
+
+  ignite-tf node --port 10800                # a real Ignite node in the foreground, Ctrl-C stops it
+  ignite-tf demo                             # the main job (see ignite_tf.demo)
+  ignite-tf fs ls -l igfs://localhost:10800/ckpt # like `hdfs dfs` / `gsutil`: ls cat cp rm du mkdir
+  ignite-tf fs cp -r ./logs igfs:///runs/1   # local <-> igfs, igfs <-> igfs (either backend)
+  ignite-tf caches                           # names, sizes, partitions, mode and backups
+  ignite-tf load points.csv --cache POINTS --key ID      # CSV, Parquet or .npz into a cache
+  ignite-tf load points.parquet --table POINTS --primary-key ID --create   # or a SQL table
 
 The cluster: ``--host`` / ``--port`` (several nodes: ``--host h1:10800,h2:10800``), else
 ``IGNITE_DATASET_HOST`` / ``IGNITE_DATASET_PORT``, else localhost:10800; credentials only from

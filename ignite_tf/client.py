@@ -97,7 +97,7 @@ class RaggedColumn:
 
     @property
     def depth(self) -> int:
-        """Levels of lists: 1 for a list per row, 2 for a list of lists per row, ..."""
+        """Levels of lists (1 for a list per row, 2 for a list of lists per row, ...)."""
         return 1 + (self.values.depth if isinstance(self.values, RaggedColumn) else 0)
 
     @property
@@ -179,7 +179,7 @@ class Scan(Iterator[dict[str, Column]]):
 
     @property
     def columns(self) -> list[str] | None:
-        """SQL queries: the result's column names in query order, known before any row (even
+        """The result's column names in query order for SQL queries, known before any row (even
         when the result is empty or its types are unknown); None for cache scans."""
         return self._columns
 

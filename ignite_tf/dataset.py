@@ -3,7 +3,7 @@
 
 Elements are ``{'key': K, 'val': V}``. Objects become nested dicts keyed by field name (sorted);
 scalars are scalar tensors, Ignite arrays 1-D tensors, and lists of lists (an array field of the
-objects in a collection, an ``Object[]`` of arrays) ``tf.RaggedTensor``s of shape
+objects in a collection, an ``Object[]`` of arrays) ``tf.RaggedTensor`` objects of shape
 ``[None, None]``. Pages are decoded in C++ into column batches; TensorFlow receives whole
 batches and splits them into elements in its own C++ code.
 """
@@ -280,7 +280,7 @@ def IgniteDataset(
             shape.
         batched: yield batches of ``batch_size`` rows (the last one shorter) instead of single
             rows, like ``.batch(batch_size)`` but without splitting and joining rows: each
-            leaf is a tensor of shape ``[rows]``, Ignite arrays ``tf.RaggedTensor``s of shape
+            leaf is a tensor of shape ``[rows]``, Ignite arrays ``tf.RaggedTensor`` objects of shape
             ``[rows, None]`` (``.to_tensor()`` makes them dense), lists of lists of shape
             ``[rows, None, None]``. It is the fast path for
             training: the decoded columns reach TensorFlow as they are.
@@ -331,7 +331,7 @@ def IgniteDataset(
     distributed-training worker sets its own ``_PART``), and so do the new ``_CA_FILE``,
     ``_CA_DIR`` and ``_TLS_SERVER_NAME``. As in the original, ``IGNITE_DATASET_LOCAL`` set to
     any value turns ``local`` on; a ``_PORT``, ``_PART`` or ``_PAGE_SIZE`` that is not an integer
-    is an :class:`~ignite_tf.IgniteValueError` naming the variable.
+    is an :class:`~ignite_tf.errors.IgniteValueError` naming the variable.
     """
     tf = _import_tf()
     settings = {

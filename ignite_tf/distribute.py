@@ -161,7 +161,7 @@ def worker_partitions(
             ``cluster.worker`` list; without either (or with ``prefer_local=False``) the
             partitions are shared out by index (:func:`shard_partitions`).
         worker_hosts: the host of each worker, in worker-index order.
-        partition_map: partition -> primary node id, as :meth:`Client.partition_map` returns
+        partition_map: partition -> primary node id, as :meth:`.Client.partition_map` returns
             it; by default asked from the cluster now.
 
     Returns:
@@ -246,7 +246,7 @@ def tf_config(
 
     Args:
         client: an :class:`ignite_tf.Client` connected to the cluster (it knows every node it was
-            given or discovered; see :meth:`Client.nodes`).
+            given or discovered; see :meth:`.Client.nodes`).
         worker_index: this process's worker index; None picks the one worker on this machine's
             host (an error when there are several: then pass it).
         base_port: the first port of the workers' gRPC servers.

@@ -141,7 +141,7 @@ def column_type_codes(column_types: Any) -> dict[str, int]:
 
 
 def schema_from_element_spec(spec: Any) -> tuple[Any, Any]:
-    """A schema from a ``{'key': ..., 'val': ...}`` structure of ``tf.TensorSpec``s."""
+    """A schema from a ``{'key': ..., 'val': ...}`` structure of ``tf.TensorSpec`` objects."""
 
     def convert(node: Any, path: str) -> Any:
         if isinstance(node, dict):

@@ -15,18 +15,18 @@ Typical use::
 
 One module per job:
 
-=============  ================================================================
-``maven``      the pinned Ignite version and its jars, resolved with Maven
-``java``       finding ``java``; a node's command line and every JVM flag in it
-``ports``      free local ports
-``config``     Spring XML templates and their ``@NAME@`` placeholders
-``protocol``   the thin-client handshake, written once for all Python code
-``probe``      is a node serving thin clients yet?
-``process``    one node as a child process (:class:`IgniteNode`)
-``cluster``    several nodes in one cluster (:class:`IgniteCluster`)
-``external``   a node started elsewhere (``$IGNITE_TF_TEST_ADDRESS``)
-``legacy_igfs`` Ignite 2.8.1 nodes serving IGFS (:class:`LegacyIgfsNode`)
-=============  ================================================================
+===============  ============================================================================
+``maven``        the pinned Ignite version and its jars, resolved with Maven
+``java``         finding ``java``; a node's command line and every JVM flag in it
+``ports``        free local ports
+``config``       Spring XML templates and their ``@NAME@`` placeholders
+``protocol``     the thin-client handshake, written once for all Python code
+``probe``        is a node serving thin clients yet?
+``process``      one node as a child process (:class:`~ignite_tf.testing.IgniteNode`)
+``cluster``      several nodes in one cluster (:class:`~ignite_tf.testing.IgniteCluster`)
+``external``     a node started elsewhere (``$IGNITE_TF_TEST_ADDRESS``)
+``legacy_igfs``  Ignite 2.8.1 nodes serving IGFS (:class:`~ignite_tf.testing.LegacyIgfsNode`)
+===============  ============================================================================
 
 Where things go:
 
@@ -50,10 +50,10 @@ Environment variables:
 
 ``IGNITE_TF_TEST_ADDRESS``
     ``host:port`` of an already running node; tests and tools that honour
-    :func:`external_endpoint` use it instead of starting one.
+    :func:`~ignite_tf.testing.external_endpoint` use it instead of starting one.
 ``IGNITE_TF_TEST_IGFS_ADDRESS``
     ``host:port`` of a running IGFS endpoint (Ignite 2.8.x) for the
-    ``legacy_igfs_node`` fixture, instead of a :class:`LegacyIgfsNode`.
+    ``legacy_igfs_node`` fixture, instead of a :class:`~ignite_tf.testing.LegacyIgfsNode`.
 ``IGNITE_TF_IGNITE_LIBS``
     a directory of Ignite server jars to use as is (no Maven, no cache).
 ``IGNITE_TF_CACHE_DIR``

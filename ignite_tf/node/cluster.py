@@ -127,7 +127,7 @@ class IgniteCluster(_StopsOnExit):
 
     @property
     def addresses(self) -> list[str]:
-        """``host:port`` of each node's thin-client endpoint (killed nodes included: a
+        """``host:port`` of each node's thin-client endpoint (killed nodes included; a
         restarted node comes back at the same address)."""
         return [n.address for n in self.nodes]
 

@@ -59,7 +59,7 @@ class ExternalNode:
 
     @property
     def log_path(self) -> Path | None:
-        """Always ``None``: the log of an external node is not known."""
+        """Always ``None`` (the log of an external node is not known)."""
         return None
 
     def log_tail(self, lines: int = 60) -> str:

@@ -83,7 +83,7 @@ class LegacyIgfsNode(IgniteNode):
 
     @property
     def igfs_port(self) -> int:
-        """The IGFS endpoint's port (allocated at :meth:`start` if not given)."""
+        """The IGFS endpoint's port (allocated at :meth:`~.IgniteNode.start` if not given)."""
         if self._igfs_port is None:
             raise RuntimeError("the node has no IGFS port yet; call start() first")
         return self._igfs_port
