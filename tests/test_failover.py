@@ -184,6 +184,44 @@ def test_ignite_dataset_goes_on_when_a_node_dies(
     assert_every_row_once(keys, at_kill)
 
 
+def test_a_load_goes_on_when_a_node_dies(cluster: IgniteCluster, healed: None) -> None:
+    """Client.write into a cache with a backup: a node SIGKILLed a third of the way through the
+    load (pages to it in flight and still to come) costs nothing: its pages go again through a
+    live node, and every row is there once the call returns."""
+    tf = pytest.importorskip("tensorflow")
+    name = unique_name("WRITE_FAILOVER")
+    total, per = 60_000, 2_000
+    killed: list[int] = []
+
+    def batches() -> Iterator[dict[str, np.ndarray]]:
+        for start in range(0, total, per):
+            if start == total // 3:
+                cluster.kill(1)
+                killed.append(start)
+            keys = np.arange(start, start + per, dtype=np.int64)
+            yield {"k": keys, "v": keys * 10}
+
+    spec = {"k": tf.TensorSpec([None], tf.int64), "v": tf.TensorSpec([None], tf.int64)}
+    source = tf.data.Dataset.from_generator(batches, output_signature=spec)
+    try:
+        with Client(cluster.addresses, timeout=60) as client:
+            client.create_cache(name, backups=1, write_synchronization="full_sync")
+            assert len(set(client.partition_map(name).values())) == 3  # pages to every node
+            written = client.write(
+                name, source, key="k", type_name="Loaded", batch_size=500, progress=False
+            )
+            assert killed == [total // 3]
+            assert written == total
+            assert client.size(name) == total
+            got = {}
+            for batch in client.scan(name):
+                got.update(zip(batch["key"].tolist(), batch["val.v"].tolist()))
+            assert got == {k: k * 10 for k in range(total)}
+    finally:
+        with Client(cluster.addresses[0], timeout=60) as client:
+            client.destroy_cache(name)
+
+
 def test_a_node_joining_mid_read_breaks_nothing(
     cluster: IgniteCluster, backed_up: str, healed: None
 ) -> None:

@@ -79,6 +79,9 @@ void BulkWriter::Send(Destination* d, std::shared_ptr<Connection> connection, bo
       changed_.SignalAll();  // room in the queue
     }
     absl::Status status = SendPage(*connection, page);
+    if (!status.ok() && options_.overwrite && connection->broken()) {
+      status = Resend(page, std::move(status));
+    }
     absl::MutexLock lock(&mu_);
     --in_flight_;
     if (status.ok()) {
@@ -115,6 +118,30 @@ absl::Status BulkWriter::SendPage(Connection& connection, const Page& page) {
   }
   if (added.ok()) rows_present_ += page.count - *added;
   return added.status();
+}
+
+absl::Status BulkWriter::Resend(const Page& page, absl::Status failure) {
+  const absl::Duration patience = client_->options().timeout > absl::ZeroDuration()
+                                      ? client_->options().timeout
+                                      : absl::Seconds(60);
+  const absl::Time deadline = absl::Now() + patience;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (cancelled_ || !failed_.ok()) return failure;
+    }
+    // The default connection, or once it broke, another live node's.
+    std::shared_ptr<Connection> other = client_->connection();
+    if (other->broken()) {
+      return Annotate(failure, "no other node answered to take the page");
+    }
+    absl::Status again = SendPage(*other, page);
+    if (again.ok() || !other->broken()) return again;  // put, or the server's refusal
+    if (absl::Now() >= deadline) {
+      return Annotate(again, absl::StrCat("a page could not be sent again within ",
+                                          absl::FormatDuration(patience)));
+    }
+  }
 }
 
 absl::Status BulkWriter::Failure() const {

@@ -2,7 +2,9 @@
 // pages sized by bytes (and capped in rows), each page sent to the primary node of its keys when
 // the client routes (the same partition function Ignite uses), several requests in flight per
 // node over connections of the writer's own. The caller's thread encodes; sender threads wait
-// for the replies; the pages held are bounded, so memory stays flat however much is written.
+// for the replies; the pages held are bounded, so memory stays flat however much is written. A
+// page whose node dies under it is sent again through a live node (Resend), so a load into a
+// cache with backups goes on through a node failure.
 #ifndef IGNITE_TF_CORE_COLUMNAR_BULK_WRITER_H_
 #define IGNITE_TF_CORE_COLUMNAR_BULK_WRITER_H_
 
@@ -97,6 +99,13 @@ class BulkWriter {
   void Send(Destination* d, std::shared_ptr<Connection> connection, bool own);
   // One page's request(s); adds what the server put to the counters.
   absl::Status SendPage(Connection& connection, const Page& page);
+  // A page whose connection broke under it (its node died or hung, not a refusal): puts are
+  // idempotent, so it goes again, whole, through a live node, which hands each entry to its
+  // partition's current primary (a backup, once the cluster has seen the death). Until that
+  // works, the server refuses (partitions lost without backups: that error is returned), or no
+  // node answers within the client's timeout. Without overwrite a resent entry would count as
+  // present, so those pages are not resent.
+  absl::Status Resend(const Page& page, absl::Status failure);
   // The error the writer stopped with, in the words a user needs ("N of M rows written").
   absl::Status Failure() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void StopSenders();
