@@ -317,7 +317,8 @@ class Client:
         port: the thin-client port of the addresses that do not give one (10800 by default).
         username, password: credentials when the cluster has authentication on.
         timeout: seconds to wait for any reply byte before failing (0 or less: forever).
-        connect_timeout: seconds to wait for the TCP connection (0 or less: forever).
+        connect_timeout: seconds to wait for the TCP connection and for each byte of the TLS
+            and thin-client handshakes (``timeout`` if that is shorter); 0 or less: forever.
         tls: connect over TLS. ``None`` (default): TLS when any option below is given.
         ca_file: PEM file of the CA certificate(s) that signed the node's certificate; without
             it (and ``ca_dir``) the system trust store is used.

@@ -123,6 +123,34 @@ def test_a_protocol_the_port_does_not_speak_is_a_quick_clear_error(
         tf.io.gfile.exists(f"{uri}?protocol=hdfs")
 
 
+def test_thin_on_an_igfs_port_fails_within_the_connect_timeout(
+    legacy_igfs_node: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thin on Ignite 2.8's IGFS port: the endpoint takes the thin client's handshake and never
+    answers. The error (which names 'native' and 'auto') comes after the connect timeout, not the
+    operations' timeout (60 s in the TensorFlow plugin, which connects within 10 s)."""
+    started = time.monotonic()
+    with pytest.raises(IgniteTimeoutError, match="use protocol 'native' or 'auto'"):
+        IgfsFileSystem(
+            legacy_igfs_node.host,
+            legacy_igfs_node.igfs_port,
+            protocol="thin",
+            connect_timeout=2.0,
+            timeout=60.0,
+            skip_instance_cache=True,
+        )
+    assert time.monotonic() - started < 8
+    uri = f"igfs://{legacy_igfs_node.igfs_address}/{_name()}.txt"
+    monkeypatch.setenv("IGFS_PROTOCOL", "thin")
+    started = time.monotonic()
+    with pytest.raises(tf.errors.DeadlineExceededError, match="protocol 'native' or 'auto'"):
+        tf.io.gfile.exists(uri)
+    monkeypatch.delenv("IGFS_PROTOCOL")
+    with pytest.raises(tf.errors.DeadlineExceededError, match="protocol 'native' or 'auto'"):
+        tf.io.gfile.GFile(f"{uri}?protocol=thin", "w").write("x")
+    assert time.monotonic() - started < 40  # twice the 10 s connect timeout, not twice 60 s
+
+
 def test_tls_and_credentials_do_not_go_to_an_igfs_endpoint(legacy_igfs_node: Any, monkeypatch):
     uri = f"igfs://{legacy_igfs_node.igfs_address}/x?protocol=native&tls=true"
     with pytest.raises(tf.errors.InvalidArgumentError, match="no TLS and no authentication"):

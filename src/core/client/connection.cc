@@ -82,7 +82,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOpt
   IGNITE_RETURN_IF_ERROR(options.Validate());
   TcpOptions tcp;
   tcp.connect_timeout = options.connect_timeout;
-  tcp.io_timeout = options.timeout;
+  // The handshakes (TLS's and the thin client's) are part of connecting: a port that accepts and
+  // never answers (Ignite 2.8's IGFS endpoint, a hung node) fails within the connect timeout, not
+  // the operations' one (which still bounds them when it is the shorter).
+  tcp.io_timeout = std::min(options.connect_timeout, options.timeout);
   ProtocolVersion version = options.version;
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::unique_ptr<Transport> transport;
@@ -95,7 +98,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOpt
     std::unique_ptr<Connection> connection(new Connection(std::move(transport), address));
     ProtocolVersion offer{0, 0, 0};
     absl::Status status = connection->Handshake(options, version, &offer);
-    if (status.ok()) return connection;
+    if (status.ok()) {
+      connection->transport_->set_io_timeout(options.timeout);
+      return connection;
+    }
     status = connection->ReplyError(status, "handshake");
     if (offer.major == 0 ||
         !offer.AtLeast(kOldestVersion.major, kOldestVersion.minor, kOldestVersion.patch) ||

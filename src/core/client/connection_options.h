@@ -52,7 +52,9 @@ struct ConnectionOptions {
   // Credentials; an empty username sends none. The password is a secret: never in messages.
   std::string username;
   std::string password;
-  // Longest wait for the TCP connection, and for any byte of a reply.
+  // `connect_timeout`: longest wait for the TCP connection and for each byte of the TLS and
+  // thin-client handshakes (`timeout` if that is shorter). `timeout`: longest wait for any byte of
+  // a reply after them.
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration timeout = absl::Seconds(30);
   TlsOptions tls;

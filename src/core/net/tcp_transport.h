@@ -31,6 +31,7 @@ class TcpTransport final : public Transport {
   absl::StatusOr<size_t> ReadSome(absl::Span<uint8_t> buffer) override;
   void Close() override;
   const std::string& peer() const override { return peer_; }
+  void set_io_timeout(absl::Duration timeout) override { io_timeout_ = timeout; }
 
   // The connected non-blocking socket (-1 once closed), for a TLS layer on top of it.
   int fd() const { return fd_; }

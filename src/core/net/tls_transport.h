@@ -66,6 +66,7 @@ class TlsTransport final : public Transport {
   absl::StatusOr<size_t> ReadSome(absl::Span<uint8_t> buffer) override;
   void Close() override;
   const std::string& peer() const override { return tcp_->peer(); }
+  void set_io_timeout(absl::Duration timeout) override { tcp_->set_io_timeout(timeout); }
 
   // The negotiated protocol, e.g. "TLSv1.3"; empty once closed.
   std::string tls_protocol() const override;

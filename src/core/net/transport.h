@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 
 namespace ignite_tf {
@@ -27,6 +28,10 @@ class Transport {
 
   // Fills `buffer` completely or fails.
   absl::Status ReadExact(absl::Span<uint8_t> buffer);
+
+  // Changes the longest wait for one byte in or out from now on (connecting uses a shorter one for
+  // the handshakes than the operations after it). Transports without deadlines ignore it.
+  virtual void set_io_timeout(absl::Duration timeout) { (void)timeout; }
 
   // Idempotent; later calls to Read/Write fail.
   virtual void Close() = 0;
