@@ -200,11 +200,14 @@ def _stat(target: str) -> dict | None:
     }
 
 
-def _children(target: str) -> list[str]:
+def _children(target: str) -> list[tuple[str, dict]]:
+    """A directory's entries as (name, {"type": ...}), typed by the listing itself (no stats)."""
     if _is_igfs(target):
         fs, path = _filesystem(target)
-        return [entry["name"].rsplit("/", 1)[-1] for entry in fs.ls(path, detail=True)]
-    return sorted(os.listdir(target))
+        return [(entry["name"].rsplit("/", 1)[-1], entry) for entry in fs.ls(path, detail=True)]
+    with os.scandir(target) as entries:
+        typed = [(e.name, {"type": "directory" if e.is_dir() else "file"}) for e in entries]
+    return sorted(typed, key=lambda child: child[0])
 
 
 def _open(target: str, mode: str) -> BinaryIO:
@@ -249,9 +252,8 @@ def _copy_to(src: str, info: dict, dst: str, recursive: bool) -> int:
         raise CliError(f"{src} is a directory (copy it with -r)")
     _mkdirs(dst)
     total = 0
-    for name in _children(src):
-        child = _join(src, name)
-        total += _copy_to(child, _stat(child) or {"type": "file"}, _join(dst, name), True)
+    for name, child_info in _children(src):
+        total += _copy_to(_join(src, name), child_info, _join(dst, name), True)
     return total
 
 
@@ -289,9 +291,13 @@ def _fs(args: argparse.Namespace) -> int:
     if op == "ls":
         for url in args.urls:
             fs, path = _filesystem(url)
-            entries = [fs.info(path)] if fs.info(path)["type"] == "file" else fs.ls(path)
-            if args.recursive and fs.info(path)["type"] == "directory":
+            info = fs.info(path)  # the one stat; the listings below type their entries
+            if info["type"] == "file":
+                entries = [info]
+            elif args.recursive:
                 entries = list(_walk(fs, path))
+            else:
+                entries = fs.ls(path)
             for e in entries:
                 name = _igfs_url(url, e["name"]) if args.url else e["name"]
                 if args.long:

@@ -158,8 +158,10 @@ class IgfsFileSystem(AbstractFileSystem):
 
     def ls(self, path: str, detail: bool = True, **kwargs: Any) -> list[Any]:
         path = self._strip_protocol(path)
-        info = self.store.info(path)
-        entries = [info] if info["type"] == "file" else self.store.ls(path)
+        try:  # a directory (what walk, find and glob list): no stat of its own before
+            entries = self.store.ls(path)
+        except NotADirectoryError:  # a file lists itself (a path under a file raises again)
+            entries = [self.store.info(path)]
         return entries if detail else [e["name"] for e in entries]
 
     def info(self, path: str, **kwargs: Any) -> dict[str, Any]:

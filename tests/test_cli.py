@@ -4,6 +4,7 @@ errors and exit codes."""
 
 from __future__ import annotations
 
+import collections
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ignite_tf import Client
+from ignite_tf import Client, cli
 from ignite_tf.cli import main
 
 BIN = Path(sys.executable).with_name("ignite-tf")
@@ -62,6 +63,68 @@ def test_fs_round_trip_of_a_directory_tree(igfs_root: str, tmp_path: Path, capsy
     assert (back / "a.txt").read_bytes() == b"alpha\n"
     code, out, _ = _run(capsysbinary, "fs", "ls", "-l", f"{igfs_root}/logs/run1/big.bin")
     assert out.decode().split()[0:2] == ["-", str(len(big))]
+
+
+class _CountingStore:
+    """The store of an igfs filesystem, counting the calls that reach it by method name."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self.calls: collections.Counter[str] = collections.Counter()
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._store, name)
+        if not callable(attr):
+            return attr
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls[name] += 1
+            return attr(*args, **kwargs)
+
+        return counted
+
+    def take(self) -> dict[str, int]:
+        """The stats and listings since the last take."""
+        seen = {name: self.calls[name] for name in ("info", "ls")}
+        self.calls.clear()
+        return seen
+
+
+def test_fs_ls_and_cp_r_stat_each_path_once(
+    igfs_root: str, tmp_path: Path, capsysbinary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round trips: ls stats its argument once and lists a directory without another stat (-R
+    descends into the directories the listings typed); cp -r copies the children as the listing
+    typed them, without a stat each."""
+    fs, root = cli._filesystem(igfs_root)
+    assert cli._filesystem(f"{igfs_root}/d")[0] is fs  # the instance the command will use
+    fs.mkdir(f"{root}/d/e", create_parents=True)
+    fs.pipe(f"{root}/d/a.txt", b"alpha")
+    fs.pipe(f"{root}/d/e/b.txt", b"beta")
+    store = _CountingStore(fs.store)
+    monkeypatch.setattr(fs, "store", store)
+
+    code, out, err = _run(capsysbinary, "fs", "ls", f"{igfs_root}/d")
+    assert code == 0, err
+    assert out.decode().split() == [f"{root}/d/a.txt", f"{root}/d/e"]
+    assert store.take() == {"info": 1, "ls": 1}
+    code, out, err = _run(capsysbinary, "fs", "ls", "-R", "-l", f"{igfs_root}/d")
+    assert code == 0, err
+    assert [line.split()[-1] for line in out.decode().splitlines()] == [
+        f"{root}/d/a.txt",
+        f"{root}/d/e",
+        f"{root}/d/e/b.txt",
+    ]
+    assert store.take() == {"info": 1, "ls": 2}
+    code, out, err = _run(capsysbinary, "fs", "ls", f"{igfs_root}/d/a.txt")
+    assert (code, out.decode().split()) == (0, [f"{root}/d/a.txt"]), err
+    assert store.take() == {"info": 1, "ls": 0}
+
+    code, _, err = _run(capsysbinary, "fs", "cp", "-r", "-q", f"{igfs_root}/d", str(tmp_path / "d"))
+    assert code == 0, err
+    assert (tmp_path / "d" / "a.txt").read_bytes() == b"alpha"
+    assert (tmp_path / "d" / "e" / "b.txt").read_bytes() == b"beta"
+    assert store.take() == {"info": 1, "ls": 2}  # the source; the two directories' listings
 
 
 def test_fs_errors_are_one_line_and_exit_1(igfs_root: str, capsysbinary) -> None:
