@@ -125,3 +125,15 @@ def test_every_subcommand_of_the_command_is_documented(built: Path) -> None:
     assert "ignite-tf fs cp" in commands
     missing = [command for command in commands if f"{command} [-h]" not in text]
     assert not missing, f"cli.html lacks the usage of {missing}"
+
+
+def test_no_name_is_split_from_its_plural_s(built: Path) -> None:
+    """``:class:`IgniteNode` s`` renders "IgniteNode s": reST needs the space after a role, so a
+    docstring says "IgniteNode instances" (or escapes the space) instead."""
+    split = re.compile(r"([^<>]{1,40})(?:</span>)?</code>(?:</a>)?\s+s\b")
+    found = {
+        page.name: [m.group(1) for m in split.finditer(page.read_text())]
+        for page in sorted(built.glob("*.html"))
+    }
+    found = {page: names for page, names in found.items() if names}
+    assert not found, f"a name and its plural 's' apart: {found}"

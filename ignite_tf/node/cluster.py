@@ -13,7 +13,7 @@ from ignite_tf.node.process import IgniteNode, _StopsOnExit
 
 
 class IgniteCluster(_StopsOnExit):
-    """Several :class:`IgniteNode` s sharing one discovery range: one cluster.
+    """Several :class:`IgniteNode` instances sharing one discovery range: one cluster.
 
     Nodes start one after the other; each :meth:`IgniteNode.start` returns
     after the node joined, so when :meth:`start` returns all ``size`` nodes

@@ -167,7 +167,7 @@ def handshake_accepted(version: Version, *, features: bytes | None = None) -> by
 
 def handshake_rejection(offer: Version, message: str, status: int = STATUS_FAILED) -> bytes:
     """A server's reply refusing a handshake (without the length), as Ignite writes it for a
-    client that asked for 1.1.0 or newer: the version it ``offer`` s, why, and a status."""
+    client that asked for 1.1.0 or newer: the version it offers, why, and a status."""
     return (
         b"\x00" + struct.pack("<hhh", *offer) + string_object(message) + struct.pack("<i", status)
     )
