@@ -8,7 +8,7 @@
 # A BIND is HOST_PATH:PATH_INSIDE[:ro]. The mounts (and /proc, /dev) vanish with the namespace, so
 # nothing stays mounted on the machine when a run ends or fails.
 
-ROOTFS_CACHE="${IGNITE_TF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ignite-tf}/rootfs"
+ROOTFS_CACHE="${IGNITE_TF_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ignite-tf}/rootfs"
 ROOTFS_MIRROR="${IGNITE_TF_DEBIAN_MIRROR:-http://deb.debian.org}"
 
 rootfs_need_root() {

@@ -20,6 +20,13 @@ cmake --build "$ROOT/build/cpp-tests"
 echo "== Fuzzers (libFuzzer, ASan + UBSan) over the seed corpus captured from a real node"
 bash "$ROOT/.ci/fuzz.sh" "${IGNITE_TF_FUZZ_SECONDS:-60}"
 
+echo "== Wheels: the sdist and manylinux_2_31 wheels for CPython 3.9-3.13 (bash .ci/wheels.sh)"
+# tests/test_wheels.py checks them and installs one in a clean Debian 11 root filesystem;
+# tests/test_tf_matrix.py runs this Python's across TensorFlow versions. Without them those tests
+# skip, and a skip fails the run below.
+wheel_status=0
+bash "$ROOT/.ci/wheels.sh" || wheel_status=$?
+
 echo "== Python tests against real Ignite nodes"
 # Run from a neutral directory so the installed package (with its compiled module) is tested.
 status=0
@@ -36,6 +43,7 @@ fi
 skip_status=0
 "$VENV/bin/python" "$ROOT/.ci/check_skips.py" "$ROOT/build/pytest.xml" || skip_status=$?
 [ "$status" -ne 0 ] || status=$skip_status
+[ "$status" -ne 0 ] || status=$wheel_status
 
 echo "== Benchmarks: throughput, cluster scaling and igfs at smoke size, and the callgrind decode check"
 # Keeps `bash .ci/bench.sh` and the cluster scaling benchmark working from a fresh machine (tiny

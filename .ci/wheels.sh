@@ -24,7 +24,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$REPO/.ci/rootfs.sh"
 rootfs_need_root "bash .ci/wheels.sh"
 
-CACHE="${IGNITE_TF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ignite-tf}"
+CACHE="${IGNITE_TF_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ignite-tf}"
 DIST="$REPO/dist"
 WORK="$REPO/build/wheels"
 PYENV_ROOT="${PYENV_ROOT:-$HOME/.pyenv}"

@@ -1,9 +1,9 @@
-"""One wheel, unchanged, across TensorFlow: the wheel built from this checkout is installed (with
-its dependencies, so its NumPy floor must admit each TensorFlow) beside the oldest TensorFlow 2.x
-that pip offers for this Python and beside the newest, each in a venv of its own, and
-tests/tf_matrix_check.py runs there in both import orders: IgniteDataset, SqlDataset, an igfs://
-checkpoint, Keras save/load through igfs:// and TensorBoard logs. This is the property the old
-tf.contrib / tensorflow-io integrations died for (they were built against one TensorFlow).
+"""One wheel, unchanged, across TensorFlow: the shipped manylinux wheel (dist/, from .ci/wheels.sh)
+is installed (with its dependencies, so its NumPy floor must admit each TensorFlow) beside the
+oldest TensorFlow 2.x that pip offers for this Python and beside the newest, each in a venv of its
+own, and tests/tf_matrix_check.py runs there in both import orders: IgniteDataset, SqlDataset, an
+igfs:// checkpoint, Keras save/load through igfs:// and TensorBoard logs. This is the property the
+old tf.contrib / tensorflow-io integrations died for (they were built against one TensorFlow).
 
 The venvs live in build/tf-matrix/ and are reused; the wheel is reinstalled into them each run.
 """
@@ -11,6 +11,7 @@ The venvs live in build/tf-matrix/ and are reused; the wheel is reinstalled into
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import tomllib
 ROOT = Path(__file__).resolve().parent.parent
 CHECK = Path(__file__).resolve().with_name("tf_matrix_check.py")
 VENVS = ROOT / "build" / "tf-matrix"
+DIST = Path(os.environ.get("IGNITE_TF_DIST", ROOT / "dist"))
 # The oldest TensorFlow pip offers for CPython 3.11 (2.12.0 pins NumPy below what 2.12.1 takes)
 # and the newest; pyproject.toml's tensorflow extra starts at the oldest.
 OLDEST = "2.12.1"
@@ -43,6 +45,12 @@ def _pip(python: Path, *args: str) -> None:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The manylinux wheel `bash .ci/wheels.sh` left in dist/ for this Python (the one users get;
+    the README's test command builds it first), or else one built here from the checkout."""
+    tag = f"cp{sys.version_info.major}{sys.version_info.minor}"
+    shipped = sorted(DIST.glob(f"ignite_tf-*-{tag}-{tag}-manylinux*.whl"))
+    if shipped:
+        return shipped[-1]
     out = tmp_path_factory.mktemp("wheel")
     done = subprocess.run(
         [
