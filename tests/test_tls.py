@@ -8,8 +8,10 @@ the timeout; secrets never appear in messages or reprs.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +142,65 @@ def test_without_a_ca_the_system_trust_store_is_used(
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_material.ca))
     with Client(tls_node.host, tls_node.port, **tls_args(tls_material, ca_file=None)) as c:
         assert c.size(tls_cache) == 100
+
+
+SYSTEM_STORE_PROBE = """
+import sys
+from ignite_tf import Client
+host, port, cert, key, cache = sys.argv[1:]
+try:
+    with Client(host, int(port), certfile=cert, keyfile=key, timeout=10) as c:
+        print(c.size(cache))
+except Exception as e:
+    print("refused:", e)
+"""
+
+
+@pytest.mark.parametrize("bundle", ["test CA", "another CA"])
+def test_the_system_store_is_found_where_other_distributions_keep_it(
+    bundle, tls_node, tls_material, tls_cache
+) -> None:
+    # OpenSSL's default store is fixed at its build: /usr/lib/ssl, Debian's layout, for our
+    # wheels. Hidden here in a mount namespace (as on Fedora or Alpine, which have no such
+    # directory), the client falls back to the distributions' well-known bundles: the first is
+    # Debian's own /etc/ssl/certs/ca-certificates.crt, replaced by the test CA (or another CA).
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        pytest.skip("needs root and unshare for a mount namespace")
+    m = tls_material
+    ca = m.ca if bundle == "test CA" else m.other_ca
+    env = {k: v for k, v in os.environ.items() if k not in ("SSL_CERT_FILE", "SSL_CERT_DIR")}
+    done = subprocess.run(
+        [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            "mount -t tmpfs none /usr/lib/ssl"
+            ' && mount --bind "$0" /etc/ssl/certs/ca-certificates.crt && exec "$@"',
+            str(ca),
+            sys.executable,
+            "-c",
+            SYSTEM_STORE_PROBE,
+            tls_node.host,
+            str(tls_node.port),
+            str(m.client_cert),
+            str(m.client_key),
+            tls_cache,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd="/",
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    if bundle == "test CA":
+        assert done.stdout.strip() == "100", done.stdout
+    else:
+        assert done.stdout.startswith("refused:") and "not signed by a trusted CA" in done.stdout
 
 
 def test_sni_carries_the_name_never_an_address(fake_server, tls_material) -> None:

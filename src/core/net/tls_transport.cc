@@ -9,10 +9,12 @@
 #include <openssl/x509v3.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -95,6 +97,32 @@ const BIO_METHOD* SocketMethod() {
     return m;
   }();
   return method;
+}
+
+// OpenSSL's own default trust store is OPENSSLDIR/cert.pem and OPENSSLDIR/certs, fixed when it
+// was built: /usr/lib/ssl for our wheels (Debian's layout). Other distributions keep their bundle
+// elsewhere, so when that default file is absent and the user named no store of their own
+// (SSL_CERT_FILE, SSL_CERT_DIR), the first of the well-known system bundles is loaded as well.
+// Returns false only when a bundle exists but cannot be read.
+bool LoadDistributionTrustStore(SSL_CTX* ctx) {
+  if (std::getenv(X509_get_default_cert_file_env()) != nullptr ||
+      std::getenv(X509_get_default_cert_dir_env()) != nullptr ||
+      access(X509_get_default_cert_file(), R_OK) == 0) {
+    return true;
+  }
+  static constexpr const char* kBundles[] = {
+      "/etc/ssl/certs/ca-certificates.crt",                 // Debian, Ubuntu, Arch, Gentoo
+      "/etc/pki/tls/certs/ca-bundle.crt",                   // Fedora, RHEL, CentOS
+      "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  // RHEL 7+, Amazon Linux
+      "/etc/ssl/ca-bundle.pem",                             // openSUSE, SLES
+      "/etc/ssl/cert.pem",                                  // Alpine
+  };
+  for (const char* bundle : kBundles) {
+    if (access(bundle, R_OK) == 0) {
+      return SSL_CTX_load_verify_locations(ctx, bundle, nullptr) == 1;
+    }
+  }
+  return true;
 }
 
 bool IsIpAddress(const std::string& host) {
@@ -234,7 +262,7 @@ absl::StatusOr<std::unique_ptr<TlsTransport>> TlsTransport::Connect(const std::s
                                         tls.ca_file.empty() ? tls.ca_dir : tls.ca_file,
                                         "' (PEM expected): ", DrainErrors()));
       }
-    } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+    } else if (SSL_CTX_set_default_verify_paths(ctx) != 1 || !LoadDistributionTrustStore(ctx)) {
       return setup_error(absl::StrCat("cannot load the system trust store: ", DrainErrors()));
     }
   } else {
