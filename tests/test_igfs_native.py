@@ -151,6 +151,28 @@ def test_thin_on_an_igfs_port_fails_within_the_connect_timeout(
     assert time.monotonic() - started < 40  # twice the 10 s connect timeout, not twice 60 s
 
 
+def test_native_on_a_silent_endpoint_fails_within_the_connect_timeout(fake_server) -> None:
+    """An endpoint that accepts and never answers IGFS's handshake (a hung node): the error
+    comes after the connect timeout, not the operations' timeout."""
+
+    def silent(conn: socket.socket) -> None:
+        while conn.recv(1 << 16):
+            pass  # reads the handshake, answers nothing, until the client hangs up
+
+    server = fake_server(silent)
+    started = time.monotonic()
+    with pytest.raises(IgniteTimeoutError, match="IGFS"):
+        IgfsFileSystem(
+            server.host,
+            server.port,
+            protocol="native",
+            connect_timeout=2.0,
+            timeout=60.0,
+            skip_instance_cache=True,
+        )
+    assert time.monotonic() - started < 8
+
+
 def test_tls_and_credentials_do_not_go_to_an_igfs_endpoint(legacy_igfs_node: Any, monkeypatch):
     uri = f"igfs://{legacy_igfs_node.igfs_address}/x?protocol=native&tls=true"
     with pytest.raises(tf.errors.InvalidArgumentError, match="no TLS and no authentication"):

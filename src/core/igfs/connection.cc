@@ -69,8 +69,13 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Connect(const Connection
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(std::unique_ptr<Transport> transport,
                                                              const ConnectionOptions& options) {
+  // The handshake is part of connecting: an endpoint that accepts and never answers (a hung node,
+  // a port that waits for another protocol's handshake) fails within the connect timeout, not the
+  // operations' one (which still bounds it when it is the shorter).
+  transport->set_io_timeout(std::min(options.tcp.connect_timeout, options.tcp.io_timeout));
   std::unique_ptr<Connection> connection(new Connection(std::move(transport), options));
   IGNITE_RETURN_IF_ERROR(connection->Handshake());
+  connection->transport_->set_io_timeout(options.tcp.io_timeout);
   return connection;
 }
 
