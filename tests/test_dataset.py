@@ -24,6 +24,7 @@ TYPE_LATER = unique_name("Later")
 TYPE_CUT = unique_name("Cut")
 TYPE_A = unique_name("A")
 TYPE_KEPT = unique_name("Kept")
+TYPE_DIGIT = unique_name("Digit")
 
 
 @pytest.fixture()
@@ -192,7 +193,7 @@ def test_fixed_length_arrays_read_element_wise_also_where_lengths_change(
     # Image-like rows (784 pixels, 8 floats) read element by element as dense blocks of rows;
     # a few rows have other lengths, in one field or the other: every element must be exact.
     rng = np.random.default_rng(7)
-    odd_pixels = {100: 0, 1500: 3, 1501: 3, 2999: 785}
+    odd_pixels = {100: 1, 1500: 3, 1501: 3, 2999: 785}
     odd_features = {1501: 7, 2000: 9}
     rows = {
         i: BinaryObject(
@@ -232,6 +233,43 @@ def test_fixed_length_arrays_read_element_wise_also_where_lengths_change(
         .batch(32)
     )
     assert sum(int(x.shape[0]) for x, _ in batches) == 3000 - 5
+
+
+def test_empty_arrays_after_fixed_length_rows_are_a_clear_error_with_a_way_around(
+    ignite_node, tf_client, cache
+):
+    # The first rows hold 784 pixels each, so element by element the column is cut from dense
+    # blocks, which TensorFlow cannot do for empty arrays (its Unbatch crashes on them): a row
+    # with an empty array, or a null one (which reads as empty), stops the read with our error
+    # instead of a crash. The way the message names reads every row exactly, empty ones too.
+    rng = np.random.default_rng(3)
+    pixels = {i: rng.integers(0, 256, 784, dtype=np.uint8) for i in range(2000)}
+    pixels[1500] = np.zeros(0, dtype=np.uint8)
+    tf_client.put_all(
+        cache,
+        [
+            (i, BinaryObject(TYPE_DIGIT, {"label": np.int32(i % 10), "pixels": p}))
+            for i, p in pixels.items()
+        ],
+    )
+    tf_client.put(cache, 1700, BinaryObject(TYPE_DIGIT, {"label": np.int32(0), "pixels": None}))
+    pixels[1700] = np.zeros(0, dtype=np.uint8)
+    ds = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port)
+    assert ds.element_spec["val"]["pixels"] == tf.TensorSpec([None], tf.uint8)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"IgniteSchemaError: 'val\.pixels' held arrays of one length.*empty arrays came "
+        r"\(the first has key 1[57]00\).*batched=True and call \.unbatch\(\)",
+    ):
+        for _ in ds:
+            pass
+    batched = IgniteDataset(cache, host=ignite_node.host, port=ignite_node.port, batched=True)
+    seen = {}
+    for element in batched.unbatch():
+        seen[int(element["key"])] = np.asarray(element["val"]["pixels"])
+    assert seen.keys() == pixels.keys()
+    for key, expected in pixels.items():
+        np.testing.assert_array_equal(seen[key], expected)
 
 
 def test_fixed_and_varying_arrays_together_read_element_wise_quietly(
