@@ -470,9 +470,12 @@ def write_chunks(
     num_parallel_writes: int,
     progress: Progress,
     overwrite: bool = True,
+    keep_chunks: bool = False,
 ) -> int:
     """Sends every chunk through one core writer; returns the rows written (without
-    ``overwrite``: the rows whose key was absent)."""
+    ``overwrite``: the rows whose key was absent). ``keep_chunks``: the chunks are parts of
+    arrays that live for the whole write (not made per chunk), so the writer may hold them until
+    it finishes instead of waiting at each chunk for the pages sent from them."""
     for name, value in (
         ("batch_size", batch_size),
         ("batch_bytes", batch_bytes),
@@ -511,7 +514,7 @@ def write_chunks(
                     parallel=num_parallel_writes,
                     overwrite=bool(overwrite),
                 )
-            writer.write(tuples)
+            writer.write(tuples, keep=keep_chunks)
             progress.update(writer.rows_written + writer.rows_present, writer.bytes_written)
         if writer is None:
             return 0

@@ -669,6 +669,7 @@ class Client:
             self._native,
             cache_name,
             _writing.chunks_of(data),
+            keep_chunks=not _writing._is_dataset(data),
             progress=_writing.Progress(
                 progress, _writing.total_rows(data), f"writing {cache_name}"
             ),

@@ -493,6 +493,42 @@ def test_written_rows_read_back_through_ignite_dataset(client, cache_name, uniqu
     np.testing.assert_array_equal(np.concatenate(got_pixels)[order], pixels)
 
 
+def test_large_rows_sent_from_the_callers_arrays_read_back_exactly(client, make_cache):
+    """Array values of 64 KiB or more go to the socket from the caller's buffers, not copied into
+    the pages: from one 2-D array written in chunks (the writer holds them until it finishes),
+    and from a tf.data.Dataset whose chunks are freed as the next one comes (each chunk's pages
+    are answered before the next is read), every row reads back exactly."""
+    width = (256 << 10) + 3  # not a multiple of anything the pages are sized by
+    rows = 260  # 68 MB: more than one of the chunks Python hands the core
+    image = (np.arange(rows)[:, None] * 7 + np.arange(width)[None, :] * 13).astype(np.uint8)
+    cache = make_cache()
+    assert client.write(cache, image, progress=False) == rows
+    for key in (0, 1, 17, 129, rows - 1):
+        np.testing.assert_array_equal(np.asarray(client.get(cache, key)), image[key])
+    got = scan_all(client, cache)
+    np.testing.assert_array_equal(got["key"], np.arange(rows))
+    assert [bytes(row) for row in got["val"]] == [row.tobytes() for row in image]
+
+    tf = pytest.importorskip("tensorflow")
+    per, chunks = 3, 12
+    floats = (80 << 10) // 8 + 1  # 80 KiB of float64 a row
+
+    def made_per_chunk():
+        for c in range(chunks):
+            keys = np.arange(c * per, (c + 1) * per)
+            yield keys[:, None] * 1e6 + np.arange(floats, dtype=np.float64)
+
+    spec = tf.TensorSpec([None, floats], tf.float64)
+    source = tf.data.Dataset.from_generator(made_per_chunk, output_signature=spec)
+    cache = make_cache()
+    # Plain values (no field names), keys generated 0, 1, ... across the chunks.
+    assert client.write(cache, source, progress=False) == per * chunks
+    got = scan_all(client, cache)
+    np.testing.assert_array_equal(got["key"], np.arange(per * chunks))
+    for key, value in zip(got["key"], got["val"]):
+        np.testing.assert_array_equal(value, key * 1e6 + np.arange(floats, dtype=np.float64))
+
+
 def test_pages_are_sized_by_bytes(relay, connect, cache_name, unique):
     """Pages are sized by bytes: 1 MiB rows with the defaults go 16 to a request, not 1024."""
     sizes = []

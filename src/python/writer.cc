@@ -119,20 +119,36 @@ class PyWriter {
   explicit PyWriter(std::unique_ptr<BulkWriter> writer) : writer_(std::move(writer)) {}
   ~PyWriter() { Cancel(); }
 
-  void Write(py::list columns) {
+  // `keep`: the writer holds the chunk's arrays until finish() or cancel(), so that its pages
+  // can be sent from them while the next chunks are encoded; else the call waits until no page
+  // refers to them (a chunk made for this call alone, freed after it).
+  void Write(py::list columns, bool keep) {
     const RowSource source = SourceOf(columns);
-    GilRelease release;
-    ThrowIfError(live().Write(source));
+    if (keep) held_.push_back(columns);
+    absl::Status status;
+    {
+      GilRelease release;
+      status = live().Write(source, /*wait_for_references=*/!keep);
+    }
+    ThrowIfError(status);
   }
   void Finish() {
-    GilRelease release;
-    ThrowIfError(live().Finish());
+    absl::Status status;
+    {
+      GilRelease release;
+      status = live().Finish();
+    }
+    held_.clear();  // every page was answered, or the writer stopped with none in flight
+    ThrowIfError(status);
   }
   void Cancel() {
     if (writer_ == nullptr) return;
     if (PyGILState_Check()) {
-      GilRelease release;
-      writer_->Cancel();
+      {
+        GilRelease release;
+        writer_->Cancel();
+      }
+      held_.clear();
     } else {
       writer_->Cancel();
     }
@@ -146,6 +162,8 @@ class PyWriter {
 
  private:
   BulkWriter& live() { return *writer_; }
+  // Declared before writer_, so destroyed after it: its pages may refer to these arrays.
+  std::vector<py::list> held_;
   std::unique_ptr<BulkWriter> writer_;
 };
 
@@ -237,8 +255,10 @@ py::object OpenWriter(std::shared_ptr<Client> client, const std::string& cache, 
 
 void RegisterWriter(py::module_& m) {
   py::class_<PyWriter>(m, "Writer")
-      .def("write", &PyWriter::Write, py::arg("columns"),
-           "Validates, encodes and queues a chunk of rows: a list of column tuples.")
+      .def("write", &PyWriter::Write, py::arg("columns"), py::arg("keep") = false,
+           "Validates, encodes and queues a chunk of rows: a list of column tuples. keep=True: "
+           "the writer holds the arrays until finish() or cancel() (large arrays are sent from "
+           "them), else the call returns once no page refers to them.")
       .def("finish", &PyWriter::Finish, "Sends the partial pages and waits for every reply.")
       .def("cancel", &PyWriter::Cancel, "Drops the pages not sent; waits for those in flight.")
       .def_property_readonly("rows_written", &PyWriter::rows_written)

@@ -179,14 +179,20 @@ absl::Status Client::PutAll(const std::string& cache,
 
 absl::Status Client::PutAllEncoded(Connection& connection, const std::string& cache, int32_t count,
                                    absl::Span<const uint8_t> entries) {
+  const absl::Span<const uint8_t> pieces[] = {entries};
+  return PutAllEncoded(connection, cache, count, pieces);
+}
+
+absl::Status Client::PutAllEncoded(Connection& connection, const std::string& cache, int32_t count,
+                                   absl::Span<const absl::Span<const uint8_t>> pieces) {
   return connection
-      .Call(
+      .CallGathered(
           OpCode::kCachePutAll,
           [&](Writer& w) {
             WriteCachePrefix(w, cache);
             w.WriteInt32(count);
           },
-          absl::StrCat("put_all into cache ", Quoted(cache)), entries)
+          absl::StrCat("put_all into cache ", Quoted(cache)), pieces)
       .status();
 }
 

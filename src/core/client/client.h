@@ -45,6 +45,9 @@ class Client {
   // key, value, ...), for writers that encode and route their own pages.
   absl::Status PutAllEncoded(Connection& connection, const std::string& cache, int32_t count,
                              absl::Span<const uint8_t> entries);
+  // The same with the entries in pieces, sent from where they are, one after the other.
+  absl::Status PutAllEncoded(Connection& connection, const std::string& cache, int32_t count,
+                             absl::Span<const absl::Span<const uint8_t>> pieces);
   // OP_CACHE_PUT_IF_ABSENT for each entry of `entries` (encoded key, value, key, value, ...;
   // entry i ends at `ends[i]`), all sent over `connection` in one write and answered as the
   // server goes. Returns how many were put: the others' keys were present and keep their

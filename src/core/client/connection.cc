@@ -286,6 +286,14 @@ absl::StatusOr<ReplyHeader> Connection::ReadReply(
 absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writer&)> write_body,
                                           absl::string_view operation,
                                           absl::Span<const uint8_t> tail) {
+  const absl::Span<const uint8_t> pieces[] = {tail};
+  return CallGathered(op, write_body, operation,
+                      tail.empty() ? absl::Span<const absl::Span<const uint8_t>>() : pieces);
+}
+
+absl::StatusOr<Response> Connection::CallGathered(
+    OpCode op, absl::FunctionRef<void(Writer&)> write_body, absl::string_view operation,
+    absl::Span<const absl::Span<const uint8_t>> tail) {
   absl::MutexLock lock(&mu_);
   IGNITE_RETURN_IF_ERROR(Usable(operation));
   const int64_t request_id = next_request_id_++;
@@ -298,10 +306,15 @@ absl::StatusOr<Response> Connection::Call(OpCode op, absl::FunctionRef<void(Writ
   if (tail.empty()) {
     if (absl::Status s = transport_->WriteAll(frame.Finish()); !s.ok()) return Fail(s, operation);
   } else {
-    if (absl::Status s = transport_->WriteAll(frame.FinishWithTail(tail.size())); !s.ok()) {
+    size_t tail_size = 0;
+    for (absl::Span<const uint8_t> piece : tail) tail_size += piece.size();
+    if (absl::Status s = transport_->WriteAll(frame.FinishWithTail(tail_size)); !s.ok()) {
       return Fail(s, operation);
     }
-    if (absl::Status s = transport_->WriteAll(tail); !s.ok()) return Fail(s, operation);
+    for (absl::Span<const uint8_t> piece : tail) {
+      if (piece.empty()) continue;
+      if (absl::Status s = transport_->WriteAll(piece); !s.ok()) return Fail(s, operation);
+    }
   }
   auto same_request = [&](int64_t id) -> absl::Status {
     if (id == request_id) return absl::OkStatus();

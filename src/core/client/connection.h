@@ -97,6 +97,11 @@ class Connection {
   // page of encoded entries).
   absl::StatusOr<Response> Call(OpCode op, absl::FunctionRef<void(Writer&)> write_body,
                                 absl::string_view operation, absl::Span<const uint8_t> tail = {});
+  // The same with a tail in pieces, sent one after the other from where they are (a page whose
+  // large arrays stay in the caller's buffers).
+  absl::StatusOr<Response> CallGathered(OpCode op, absl::FunctionRef<void(Writer&)> write_body,
+                                        absl::string_view operation,
+                                        absl::Span<const absl::Span<const uint8_t>> tail);
 
   // Sends `count` requests of `op` in one write (consecutive request ids; `write_body(i, w)`
   // writes request i's body) and reads their replies, in whatever order the server answers

@@ -2,7 +2,9 @@
 
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "core/client/affinity.h"
 #include "core/common/error.h"
 
@@ -98,8 +100,17 @@ void BulkWriter::Send(Destination* d, std::shared_ptr<Connection> connection, bo
 
 absl::Status BulkWriter::SendPage(Connection& connection, const Page& page) {
   if (options_.overwrite) {
-    IGNITE_RETURN_IF_ERROR(
-        client_->PutAllEncoded(connection, cache_, page.count, page.entries.buffer()));
+    // The page's bytes, with the values it refers to in their places.
+    const absl::Span<const uint8_t> bytes = page.entries.buffer();
+    absl::InlinedVector<absl::Span<const uint8_t>, 8> pieces;
+    size_t at = 0;
+    for (const ExternalBytes& e : page.external) {
+      pieces.push_back(bytes.subspan(at, e.offset - at));
+      pieces.push_back(absl::MakeConstSpan(e.data, e.size));
+      at = e.offset;
+    }
+    pieces.push_back(bytes.subspan(at));
+    IGNITE_RETURN_IF_ERROR(client_->PutAllEncoded(connection, cache_, page.count, pieces));
     absl::MutexLock lock(&mu_);
     rows_written_ += page.count;
     bytes_written_ += page.payload;
@@ -174,7 +185,7 @@ absl::Status BulkWriter::Enqueue(Destination& d) {
   return absl::OkStatus();
 }
 
-absl::Status BulkWriter::Write(const RowSource& source) {
+absl::Status BulkWriter::Write(const RowSource& source, bool wait_for_references) {
   {
     absl::MutexLock lock(&mu_);
     if (!failed_.ok()) return Failure();
@@ -183,15 +194,35 @@ absl::Status BulkWriter::Write(const RowSource& source) {
     }
   }
   IGNITE_RETURN_IF_ERROR(encoder_.Validate(source));
+  bool referenced = false;
+  absl::Status status = Encode(source, &referenced);
+  if (referenced && (wait_for_references || !status.ok())) {
+    // Nothing may refer to the caller's buffers once this returns (nor after a failure, which
+    // the caller answers by letting them go).
+    absl::Status sent = SendReferenced();
+    if (status.ok()) status = std::move(sent);
+  }
+  if (status.ok()) encoder_.Advance(source.rows);
+  return status;
+}
+
+absl::Status BulkWriter::Encode(const RowSource& source, bool* referenced) {
   const size_t reserve = static_cast<size_t>(options_.batch_bytes) + (size_t{64} << 10);
   for (int64_t row = 0; row < source.rows; ++row) {
     key_.mutable_buffer().clear();
     encoder_.EncodeKey(source, row, key_);
     IGNITE_ASSIGN_OR_RETURN(Destination * d, Route(key_.buffer()));
     Page& page = d->filling;
-    if (page.entries.buffer().capacity() < reserve) page.entries.mutable_buffer().reserve(reserve);
+    const size_t external_before = page.external.size();
+    if (page.entries.buffer().capacity() < reserve && page.external.empty()) {
+      page.entries.mutable_buffer().reserve(reserve);
+    }
     page.entries.WriteBytes(key_.buffer());
-    encoder_.EncodeValue(source, row, page.entries);
+    encoder_.EncodeValue(source, row, page.entries, options_.overwrite ? &page.external : nullptr);
+    for (size_t i = external_before; i < page.external.size(); ++i) {
+      page.external_bytes += static_cast<int64_t>(page.external[i].size);
+      *referenced = true;
+    }
     ++page.count;
     const int64_t payload = encoder_.PayloadBytes(source, row, row + 1);
     page.payload += payload;
@@ -201,12 +232,32 @@ absl::Status BulkWriter::Write(const RowSource& source) {
     }
     ++rows_given_;
     if (page.count >= options_.batch_rows ||
-        static_cast<int64_t>(page.entries.size()) >= options_.batch_bytes) {
+        static_cast<int64_t>(page.entries.size()) + page.external_bytes >= options_.batch_bytes) {
       IGNITE_RETURN_IF_ERROR(Enqueue(*d));
     }
   }
-  encoder_.Advance(source.rows);
   return absl::OkStatus();
+}
+
+absl::Status BulkWriter::SendReferenced() {
+  absl::Status status;
+  for (auto& [id, d] : destinations_) {
+    if (d->filling.external.empty()) continue;
+    if (absl::Status s = Enqueue(*d); !s.ok() && status.ok()) status = std::move(s);
+  }
+  absl::MutexLock lock(&mu_);
+  auto settled = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    if (in_flight_ > 0) return false;
+    // A stopped writer's senders take no more pages: the ones queued are never sent.
+    if (!failed_.ok() || cancelled_) return true;
+    for (const auto& [id, d] : destinations_) {
+      if (!d->queue.empty()) return false;
+    }
+    return true;
+  };
+  mu_.Await(absl::Condition(&settled));
+  if (!failed_.ok()) return Failure();
+  return status;
 }
 
 void BulkWriter::StopSenders() {

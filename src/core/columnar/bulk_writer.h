@@ -48,8 +48,12 @@ class BulkWriter {
 
   // Validates every row of `source`, then encodes and queues them (waiting while a node's
   // pages in flight are at the limit). The first failure of any page stops the writer: this
-  // and every later call return it, with how many rows were written.
-  absl::Status Write(const RowSource& source);
+  // and every later call return it, with how many rows were written. With overwrite, plain
+  // array values of RowEncoder::kExternalMinBytes or more are sent from `source`'s buffers
+  // without a copy: the caller keeps them unchanged until Finish() or Cancel() returns, or,
+  // with `wait_for_references`, until this call returns (it then waits until every page
+  // referring to them was answered).
+  absl::Status Write(const RowSource& source, bool wait_for_references = true);
   // Sends the partial pages and waits for every reply.
   absl::Status Finish();
   // Stops: pages not sent yet are dropped; waits for the requests in flight.
@@ -75,6 +79,9 @@ class BulkWriter {
     // Without overwrite, each entry's end in `entries` and its payload bytes.
     std::vector<size_t> ends;
     std::vector<int64_t> payloads;
+    // Values sent from the caller's columns, in order, and their bytes.
+    std::vector<ExternalBytes> external;
+    int64_t external_bytes = 0;
   };
   struct Destination {
     std::deque<Page> queue;  // full pages waiting for a sender
@@ -99,6 +106,12 @@ class BulkWriter {
   void Send(Destination* d, std::shared_ptr<Connection> connection, bool own);
   // One page's request(s); adds what the server put to the counters.
   absl::Status SendPage(Connection& connection, const Page& page);
+  // Encodes and queues the rows of `source`; `referenced` turns true once a page refers to its
+  // buffers.
+  absl::Status Encode(const RowSource& source, bool* referenced);
+  // Queues the pages still filling that refer to the caller's buffers and waits until no page
+  // does: every page answered, or the writer stopped and its requests in flight returned.
+  absl::Status SendReferenced();
   // A page whose connection broke under it (its node died or hung, not a refusal): puts are
   // idempotent, so it goes again, whole, through a live node, which hands each entry to its
   // partition's current primary (a backup, once the cluster has seen the death). Until that

@@ -477,8 +477,8 @@ absl::Status RowEncoder::Validate(const RowSource& source) const {
   return absl::OkStatus();
 }
 
-void RowEncoder::EncodeColumnValue(const ColumnView& c, int column_index, int64_t row,
-                                   Writer& w) const {
+void RowEncoder::EncodeColumnValue(const ColumnView& c, int column_index, int64_t row, Writer& w,
+                                   std::vector<ExternalBytes>* external) const {
   if (IsNull(c, row)) {
     w.WriteNull();
     return;
@@ -549,9 +549,14 @@ void RowEncoder::EncodeColumnValue(const ColumnView& c, int column_index, int64_
         first = c.data + c.offsets[row] * static_cast<int64_t>(size);
         count = c.offsets[row + 1] - c.offsets[row];
       }
+      const size_t bytes = static_cast<size_t>(count) * size;
       w.WriteUInt8(static_cast<uint8_t>(code));
       w.WriteInt32(static_cast<int32_t>(count));
-      w.WriteRaw(first, static_cast<size_t>(count) * size);
+      if (external != nullptr && bytes >= kExternalMinBytes) {
+        external->push_back(ExternalBytes{w.size(), first, bytes});
+      } else {
+        w.WriteRaw(first, bytes);
+      }
       return;
     }
   }
@@ -584,9 +589,13 @@ void RowEncoder::EncodeKey(const RowSource& source, int64_t row, Writer& w) cons
   }
 }
 
-void RowEncoder::EncodeValue(const RowSource& source, int64_t row, Writer& w) const {
+void RowEncoder::EncodeValue(const RowSource& source, int64_t row, Writer& w,
+                             std::vector<ExternalBytes>* external) const {
   if (value_column_ >= 0) {
-    EncodeColumnValue(source.columns[static_cast<size_t>(value_column_)], value_column_, row, w);
+    // Only a plain value: inside an object, the fields after an array are found by offsets
+    // counted in the bytes written.
+    EncodeColumnValue(source.columns[static_cast<size_t>(value_column_)], value_column_, row, w,
+                      external);
     return;
   }
   EncodeObject(source, 0, row, w);

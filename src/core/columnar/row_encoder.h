@@ -70,6 +70,14 @@ struct RowSource {
   int64_t rows = 0;
 };
 
+// Bytes a page refers to instead of holding them: `size` bytes at `data` (the caller's column)
+// go on the wire before the page's byte at `offset`.
+struct ExternalBytes {
+  size_t offset = 0;
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+};
+
 struct RowLayout {
   // Indices into the columns of the key's columns. None: keys are generated, a long per row
   // counting up from `first_key` (the next chunk goes on where the last stopped). One, without
@@ -101,8 +109,12 @@ class RowEncoder {
 
   // Appends row `row`'s key to `w`, as it goes on the wire (type code and payload).
   void EncodeKey(const RowSource& source, int64_t row, Writer& w) const;
-  // Appends row `row`'s value to `w`.
-  void EncodeValue(const RowSource& source, int64_t row, Writer& w) const;
+  // Appends row `row`'s value to `w`. With `external`, a plain array value of at least
+  // kExternalMinBytes (an image, a file's bytes) is not copied: its elements stay in the
+  // column, and `external` gets where they go (they must stay there until the page is sent).
+  void EncodeValue(const RowSource& source, int64_t row, Writer& w,
+                   std::vector<ExternalBytes>* external = nullptr) const;
+  static constexpr size_t kExternalMinBytes = size_t{64} << 10;
   // Bytes the user's columns hold for rows [begin, end) (a generated key counts 8), for rates
   // in MB/s.
   int64_t PayloadBytes(const RowSource& source, int64_t begin, int64_t end) const;
@@ -131,7 +143,8 @@ class RowEncoder {
     std::vector<Field> fields;
   };
 
-  void EncodeColumnValue(const ColumnView& column, int column_index, int64_t row, Writer& w) const;
+  void EncodeColumnValue(const ColumnView& column, int column_index, int64_t row, Writer& w,
+                         std::vector<ExternalBytes>* external = nullptr) const;
   void EncodeObject(const RowSource& source, int object, int64_t row, Writer& w) const;
 
   std::vector<int32_t> codes_;

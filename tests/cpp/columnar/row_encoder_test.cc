@@ -171,6 +171,74 @@ TEST(RowEncoderTest, PlainValuesFromRaggedColumnsAndKeysFromAColumn) {
   EXPECT_TRUE(e.types().empty());
 }
 
+// A 2-D uint8 column of `rows` x `width` over `data`.
+ColumnView Fixed(const std::string& name, const std::vector<uint8_t>& data, int64_t rows,
+                 int64_t width) {
+  ColumnView c;
+  c.name = name;
+  c.source = SourceType::kUInt8;
+  c.rows = rows;
+  c.data = data.data();
+  c.row_stride = width;
+  c.width = width;
+  return c;
+}
+
+TEST(RowEncoderTest, LargePlainArraysAreReferencedInPlaceAndSmallOnesCopied) {
+  // A bulk writer sends a plain array value of 64 KiB or more from the caller's buffer: the
+  // encoder writes its header and says where the elements go, and the bytes on the wire (the
+  // header, then the elements from the column) are the generic encoder's.
+  for (const int64_t width : {int64_t{100}, int64_t{RowEncoder::kExternalMinBytes},
+                              int64_t{3 * RowEncoder::kExternalMinBytes + 7}}) {
+    std::vector<uint8_t> data(static_cast<size_t>(2 * width));
+    for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 7 + 13);
+    RowSource s;
+    s.rows = 2;
+    s.columns.push_back(Fixed("v", data, 2, width));
+    ASSERT_OK_AND_ASSIGN(RowEncoder e, RowEncoder::Plan(s.columns, RowLayout{}));
+    ASSERT_THAT(e.Validate(s), IsOk());
+    Writer w;
+    w.WriteUInt8(0xAB);  // what the page held before this value
+    std::vector<ExternalBytes> external;
+    e.EncodeValue(s, 1, w, &external);
+    const Bytes expected = Generic(Packed(kByteArray, data.data() + width, width));
+    Bytes wire(w.buffer().begin() + 1, w.buffer().end());
+    if (width < static_cast<int64_t>(RowEncoder::kExternalMinBytes)) {
+      EXPECT_TRUE(external.empty());
+    } else {
+      ASSERT_EQ(external.size(), 1u);
+      EXPECT_EQ(external[0].offset, w.size());  // right after the header
+      EXPECT_EQ(external[0].data, data.data() + width);
+      EXPECT_EQ(external[0].size, static_cast<size_t>(width));
+      EXPECT_EQ(wire.size(), 5u);  // type code and length only
+      wire.insert(wire.end(), external[0].data, external[0].data + external[0].size);
+    }
+    EXPECT_EQ(wire, expected);
+    EXPECT_EQ(Val(e, s, 1), expected);  // without a place to say it, the elements are copied
+  }
+}
+
+TEST(RowEncoderTest, LargeArraysInsideObjectsAreCopied) {
+  // An object's footer holds its fields' offsets, counted in the bytes written: its arrays are
+  // always copied.
+  const int64_t width = 2 * RowEncoder::kExternalMinBytes;
+  std::vector<uint8_t> data(static_cast<size_t>(width), 7);
+  const std::vector<int32_t> label = {3};
+  RowSource s;
+  s.rows = 1;
+  s.columns.push_back(Scalars("label", SourceType::kInt32, label));
+  s.columns.push_back(Fixed("pixels", data, 1, width));
+  RowLayout layout;
+  layout.type_name = "Image";
+  ASSERT_OK_AND_ASSIGN(RowEncoder e, RowEncoder::Plan(s.columns, layout));
+  ASSERT_THAT(e.Validate(s), IsOk());
+  Writer w;
+  std::vector<ExternalBytes> external;
+  e.EncodeValue(s, 0, w, &external);
+  EXPECT_TRUE(external.empty());
+  EXPECT_EQ(w.Release(), Val(e, s, 0));
+}
+
 TEST(RowEncoderTest, CompositeKeysAreObjectsOfTheKeyType) {
   const std::vector<int32_t> x = {1, 2};
   const std::string y = "ab";
