@@ -184,13 +184,10 @@ def test_ignite_dataset_goes_on_when_a_node_dies(
     assert_every_row_once(keys, at_kill)
 
 
-def test_a_load_goes_on_when_a_node_dies(cluster: IgniteCluster, healed: None) -> None:
-    """Client.write into a cache with a backup: a node SIGKILLed a third of the way through the
-    load (pages to it in flight and still to come) costs nothing: its pages go again through a
-    live node, and every row is there once the call returns."""
+def load_killing_a_node(cluster: IgniteCluster, total: int, per: int) -> tuple[Any, list[int]]:
+    """A tf.data source of rows {k, v = 10 k} in chunks of `per` that SIGKILLs node 1 when a
+    third of them were handed out, and the list that records where it did."""
     tf = pytest.importorskip("tensorflow")
-    name = unique_name("WRITE_FAILOVER")
-    total, per = 60_000, 2_000
     killed: list[int] = []
 
     def batches() -> Iterator[dict[str, np.ndarray]]:
@@ -202,7 +199,16 @@ def test_a_load_goes_on_when_a_node_dies(cluster: IgniteCluster, healed: None) -
             yield {"k": keys, "v": keys * 10}
 
     spec = {"k": tf.TensorSpec([None], tf.int64), "v": tf.TensorSpec([None], tf.int64)}
-    source = tf.data.Dataset.from_generator(batches, output_signature=spec)
+    return tf.data.Dataset.from_generator(batches, output_signature=spec), killed
+
+
+def test_a_load_goes_on_when_a_node_dies(cluster: IgniteCluster, healed: None) -> None:
+    """Client.write into a cache with a backup: a node SIGKILLed a third of the way through the
+    load (pages to it in flight and still to come) costs nothing: its pages go again through a
+    live node, and every row is there once the call returns."""
+    name = unique_name("WRITE_FAILOVER")
+    total = 60_000
+    source, killed = load_killing_a_node(cluster, total, 2_000)
     try:
         with Client(cluster.addresses, timeout=60) as client:
             client.create_cache(name, backups=1, write_synchronization="full_sync")
@@ -217,6 +223,47 @@ def test_a_load_goes_on_when_a_node_dies(cluster: IgniteCluster, healed: None) -
             for batch in client.scan(name):
                 got.update(zip(batch["key"].tolist(), batch["val.v"].tolist()))
             assert got == {k: k * 10 for k in range(total)}
+    finally:
+        with Client(cluster.addresses[0], timeout=60) as client:
+            client.destroy_cache(name)
+
+
+def test_a_put_if_absent_load_goes_on_when_a_node_dies(
+    cluster: IgniteCluster, healed: None
+) -> None:
+    """Client.write(overwrite=False) into a cache with a backup, a node SIGKILLed a third of the
+    way through: the entries its connections left unanswered go again as put-if-absent requests
+    through a live node, so every absent key gets its row, every present one keeps its value,
+    and the count of rows written is exact (an entry the dead node had put before it died counts
+    as written: the node holds its value)."""
+    name = unique_name("WRITE_FAILOVER_ABSENT")
+    total = 30_000
+    present = np.arange(0, total, 10, dtype=np.int64)  # a tenth of the keys, with other values
+    source, killed = load_killing_a_node(cluster, total, 1_000)
+    try:
+        with Client(cluster.addresses, timeout=60) as client:
+            client.create_cache(name, backups=1, write_synchronization="full_sync")
+            client.write(
+                name, {"k": present, "v": -present}, key="k", type_name="Loaded", progress=False
+            )
+            written = client.write(
+                name,
+                source,
+                key="k",
+                type_name="Loaded",
+                batch_size=250,
+                overwrite=False,
+                progress=False,
+            )
+            assert killed == [total // 3]
+            assert written == total - len(present)
+            assert client.size(name) == total
+            got = {}
+            for batch in client.scan(name):
+                got.update(zip(batch["key"].tolist(), batch["val.v"].tolist()))
+            expected = {k: k * 10 for k in range(total)}
+            expected.update({int(k): -int(k) for k in present})
+            assert got == expected
     finally:
         with Client(cluster.addresses[0], timeout=60) as client:
             client.destroy_cache(name)

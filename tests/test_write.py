@@ -5,6 +5,9 @@ it is sent; a connection lost mid-load says how many rows were written."""
 from __future__ import annotations
 
 import struct
+import subprocess
+import sys
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -527,6 +530,32 @@ def test_large_rows_sent_from_the_callers_arrays_read_back_exactly(client, make_
     np.testing.assert_array_equal(got["key"], np.arange(per * chunks))
     for key, value in zip(got["key"], got["val"]):
         np.testing.assert_array_equal(value, key * 1e6 + np.arange(floats, dtype=np.float64))
+
+
+def test_a_program_exits_with_a_writer_still_alive(ignite_node, cache_name):
+    """A writer that lives until the interpreter shuts down (left in a global, or in the
+    traceback of a failed write that ends the program) is stopped by the finalizing thread,
+    which keeps the GIL for it: the program exits at once instead of hanging."""
+    program = textwrap.dedent(
+        f"""
+        import numpy as np
+        from ignite_tf import Client
+        from ignite_tf._writing import column_tuple
+        client = Client({ignite_node.host!r}, {ignite_node.port})
+        rows = [column_tuple("", np.zeros((40, 70000), np.uint8), 0)]
+        writer = client._native.writer(
+            {cache_name!r}, rows, key_columns=[], key_type_name="", first_key=0, type_name="",
+            nested_type_names={{}}, batch_rows=16, batch_bytes=1 << 20, parallel=2,
+            overwrite=True)
+        writer.write(rows, keep=True)
+        print("leaving", flush=True)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "leaving\n"
 
 
 def test_pages_are_sized_by_bytes(relay, connect, cache_name, unique):

@@ -5,6 +5,7 @@
 // ("terminate called without an active exception": a tf.data thread inside a scan when a
 // program exits without deleting its iterator). The thread waits for the process to end
 // instead, as CPython 3.14 itself does with threads that want the GIL during finalization.
+// The finalizing thread itself never lets the GIL go (see the constructor).
 #ifndef IGNITE_TF_PYTHON_GIL_H_
 #define IGNITE_TF_PYTHON_GIL_H_
 
@@ -23,8 +24,12 @@ inline bool InterpreterFinalizing() {
 
 class GilRelease {
  public:
-  GilRelease() : state_(PyEval_SaveThread()) {}
+  // During finalization the thread holding the GIL is the one finalizing (its garbage
+  // collection runs our destructors: a writer left in an exception's traceback): it keeps the
+  // GIL, since it could never take it back, and the process would hang at exit.
+  GilRelease() : state_(InterpreterFinalizing() ? nullptr : PyEval_SaveThread()) {}
   ~GilRelease() {
+    if (state_ == nullptr) return;
     if (InterpreterFinalizing()) {
       for (;;) pause();  // the process is exiting; never touch Python again
     }

@@ -199,8 +199,8 @@ absl::Status Client::PutAllEncoded(Connection& connection, const std::string& ca
 absl::StatusOr<int64_t> Client::PutIfAbsentEncoded(Connection& connection, const std::string& cache,
                                                    absl::Span<const uint8_t> entries,
                                                    absl::Span<const size_t> ends,
-                                                   std::vector<bool>* put) {
-  if (put != nullptr) put->assign(ends.size(), false);
+                                                   std::vector<int8_t>* outcome) {
+  if (outcome != nullptr) outcome->assign(ends.size(), kNoReply);
   int64_t added = 0;
   IGNITE_RETURN_IF_ERROR(connection.CallEach(
       OpCode::kCachePutIfAbsent, ends.size(),
@@ -211,14 +211,27 @@ absl::StatusOr<int64_t> Client::PutIfAbsentEncoded(Connection& connection, const
       },
       [&](size_t i, Reader& body) -> absl::Status {
         IGNITE_ASSIGN_OR_RETURN(bool stored, body.ReadBool());
-        if (stored) {
-          ++added;
-          if (put != nullptr) (*put)[i] = true;
-        }
+        if (stored) ++added;
+        if (outcome != nullptr) (*outcome)[i] = stored ? kPut : kPresent;
         return absl::OkStatus();
       },
       absl::StrCat("put_if_absent into cache ", Quoted(cache))));
   return added;
+}
+
+absl::StatusOr<std::vector<uint8_t>> Client::GetEncoded(Connection& connection,
+                                                        const std::string& cache,
+                                                        absl::Span<const uint8_t> key) {
+  IGNITE_ASSIGN_OR_RETURN(Response response, connection.Call(
+                                                 OpCode::kCacheGet,
+                                                 [&](Writer& w) {
+                                                   WriteCachePrefix(w, cache);
+                                                   w.WriteBytes(key);
+                                                 },
+                                                 absl::StrCat("get from cache ", Quoted(cache))));
+  const FrameBytes& frame = response.frame;
+  return std::vector<uint8_t>(frame.begin() + static_cast<ptrdiff_t>(response.body_offset),
+                              frame.end());
 }
 
 absl::StatusOr<Value> Client::Get(const std::string& cache, const Value& key) {

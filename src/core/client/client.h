@@ -48,14 +48,21 @@ class Client {
   // The same with the entries in pieces, sent from where they are, one after the other.
   absl::Status PutAllEncoded(Connection& connection, const std::string& cache, int32_t count,
                              absl::Span<const absl::Span<const uint8_t>> pieces);
+  // What the server answered to one put-if-absent: nothing (yet), put, or its key was present.
+  enum PutOutcome : int8_t { kNoReply = 0, kPut = 1, kPresent = 2 };
   // OP_CACHE_PUT_IF_ABSENT for each entry of `entries` (encoded key, value, key, value, ...;
   // entry i ends at `ends[i]`), all sent over `connection` in one write and answered as the
   // server goes. Returns how many were put: the others' keys were present and keep their
-  // values. The protocol has no bulk put-if-absent; this is as close as it gets.
+  // values. The protocol has no bulk put-if-absent; this is as close as it gets. `outcome`
+  // gets each entry's answer, also when the call fails (entries not answered stay kNoReply).
   absl::StatusOr<int64_t> PutIfAbsentEncoded(Connection& connection, const std::string& cache,
                                              absl::Span<const uint8_t> entries,
                                              absl::Span<const size_t> ends,
-                                             std::vector<bool>* put = nullptr);
+                                             std::vector<int8_t>* outcome = nullptr);
+  // OP_CACHE_GET of an encoded key over `connection`: the value's bytes as the node stores them
+  // (type code first; a null when absent).
+  absl::StatusOr<std::vector<uint8_t>> GetEncoded(Connection& connection, const std::string& cache,
+                                                  absl::Span<const uint8_t> key);
   // Null Value when the key is absent.
   absl::StatusOr<Value> Get(const std::string& cache, const Value& key);
   absl::StatusOr<int64_t> Size(const std::string& cache);

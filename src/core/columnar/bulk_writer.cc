@@ -1,10 +1,13 @@
 #include "core/columnar/bulk_writer.h"
 
+#include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "core/binary/type_codes.h"
 #include "core/client/affinity.h"
 #include "core/common/error.h"
 
@@ -80,9 +83,11 @@ void BulkWriter::Send(Destination* d, std::shared_ptr<Connection> connection, bo
       ++in_flight_;
       changed_.SignalAll();  // room in the queue
     }
-    absl::Status status = SendPage(*connection, page);
-    if (!status.ok() && options_.overwrite && connection->broken()) {
-      status = Resend(page, std::move(status));
+    std::vector<int8_t> outcome;
+    absl::Status status = SendPage(*connection, page, &outcome);
+    if (!status.ok() && connection->broken()) {
+      status = options_.overwrite ? Resend(page, std::move(status))
+                                  : ResendIfAbsent(page, std::move(outcome), std::move(status));
     }
     absl::MutexLock lock(&mu_);
     --in_flight_;
@@ -98,7 +103,8 @@ void BulkWriter::Send(Destination* d, std::shared_ptr<Connection> connection, bo
   if (own) connection->Close();
 }
 
-absl::Status BulkWriter::SendPage(Connection& connection, const Page& page) {
+absl::Status BulkWriter::SendPage(Connection& connection, const Page& page,
+                                  std::vector<int8_t>* outcome) {
   if (options_.overwrite) {
     // The page's bytes, with the values it refers to in their places.
     const absl::Span<const uint8_t> bytes = page.entries.buffer();
@@ -116,19 +122,108 @@ absl::Status BulkWriter::SendPage(Connection& connection, const Page& page) {
     bytes_written_ += page.payload;
     return absl::OkStatus();
   }
-  std::vector<bool> put;
+  std::vector<int8_t> answers;
+  if (outcome == nullptr) outcome = &answers;
   absl::StatusOr<int64_t> added =
-      client_->PutIfAbsentEncoded(connection, cache_, page.entries.buffer(), page.ends, &put);
+      client_->PutIfAbsentEncoded(connection, cache_, page.entries.buffer(), page.ends, outcome);
   // A refused entry fails the write, but the page's other entries were answered: count them.
   absl::MutexLock lock(&mu_);
-  for (size_t i = 0; i < put.size(); ++i) {
-    if (put[i]) {
+  for (size_t i = 0; i < outcome->size(); ++i) {
+    if ((*outcome)[i] == Client::kPut) {
       ++rows_written_;
       bytes_written_ += page.payloads[i];
+    } else if ((*outcome)[i] == Client::kPresent) {
+      ++rows_present_;
     }
   }
-  if (added.ok()) rows_present_ += page.count - *added;
   return added.status();
+}
+
+namespace {
+
+// Whether `stored` (a value as a node returns it) is `ours` (as we encoded it): the same bytes,
+// or an object the node wraps (type 27: length, the bytes holding it, its offset in them).
+bool SameValue(absl::Span<const uint8_t> stored, absl::Span<const uint8_t> ours) {
+  if (stored.size() >= 5 && stored[0] == kWrappedObject) {
+    int32_t length = 0;
+    std::memcpy(&length, stored.data() + 1, sizeof(length));
+    if (length < 0 || stored.size() < 5 + static_cast<size_t>(length) + 4) return false;
+    int32_t offset = 0;
+    std::memcpy(&offset, stored.data() + 5 + length, sizeof(offset));
+    if (offset < 0 || offset > length) return false;
+    stored = stored.subspan(5 + static_cast<size_t>(offset),
+                            static_cast<size_t>(length) - static_cast<size_t>(offset));
+  }
+  return stored.size() >= ours.size() && std::equal(ours.begin(), ours.end(), stored.begin());
+}
+
+}  // namespace
+
+absl::Status BulkWriter::ResendIfAbsent(const Page& page, std::vector<int8_t> outcome,
+                                        absl::Status failure) {
+  const absl::Duration patience = client_->options().timeout > absl::ZeroDuration()
+                                      ? client_->options().timeout
+                                      : absl::Seconds(60);
+  const absl::Time deadline = absl::Now() + patience;
+  const absl::Span<const uint8_t> bytes = page.entries.buffer();
+  auto entry = [&](size_t i) {
+    const size_t begin = i == 0 ? 0 : page.ends[i - 1];
+    return bytes.subspan(begin, page.ends[i] - begin);
+  };
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (cancelled_ || !failed_.ok()) return failure;
+    }
+    std::vector<size_t> todo;
+    for (size_t i = 0; i < static_cast<size_t>(page.count); ++i) {
+      if (i >= outcome.size() || outcome[i] == Client::kNoReply) todo.push_back(i);
+    }
+    if (todo.empty()) return absl::OkStatus();  // every entry was answered before the break
+    std::shared_ptr<Connection> other = client_->connection();
+    if (other->broken()) {
+      return Annotate(failure, "no other node answered to take the page");
+    }
+    Writer again;
+    std::vector<size_t> ends;
+    for (size_t i : todo) {
+      again.WriteBytes(entry(i));
+      ends.push_back(again.size());
+    }
+    std::vector<int8_t> answers;
+    absl::StatusOr<int64_t> added =
+        client_->PutIfAbsentEncoded(*other, cache_, again.buffer(), ends, &answers);
+    for (size_t j = 0; j < answers.size(); ++j) {
+      const size_t i = todo[j];
+      if (answers[j] == Client::kPresent) {
+        // Present now: put by the request the dead node took, or there before?
+        const size_t begin = i == 0 ? 0 : page.ends[i - 1];
+        const absl::Span<const uint8_t> key = bytes.subspan(begin, page.key_ends[i] - begin);
+        const absl::Span<const uint8_t> value =
+            bytes.subspan(page.key_ends[i], page.ends[i] - page.key_ends[i]);
+        absl::StatusOr<std::vector<uint8_t>> stored = client_->GetEncoded(*other, cache_, key);
+        if (!stored.ok()) continue;  // asked again on the next round
+        answers[j] = SameValue(*stored, value) ? Client::kPut : Client::kPresent;
+      }
+      if (answers[j] == Client::kNoReply) continue;
+      outcome[i] = answers[j];
+      absl::MutexLock lock(&mu_);
+      if (answers[j] == Client::kPut) {
+        ++rows_written_;
+        bytes_written_ += page.payloads[i];
+      } else {
+        ++rows_present_;
+      }
+    }
+    if (!added.ok() && !other->broken()) return added.status();  // the server's refusal
+    // The next round takes what is left: nothing, or entries whose node broke off or whose
+    // value could not be read back.
+    if (absl::Now() >= deadline) {
+      return Annotate(
+          added.ok() ? failure : added.status(),
+          absl::StrCat("a page could not be sent again within ", absl::FormatDuration(patience)));
+    }
+  }
 }
 
 absl::Status BulkWriter::Resend(const Page& page, absl::Status failure) {
@@ -218,6 +313,7 @@ absl::Status BulkWriter::Encode(const RowSource& source, bool* referenced) {
       page.entries.mutable_buffer().reserve(reserve);
     }
     page.entries.WriteBytes(key_.buffer());
+    if (!options_.overwrite) page.key_ends.push_back(page.entries.size());
     encoder_.EncodeValue(source, row, page.entries, options_.overwrite ? &page.external : nullptr);
     for (size_t i = external_before; i < page.external.size(); ++i) {
       page.external_bytes += static_cast<int64_t>(page.external[i].size);

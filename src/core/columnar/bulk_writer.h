@@ -76,8 +76,10 @@ class BulkWriter {
     Writer entries;
     int32_t count = 0;
     int64_t payload = 0;
-    // Without overwrite, each entry's end in `entries` and its payload bytes.
+    // Without overwrite, each entry's end in `entries`, where its key ends, and its payload
+    // bytes.
     std::vector<size_t> ends;
+    std::vector<size_t> key_ends;
     std::vector<int64_t> payloads;
     // Values sent from the caller's columns, in order, and their bytes.
     std::vector<ExternalBytes> external;
@@ -104,8 +106,10 @@ class BulkWriter {
   absl::Status Enqueue(Destination& d);
   // A sender: sends `d`'s pages over `connection` (closed at the end when `own`).
   void Send(Destination* d, std::shared_ptr<Connection> connection, bool own);
-  // One page's request(s); adds what the server put to the counters.
-  absl::Status SendPage(Connection& connection, const Page& page);
+  // One page's request(s); adds what the server put to the counters. Without overwrite,
+  // `outcome` gets each entry's answer (Client::PutOutcome).
+  absl::Status SendPage(Connection& connection, const Page& page,
+                        std::vector<int8_t>* outcome = nullptr);
   // Encodes and queues the rows of `source`; `referenced` turns true once a page refers to its
   // buffers.
   absl::Status Encode(const RowSource& source, bool* referenced);
@@ -116,9 +120,13 @@ class BulkWriter {
   // idempotent, so it goes again, whole, through a live node, which hands each entry to its
   // partition's current primary (a backup, once the cluster has seen the death). Until that
   // works, the server refuses (partitions lost without backups: that error is returned), or no
-  // node answers within the client's timeout. Without overwrite a resent entry would count as
-  // present, so those pages are not resent.
+  // node answers within the client's timeout.
   absl::Status Resend(const Page& page, absl::Status failure);
+  // The same without overwrite: the entries the broken connection left without an answer go
+  // again as put-if-absent requests. One that now finds its key present may have been put by
+  // the first request before the node died: it counts as written when the node holds this
+  // entry's value, else as present.
+  absl::Status ResendIfAbsent(const Page& page, std::vector<int8_t> outcome, absl::Status failure);
   // The error the writer stopped with, in the words a user needs ("N of M rows written").
   absl::Status Failure() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void StopSenders();
