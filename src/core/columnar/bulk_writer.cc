@@ -1,7 +1,6 @@
 #include "core/columnar/bulk_writer.h"
 
 #include <algorithm>
-#include <cstring>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
@@ -10,6 +9,7 @@
 #include "core/binary/type_codes.h"
 #include "core/client/affinity.h"
 #include "core/common/error.h"
+#include "core/wire/reader.h"
 
 namespace ignite_tf {
 
@@ -144,32 +144,29 @@ namespace {
 // Whether `stored` (a value as a node returns it) is `ours` (as we encoded it): the same bytes,
 // or an object the node wraps (type 27: length, the bytes holding it, its offset in them).
 bool SameValue(absl::Span<const uint8_t> stored, absl::Span<const uint8_t> ours) {
-  if (stored.size() >= 5 && stored[0] == kWrappedObject) {
-    int32_t length = 0;
-    std::memcpy(&length, stored.data() + 1, sizeof(length));
-    if (length < 0 || stored.size() < 5 + static_cast<size_t>(length) + 4) return false;
-    int32_t offset = 0;
-    std::memcpy(&offset, stored.data() + 5 + length, sizeof(offset));
-    if (offset < 0 || offset > length) return false;
-    stored = stored.subspan(5 + static_cast<size_t>(offset),
-                            static_cast<size_t>(length) - static_cast<size_t>(offset));
+  if (!stored.empty() && stored[0] == kWrappedObject) {
+    Reader r(stored, 1);
+    absl::StatusOr<absl::Span<const uint8_t>> bytes = r.ReadSized(1, "wrapped object");
+    absl::StatusOr<int32_t> start = bytes.ok() ? r.ReadInt32() : bytes.status();
+    if (!start.ok() || *start < 0 || static_cast<size_t>(*start) > bytes->size()) return false;
+    stored = bytes->subspan(static_cast<size_t>(*start));
   }
-  return stored.size() >= ours.size() && std::equal(ours.begin(), ours.end(), stored.begin());
+  return std::equal(stored.begin(), stored.end(), ours.begin(), ours.end());
 }
 
 }  // namespace
 
+absl::Duration BulkWriter::ResendPatience() const {
+  return client_->options().timeout > absl::ZeroDuration() ? client_->options().timeout
+                                                           : absl::Seconds(60);
+}
+
 absl::Status BulkWriter::ResendIfAbsent(const Page& page, std::vector<int8_t> outcome,
                                         absl::Status failure) {
-  const absl::Duration patience = client_->options().timeout > absl::ZeroDuration()
-                                      ? client_->options().timeout
-                                      : absl::Seconds(60);
+  const absl::Duration patience = ResendPatience();
   const absl::Time deadline = absl::Now() + patience;
   const absl::Span<const uint8_t> bytes = page.entries.buffer();
-  auto entry = [&](size_t i) {
-    const size_t begin = i == 0 ? 0 : page.ends[i - 1];
-    return bytes.subspan(begin, page.ends[i] - begin);
-  };
+  auto begin = [&](size_t i) { return i == 0 ? size_t{0} : page.ends[i - 1]; };
   while (true) {
     {
       absl::MutexLock lock(&mu_);
@@ -187,7 +184,7 @@ absl::Status BulkWriter::ResendIfAbsent(const Page& page, std::vector<int8_t> ou
     Writer again;
     std::vector<size_t> ends;
     for (size_t i : todo) {
-      again.WriteBytes(entry(i));
+      again.WriteBytes(bytes.subspan(begin(i), page.ends[i] - begin(i)));
       ends.push_back(again.size());
     }
     std::vector<int8_t> answers;
@@ -197,8 +194,7 @@ absl::Status BulkWriter::ResendIfAbsent(const Page& page, std::vector<int8_t> ou
       const size_t i = todo[j];
       if (answers[j] == Client::kPresent) {
         // Present now: put by the request the dead node took, or there before?
-        const size_t begin = i == 0 ? 0 : page.ends[i - 1];
-        const absl::Span<const uint8_t> key = bytes.subspan(begin, page.key_ends[i] - begin);
+        const absl::Span<const uint8_t> key = bytes.subspan(begin(i), page.key_ends[i] - begin(i));
         const absl::Span<const uint8_t> value =
             bytes.subspan(page.key_ends[i], page.ends[i] - page.key_ends[i]);
         absl::StatusOr<std::vector<uint8_t>> stored = client_->GetEncoded(*other, cache_, key);
@@ -227,9 +223,7 @@ absl::Status BulkWriter::ResendIfAbsent(const Page& page, std::vector<int8_t> ou
 }
 
 absl::Status BulkWriter::Resend(const Page& page, absl::Status failure) {
-  const absl::Duration patience = client_->options().timeout > absl::ZeroDuration()
-                                      ? client_->options().timeout
-                                      : absl::Seconds(60);
+  const absl::Duration patience = ResendPatience();
   const absl::Time deadline = absl::Now() + patience;
   while (true) {
     {

@@ -127,6 +127,8 @@ class BulkWriter {
   // the first request before the node died: it counts as written when the node holds this
   // entry's value, else as present.
   absl::Status ResendIfAbsent(const Page& page, std::vector<int8_t> outcome, absl::Status failure);
+  // How long a page is tried again: the client's timeout, else a minute.
+  absl::Duration ResendPatience() const;
   // The error the writer stopped with, in the words a user needs ("N of M rows written").
   absl::Status Failure() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void StopSenders();
