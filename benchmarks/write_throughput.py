@@ -90,7 +90,8 @@ W3_DTYPES = {
     "C8": np.float64,
     "C9": np.float32,
 }
-# No KEY_TYPE: with KEY_TYPE=java.lang.Long (throughput.py's table), Ignite 2.17 reads ID as
+# No KEY_TYPE: with KEY_TYPE=java.lang.Long, Ignite 2.17 wraps the key (ID is no primary key
+# column in SYS.TABLE_COLUMNS, so write_table refuses the table), reads ID as
 # NULL for rows put with plain long keys and INSERT fails with "Failed to prepare update plan";
 # without it, ID is the long key itself.
 W3_TABLE_DDL = (
