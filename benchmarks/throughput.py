@@ -259,7 +259,14 @@ def _tf_pass(ds, batched: bool, first: str) -> Callable[[], dict]:
     """A pass over a dataset counted inside TensorFlow (the first pass also traces the function,
     once per program). An element-wise dataset is batched again by 32 rows first, as a training
     pipeline over it does: reducing element by element would time TensorFlow's function call
-    per element (~30 us here), not the dataset."""
+    per element (~30 us here), not the dataset.
+
+    Timed, like every reader, to the last row: the reduction notes the time of each step
+    (tf.timestamp, the wall clock). What follows the last row until the reduction returns is
+    reported apart ("after_last_row_seconds"): TensorFlow 2.21 sometimes waits there, at the
+    iterator's teardown, for its autotuning thread's next optimization tick (0.1-1 s here, in
+    any tf.data pipeline, the in-memory one too), a wait that would otherwise swing a run's
+    rows/s by a third."""
     import numpy as np
     import tensorflow as tf
 
@@ -269,13 +276,21 @@ def _tf_pass(ds, batched: bool, first: str) -> Callable[[], dict]:
     @tf.function
     def count(ds):
         return ds.reduce(
-            (np.int64(0), np.int64(0)),
-            lambda n, b: (n[0] + tf.shape(b[first], tf.int64)[0], n[1] + 1),
+            (np.int64(0), np.int64(0), tf.constant(0.0, tf.float64)),
+            lambda n, b: (n[0] + tf.shape(b[first], tf.int64)[0], n[1] + 1, tf.timestamp()),
         )
 
     def read_pass() -> dict:
-        rows, batches = count(ds)
-        return {"rows": int(rows.numpy()), "batches": int(batches.numpy())}
+        started = time.time()
+        rows, batches, last_row = count(ds)
+        returned = time.time()
+        last_row = float(last_row.numpy()) if int(batches.numpy()) else returned
+        return {
+            "rows": int(rows.numpy()),
+            "batches": int(batches.numpy()),
+            "seconds": last_row - started,
+            "after_last_row_seconds": returned - last_row,
+        }
 
     return read_pass
 
@@ -673,6 +688,13 @@ def summarize_runs(runs: list[dict], row_bytes: int) -> dict:
     }
     node = [r["node_cpu_cores"] for r in runs if r.get("node_cpu_cores") is not None]
     out["node_cpu_cores"] = statistics.median(node) if node else None
+    if all("after_last_row_seconds" in r for r in runs):
+        # tf.data passes: what the reduction took after the last row (TensorFlow's teardown),
+        # and the rows/s had the pass been timed to its return instead.
+        out["after_last_row_seconds"] = [r["after_last_row_seconds"] for r in runs]
+        out["median_rows_per_s_to_return"] = statistics.median(
+            r["rows"] / (r["seconds"] + r["after_last_row_seconds"]) for r in runs
+        )
     return out
 
 
@@ -1057,6 +1079,12 @@ def _print_summary(workload: str, data: dict) -> None:
             f" {r['median_mb_per_s']:>9.1f} MB/s  spread {r['spread']:5.1%}"
             + (f"  x{ratio:.2f} of NumPy" if ratio else "")
         )
+        if "after_last_row_seconds" in r:
+            waits = ", ".join(f"{t:.2f}" for t in r["after_last_row_seconds"])
+            print(
+                f"  {'':<{width}} to the return: {r['median_rows_per_s_to_return']:>12,.0f} rows/s"
+                f" (after the last row: {waits} s)"
+            )
 
 
 def _targets(report: dict) -> list[dict]:
@@ -1253,8 +1281,10 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "timed": (
                 "the second pass over the rows, from opening its cursor (for the tf.data "
-                "datasets and the server limit, also their connections) to the last row; "
-                "the loopback limit from the first byte to the last"
+                "datasets and the server limit, also their connections) to the last row (the "
+                "tf.data readers: the time the reduction took its last step, by tf.timestamp; "
+                "what followed until it returned is each run's after_last_row_seconds); the "
+                "loopback limit from the first byte to the last"
             ),
             "node_warmup": not args.no_node_warmup,
             "element_rows": args.element_rows,
