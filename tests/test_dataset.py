@@ -25,6 +25,7 @@ TYPE_CUT = unique_name("Cut")
 TYPE_A = unique_name("A")
 TYPE_KEPT = unique_name("Kept")
 TYPE_DIGIT = unique_name("Digit")
+TYPE_TURNS = unique_name("Turns")
 
 
 @pytest.fixture()
@@ -493,6 +494,48 @@ def test_dataset_is_reiterable_and_works_in_keras(ignite_node, tf_client, cache)
     )
     history = model.fit(train, epochs=8, verbose=0)
     assert history.history["accuracy"][-1] > 0.9
+
+
+def _client_connections(client) -> int:
+    return next(iter(client.sql("SELECT COUNT(*) FROM SYS.CLIENT_CONNECTIONS")))[0]
+
+
+@pytest.mark.parametrize("batched", [True, False], ids=["batched", "elements"])
+def test_iterators_read_on_their_own_and_close_their_cursors_when_they_stop(
+    ignite_node, tf_client, cache, batched
+):
+    """Two iterators of one dataset, advanced in turn, each read every row once; iterations
+    stopped after their first batch leave no connection open on the node."""
+    tf_client.write(cache, {"x": np.arange(3000, dtype=np.int64) * 3}, type_name=TYPE_TURNS)
+    dataset = IgniteDataset(
+        cache, host=ignite_node.host, port=ignite_node.port, page_size=128, batched=batched
+    )
+    if not batched:
+        dataset = dataset.batch(100)
+    first, second = iter(dataset), iter(dataset)
+    seen = {0: [], 1: []}
+    pending = {0: first, 1: second}
+    while pending:
+        for which, it in list(pending.items()):
+            try:
+                batch = next(it)
+            except StopIteration:
+                del pending[which]
+                continue
+            np.testing.assert_array_equal(batch["val"]["x"].numpy(), batch["key"].numpy() * 3)
+            seen[which].extend(batch["key"].numpy().tolist())
+    assert sorted(seen[0]) == list(range(3000)) and sorted(seen[1]) == list(range(3000))
+    del first, second
+
+    before = _client_connections(tf_client)
+    for _ in range(12):
+        it = iter(dataset)
+        assert len(next(it)["key"]) > 0
+        del it
+    deadline = time.monotonic() + 20
+    while _client_connections(tf_client) > before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _client_connections(tf_client) == before
 
 
 def test_empty_cache_is_a_clear_error_without_a_schema(ignite_node, cache):
