@@ -397,6 +397,55 @@ def test_ragged_columns_give_each_rows_array(client: Client, make_cache, unique)
         assert len(col) == len(b["key"])
 
 
+def test_large_arrays_arrive_as_read_only_views_that_outlive_the_scan(
+    connect, make_cache, unique
+) -> None:
+    """Arrays of 64 KiB and more reach the batch without a copy: each row is a read-only array
+    over the received bytes; ``values`` gathers them into one flat array when asked (rows are
+    then views of it), and every row reads as written, before and after, small and null rows
+    too, after the scan and its client are gone."""
+    type_name = unique("Blob")
+    rng = np.random.default_rng(7)
+    sizes = {1: 200_000, 2: 10, 3: None, 4: 100_000, 5: 0, 6: 70_000, 7: 65_536}
+    data = {
+        k: None if n is None else rng.integers(0, 256, n, dtype=np.uint8) for k, n in sizes.items()
+    }
+    floats = {k: rng.random(20_000 + k).astype(np.float32) for k in sizes}  # ~80 KB, unaligned
+    cache = make_cache(
+        (k, BinaryObject(type_name, {"id": np.int32(k), "data": data[k], "vec": floats[k]}))
+        for k in sizes
+    )
+    c = connect()
+    scan = c.scan(cache)
+    (batch,) = list(scan)
+    scan.close()
+    c.close()
+    del scan, c
+    junk = [np.full(1 << 20, 0xEE, np.uint8) for _ in range(8)]  # reuse freed memory, if any was
+    keys = batch["key"].tolist()
+    col, vec = batch["val.data"], batch["val.vec"]
+    assert isinstance(col, RaggedColumn) and isinstance(vec, RaggedColumn)
+    assert len(col) == len(keys) == len(sizes)
+    for i, k in enumerate(keys):
+        expected = data[k] if data[k] is not None else np.zeros(0, np.uint8)
+        np.testing.assert_array_equal(col[i], expected)
+        np.testing.assert_array_equal(vec[i], floats[k])
+        assert vec[i].dtype == np.float32
+    np.testing.assert_array_equal(col.row_lengths, [sizes[k] or 0 for k in keys])
+    big = keys.index(1)
+    with pytest.raises(ValueError, match="read-only"):
+        col[big][0] = 1
+    # The flat values: every row back to back, 64-byte aligned, writable, rows now views of it.
+    flat = col.values
+    assert flat.ctypes.data % 64 == 0 and flat.flags.writeable
+    expected_flat = [data[k] for k in keys if data[k] is not None]
+    np.testing.assert_array_equal(flat, np.concatenate(expected_flat))
+    assert np.shares_memory(col[big], flat)
+    np.testing.assert_array_equal(vec.flat_values, np.concatenate([floats[k] for k in keys]))
+    np.testing.assert_array_equal(col[1:3][1], col[2])
+    del junk
+
+
 def test_ragged_string_list_with_none_keeps_the_row_length(client: Client, make_cache) -> None:
     cache = make_cache([(1, ["a", None, "c"])])
     (batch,) = list(client.scan(cache))

@@ -326,7 +326,7 @@ void RegisterClient(py::module_& m) {
              py::object schema, bool skip_mismatched, int parallel_reads,
              const std::string& decimals, const std::string& timestamp_unit,
              std::vector<int32_t> partitions, bool deterministic, int64_t page_bytes,
-             int64_t batch_bytes) {
+             int64_t batch_bytes, int64_t view_min_bytes) {
             std::optional<RowSchema> given;
             if (!schema.is_none()) given = SchemaFromPython(schema);
             StreamOptions options;
@@ -344,6 +344,7 @@ void RegisterClient(py::module_& m) {
             options.min_batch_rows = min_batch_rows;
             options.page_bytes = page_bytes;
             options.batch_bytes = batch_bytes;
+            options.view_min_bytes = view_min_bytes;
             options.prefetch_batches = prefetch;
             std::unique_ptr<BatchStream> stream;
             {
@@ -358,7 +359,8 @@ void RegisterClient(py::module_& m) {
           py::arg("schema") = py::none(), py::arg("skip_mismatched") = false,
           py::arg("parallel_reads") = 1, py::arg("decimals") = "float64",
           py::arg("timestamp_unit") = "ns", py::arg("partitions") = std::vector<int32_t>(),
-          py::arg("deterministic") = false, py::arg("page_bytes") = 0, py::arg("batch_bytes") = 0);
+          py::arg("deterministic") = false, py::arg("page_bytes") = 0, py::arg("batch_bytes") = 0,
+          py::arg("view_min_bytes") = 0);
 }
 
 }  // namespace ignite_tf::python

@@ -3,9 +3,12 @@
 #include <pybind11/numpy.h>
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 
 #include "absl/strings/str_cat.h"
 #include "python/errors.h"
+#include "python/gil.h"
 
 namespace py = pybind11;
 
@@ -43,6 +46,62 @@ py::array BytesArray(const AlignedBuffer& values, const AlignedBuffer& offsets, 
   return out;
 }
 
+// A list column whose large arrays were left in the received frames (Column::views), handed over
+// as (fill, row_offsets, rows): `rows` has a read-only array per row, over the frame for a viewed
+// row and over `data` for the others; fill() copies the viewed arrays into `data` once (without
+// the GIL) and returns the flat values, as a list column's values are otherwise.
+py::tuple ViewedListToPython(Column column, const py::array& row_offsets, size_t rows) {
+  struct Shared {
+    Column column;
+    std::mutex mu;
+  };
+  auto shared = std::make_shared<Shared>();
+  shared->column = std::move(column);
+  Column& c = shared->column;
+  const py::dtype dtype = DtypeOf(c.element);
+  const size_t size = ElementSize(c.element);
+  const auto* off = reinterpret_cast<const int64_t*>(c.offsets->data());
+  py::list out_rows(rows);
+  size_t next_view = 0;
+  size_t frame = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    const size_t begin = static_cast<size_t>(off[i]) * size;
+    const size_t bytes = static_cast<size_t>(off[i + 1] - off[i]) * size;
+    const py::ssize_t count = static_cast<py::ssize_t>(bytes / size);
+    py::array row;
+    if (next_view < c.views.size() && c.views[next_view].offset == begin &&
+        c.views[next_view].size == bytes && bytes > 0) {
+      const Column::FrameView& view = c.views[next_view++];
+      while (frame + 1 < c.frames.size() &&
+             !(view.bytes >= c.frames[frame]->data() &&
+               view.bytes + view.size <= c.frames[frame]->data() + c.frames[frame]->size())) {
+        ++frame;
+      }
+      auto* holder = new std::shared_ptr<const FrameBytes>(c.frames[frame]);
+      py::capsule owner(holder,
+                        [](void* p) { delete static_cast<std::shared_ptr<const FrameBytes>*>(p); });
+      row = py::array(dtype, {count}, {static_cast<py::ssize_t>(size)}, view.bytes, owner);
+    } else {
+      auto* holder = new std::shared_ptr<Shared>(shared);
+      py::capsule owner(holder, [](void* p) { delete static_cast<std::shared_ptr<Shared>*>(p); });
+      static const uint8_t kEmpty[kBufferAlignment] = {};
+      const uint8_t* data = c.data->data() != nullptr ? c.data->data() + begin : kEmpty;
+      row = py::array(dtype, {count}, {static_cast<py::ssize_t>(size)}, data, owner);
+    }
+    py::detail::array_proxy(row.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+    out_rows[i] = std::move(row);
+  }
+  py::cpp_function fill([shared, dtype, size]() {
+    {
+      GilRelease release;
+      std::lock_guard<std::mutex> lock(shared->mu);
+      shared->column.FillViews();
+    }
+    return AdoptBuffer(shared->column.data, dtype, shared->column.data->size() / size);
+  });
+  return py::make_tuple(fill, row_offsets, out_rows);
+}
+
 py::object TreeToPython(const SchemaNode& node) {
   if (!node.is_struct) {
     return py::make_tuple(ElementTypeName(node.element), node.list_depth, node.path);
@@ -71,6 +130,10 @@ py::dict BatchToPython(Batch batch) {
       continue;
     }
     py::array row_offsets = AdoptBuffer(c.offsets, py::dtype("int64"), rows + 1);
+    if (!c.views.empty()) {
+      out[path] = ViewedListToPython(std::move(c), row_offsets, rows);
+      continue;
+    }
     py::object values;
     if (c.element == ElementType::kString) {
       size_t elements = c.string_offsets->size() / sizeof(int64_t) - 1;

@@ -203,6 +203,7 @@ void BatchBuilder::Restore(const std::vector<size_t>& sizes) {
     if (c.valid) c.valid->Truncate(sizes[at]);
     ++at;
     for (auto& inner : c.inner_offsets) inner->Truncate(sizes[at++]);
+    while (!c.views.empty() && c.views.back().offset >= c.data->size()) c.views.pop_back();
   }
 }
 
@@ -452,7 +453,16 @@ absl::Status BatchBuilder::DecodeArray(const SchemaNode& node, absl::Span<const 
   if (code >= kByteArray && code <= kBoolArray) {
     const size_t size = ElementSize(node.element);
     if (static_cast<uint64_t>(n) * size > left - 4) return Truncated(node, pos);
-    column.data->Append(p, static_cast<size_t>(n) * size);
+    const size_t bytes = static_cast<size_t>(n) * size;
+    if (view_min_bytes_ > 0 && bytes >= view_min_bytes_ && level == 0 && node.list_depth == 1 &&
+        frame_ != nullptr && p >= frame_->data() && p + bytes <= frame_->data() + frame_->size()) {
+      // Left where it arrived: room in data, written only if someone asks for the values.
+      column.views.push_back({p, column.data->size(), bytes});
+      column.data->Extend(bytes);
+      if (column.frames.empty() || column.frames.back() != frame_) column.frames.push_back(frame_);
+    } else {
+      column.data->Append(p, bytes);
+    }
     column.ListOffsets(level).Push<int64_t>(static_cast<int64_t>(column.data->size() / size));
     return absl::OkStatus();
   }

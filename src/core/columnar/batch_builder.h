@@ -36,6 +36,13 @@ class BatchBuilder {
   absl::Status AppendSqlRows(absl::Span<const uint8_t> buffer, size_t begin, size_t end,
                              int32_t rows, int64_t first_row);
 
+  // Arrays of at least `bytes` (0: none) in columns of one array per row are not copied while
+  // the rows are appended from `frame` (set_frame): the column keeps the frame and where each
+  // lies in it (Column::views), and copies them only when asked (Column::FillViews).
+  void set_view_min_bytes(size_t bytes) { view_min_bytes_ = bytes; }
+  // The frame the next AppendRows reads from (null: copy every array).
+  void set_frame(std::shared_ptr<const FrameBytes> frame) { frame_ = std::move(frame); }
+
   // Rows whose structure does not fit the schema are left out (and counted) instead of failing.
   void set_skip_mismatched(bool skip) { skip_mismatched_ = skip; }
   int64_t skipped_rows() const { return skipped_rows_; }
@@ -103,6 +110,8 @@ class BatchBuilder {
   int64_t num_rows_ = 0;
   bool masks_ = false;
   bool skip_mismatched_ = false;
+  size_t view_min_bytes_ = 0;
+  std::shared_ptr<const FrameBytes> frame_;
   int64_t skipped_rows_ = 0;
   int64_t current_row_ = 0;
   // (struct node, type id, schema id) -> plan, for compact footers. A node map: DecodeStruct keeps

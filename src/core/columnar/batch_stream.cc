@@ -743,6 +743,7 @@ absl::Status BatchStream::StartBuilder(const RowSchema& inferred) {
   ApplyColumnOptions(options_.decimals, options_.timestamp_unit, &schema);
   builder_ = std::make_unique<BatchBuilder>(schema, types_, options_.masks);
   builder_->set_skip_mismatched(options_.skip_mismatched);
+  builder_->set_view_min_bytes(static_cast<size_t>(std::max<int64_t>(options_.view_min_bytes, 0)));
   absl::MutexLock lock(&mu_);
   schema_ = std::move(schema);
   schema_known_ = true;
@@ -833,8 +834,17 @@ absl::Status BatchStream::Produce() {
       IGNITE_RETURN_IF_ERROR(builder_->AppendSqlRows(page->bytes(), page->rows_begin,
                                                      page->rows_end, page->row_count, rows_seen));
     } else {
-      IGNITE_RETURN_IF_ERROR(builder_->AppendRows(page->bytes(), page->rows_begin, page->rows_end,
-                                                  page->row_count, rows_seen));
+      if (options_.view_min_bytes > 0) {
+        // Large arrays stay in the frame, which the batches that view them keep.
+        auto frame = std::make_shared<const FrameBytes>(std::move(page->frame));
+        builder_->set_frame(frame);
+        IGNITE_RETURN_IF_ERROR(builder_->AppendRows(*frame, page->rows_begin, page->rows_end,
+                                                    page->row_count, rows_seen));
+        builder_->set_frame(nullptr);
+      } else {
+        IGNITE_RETURN_IF_ERROR(builder_->AppendRows(page->bytes(), page->rows_begin, page->rows_end,
+                                                    page->row_count, rows_seen));
+      }
       skipped_rows_.store(builder_->skipped_rows());
     }
     rows_seen += page->row_count;

@@ -38,6 +38,9 @@ struct StreamOptions {
   // Pages received and waiting to be decoded: the next page is requested as soon as one
   // arrives, so the server works on it while this one is decoded.
   int prefetch_pages = 2;
+  // Scans: arrays of at least this many bytes, one per row (a byte[] field), are left in the
+  // received frames rather than copied into their column (Column::views; 0: all are copied).
+  int64_t view_min_bytes = 0;
   // Value fields to read ("NAME", "metadata.label"); empty = all. Others are never decoded.
   std::vector<std::string> fields;
   // Add a validity column per column (Column::valid): which rows had the value.

@@ -1,5 +1,7 @@
 #include "core/columnar/column.h"
 
+#include <cstring>
+
 namespace ignite_tf {
 
 Column Column::ForLeaf(const SchemaNode& leaf, const std::string& path) {
@@ -21,6 +23,13 @@ Column Column::ForLeaf(const SchemaNode& leaf, const std::string& path) {
     c.inner_offsets.back()->Push<int64_t>(0);
   }
   return c;
+}
+
+void Column::FillViews() {
+  for (const FrameView& view : views)
+    std::memcpy(data->data() + view.offset, view.bytes, view.size);
+  views.clear();
+  frames.clear();
 }
 
 }  // namespace ignite_tf

@@ -2,6 +2,10 @@
 // add `offsets` (int64, rows + 1); lists of strings add `string_offsets` per element; lists of
 // lists add `inner_offsets`, one buffer per further level (an Object[] of int[]: rows -> arrays in
 // `offsets`, arrays -> ints in inner_offsets[0]).
+//
+// Large arrays of one-array-per-row columns may stay where they arrived (BatchBuilder's
+// set_view_min_bytes): `views` say where each lies in a received frame (kept alive by `frames`)
+// and where it belongs in `data`, whose bytes there are not written until FillViews.
 #ifndef IGNITE_TF_CORE_COLUMNAR_COLUMN_H_
 #define IGNITE_TF_CORE_COLUMNAR_COLUMN_H_
 
@@ -12,6 +16,7 @@
 
 #include "core/columnar/aligned_buffer.h"
 #include "core/columnar/schema.h"
+#include "core/common/blocks.h"
 
 namespace ignite_tf {
 
@@ -32,6 +37,18 @@ struct Column {
   // With masks on: one byte per row, 1 when the row had this value, 0 when it was null or absent
   // (and the column holds the default).
   std::shared_ptr<AlignedBuffer> valid;
+  // Arrays left in the frames they arrived in, in row order: `data` has room for them at
+  // `offset` but holds their bytes only after FillViews.
+  struct FrameView {
+    const uint8_t* bytes = nullptr;
+    size_t offset = 0;  // in data, bytes
+    size_t size = 0;    // bytes
+  };
+  std::vector<FrameView> views;
+  std::vector<std::shared_ptr<const FrameBytes>> frames;  // what `views` point into
+
+  // Copies the viewed arrays into `data` and lets the frames go.
+  void FillViews();
 
   bool has_offsets() const { return is_list || element == ElementType::kString; }
   // The offsets of list level `level` (0: rows); only for level < list_depth.

@@ -1340,5 +1340,71 @@ TEST_F(BatchBuilderTest, NestedListSingleByteCorruptionsFailCleanly) {
   }
 }
 
+// Large arrays stay in the frame they arrived in when the builder is given it: the column says
+// where (views) and keeps the frame; FillViews writes them where copying would have put them.
+TEST_F(BatchBuilderTest, LargeArraysAreViewedInTheFrameUntilFilled) {
+  auto image = [](size_t n, uint8_t seed) {
+    Bytes bytes(n);
+    for (size_t i = 0; i < n; ++i) bytes[i] = static_cast<uint8_t>(seed + i * 7);
+    return ObjectOf("Image", {{"id", Value::Integer(kInt, seed)},
+                              {"pixels", Value::Array(kByteArray, std::move(bytes))}});
+  };
+  const PageBytes page = Page({
+      Encoded(Value::Integer(kLong, 1), image(100000, 1)),
+      Encoded(Value::Integer(kLong, 2), image(10, 2)),
+      Encoded(Value::Integer(kLong, 3),
+              ObjectOf("Image", {{"id", Value::Integer(kInt, 3)}, {"pixels", Value::Null()}})),
+      Encoded(Value::Integer(kLong, 4), image(70000, 4)),
+      // A long where the int was, after the array: the row is skipped with its view.
+      Encoded(Value::Integer(kLong, 5),
+              ObjectOf("Image", {{"pixels", Value::Array(kByteArray, Bytes(80000, 9))},
+                                 {"id", Value::Integer(kLong, 5)}})),
+  });
+  ASSERT_OK_AND_ASSIGN(RowSchema schema, Infer(page));
+  auto build = [&](bool views) {
+    BatchBuilder builder(schema, types_);
+    builder.set_skip_mismatched(true);
+    auto frame = std::make_shared<const FrameBytes>(page.frame.begin(), page.frame.end());
+    if (views) {
+      builder.set_view_min_bytes(65536);
+      builder.set_frame(frame);
+    }
+    EXPECT_THAT(builder.AppendRows(*frame, page.begin, page.end, page.rows, 0), IsOk());
+    EXPECT_EQ(builder.skipped_rows(), 1);
+    return std::make_pair(builder.Finish(), frame);
+  };
+  auto [copied, copied_frame] = build(false);
+  auto [viewed, viewed_frame] = build(true);
+  Column* found = nullptr;
+  for (Column& c : viewed.columns) {
+    if (c.path == "val.pixels") found = &c;
+  }
+  ASSERT_NE(found, nullptr);
+  Column& pixels = *found;
+  EXPECT_TRUE(Col(copied, "val.pixels").views.empty());
+  ASSERT_EQ(pixels.views.size(), 2u);  // rows 1 and 4; the 10 bytes of row 2 were copied
+  ASSERT_EQ(pixels.frames.size(), 1u);
+  EXPECT_EQ(pixels.frames[0], viewed_frame);
+  EXPECT_EQ(pixels.views[0].offset, 0u);
+  EXPECT_EQ(pixels.views[0].size, 100000u);
+  EXPECT_EQ(pixels.views[1].offset, 100010u);
+  EXPECT_EQ(pixels.views[1].size, 70000u);
+  EXPECT_GE(pixels.views[0].bytes, viewed_frame->data());
+  EXPECT_LE(pixels.views[1].bytes + 70000, viewed_frame->data() + viewed_frame->size());
+  EXPECT_EQ(Offsets(*pixels.offsets), Offsets(*Col(copied, "val.pixels").offsets));
+  EXPECT_EQ(Offsets(*pixels.offsets), (std::vector<int64_t>{0, 100000, 100010, 100010, 170010}));
+  EXPECT_EQ(std::memcmp(pixels.data->data() + 100000,
+                        Col(copied, "val.pixels").data->data() + 100000, 10),
+            0);
+  pixels.FillViews();
+  EXPECT_TRUE(pixels.views.empty());
+  EXPECT_TRUE(pixels.frames.empty());
+  ASSERT_EQ(pixels.data->size(), Col(copied, "val.pixels").data->size());
+  EXPECT_EQ(
+      std::memcmp(pixels.data->data(), Col(copied, "val.pixels").data->data(), pixels.data->size()),
+      0);
+  EXPECT_THAT(Fixed<int64_t>(Col(viewed, "key")), ElementsAre(1, 2, 3, 4));
+}
+
 }  // namespace
 }  // namespace ignite_tf
