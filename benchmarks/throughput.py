@@ -69,6 +69,29 @@ from loopback import peak_rss_bytes  # noqa: E402
 W3_COLUMNS = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9"]
 W3_QUERY = f"SELECT {', '.join(W3_COLUMNS)} FROM BENCH_W3"
 
+W3_TYPE = "BenchW3Row"
+W3_DTYPES = {
+    "C0": "int64",
+    "C1": "int64",
+    "C2": "int64",
+    "C3": "int32",
+    "C4": "int32",
+    "C5": "int32",
+    "C6": "float64",
+    "C7": "float64",
+    "C8": "float64",
+    "C9": "float32",
+}
+# No KEY_TYPE: with KEY_TYPE=java.lang.Long, Ignite 2.17 wraps the key (ID is no primary key
+# column in SYS.TABLE_COLUMNS, so write_table refuses the table), reads ID as
+# NULL for rows put with plain long keys and INSERT fails with "Failed to prepare update plan";
+# without it, ID is the long key itself.
+W3_TABLE_DDL = (
+    "CREATE TABLE {name} (ID BIGINT PRIMARY KEY, C0 BIGINT, C1 BIGINT, C2 BIGINT, "
+    "C3 INT, C4 INT, C5 INT, C6 DOUBLE, C7 DOUBLE, C8 DOUBLE, C9 REAL) WITH "
+    '"CACHE_NAME={name},VALUE_TYPE=' + W3_TYPE + '"'
+)
+
 # page_size: the peers' rows per page (the Java thin client, the server limit; pyignite's sweep
 # starts from pyignite_pages) and the tuned rows'; batch_size: the tuned rows' batch. W1's 16
 # rows (16 MiB pages): the Java thin client runs out of heap on 1024-row pages of 1 MiB values.
@@ -457,58 +480,77 @@ def _progress(what: str, done: int, total: int, started: float) -> None:
     )
 
 
-def load(client, workload: str, rows: int) -> None:
-    """Loads a workload's rows with Client.write / write_table (columns encoded in the compiled
-    core), in chunks of about 256 MB so that the generated columns stay small."""
+# ------------------------------------------------------------------------------------------------
+# The data: row i of every column is a function of i, the same in every writer (and in
+# java/ThinClientWriter.java), so that any row can be checked after the write; the read
+# benchmark loads the same rows.
+
+
+def workload_data(workload: str, stop: int, start: int = 0) -> dict[str, Any]:
+    """Rows start..stop-1 of a workload as columns: "key" (int64, the row index) and W1
+    "value" (n x 1 MiB uint8), W2 "label" (int32) and "pixels" (n x 784 uint8), W3 C0..C9.
+    Byte j of row i of W1's values and W2's pixels is (7 i + 13 j) mod 256."""
     import numpy as np
 
+    keys = np.arange(start, stop, dtype=np.int64)
+    if workload in ("W1", "W2"):
+        width = 1 << 20 if workload == "W1" else 784
+        column = (np.arange(width, dtype=np.int64) * 13 % 256).astype(np.uint8)
+        rows = np.empty((len(keys), width), np.uint8)
+        row_base = (keys * 7 % 256).astype(np.uint8)
+        step = 1 if workload == "W1" else 65536
+        for s in range(0, len(keys), step):
+            np.add(column[None, :], row_base[s : s + step, None], out=rows[s : s + step])
+        if workload == "W1":
+            return {"key": keys, "value": rows}
+        return {"key": keys, "label": (keys % 10).astype(np.int32), "pixels": rows}
+    i = keys
+    f = keys.astype(np.float64)
+    columns = {
+        "C0": i * 3,
+        "C1": i << 20,
+        "C2": -i,
+        "C3": i * 7,
+        "C4": i % 1000,
+        "C5": -(i % 977),
+        "C6": f * 0.5,
+        "C7": f / 3.0,
+        "C8": f * 1e-3,
+        "C9": f * 0.25,
+    }
+    out = {"key": keys}
+    for name in W3_COLUMNS:
+        out[name] = columns[name].astype(W3_DTYPES[name])
+    return out
+
+
+def load(client, workload: str, rows: int) -> None:
+    """Loads a workload's rows (workload_data's, as the write benchmark writes them) with
+    Client.write / write_table (columns encoded in the compiled core), in chunks of about 256 MB
+    so that the generated columns stay small."""
     w = WORKLOADS[workload]
     cache = w["cache"]
     if workload == "W3":
         if cache not in client.cache_names():
-            client.sql(
-                "CREATE TABLE BENCH_W3 (ID BIGINT PRIMARY KEY, C0 BIGINT, C1 BIGINT, C2 BIGINT, "
-                "C3 INT, C4 INT, C5 INT, C6 DOUBLE, C7 DOUBLE, C8 DOUBLE, C9 REAL) WITH "
-                '"CACHE_NAME=BENCH_W3, VALUE_TYPE=BenchW3Row"'
-            )  # no KEY_TYPE: see write_throughput.W3_TABLE_DDL
+            client.sql(W3_TABLE_DDL.format(name=cache))
     else:
         client.get_or_create_cache(cache)  # W1's 2048 partitions come from the node config
     if client.size(cache) == rows:
         print(f"  {workload}: {rows:,} rows already loaded")
         return
     client.clear(cache)
-    rng = np.random.default_rng(0)
     started = time.monotonic()
     chunk = {"W1": 256, "W2": 250_000, "W3": 500_000}[workload]
     for start in range(0, rows, chunk):
         end = min(rows, start + chunk)
-        keys = np.arange(start, end, dtype=np.int64)
+        data = workload_data(workload, end, start)
+        keys = data.pop("key")
         if workload == "W1":
-            values = rng.integers(0, 256, (end - start, w["row_bytes"]), dtype=np.uint8)
-            client.write(cache, values, key=keys, progress=False)
+            client.write(cache, data["value"], key=keys, progress=False)
         elif workload == "W2":
-            columns = {
-                "label": (keys % 10).astype(np.int32),
-                "pixels": rng.integers(0, 256, (end - start, 784), dtype=np.uint8),
-            }
-            client.write(cache, columns, key=keys, type_name="MnistRow", progress=False)
+            client.write(cache, data, key=keys, type_name="MnistRow", progress=False)
         else:
-            ints = rng.integers(-(2**31), 2**31, (end - start, 6))
-            reals = rng.random((end - start, 4))
-            table = {
-                "ID": keys,
-                "C0": ints[:, 0] * 3,
-                "C1": ints[:, 1] << 20,
-                "C2": keys,
-                "C3": ints[:, 3].astype(np.int32),
-                "C4": ints[:, 4].astype(np.int32),
-                "C5": (keys % 1000).astype(np.int32),
-                "C6": reals[:, 0],
-                "C7": reals[:, 1] * 1e6,
-                "C8": keys.astype(np.float64),
-                "C9": reals[:, 3].astype(np.float32),
-            }
-            client.write_table(cache, table, primary_key="ID", progress=False)
+            client.write_table(cache, {"ID": keys, **data}, primary_key="ID", progress=False)
         _progress(workload, end, rows, started)
     if client.size(cache) != rows:
         raise RuntimeError(f"{cache} holds {client.size(cache)} rows after loading {rows}")

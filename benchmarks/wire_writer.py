@@ -16,7 +16,7 @@ its reply (one request in flight per connection; with ``connections`` > 1 each c
 its own thread, takes the next unsent request from a shared counter). No client of the same node
 with the same rows per request and connections can write faster than this.
 
-The values are write_throughput.py's (``workload_data``): every writer of the benchmark writes
+The values are throughput.py's (``workload_data``): every writer of the benchmark writes
 the same rows, and the same checks read them back.
 """
 

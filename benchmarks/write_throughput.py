@@ -63,6 +63,9 @@ import numpy as np  # noqa: E402
 from loopback import peak_rss_bytes  # noqa: E402
 from throughput import (  # noqa: E402
     W3_COLUMNS,
+    W3_DTYPES,
+    W3_TABLE_DDL,
+    W3_TYPE,
     Rounds,
     _have,
     _run_measured,
@@ -73,32 +76,10 @@ from throughput import (  # noqa: E402
     save_figure,
     save_report,
     summarize_runs,
+    workload_data,
     workload_sizes,
 )
 from throughput import WORKLOADS as READ_WORKLOADS  # noqa: E402
-
-W3_TYPE = "BenchW3Row"
-W3_DTYPES = {
-    "C0": np.int64,
-    "C1": np.int64,
-    "C2": np.int64,
-    "C3": np.int32,
-    "C4": np.int32,
-    "C5": np.int32,
-    "C6": np.float64,
-    "C7": np.float64,
-    "C8": np.float64,
-    "C9": np.float32,
-}
-# No KEY_TYPE: with KEY_TYPE=java.lang.Long, Ignite 2.17 wraps the key (ID is no primary key
-# column in SYS.TABLE_COLUMNS, so write_table refuses the table), reads ID as
-# NULL for rows put with plain long keys and INSERT fails with "Failed to prepare update plan";
-# without it, ID is the long key itself.
-W3_TABLE_DDL = (
-    "CREATE TABLE {name} (ID BIGINT PRIMARY KEY, C0 BIGINT, C1 BIGINT, C2 BIGINT, "
-    "C3 INT, C4 INT, C5 INT, C6 DOUBLE, C7 DOUBLE, C8 DOUBLE, C9 REAL) WITH "
-    '"CACHE_NAME={name},VALUE_TYPE=' + W3_TYPE + '"'
-)
 
 WORKLOADS = {
     name: {
@@ -135,47 +116,6 @@ LABELS = {
     "wire_limit_parallel": "write limit, parallel",
 }
 COLUMNAR = "ignite_tf_columnar"
-
-
-# ------------------------------------------------------------------------------------------------
-# The data: row i of every column is a function of i, the same in every writer (and in
-# java/ThinClientWriter.java), so that any row can be checked after the write.
-
-
-def workload_data(workload: str, stop: int, start: int = 0) -> dict[str, np.ndarray]:
-    """Rows start..stop-1 of a workload as columns: "key" (int64, the row index) and W1
-    "value" (n x 1 MiB uint8), W2 "label" (int32) and "pixels" (n x 784 uint8), W3 C0..C9.
-    Byte j of row i of W1's values and W2's pixels is (7 i + 13 j) mod 256."""
-    keys = np.arange(start, stop, dtype=np.int64)
-    if workload in ("W1", "W2"):
-        width = 1 << 20 if workload == "W1" else 784
-        column = (np.arange(width, dtype=np.int64) * 13 % 256).astype(np.uint8)
-        rows = np.empty((len(keys), width), np.uint8)
-        row_base = (keys * 7 % 256).astype(np.uint8)
-        step = 1 if workload == "W1" else 65536
-        for s in range(0, len(keys), step):
-            np.add(column[None, :], row_base[s : s + step, None], out=rows[s : s + step])
-        if workload == "W1":
-            return {"key": keys, "value": rows}
-        return {"key": keys, "label": (keys % 10).astype(np.int32), "pixels": rows}
-    i = keys
-    f = keys.astype(np.float64)
-    columns = {
-        "C0": i * 3,
-        "C1": i << 20,
-        "C2": -i,
-        "C3": i * 7,
-        "C4": i % 1000,
-        "C5": -(i % 977),
-        "C6": f * 0.5,
-        "C7": f / 3.0,
-        "C8": f * 1e-3,
-        "C9": f * 0.25,
-    }
-    out = {"key": keys}
-    for name in W3_COLUMNS:
-        out[name] = columns[name].astype(W3_DTYPES[name])
-    return out
 
 
 def _head(data: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
@@ -250,10 +190,10 @@ def _pyignite_writer(workload, host, port, data, per_request):
         row_class = GenericObjectMeta("MnistRow", (), {}, type_name="MnistRow", schema=schema)
     elif workload == "W3":
         kinds = {
-            np.int64: LongObject,
-            np.int32: IntObject,
-            np.float64: DoubleObject,
-            np.float32: FloatObject,
+            "int64": LongObject,
+            "int32": IntObject,
+            "float64": DoubleObject,
+            "float32": FloatObject,
         }
         schema = OrderedDict((c, kinds[W3_DTYPES[c]]) for c in W3_COLUMNS)
         row_class = GenericObjectMeta(W3_TYPE, (), {}, type_name=W3_TYPE, schema=schema)
