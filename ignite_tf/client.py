@@ -413,6 +413,11 @@ class Client:
         self.tls = options.tls_enabled
         self.username = options.username or None
         self._native = _core.Client(options)
+        # Large arrays as views of the received pages (_VIEW_MIN_BYTES); the datasets turn it off:
+        # TensorFlow takes every array as one flat tensor anyway, and the copy costs less on the
+        # core's decoding thread than in the map that hands batches to TensorFlow (W1 batched,
+        # 2026-12-05: ~1,140 against ~1,100 rows/s).
+        self._array_views = True
 
     def __repr__(self) -> str:
         extra = ", tls=True" if self.tls else ""
@@ -950,6 +955,6 @@ class Client:
                 deterministic=bool(deterministic),
                 page_bytes=int(page_bytes),
                 batch_bytes=int(batch_bytes),
-                view_min_bytes=_VIEW_MIN_BYTES,
+                view_min_bytes=_VIEW_MIN_BYTES if self._array_views else 0,
             )
         )

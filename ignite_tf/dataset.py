@@ -405,6 +405,7 @@ def IgniteDataset(
     )
 
     def open_scan(client: Client) -> Any:
+        client._array_views = False  # copied by the core, where it costs least: see Client
         return client.scan(
             cache_name,
             page_size=page_size,

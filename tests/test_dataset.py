@@ -188,6 +188,25 @@ def test_batched_mode_keeps_batches_of_large_rows_within_batch_bytes(ignite_node
     assert [len(keys) for keys, _ in batches(batch_bytes=0)] == [16, 14]
 
 
+def test_arrays_of_100_kb_read_exactly_batched_and_element_wise(ignite_node, tf_client, cache):
+    # Above the size from which Client.scan leaves arrays in the received pages: the datasets
+    # read every byte as written, one row of another length making the batch ragged.
+    rng = np.random.default_rng(11)
+    rows = {i: rng.integers(0, 256, 100_000, dtype=np.uint8).tobytes() for i in range(12)}
+    rows[5] = rows[5][:70_000]
+    tf_client.put_all(cache, rows.items())
+    common = {"host": ignite_node.host, "port": ignite_node.port}
+    got = {}
+    for b in IgniteDataset(cache, batched=True, **common):
+        values = b["val"]
+        lists = values.to_list() if hasattr(values, "to_list") else values.numpy().tolist()
+        for k, v in zip(b["key"].numpy().tolist(), lists):
+            got[k] = bytes(v)
+    assert got == rows
+    got = {int(e["key"]): e["val"].numpy().tobytes() for e in IgniteDataset(cache, **common)}
+    assert got == rows
+
+
 def test_fixed_length_arrays_read_element_wise_also_where_lengths_change(
     ignite_node, tf_client, cache
 ):
