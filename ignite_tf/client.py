@@ -89,6 +89,9 @@ class RaggedColumn:
             i += n
         if not 0 <= i < n:
             raise IndexError(f"row {i} out of range for a column of {n} rows")
+        return self._row(i)
+
+    def _row(self, i: int) -> np.ndarray | RaggedColumn:
         return self.values[self.row_offsets[i] : self.row_offsets[i + 1]]
 
     def __iter__(self) -> Iterator[np.ndarray | RaggedColumn]:
@@ -159,14 +162,8 @@ class _ViewedRaggedColumn(RaggedColumn):
             self._rows = None
         return RaggedColumn.values.__get__(self, RaggedColumn)
 
-    def __getitem__(self, i: int | slice) -> np.ndarray | RaggedColumn:
-        rows = self._rows
-        if rows is None or isinstance(i, slice):
-            return super().__getitem__(i)
-        n = len(rows)
-        if not -n <= i < n:
-            raise IndexError(f"row {i} out of range for a column of {n} rows")
-        return rows[i]
+    def _row(self, i: int) -> np.ndarray | RaggedColumn:
+        return super()._row(i) if self._rows is None else self._rows[i]
 
 
 def _column(column: Any) -> Column:

@@ -834,17 +834,16 @@ absl::Status BatchStream::Produce() {
       IGNITE_RETURN_IF_ERROR(builder_->AppendSqlRows(page->bytes(), page->rows_begin,
                                                      page->rows_end, page->row_count, rows_seen));
     } else {
+      // Large arrays may stay in the frame, which the batches that view them keep.
+      std::shared_ptr<const FrameBytes> frame;
       if (options_.view_min_bytes > 0) {
-        // Large arrays stay in the frame, which the batches that view them keep.
-        auto frame = std::make_shared<const FrameBytes>(std::move(page->frame));
-        builder_->set_frame(frame);
-        IGNITE_RETURN_IF_ERROR(builder_->AppendRows(*frame, page->rows_begin, page->rows_end,
-                                                    page->row_count, rows_seen));
-        builder_->set_frame(nullptr);
-      } else {
-        IGNITE_RETURN_IF_ERROR(builder_->AppendRows(page->bytes(), page->rows_begin, page->rows_end,
-                                                    page->row_count, rows_seen));
+        frame = std::make_shared<const FrameBytes>(std::move(page->frame));
       }
+      builder_->set_frame(frame);
+      IGNITE_RETURN_IF_ERROR(
+          builder_->AppendRows(frame != nullptr ? absl::MakeConstSpan(*frame) : page->bytes(),
+                               page->rows_begin, page->rows_end, page->row_count, rows_seen));
+      builder_->set_frame(nullptr);
       skipped_rows_.store(builder_->skipped_rows());
     }
     rows_seen += page->row_count;
