@@ -570,40 +570,23 @@ def _exact_batches(batches: Iterable[dict], size: int, budget: int = 0) -> Itera
         yield join()
 
 
-def _tensor_converter(tf: Any) -> Any:
-    """A function that hands a NumPy column to TensorFlow without copying it, where it can.
-
-    The batches' ``tf.numpy_function`` hands TensorFlow what it returns through TensorFlow's
-    own conversion of NumPy arrays, which costs more on batches of fresh memory than a tensor
-    made over DLPack (W2 read batched, 2026-12-05: 0.85x of NumPy against 0.90x; through
-    ``from_generator`` before that, the copy of MNIST-shaped batches cost ~1 us per row in page
-    faults). DLPack lets the tensor use the column's own 64-byte-aligned buffer (the tensor
-    keeps the column alive). Columns DLPack cannot
-    carry (strings, unaligned slices of re-cut batches, empty ones, dtypes TensorFlow refuses)
-    go through the usual conversion.
+def _map_on_caller(tf: Any, dataset: Any, fn: Any) -> Any:
+    """``dataset.map(fn)`` (TF1 semantics: an OutOfRange raised in `fn` ends the dataset) whose
+    function runs on the thread that asks for the element, not on TensorFlow's inter-op thread
+    pool. The batches' map is a single numpy_function that waits for the scan: handing it to
+    the pool costs a thread switch per batch and keeps idle pool threads spinning, ~85 us of
+    CPU a batch (TF 2.21; W2 batched 0.71 against 0.65 us of client CPU a row), taken from the
+    cores the node serves from. TensorFlow offers this only through its internal map dataset
+    (``use_inter_op_parallelism=False``); where that is gone or changed, the public map serves.
     """
-    from_dlpack = getattr(getattr(tf, "experimental", None), "dlpack", None)
-    from_dlpack = getattr(from_dlpack, "from_dlpack", None)
-    if from_dlpack is None or not hasattr(np.ndarray, "__dlpack__"):
-        return lambda column: column
-    refused: set = set()
+    try:
+        from tensorflow.python.data.ops import map_op
 
-    def convert(column: Any) -> Any:
-        if (
-            column.dtype.kind not in "iuf"
-            or column.dtype in refused
-            or column.size == 0
-            or column.ctypes.data % 64
-            or not column.flags.c_contiguous
-        ):
-            return column
-        try:
-            return from_dlpack(column.__dlpack__())
-        except Exception:  # noqa: BLE001 - a dtype this TensorFlow does not take over DLPack
-            refused.add(column.dtype)
-            return column
-
-    return convert
+        return map_op._MapDataset(
+            dataset, fn, use_inter_op_parallelism=False, preserve_cardinality=False
+        )
+    except (ImportError, AttributeError, TypeError):
+        return dataset.map(fn)  # a tf.compat.v1 dataset: its map ends at OutOfRange too
 
 
 def _uniform_runs(batch: dict, paths: Iterable[str]) -> list[tuple[int, int]]:
@@ -681,18 +664,16 @@ def _dataset_over(
         for level in range(depth):
             signature[_splits_key(path, level)] = tf.TensorSpec([None], tf.int64)
 
-    to_tensor = _tensor_converter(tf)
-
     def flatten(batch: dict) -> dict:
         flat = {}
         for path, column in batch.items():
             if isinstance(column, RaggedColumn):
                 values, splits = _flat_ragged(column)
-                flat[path] = to_tensor(values)
+                flat[path] = values
                 for level, offsets in enumerate(splits):
-                    flat[_splits_key(path, level)] = to_tensor(offsets)
+                    flat[_splits_key(path, level)] = offsets
             else:
-                flat[path] = to_tensor(column)
+                flat[path] = column
         return flat
 
     def pieces(batch: dict) -> Iterator[dict]:
@@ -713,7 +694,7 @@ def _dataset_over(
                 }
             )
             for path, block in blocks.items():
-                flat[path] = to_tensor(block)
+                flat[path] = block
             yield flat
 
     def batches():
@@ -755,7 +736,10 @@ def _dataset_over(
     # The batches reach TensorFlow through a numpy_function in a map over a key repeated without
     # end: per batch that costs TensorFlow about 60% of what a from_generator element with a map
     # after it costs (~250 against ~420 us of CPU, measured with TF 2.21), which is most of
-    # what separates batched reads from NumPy on small rows. from_generator still holds each
+    # what separates batched reads from NumPy on small rows. The function returns the columns'
+    # NumPy arrays as they are: TensorFlow wraps 64-byte-aligned arrays without a copy, for
+    # less than making tensors of them over DLPack first (W2 batched: 0.61 against 0.65 us of
+    # client CPU a row; W1 the same). from_generator still holds each
     # iteration's scan: its generator (one per iterator) opens it, yields the key under which
     # fetch() finds it, and closes it when the iterator ends, at the last batch or earlier.
     names = list(signature)
@@ -784,7 +768,7 @@ def _dataset_over(
     def batches_of(key: Any) -> Any:
         # tf.compat.v1's map ends where its function raises OutOfRange; TF2's turns that into
         # an error (it keeps the input's cardinality).
-        return tf.compat.v1.data.Dataset.from_tensors(key).repeat().map(batch_of)
+        return _map_on_caller(tf, tf.compat.v1.data.Dataset.from_tensors(key).repeat(), batch_of)
 
     iterations = tf.data.Dataset.from_generator(
         session, output_signature=tf.TensorSpec([], tf.int64)

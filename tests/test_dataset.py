@@ -26,6 +26,7 @@ TYPE_A = unique_name("A")
 TYPE_KEPT = unique_name("Kept")
 TYPE_DIGIT = unique_name("Digit")
 TYPE_TURNS = unique_name("Turns")
+TYPE_MAPPED = unique_name("Mapped")
 
 
 @pytest.fixture()
@@ -205,6 +206,48 @@ def test_arrays_of_100_kb_read_exactly_batched_and_element_wise(ignite_node, tf_
     assert got == rows
     got = {int(e["key"]): e["val"].numpy().tobytes() for e in IgniteDataset(cache, **common)}
     assert got == rows
+
+
+@pytest.mark.parametrize("internal_map", [True, False], ids=["caller-thread-map", "public-map"])
+def test_reads_the_same_with_or_without_tensorflows_internal_map(
+    ignite_node, tf_client, cache, monkeypatch, internal_map
+):
+    # The batches' map runs on the caller's thread through TensorFlow's internal map dataset;
+    # a TensorFlow where that is gone or takes other arguments gets the public map, and every
+    # row still arrives once, batched and element by element, and a stopped iteration ends.
+    from tensorflow.python.data.ops import map_op
+
+    from ignite_tf.dataset import _map_on_caller
+
+    if internal_map:
+        keys = tf.compat.v1.data.Dataset.from_tensors(np.int64(0)).repeat()
+        mapped = _map_on_caller(tf, keys, lambda k: k + 1)
+        assert isinstance(mapped, map_op._MapDataset)  # this TensorFlow has it: it is used
+        assert mapped._use_inter_op_parallelism is False
+    else:
+        # As a TensorFlow whose internal map has changed its arguments; its public map works.
+        internal = map_op._MapDataset
+
+        class Changed(internal):
+            def __init__(self, *args, use_inter_op_parallelism=None, **kwargs):
+                if use_inter_op_parallelism is not None:
+                    raise TypeError("unexpected keyword argument 'use_inter_op_parallelism'")
+                super().__init__(*args, **kwargs)
+
+        monkeypatch.setattr(map_op, "_MapDataset", Changed)
+    rows = {i: np.arange(i % 7, dtype=np.int32) * i for i in range(300)}
+    tf_client.put_all(cache, [(k, BinaryObject(TYPE_MAPPED, {"xs": v})) for k, v in rows.items()])
+    common = {"host": ignite_node.host, "port": ignite_node.port}
+    got = {}
+    for b in IgniteDataset(cache, batched=True, batch_size=32, **common):
+        for k, xs in zip(b["key"].numpy().tolist(), b["val"]["xs"].to_list()):
+            got[k] = xs
+    assert got == {k: v.tolist() for k, v in rows.items()}
+    elements = [
+        (int(e["key"]), e["val"]["xs"].numpy().tolist()) for e in IgniteDataset(cache, **common)
+    ]
+    assert dict(elements) == got and len(elements) == 300
+    assert len(list(IgniteDataset(cache, batched=True, batch_size=32, **common).take(2))) == 2
 
 
 def test_fixed_length_arrays_read_element_wise_also_where_lengths_change(
