@@ -507,9 +507,8 @@ absl::StatusOr<RowSchema> SqlSchemaLearner::Finish(absl::string_view seen) const
   schema.value.name = "";
   schema.value.kind = NodeKind::kStruct;
   schema.value.is_struct = true;
+  // Columns in query order, as the SELECT names them (batches and DataFrames keep it).
   for (const std::optional<SchemaNode>& node : nodes_) schema.value.children.push_back(*node);
-  std::sort(schema.value.children.begin(), schema.value.children.end(),
-            [](const SchemaNode& a, const SchemaNode& b) { return a.name < b.name; });
   schema.sql_columns = columns_;
   schema.Index();
   return schema;
