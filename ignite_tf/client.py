@@ -165,6 +165,11 @@ class _ViewedRaggedColumn(RaggedColumn):
     def _row(self, i: int) -> np.ndarray | RaggedColumn:
         return super()._row(i) if self._rows is None else self._rows[i]
 
+    def __reduce__(self) -> tuple:
+        # Pickled (for another process, copy.deepcopy) as the plain RaggedColumn it fills into:
+        # the pages it views stay in this process.
+        return (RaggedColumn, (self.values, self.row_offsets))
+
 
 def _column(column: Any) -> Column:
     """A column as the core hands it over: an array, (values, row_offsets) pairs, nested for

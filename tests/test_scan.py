@@ -3,7 +3,9 @@ column layout, SQL tables, cursor release and metadata caching."""
 
 from __future__ import annotations
 
+import copy as copy_module
 import datetime as dt
+import pickle
 import struct
 import time
 from collections.abc import Iterator
@@ -444,6 +446,24 @@ def test_large_arrays_arrive_as_read_only_views_that_outlive_the_scan(
     np.testing.assert_array_equal(vec.flat_values, np.concatenate([floats[k] for k in keys]))
     np.testing.assert_array_equal(col[1:3][1], col[2])
     del junk
+
+
+def test_batches_with_large_arrays_pickle_as_plain_columns(connect, make_cache, unique) -> None:
+    # A batch sent to another process (multiprocessing, Dask) or deep-copied: the viewed column
+    # arrives as the RaggedColumn it fills into, every row as written, writable there.
+    type_name = unique("Pickled")
+    rows = {k: np.full(100_000 + k, k, np.uint8) for k in range(3)}
+    cache = make_cache((k, BinaryObject(type_name, {"data": v})) for k, v in rows.items())
+    with connect() as c:
+        (batch,) = list(c.scan(cache))
+    assert not batch["val.data"][0].flags.writeable  # a view of the received bytes
+    for copy in (pickle.loads(pickle.dumps(batch)), copy_module.deepcopy(batch)):
+        col = copy["val.data"]
+        assert type(col) is RaggedColumn
+        assert {int(k): bytes(col[i]) for i, k in enumerate(copy["key"])} == {
+            k: v.tobytes() for k, v in rows.items()
+        }
+        assert col[0].flags.writeable
 
 
 def test_ragged_string_list_with_none_keeps_the_row_length(client: Client, make_cache) -> None:
