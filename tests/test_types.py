@@ -267,6 +267,8 @@ def test_sql_masks_and_dataset_masks(ignite_node, client: Client, table_name: st
     )
     assert batch["V"].tolist() == [10, 0, 30]
     assert batch["V#valid"].tolist() == [True, False, True]
+    # In the SELECT's order, each column's mask right after it (as a DataFrame shows them).
+    assert list(batch) == ["ID", "ID#valid", "V", "V#valid", "S", "S#valid"]
     assert batch["S#valid"].tolist() == [True, True, False]
 
     tf = pytest.importorskip("tensorflow")

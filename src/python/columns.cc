@@ -119,6 +119,7 @@ py::dict BatchToPython(Batch batch) {
   for (Column& c : batch.columns) {
     py::str path(c.path);
     if (c.valid != nullptr) {
+      out[path] = py::none();  // holds the column's place: "<column>#valid" comes after it
       out[py::str(c.path + "#valid")] = AdoptBuffer(c.valid, py::dtype("bool"), rows);
     }
     if (!c.is_list) {
