@@ -570,7 +570,7 @@ def _exact_batches(batches: Iterable[dict], size: int, budget: int = 0) -> Itera
         yield join()
 
 
-def _map_on_caller(tf: Any, dataset: Any, fn: Any) -> Any:
+def _map_on_caller(dataset: Any, fn: Any) -> Any:
     """``dataset.map(fn)`` (TF1 semantics: an OutOfRange raised in `fn` ends the dataset) whose
     function runs on the thread that asks for the element, not on TensorFlow's inter-op thread
     pool. The batches' map is a single numpy_function that waits for the scan: handing it to
@@ -739,9 +739,9 @@ def _dataset_over(
     # what separates batched reads from NumPy on small rows. The function returns the columns'
     # NumPy arrays as they are: TensorFlow wraps 64-byte-aligned arrays without a copy, for
     # less than making tensors of them over DLPack first (W2 batched: 0.61 against 0.65 us of
-    # client CPU a row; W1 the same). from_generator still holds each
-    # iteration's scan: its generator (one per iterator) opens it, yields the key under which
-    # fetch() finds it, and closes it when the iterator ends, at the last batch or earlier.
+    # client CPU a row; W1 the same). from_generator still holds each iteration's scan: its
+    # generator (one per iterator) opens it, yields the key under which fetch() finds it, and
+    # closes it when the iterator ends, at the last batch or earlier.
     names = list(signature)
     sessions: dict[int, Iterator[dict]] = {}
     keys = itertools.count()
@@ -768,7 +768,7 @@ def _dataset_over(
     def batches_of(key: Any) -> Any:
         # tf.compat.v1's map ends where its function raises OutOfRange; TF2's turns that into
         # an error (it keeps the input's cardinality).
-        return _map_on_caller(tf, tf.compat.v1.data.Dataset.from_tensors(key).repeat(), batch_of)
+        return _map_on_caller(tf.compat.v1.data.Dataset.from_tensors(key).repeat(), batch_of)
 
     iterations = tf.data.Dataset.from_generator(
         session, output_signature=tf.TensorSpec([], tf.int64)

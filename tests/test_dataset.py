@@ -221,7 +221,7 @@ def test_reads_the_same_with_or_without_tensorflows_internal_map(
 
     if internal_map:
         keys = tf.compat.v1.data.Dataset.from_tensors(np.int64(0)).repeat()
-        mapped = _map_on_caller(tf, keys, lambda k: k + 1)
+        mapped = _map_on_caller(keys, lambda k: k + 1)
         assert isinstance(mapped, map_op._MapDataset)  # this TensorFlow has it: it is used
         assert mapped._use_inter_op_parallelism is False
     else:
