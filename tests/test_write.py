@@ -235,6 +235,7 @@ def test_overwrite_false_keeps_present_entries_and_returns_the_rows_added(
         batch_size=16,  # several pages, over the writer's connections too
         progress=False,
     )
+    requests = sum(client.request_counts().values()) - before  # the write's alone
     assert added == 50
     assert client.size(cache_name) == 150
     got = scan_all(client, cache_name)
@@ -242,9 +243,10 @@ def test_overwrite_false_keeps_present_entries_and_returns_the_rows_added(
     np.testing.assert_array_equal(got["key"][order], np.arange(150))
     expected = np.concatenate([np.arange(100), np.arange(100, 150) + 1000])
     np.testing.assert_array_equal(got["val.x"][order], expected)
-    # Nothing was put through the client's own connection with put_all: at most its share of
-    # the per-row requests (the other pages went over the writer's own connections).
-    assert sum(client.request_counts().values()) - before <= 100
+    # One put-if-absent request per row at most on the client's own connection (all 7 pages
+    # may go over it when the writer's other connections are slow to open; CI saw 101), plus
+    # the write's few lookups; the size and scan after it are not counted.
+    assert requests <= len(again["k"]) + 3
     # Everything present: nothing added, nothing changed.
     assert (
         client.write(
